@@ -1,0 +1,138 @@
+//! RFC 8785 JSON Canonicalization Scheme (JCS) for `serde_json::Value`: object members sorted by
+//! their UTF-16 code units, no insignificant white space, ECMAScript number and string forms.
+
+use serde_json::Value;
+use std::fmt::Write;
+
+pub fn canonical_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(v, &mut out);
+    out
+}
+
+fn write_value(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(n, out),
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push('{');
+            for (i, (k, val)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                write_value(val, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_number(n: &serde_json::Number, out: &mut String) {
+    if let Some(i) = n.as_i64() {
+        let _ = write!(out, "{i}");
+    } else if let Some(u) = n.as_u64() {
+        let _ = write!(out, "{u}");
+    } else if let Some(f) = n.as_f64() {
+        out.push_str(&es_number(f));
+    }
+}
+
+/// ECMAScript `Number.prototype.toString` for finite doubles. Rust's shortest round-trip digits
+/// are the same digits; only the exponent form differs, which ES uses outside [1e-6, 1e21).
+pub fn es_number(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
+    let a = f.abs();
+    if (1e-6..1e21).contains(&a) {
+        return format!("{f}");
+    }
+    // Rust: "1.5e22" / "1e-7"; ES: "1.5e+22" / "1e-7"
+    let s = format!("{f:e}");
+    match s.split_once('e') {
+        Some((mant, exp)) if !exp.starts_with('-') => format!("{mant}e+{exp}"),
+        _ => s,
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sorts_and_compacts() {
+        let v = json!({"b": 1, "a": [true, null, "x"], "가": {"z": 1.5, "y": "줄\n바꿈"}});
+        assert_eq!(canonical_json(&v), r#"{"a":[true,null,"x"],"b":1,"가":{"y":"줄\n바꿈","z":1.5}}"#);
+    }
+
+    #[test]
+    fn rfc8785_examples() {
+        // From RFC 8785 §3.2.3 (sorting by UTF-16 code units).
+        let v: Value = serde_json::from_str(
+            r#"{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"#,
+        )
+        .expect("valid json");
+        let keys: Vec<String> = {
+            let s = canonical_json(&v);
+            let back: serde_json::Map<String, Value> = serde_json::from_str(&s).expect("valid");
+            let _ = back;
+            s.split("\":\"").map(|p| p.to_owned()).collect()
+        };
+        assert!(keys[0].starts_with("{\"\\r"));
+        let s = canonical_json(&v);
+        let order = ["\\r", "1", "\u{80}", "\u{f6}", "\u{20ac}", "\u{1f600}", "\u{fb33}"];
+        let mut last = 0;
+        for k in order {
+            let pos = s.find(&format!("\"{k}\":")).expect("key present");
+            assert!(pos >= last, "{k} out of order in {s}");
+            last = pos;
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(es_number(99.95), "99.95");
+        assert_eq!(es_number(100.0), "100");
+        assert_eq!(es_number(1e21), "1e+21");
+        assert_eq!(es_number(1e-7), "1e-7");
+        assert_eq!(es_number(-0.0), "0");
+        assert_eq!(canonical_json(&json!(-5)), "-5");
+    }
+}

@@ -1,0 +1,25 @@
+//! Gureum's domain: the pure rules of the digital-service marketplace (디지털서비스 전문계약제도).
+//!
+//! Nothing here performs I/O or knows about SQL or HTTP. Values are parsed at the edge into
+//! types that cannot hold an invalid state ("parse, don't validate").
+
+pub mod audit;
+pub mod bizno;
+pub mod canonical;
+pub mod cert;
+pub mod clock;
+pub mod code;
+pub mod fair;
+pub mod kind;
+pub mod listing;
+pub mod money;
+pub mod status;
+
+pub use bizno::BusinessNumber;
+pub use cert::{CertType, Certification, CsapGrade};
+pub use clock::Clock;
+pub use code::ServiceCode;
+pub use kind::ServiceKind;
+pub use listing::{FieldError, Listing, PricePlan, Sla, SupplierRef};
+pub use money::Krw;
+pub use status::ServiceStatus;
