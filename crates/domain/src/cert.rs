@@ -156,11 +156,7 @@ pub fn standing(cert: &Certification, day: Date) -> CertStanding {
 /// The effective grade on `day`: when the host IaaS is listed here, its valid-today grade (or
 /// none); otherwise the service's own grade.
 pub fn effective_grade(own: &Certification, host: Option<&Certification>, host_listed_here: bool, day: Date) -> Option<CsapGrade> {
-    if host_listed_here {
-        host.filter(|h| h.valid_on(day)).map(|h| h.grade)
-    } else {
-        Some(own.grade)
-    }
+    if host_listed_here { host.filter(|h| h.valid_on(day)).map(|h| h.grade) } else { Some(own.grade) }
 }
 
 pub(crate) mod date_str {

@@ -63,7 +63,17 @@ mod tests {
         assert!(ServiceCode::parse("SAS-4-09-10374").is_ok());
         assert!(ServiceCode::parse("IAS-12-01-1234567").is_ok());
         assert_eq!(ServiceCode::parse("SAS-4-09-10374").map(|c| c.kind()), Ok(ServiceKind::Saas));
-        for bad in ["", "SAS-4-09-1037", "SAS-123-09-10374", "XYZ-4-09-10374", "SAS-4-9-10374", "sas-4-09-10374", "SAS-4-09-12345678", "SAS-4-09-10374-1", "SAS-a-09-10374"] {
+        for bad in [
+            "",
+            "SAS-4-09-1037",
+            "SAS-123-09-10374",
+            "XYZ-4-09-10374",
+            "SAS-4-9-10374",
+            "sas-4-09-10374",
+            "SAS-4-09-12345678",
+            "SAS-4-09-10374-1",
+            "SAS-a-09-10374",
+        ] {
             assert!(ServiceCode::parse(bad).is_err(), "{bad}");
         }
     }

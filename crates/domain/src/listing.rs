@@ -205,8 +205,7 @@ pub fn parse_import_line(v: &Value) -> Result<ImportLine, FieldError> {
     let supplier_v = obj.get("supplier").ok_or_else(|| FieldError::new("supplier", "required"))?;
     let sup = supplier_v.as_object().ok_or_else(|| FieldError::new("supplier", "must be an object"))?;
     let bn_raw = req_str(sup, "business_number", "supplier.business_number", 20)?;
-    let business_number =
-        BusinessNumber::parse(&bn_raw).map_err(|e| FieldError::new("supplier.business_number", e.to_string()))?;
+    let business_number = BusinessNumber::parse(&bn_raw).map_err(|e| FieldError::new("supplier.business_number", e.to_string()))?;
     let supplier = SupplierRef {
         name: req_str(sup, "name", "supplier.name", MAX_TEXT)?,
         business_number: business_number.digits().to_owned(),
@@ -353,7 +352,13 @@ fn parse_plans(v: Option<&Value>) -> Result<Vec<PricePlan>, FieldError> {
                 Some(Value::Bool(b)) => *b,
                 Some(_) => return Err(FieldError::new(f("vat_included"), "must be true or false")),
             };
-            Ok(PricePlan { name: req_str(o, "name", &f("name"), MAX_TEXT)?, model, unit: req_str(o, "unit", &f("unit"), 50)?, unit_price_krw, vat_included })
+            Ok(PricePlan {
+                name: req_str(o, "name", &f("name"), MAX_TEXT)?,
+                model,
+                unit: req_str(o, "unit", &f("unit"), 50)?,
+                unit_price_krw,
+                vat_included,
+            })
         })
         .collect()
 }
@@ -472,15 +477,65 @@ mod tests {
 
     #[test]
     fn names_the_bad_field() {
-        assert_eq!(err_field(|m| { m.remove("name"); }), "name");
-        assert_eq!(err_field(|m| { m.insert("kind".into(), json!("cloud")); }), "kind");
-        assert_eq!(err_field(|m| { m.insert("code".into(), json!("IAS-4-09-10374")); }), "code");
-        assert_eq!(err_field(|m| { m["supplier"]["business_number"] = json!("220-81-62518"); }), "supplier.business_number");
-        assert_eq!(err_field(|m| { m["price_plans"][0]["unit_price_krw"] = json!(-5); }), "price_plans[0].unit_price_krw");
-        assert_eq!(err_field(|m| { m["certification"]["grade"] = json!("top"); }), "certification.grade");
-        assert_eq!(err_field(|m| { m["certification"]["type"] = json!("gold"); }), "certification.type");
-        assert_eq!(err_field(|m| { m["certification"]["valid_to"] = json!("2023-01-01"); }), "certification.valid_to");
-        assert_eq!(err_field(|m| { m.insert("status".into(), json!("live")); }), "status");
-        assert_eq!(err_field(|m| { m.insert("tags".into(), json!("a,b")); }), "tags");
+        assert_eq!(
+            err_field(|m| {
+                m.remove("name");
+            }),
+            "name"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m.insert("kind".into(), json!("cloud"));
+            }),
+            "kind"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m.insert("code".into(), json!("IAS-4-09-10374"));
+            }),
+            "code"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m["supplier"]["business_number"] = json!("220-81-62518");
+            }),
+            "supplier.business_number"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m["price_plans"][0]["unit_price_krw"] = json!(-5);
+            }),
+            "price_plans[0].unit_price_krw"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m["certification"]["grade"] = json!("top");
+            }),
+            "certification.grade"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m["certification"]["type"] = json!("gold");
+            }),
+            "certification.type"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m["certification"]["valid_to"] = json!("2023-01-01");
+            }),
+            "certification.valid_to"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m.insert("status".into(), json!("live"));
+            }),
+            "status"
+        );
+        assert_eq!(
+            err_field(|m| {
+                m.insert("tags".into(), json!("a,b"));
+            }),
+            "tags"
+        );
     }
 }

@@ -1,1 +1,43 @@
+//! Gureum's HTTP edge: the JSON API under `/api/v1` (described by the OpenAPI document the router
+//! itself produces) and the server-rendered pages, over one [`AppState`].
 
+pub mod api;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod query;
+pub mod state;
+pub mod sync;
+
+pub use error::AppError;
+pub use state::AppState;
+
+use axum::Router;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The whole application: API, OpenAPI document, pages, health, with request ids, tracing and
+/// panic catching. Tests build this same router.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi = std::sync::Arc::new(openapi);
+    let header = axum::http::HeaderName::from_static(REQUEST_ID);
+    Router::new()
+        .merge(api_router)
+        .merge(api::meta_routes(openapi))
+        .merge(pages::routes())
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let rid = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %rid)
+        }))
+        .layer(PropagateRequestIdLayer::new(header.clone()))
+        .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+}

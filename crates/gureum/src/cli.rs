@@ -1,0 +1,210 @@
+//! Command-line options (SPEC §4 "CLI"). Global options come before the subcommand. Exit codes:
+//! 0 success, 1 some input rejected, 2 usage or environment error.
+
+use clap::{Parser, Subcommand};
+use gureum_domain::Clock;
+use gureum_storage::Db;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "gureum", version, about = "구름 Gureum — the digital-service marketplace for Korean public bodies")]
+pub struct Cli {
+    /// Data folder: SQLite file, search index, documents.
+    #[arg(long, global = true, default_value = "./gureum-data", env = "GUREUM_DATA_DIR")]
+    pub data_dir: PathBuf,
+    /// sqlite://… or postgres://…; default: the SQLite file in the data folder.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (pages and API).
+    Serve {
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Fill an empty catalog with the demo data; binds to 127.0.0.1 only.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Create a deterministic synthetic Korean catalog.
+    Seed {
+        #[arg(long, default_value_t = 500)]
+        services: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Import data (`import services FILE.jsonl`).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export data (`export services [--output FILE]`).
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    Services { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportWhat {
+    Services {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditWhat {
+    /// Check the hash chain; prints OK with the number of events or names the first bad event.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Seed N services in a scratch folder, build the index, run the query set.
+    Search {
+        #[arg(long, default_value_t = 10_000)]
+        services: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Times the query set is run.
+        #[arg(long, default_value_t = 5)]
+        rounds: u32,
+    },
+}
+
+/// An error that ends a command, with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn env(e: impl std::fmt::Display) -> Self {
+        Self { code: 2, message: e.to_string() }
+    }
+}
+
+impl<E: std::error::Error> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Self::env(e)
+    }
+}
+
+pub type CmdResult = Result<u8, Failure>;
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("GUREUM_LOG_FORMAT").as_deref() == Ok("json") {
+        let _ = builder.json().try_init();
+    } else {
+        let _ = builder.try_init();
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// The database URL: the option, else the SQLite file in the data folder.
+pub fn database_url(cli_url: Option<&str>, data_dir: &Path) -> String {
+    match cli_url {
+        Some(u) if !u.trim().is_empty() => u.to_owned(),
+        _ => format!("sqlite://{}", data_dir.join("gureum.sqlite3").display()),
+    }
+}
+
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("index")
+}
+
+/// Connects (creating the data folder) and brings the schema up to date, as every command does.
+pub async fn open_db(cli: &Cli, clock: Clock) -> Result<Db, Failure> {
+    std::fs::create_dir_all(&cli.data_dir)
+        .map_err(|e| Failure::env(format!("cannot create data folder {}: {e}", cli.data_dir.display())))?;
+    let url = database_url(cli.database_url.as_deref(), &cli.data_dir);
+    Db::connect(&url, clock).await.map_err(|e| Failure::env(format!("cannot open the database: {e}")))
+}
+
+async fn run(cli: Cli) -> CmdResult {
+    let clock = Clock::from_env().map_err(Failure::env)?;
+    match &cli.command {
+        Command::Bench { what: BenchWhat::Search { services, seed, rounds } } => {
+            crate::bench::search(*services, *seed, *rounds, clock).await
+        }
+        _ => {
+            let db = open_db(&cli, clock).await?;
+            let code = match &cli.command {
+                Command::Serve { port, bind, demo } => crate::serve::serve(&cli, db.clone(), clock, *port, bind, *demo).await,
+                Command::Migrate => {
+                    println!("schema is up to date ({})", db.backend().as_str());
+                    Ok(0)
+                }
+                Command::Seed { services, seed } => crate::seed::seed_command(&cli, &db, *services, *seed).await,
+                Command::Import { what: ImportWhat::Services { file } } => crate::import::import_command(&cli, &db, file).await,
+                Command::Export { what: ExportWhat::Services { output } } => crate::export::export_command(&db, output.as_deref()).await,
+                Command::Reindex => crate::serve::reindex_command(&cli, &db).await,
+                Command::Audit { what: AuditWhat::Verify } => audit_verify(&db).await,
+                Command::Bench { .. } => Ok(0),
+            };
+            db.close().await;
+            code
+        }
+    }
+}
+
+async fn audit_verify(db: &Db) -> CmdResult {
+    match db.verify_audit_chain().await? {
+        gureum_storage::VerifyReport::Ok { events } => {
+            println!("OK: {events} events, chain intact");
+            Ok(0)
+        }
+        gureum_storage::VerifyReport::Broken { seq, reason } => {
+            println!("BROKEN at event {seq}: {reason}");
+            Ok(1)
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! `gureum import services FILE.jsonl` (SPEC §4): one JSON object per line. A bad line is
+//! reported with its number, field and reason and imports nothing; good lines import in batches,
+//! each batch one transaction with one audit event recording every line's code and digest.
+
+use crate::cli::{Cli, CmdResult, Failure};
+use gureum_domain::listing::{FieldError, ImportLine, parse_import_line};
+use gureum_storage::{Db, ImportOutcome, NewAuditEvent};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The longest line accepted.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+const BATCH: usize = 500;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportStats {
+    pub imported: u64,
+    pub revised: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+impl std::fmt::Display for ImportStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "imported {}, revised {}, unchanged {}, rejected {}", self.imported, self.revised, self.unchanged, self.rejected)
+    }
+}
+
+/// Makes ids for new rows: random for real imports, derived from the seed for synthetic ones.
+pub type IdSource = Box<dyn FnMut(&str) -> String + Send>;
+
+pub fn random_ids() -> IdSource {
+    Box::new(|_| uuid::Uuid::new_v4().to_string())
+}
+
+/// Streams lines into the database in batches.
+pub struct Importer<'a> {
+    db: &'a Db,
+    source: String,
+    seen_codes: HashSet<String>,
+    pending: Vec<(u64, ImportLine)>,
+    ids: IdSource,
+    pub stats: ImportStats,
+    report: Box<dyn FnMut(u64, &FieldError) + Send + 'a>,
+}
+
+impl<'a> Importer<'a> {
+    pub fn new(db: &'a Db, source: &str, ids: IdSource, report: impl FnMut(u64, &FieldError) + Send + 'a) -> Self {
+        Self {
+            db,
+            source: source.into(),
+            seen_codes: HashSet::new(),
+            pending: Vec::new(),
+            ids,
+            stats: ImportStats::default(),
+            report: Box::new(report),
+        }
+    }
+
+    fn reject(&mut self, line_no: u64, err: FieldError) {
+        self.stats.rejected += 1;
+        (self.report)(line_no, &err);
+    }
+
+    /// Takes one raw line (without its newline).
+    pub async fn push_raw(&mut self, line_no: u64, raw: &[u8]) -> Result<(), Failure> {
+        if raw.len() > MAX_LINE_BYTES {
+            self.reject(line_no, FieldError::new("line", format!("longer than {} bytes", MAX_LINE_BYTES)));
+            return Ok(());
+        }
+        let Ok(text) = std::str::from_utf8(raw) else {
+            self.reject(line_no, FieldError::new("line", "not valid UTF-8"));
+            return Ok(());
+        };
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.reject(line_no, FieldError::new("line", format!("malformed JSON: {e}")));
+                return Ok(());
+            }
+        };
+        match parse_import_line(&value) {
+            Ok(line) => self.push(line_no, line).await,
+            Err(e) => {
+                self.reject(line_no, e);
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes one parsed line.
+    pub async fn push(&mut self, line_no: u64, line: ImportLine) -> Result<(), Failure> {
+        if !self.seen_codes.insert(line.listing.code.clone()) {
+            self.reject(line_no, FieldError::new("code", format!("{} appears earlier in this file", line.listing.code)));
+            return Ok(());
+        }
+        self.pending.push((line_no, line));
+        if self.pending.len() >= BATCH {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending lines in one transaction.
+    pub async fn flush(&mut self) -> Result<(), Failure> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        let mut tx = self.db.begin_write().await?;
+        let mut suppliers: HashMap<String, String> = HashMap::new();
+        let mut created_suppliers = Vec::new();
+        let mut lines = Vec::with_capacity(batch.len());
+        let mut counts = ImportStats::default();
+        let mut rejected = Vec::new();
+        for (line_no, line) in &batch {
+            let bn = line.business_number.digits().to_owned();
+            if let Some(owner) = tx.code_owner(&line.listing.code).await? {
+                if owner != bn {
+                    rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
+                    continue;
+                }
+            }
+            let supplier_id = match suppliers.get(&bn) {
+                Some(id) => id.clone(),
+                None => {
+                    let ids = &mut self.ids;
+                    let (id, created) = tx.supplier_for(&line.supplier, &line.business_number, || ids(&format!("supplier:{bn}"))).await?;
+                    if created {
+                        created_suppliers.push(
+                            json!({"id": id, "business_number": bn, "name": line.supplier.name, "size": line.supplier.size.as_str()}),
+                        );
+                    }
+                    suppliers.insert(bn.clone(), id.clone());
+                    id
+                }
+            };
+            let ids = &mut self.ids;
+            let code = line.listing.code.clone();
+            let (outcome, id, digest) = tx.import_service(line, &supplier_id, || ids(&format!("service:{code}"))).await?;
+            let word = match outcome {
+                ImportOutcome::Imported => {
+                    counts.imported += 1;
+                    "imported"
+                }
+                ImportOutcome::Revised => {
+                    counts.revised += 1;
+                    "revised"
+                }
+                ImportOutcome::Unchanged => {
+                    counts.unchanged += 1;
+                    "unchanged"
+                }
+            };
+            lines.push(json!({"line": line_no, "code": line.listing.code, "service_id": id, "sha256": digest, "outcome": word}));
+        }
+        if counts.imported + counts.revised > 0 || !created_suppliers.is_empty() {
+            let ev = NewAuditEvent::new("cli", "catalog.import_batch", "import", &self.source)
+                .after(json!({"source": self.source, "lines": lines, "suppliers_created": created_suppliers}));
+            tx.audit(ev).await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        self.stats.imported += counts.imported;
+        self.stats.revised += counts.revised;
+        self.stats.unchanged += counts.unchanged;
+        for (n, e) in rejected {
+            self.reject(n, e);
+        }
+        Ok(())
+    }
+
+    pub async fn finish(mut self) -> Result<ImportStats, Failure> {
+        self.flush().await?;
+        Ok(self.stats)
+    }
+}
+
+/// Reads a JSON-lines file, handing each line to `importer` with its number; a line longer than
+/// the limit is not buffered whole.
+pub async fn import_reader<R: Read>(importer: &mut Importer<'_>, reader: R, bar: &ProgressBar) -> Result<(), Failure> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut line_no = 0u64;
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        buf.clear();
+        line_no += 1;
+        let mut too_long = false;
+        let mut consumed = 0usize;
+        // Read up to the newline, keeping at most MAX_LINE_BYTES + 1 bytes.
+        loop {
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                buf.extend_from_slice(&chunk[..take]);
+                if buf.len() > MAX_LINE_BYTES + 1 {
+                    too_long = true;
+                    buf.truncate(MAX_LINE_BYTES + 1);
+                }
+            }
+            reader.consume(take);
+            consumed += take;
+            if done {
+                break;
+            }
+        }
+        if consumed == 0 {
+            break;
+        }
+        bar.inc(consumed as u64);
+        while matches!(buf.last(), Some(b'\n' | b'\r')) && !too_long {
+            buf.pop();
+        }
+        importer.push_raw(line_no, &buf).await?;
+    }
+    Ok(())
+}
+
+pub fn progress_bar(len: u64, unit_bytes: bool) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    let template = if unit_bytes {
+        "{spinner} {bar:40} {bytes}/{total_bytes} ({eta}) {msg}"
+    } else {
+        "{spinner} {bar:40} {pos}/{len} ({per_sec}, {eta}) {msg}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub async fn import_command(cli: &Cli, db: &Db, file: &Path) -> CmdResult {
+    let f = std::fs::File::open(file).map_err(|e| Failure::env(format!("cannot open {}: {e}", file.display())))?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress_bar(len, true);
+    let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bar_for_report = bar.clone();
+    let mut importer = Importer::new(db, &source, random_ids(), move |n, e| {
+        bar_for_report.suspend(|| eprintln!("line {n}: {}: {}", e.field, e.reason));
+    });
+    import_reader(&mut importer, f, &bar).await?;
+    let stats = importer.finish().await?;
+    bar.finish_and_clear();
+    println!("{stats}");
+    crate::serve::update_index_after_write(cli, db).await?;
+    Ok(if stats.rejected > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,8 @@
+//! The `gureum` command: one binary for serving, data management and benchmarks.
+
+pub mod bench;
+pub mod cli;
+pub mod export;
+pub mod import;
+pub mod seed;
+pub mod serve;

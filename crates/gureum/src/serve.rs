@@ -1,0 +1,124 @@
+//! `gureum serve` and the index upkeep the data commands share.
+
+use crate::cli::{Cli, CmdResult, Failure, index_dir};
+use gureum_domain::Clock;
+use gureum_storage::Db;
+use gureum_web::sync::IndexSync;
+use gureum_web::{AppState, router};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// After `import` or `seed`: bring the index up to date, unless a running server holds it (then
+/// its change feed will).
+pub async fn update_index_after_write(cli: &Cli, db: &Db) -> Result<(), Failure> {
+    let sync = Arc::new(IndexSync::open(db.clone(), &index_dir(&cli.data_dir), true).map_err(Failure::env)?);
+    if !sync.is_writer() {
+        eprintln!("a running server holds the search index; it applies these changes from its change feed");
+        return Ok(());
+    }
+    bring_current(&sync, db).await?;
+    eprintln!("search index is up to date ({} services)", sync.index().doc_count());
+    Ok(())
+}
+
+/// Catches up, or rebuilds when the folder was new, damaged, or ahead of this database.
+async fn bring_current(sync: &Arc<IndexSync>, db: &Db) -> Result<(), Failure> {
+    let applied = sync.index().applied_seq().unwrap_or(0);
+    let head = db.max_change_seq().await?;
+    if sync.was_created() || applied > head {
+        let total = db.count_all_services().await?;
+        let bar = crate::import::progress_bar(total as u64, false);
+        bar.set_message("indexing");
+        let b = bar.clone();
+        sync.rebuild(move |n| b.set_position(n)).await.map_err(Failure::env)?;
+        bar.finish_and_clear();
+    } else {
+        sync.catch_up().await.map_err(Failure::env)?;
+    }
+    Ok(())
+}
+
+pub async fn reindex_command(cli: &Cli, db: &Db) -> CmdResult {
+    let sync = Arc::new(IndexSync::open(db.clone(), &index_dir(&cli.data_dir), true).map_err(Failure::env)?);
+    if !sync.is_writer() {
+        return Err(Failure::env("a running server holds the search index; stop it first"));
+    }
+    let total = db.count_all_services().await?;
+    let bar = crate::import::progress_bar(total as u64, false);
+    let b = bar.clone();
+    let started = std::time::Instant::now();
+    sync.rebuild(move |n| b.set_position(n)).await.map_err(Failure::env)?;
+    bar.finish_and_clear();
+    println!("reindexed {} services in {:.1}s", sync.index().doc_count(), started.elapsed().as_secs_f64());
+    Ok(0)
+}
+
+pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo: bool) -> CmdResult {
+    let bind = if demo && bind != "127.0.0.1" {
+        eprintln!("demo mode binds to 127.0.0.1 only");
+        "127.0.0.1"
+    } else {
+        bind
+    };
+    if demo && db.count_all_services().await? == 0 {
+        eprintln!("filling the empty catalog with the demo data…");
+        crate::seed::seed_demo(&db, clock).await?;
+    }
+    let sync = Arc::new(IndexSync::open(db.clone(), &index_dir(&cli.data_dir), true).map_err(Failure::env)?);
+    if !sync.is_writer() {
+        return Err(Failure::env(format!("the search index in {} is held by another process", index_dir(&cli.data_dir).display())));
+    }
+    let state = AppState::new(db.clone(), sync.clone(), clock);
+    let app = router(state.clone());
+    let listener =
+        tokio::net::TcpListener::bind((bind, port)).await.map_err(|e| Failure::env(format!("cannot listen on {bind}:{port}: {e}")))?;
+    let addr = listener.local_addr()?;
+    // Answer (503 index_not_ready) while the index catches up in the background.
+    let follower = tokio::spawn(follow_changes(sync, db.clone(), state.clone()));
+    println!("Gureum is listening on http://{addr}/");
+    if demo {
+        println!("demo catalog ready; open http://{addr}/ in a browser");
+    }
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    follower.abort();
+    Ok(0)
+}
+
+/// Brings the index current, marks the instance ready, then follows the change feed.
+async fn follow_changes(sync: Arc<IndexSync>, db: Db, state: AppState) {
+    loop {
+        match bring_current(&sync, &db).await {
+            Ok(()) => break,
+            Err(e) => {
+                tracing::error!(error = %e.message, "index catch-up failed; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+    state.set_ready(true);
+    tracing::info!(services = sync.index().doc_count(), "search index is current");
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if let Err(e) = sync.catch_up().await {
+            tracing::warn!(error = %e, "change feed poll failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

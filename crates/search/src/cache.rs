@@ -1,0 +1,205 @@
+//! Per-segment arrays read from fast fields once and reused by every search: the columns the
+//! collector reads for every matching document (status, kind, SME, category), and, per date,
+//! the fair-order key and the certification facts valid that day.
+//!
+//! Segments are immutable (deletes live in a separate alive bitset), so an entry keyed by the
+//! segment id stays correct for the segment's life; entries of segments that left the index
+//! are dropped when a search sees they are gone.
+
+use crate::schema::{self, col};
+use gureum_domain::clock::{format_date, from_epoch_day};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::{DocId, SegmentReader};
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Continues an FNV-1a 64 hash over more bytes (so the id part is hashed once, not daily).
+pub fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// Bit set in [`Daily::cert`] when the own certificate is valid that day.
+pub const CERTIFIED: u8 = 0b100;
+/// Mask of the effective-grade code (0 none, 1 low, 2 medium, 3 high) in [`Daily::cert`].
+pub const GRADE_MASK: u8 = 0b011;
+
+/// Date-independent arrays of one segment, indexed by doc id.
+pub struct Static {
+    /// Bits 0–2 kind code, bit 3 SME, bits 4–7 status code.
+    pub packed: Vec<u8>,
+    /// Category ordinal in `categories`, or `u32::MAX` when none.
+    pub category: Vec<u32>,
+    /// The segment's category names by ordinal (sorted).
+    pub categories: Vec<String>,
+    /// FNV-1a state after the service id's bytes.
+    id_state: Vec<u64>,
+}
+
+/// Arrays of one segment for one Seoul date.
+pub struct Daily {
+    /// Ascending fair-order key.
+    pub fair: Vec<u64>,
+    /// [`CERTIFIED`] | effective grade code when certified that day.
+    pub cert: Vec<u8>,
+}
+
+#[derive(Default)]
+pub struct SegmentCache {
+    statics: Mutex<HashMap<SegmentId, Arc<Static>>>,
+    daily: Mutex<HashMap<(SegmentId, i64), Arc<Daily>>>,
+}
+
+fn u64_col(reader: &SegmentReader, name: &str) -> tantivy::Result<Column<u64>> {
+    reader.fast_fields().u64(name)
+}
+
+fn i64_col(reader: &SegmentReader, name: &str) -> tantivy::Result<Option<Column<i64>>> {
+    reader.fast_fields().column_opt::<i64>(name)
+}
+
+/// Every term of a str column's dictionary, by ordinal.
+pub fn str_terms(reader: &SegmentReader, name: &str) -> tantivy::Result<Option<(Vec<String>, Column<u64>)>> {
+    let Some(column) = reader.fast_fields().str(name)? else {
+        return Ok(None);
+    };
+    let mut terms = Vec::with_capacity(column.num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(Some((terms, column.ords().clone())))
+}
+
+impl SegmentCache {
+    /// Forgets the entries of segments not in `alive` and of dates far from `day`.
+    pub fn prune(&self, alive: &HashSet<SegmentId>, day: i64) {
+        self.statics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|id, _| alive.contains(id));
+        self.daily
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(id, d), _| alive.contains(id) && (d - day).abs() <= 1);
+    }
+
+    pub fn statics(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Static>> {
+        let key = reader.segment_id();
+        if let Some(s) = self.statics.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(s.clone());
+        }
+        let built = Arc::new(build_static(reader)?);
+        self.statics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, built.clone());
+        Ok(built)
+    }
+
+    pub fn daily(&self, reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::Result<Arc<Daily>> {
+        let key = (reader.segment_id(), day);
+        if let Some(d) = self.daily.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(d.clone());
+        }
+        let built = Arc::new(build_daily(reader, statics, day)?);
+        self.daily
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, built.clone());
+        Ok(built)
+    }
+}
+
+fn build_static(reader: &SegmentReader) -> tantivy::Result<Static> {
+    let max = reader.max_doc();
+    let status = u64_col(reader, col::STATUS)?;
+    let kind = u64_col(reader, col::KIND)?;
+    let sme = u64_col(reader, col::SME)?;
+    let mut packed = Vec::with_capacity(max as usize);
+    for doc in 0..max {
+        let k = (kind.first(doc).unwrap_or(0) & 0b111) as u8;
+        let s = (sme.first(doc).unwrap_or(0) & 1) as u8;
+        let st = (status.first(doc).unwrap_or(0) & 0b1111) as u8;
+        packed.push(k | (s << 3) | (st << 4));
+    }
+    let (categories, category) = match str_terms(reader, col::CATEGORY)? {
+        Some((names, ords)) => {
+            let per_doc = (0..max)
+                .map(|doc| ords.first(doc).and_then(|o| u32::try_from(o).ok()).unwrap_or(u32::MAX))
+                .collect();
+            (names, per_doc)
+        }
+        None => (Vec::new(), vec![u32::MAX; max as usize]),
+    };
+    let id_state = match str_terms(reader, col::ID)? {
+        Some((ids, ords)) => {
+            let by_ord: Vec<u64> = ids.iter().map(|id| fnv_extend(FNV_OFFSET, id.as_bytes())).collect();
+            (0..max)
+                .map(|doc| {
+                    ords.first(doc)
+                        .and_then(|o| by_ord.get(o as usize).copied())
+                        .unwrap_or(FNV_OFFSET)
+                })
+                .collect()
+        }
+        None => vec![FNV_OFFSET; max as usize],
+    };
+    Ok(Static { packed, category, categories, id_state })
+}
+
+fn valid(from: &Option<Column<i64>>, to: &Option<Column<i64>>, doc: DocId, day: i64) -> bool {
+    let f = from.as_ref().and_then(|c| c.first(doc)).unwrap_or(schema::NEVER_FROM);
+    let t = to.as_ref().and_then(|c| c.first(doc)).unwrap_or(schema::NEVER_TO);
+    f <= day && day <= t
+}
+
+fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::Result<Daily> {
+    let date = format_date(from_epoch_day(day));
+    let fair = statics.id_state.iter().map(|h| fnv_extend(*h, date.as_bytes())).collect();
+    let cert_grade = u64_col(reader, col::CERT_GRADE)?;
+    let cert_from = i64_col(reader, col::CERT_FROM)?;
+    let cert_to = i64_col(reader, col::CERT_TO)?;
+    let host_listed = u64_col(reader, col::HOST_LISTED)?;
+    let host_grade = u64_col(reader, col::HOST_GRADE)?;
+    let host_from = i64_col(reader, col::HOST_FROM)?;
+    let host_to = i64_col(reader, col::HOST_TO)?;
+    let max = reader.max_doc();
+    let mut cert = Vec::with_capacity(max as usize);
+    for doc in 0..max {
+        let mut c = 0u8;
+        if valid(&cert_from, &cert_to, doc, day) {
+            let grade = if host_listed.first(doc).unwrap_or(0) == 1 {
+                if valid(&host_from, &host_to, doc, day) { host_grade.first(doc).unwrap_or(0) } else { 0 }
+            } else {
+                cert_grade.first(doc).unwrap_or(0)
+            };
+            c = CERTIFIED | (grade.min(3) as u8 & GRADE_MASK);
+        }
+        cert.push(c);
+    }
+    Ok(Daily { fair, cert })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn extended_fnv_is_the_fair_key() {
+        for id in ["", "a", "0b7c2a52-6f1e-4c6b-9a4e-1f2d3c4b5a69"] {
+            for d in [date!(2026 - 11 - 23), date!(2027 - 01 - 01)] {
+                let h = fnv_extend(fnv_extend(FNV_OFFSET, id.as_bytes()), format_date(d).as_bytes());
+                assert_eq!(h, gureum_domain::fair::fair_key(id, d));
+            }
+        }
+    }
+}

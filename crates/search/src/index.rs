@@ -1,0 +1,296 @@
+//! The index folder: opening (or recreating) it, searching it, and updating it.
+
+use crate::cache::{str_terms, SegmentCache};
+use crate::collect::CatalogCollector;
+use crate::model::{Facets, SearchDoc, SearchQuery, SearchResult};
+use crate::query::{base_query, Plan};
+use crate::schema::{self, col, Fields, SCHEMA_VERSION, VERSION_FILE};
+use crate::stored::Stored;
+use crate::tokenizer::{analyzer, TOKENIZER_NAME};
+use crate::SearchError;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::error::LockError;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
+};
+
+/// The writer's memory budget (one indexing thread).
+const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
+
+/// How [`CatalogIndex::open_or_create`] found the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// A readable index of the current schema version.
+    Existing,
+    /// The folder was missing, empty, unreadable, damaged or of another schema version, and now
+    /// holds a fresh empty index (the caller rebuilds it).
+    Created,
+}
+
+/// The catalog's search index. Cheap to share (`Arc`); searches run concurrently.
+pub struct CatalogIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    applied_seq: Arc<RwLock<Option<i64>>>,
+    cache: Arc<SegmentCache>,
+}
+
+fn parse_seq(payload: Option<&str>) -> Option<i64> {
+    payload.and_then(|p| p.trim().parse().ok())
+}
+
+fn is_empty_dir(dir: &Path) -> std::io::Result<bool> {
+    Ok(std::fs::read_dir(dir)?.next().is_none())
+}
+
+fn wipe(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+impl CatalogIndex {
+    /// Opens the index in `dir`, creating the folder and a fresh empty index when there is none
+    /// or when the one there cannot be used (its contents are then deleted).
+    pub fn open_or_create(dir: &Path) -> Result<(Self, Opened), SearchError> {
+        std::fs::create_dir_all(dir)?;
+        if !is_empty_dir(dir)? {
+            match Self::open_existing(dir) {
+                Ok(index) => return Ok((index, Opened::Existing)),
+                Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "search index unusable; recreating it empty"),
+            }
+            wipe(dir)?;
+        }
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        let tmp = dir.join(format!("{VERSION_FILE}.tmp"));
+        std::fs::write(&tmp, SCHEMA_VERSION)?;
+        std::fs::rename(&tmp, dir.join(VERSION_FILE))?;
+        Ok((Self::wrap(dir, index, None)?, Opened::Created))
+    }
+
+    fn open_existing(dir: &Path) -> Result<Self, SearchError> {
+        let version = std::fs::read_to_string(dir.join(VERSION_FILE))?;
+        if version.trim() != SCHEMA_VERSION {
+            return Err(SearchError::Version(version.trim().to_owned()));
+        }
+        let index = Index::open_in_dir(dir)?;
+        let (schema, _) = schema::build();
+        if index.schema() != schema {
+            return Err(SearchError::Version(format!("{SCHEMA_VERSION} with another schema")));
+        }
+        let seq = parse_seq(index.load_metas()?.payload.as_deref());
+        let opened = Self::wrap(dir, index, seq)?;
+        // Open every stored document's block index too: a damaged segment fails here, not later.
+        for segment in opened.reader.searcher().segment_readers() {
+            segment.get_store_reader(1)?;
+        }
+        Ok(opened)
+    }
+
+    fn wrap(dir: &Path, index: Index, seq: Option<i64>) -> Result<Self, SearchError> {
+        index.tokenizers().register(TOKENIZER_NAME, analyzer());
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let (_, fields) = schema::build();
+        Ok(Self {
+            dir: dir.to_owned(),
+            index,
+            reader,
+            fields,
+            applied_seq: Arc::new(RwLock::new(seq)),
+            cache: Arc::new(SegmentCache::default()),
+        })
+    }
+
+    /// The change-feed sequence recorded by the last commit (`None` for a fresh index).
+    pub fn applied_seq(&self) -> Option<i64> {
+        *self.applied_seq.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes the index writer: one per folder across processes ([`SearchError::Locked`]).
+    pub fn updater(&self) -> Result<IndexUpdater, SearchError> {
+        let writer = match self.index.writer_with_num_threads(1, WRITER_MEMORY_BYTES) {
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(SearchError::Locked),
+            other => other?,
+        };
+        Ok(IndexUpdater {
+            writer,
+            reader: self.reader.clone(),
+            fields: self.fields,
+            applied_seq: self.applied_seq.clone(),
+        })
+    }
+
+    /// A catalog search (SPEC §4 `GET /api/v1/services`).
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResult, SearchError> {
+        let searcher = self.reader.searcher();
+        let (query, has_text) = base_query(q, &self.fields)?;
+        let plan = Arc::new(Plan::new(q, has_text));
+        let alive: HashSet<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+        self.cache.prune(&alive, plan.day);
+        let collector = CatalogCollector { plan: plan.clone(), cache: self.cache.clone() };
+        let fruit = searcher.search(&*query, &collector)?;
+
+        let page = q.page.max(1);
+        let per_page = q.per_page.max(1);
+        let start = (page as usize - 1).saturating_mul(per_page as usize);
+        let mut items = Vec::with_capacity(per_page as usize);
+        for key in fruit.top.iter().skip(start).take(per_page as usize) {
+            let doc: TantivyDocument = searcher.doc(key.address())?;
+            let json = doc
+                .get_first(self.fields.payload)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| SearchError::Stored("a document has no stored payload".into()))?;
+            let stored: Stored = serde_json::from_str(json).map_err(|e| SearchError::Stored(e.to_string()))?;
+            items.push(stored.into_hit(q.today));
+        }
+
+        let mut facets = Facets::default();
+        for (code, n) in fruit.kinds.iter().enumerate() {
+            if let (Some(kind), true) = (schema::kind_from_code(code as u64), *n > 0) {
+                facets.kind.insert(kind.as_str().to_owned(), *n);
+            }
+        }
+        for (code, n) in fruit.grades.iter().enumerate() {
+            if let (Some(grade), true) = (schema::grade_from_code(code as u8), *n > 0) {
+                facets.csap_grade.insert(grade.as_str().to_owned(), *n);
+            }
+        }
+        facets.category = fruit.categories;
+        Ok(SearchResult { total: fruit.total, page, per_page, items, facets })
+    }
+
+    /// Live documents (every status).
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// `(id, status)` of every live document, sorted by id.
+    pub fn all_ids(&self) -> Result<Vec<(String, String)>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for segment in searcher.segment_readers() {
+            let Some((ids, ords)) = str_terms(segment, col::ID)? else {
+                continue;
+            };
+            let status = segment.fast_fields().u64(col::STATUS)?;
+            for doc in segment.doc_ids_alive() {
+                let id = ords.first(doc).and_then(|o| ids.get(o as usize));
+                let st = status.first(doc).and_then(schema::status_from_code);
+                if let (Some(id), Some(st)) = (id, st) {
+                    out.push((id.clone(), st.as_str().to_owned()));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Ids of the documents whose host infrastructure is the service `host_code`, sorted.
+    pub fn ids_with_host(&self, host_code: &str) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.host_code, host_code), IndexRecordOption::Basic);
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        let mut buf = String::new();
+        for address in addresses {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let Some(ids) = segment.fast_fields().str(col::ID)? else {
+                continue;
+            };
+            if let Some(ord) = ids.ords().first(address.doc_id) {
+                buf.clear();
+                if ids.ord_to_str(ord, &mut buf)? {
+                    out.push(buf.clone());
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Total bytes of the index folder.
+    pub fn size_bytes(&self) -> u64 {
+        dir_size(&self.dir)
+    }
+
+    /// Sees commits made by another process (or another handle on the folder).
+    pub fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        let seq = parse_seq(self.index.load_metas()?.payload.as_deref());
+        *self.applied_seq.write().unwrap_or_else(PoisonError::into_inner) = seq;
+        Ok(())
+    }
+}
+
+/// The one writer of an index folder. Changes become visible at [`IndexUpdater::commit`].
+pub struct IndexUpdater {
+    writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    fields: Fields,
+    applied_seq: Arc<RwLock<Option<i64>>>,
+}
+
+impl IndexUpdater {
+    /// Adds the service, replacing any document with the same id.
+    pub fn upsert(&mut self, doc: &SearchDoc) -> Result<(), SearchError> {
+        let document = schema::to_document(doc, &self.fields)?;
+        self.writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+        self.writer.add_document(document)?;
+        Ok(())
+    }
+
+    pub fn delete(&mut self, id: &str) -> Result<(), SearchError> {
+        self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+        Ok(())
+    }
+
+    /// Deletes every document (for a rebuild).
+    pub fn clear(&mut self) -> Result<(), SearchError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Commits with `applied_seq` as the commit's payload; searches see it at once.
+    pub fn commit(&mut self, applied_seq: i64) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&applied_seq.to_string());
+        prepared.commit()?;
+        self.reader.reload()?;
+        *self.applied_seq.write().unwrap_or_else(PoisonError::into_inner) = Some(applied_seq);
+        Ok(())
+    }
+
+    /// Waits for background merges and releases the writer.
+    pub fn finish(self) -> Result<(), SearchError> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! A write transaction: it holds the audit chain's head from its first statement to its commit,
+//! so every state change and its audit event land together or not at all.
+
+use crate::{Db, Result};
+use gureum_domain::audit::AuditEvent;
+use serde_json::Value;
+use sqlx::{Any, Row, Transaction};
+use tokio::sync::OwnedMutexGuard;
+
+/// An audit event to append; sequence, time and hash are filled in by the transaction.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    pub actor: String,
+    pub organisation: Option<String>,
+    pub action: String,
+    pub entity_kind: String,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub request_id: Option<String>,
+}
+
+impl NewAuditEvent {
+    pub fn new(actor: &str, action: &str, entity_kind: &str, entity_id: &str) -> Self {
+        Self {
+            actor: actor.into(),
+            organisation: None,
+            action: action.into(),
+            entity_kind: entity_kind.into(),
+            entity_id: entity_id.into(),
+            before: None,
+            after: None,
+            request_id: None,
+        }
+    }
+
+    pub fn before(mut self, v: Value) -> Self {
+        self.before = Some(v);
+        self
+    }
+
+    pub fn after(mut self, v: Value) -> Self {
+        self.after = Some(v);
+        self
+    }
+
+    pub fn request_id(mut self, id: Option<String>) -> Self {
+        self.request_id = id;
+        self
+    }
+}
+
+pub struct WriteTx {
+    pub(crate) tx: Transaction<'static, Any>,
+    _guard: OwnedMutexGuard<()>,
+    pub(crate) now: i64,
+    head_seq: i64,
+    head_hash: String,
+    next_change_seq: Option<i64>,
+    pub(crate) changed_services: Vec<String>,
+}
+
+impl Db {
+    /// Begins a write: waits for this process's writer slot, then locks the chain head (a write,
+    /// so SQLite takes its write lock at once and PostgreSQL a row lock).
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let guard = self.write_lock.clone().lock_owned().await;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
+        let head_seq: i64 = row.try_get("seq")?;
+        let head_hash: String = row.try_get("hash")?;
+        Ok(WriteTx {
+            tx,
+            _guard: guard,
+            now: self.clock.now_micros(),
+            head_seq,
+            head_hash,
+            next_change_seq: None,
+            changed_services: Vec::new(),
+        })
+    }
+}
+
+impl WriteTx {
+    /// The instant this transaction records its changes at (µs).
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Appends an audit event to the chain; returns its sequence.
+    pub async fn audit(&mut self, ev: NewAuditEvent) -> Result<i64> {
+        let event = AuditEvent {
+            seq: self.head_seq + 1,
+            at: self.now,
+            actor: ev.actor,
+            organisation: ev.organisation,
+            action: ev.action,
+            entity_kind: ev.entity_kind,
+            entity_id: ev.entity_id,
+            before: ev.before,
+            after: ev.after,
+            request_id: ev.request_id,
+        };
+        let hash = event.chain_hash(&self.head_hash);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at, actor, organisation, action, entity_kind, entity_id, before_json, after_json, request_id, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(event.seq)
+        .bind(event.at)
+        .bind(&event.actor)
+        .bind(&event.organisation)
+        .bind(&event.action)
+        .bind(&event.entity_kind)
+        .bind(&event.entity_id)
+        .bind(event.before.as_ref().map(|v| v.to_string()))
+        .bind(event.after.as_ref().map(|v| v.to_string()))
+        .bind(&event.request_id)
+        .bind(&hash)
+        .execute(&mut *self.tx)
+        .await?;
+        self.head_seq = event.seq;
+        self.head_hash = hash;
+        Ok(event.seq)
+    }
+
+    /// Records that a service's public state changed, for every index's change feed.
+    pub async fn record_change(&mut self, service_id: &str) -> Result<i64> {
+        let seq = match self.next_change_seq {
+            Some(s) => s,
+            None => {
+                let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS m FROM catalog_changes").fetch_one(&mut *self.tx).await?;
+                row.try_get::<i64, _>("m")? + 1
+            }
+        };
+        sqlx::query("INSERT INTO catalog_changes (seq, service_id, created_at) VALUES ($1, $2, $3)")
+            .bind(seq)
+            .bind(service_id)
+            .bind(self.now)
+            .execute(&mut *self.tx)
+            .await?;
+        self.next_change_seq = Some(seq + 1);
+        self.changed_services.push(service_id.to_owned());
+        Ok(seq)
+    }
+
+    /// Moves the chain head and commits everything.
+    pub async fn commit(mut self) -> Result<()> {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(self.head_seq)
+            .bind(&self.head_hash)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,100 @@
+//! Categories and supplier pages of the public catalog.
+
+use super::services::run_search;
+use crate::error::{AppError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use gureum_search::{Hit, SearchQuery};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CategoryCount {
+    pub name: String,
+    /// Listed services in it.
+    pub count: u64,
+}
+
+/// Categories with their listed services, largest first (then by name).
+pub async fn category_counts(state: &AppState) -> Result<Vec<CategoryCount>, AppError> {
+    let mut q = SearchQuery::new(state.clock().today());
+    q.per_page = 1;
+    let result = run_search(state, q).await?;
+    let mut cats: Vec<CategoryCount> = result.facets.category.into_iter().map(|(name, count)| CategoryCount { name, count }).collect();
+    cats.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    Ok(cats)
+}
+
+/// The catalog's categories.
+#[utoipa::path(
+    get,
+    path = "/api/v1/categories",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "Categories with counts of listed services", body = Vec<CategoryCount>),
+        (status = 503, description = "index_not_ready", body = ErrorBody),
+    )
+)]
+pub async fn list_categories(State(state): State<AppState>) -> Result<Json<Vec<CategoryCount>>, AppError> {
+    Ok(Json(category_counts(&state).await?))
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SupplierView {
+    pub id: String,
+    pub name: String,
+    pub business_number: String,
+    pub size: String,
+    pub sme: bool,
+    /// Its listed services.
+    #[schema(value_type = Vec<Object>)]
+    pub services: Vec<Hit>,
+}
+
+/// A supplier and its listed services.
+pub async fn supplier_view(state: &AppState, id: &str) -> Result<SupplierView, AppError> {
+    if uuid::Uuid::try_parse(id).is_err() {
+        return Err(AppError::bad_request("invalid_id", "a supplier id is a UUID"));
+    }
+    let sup = state.db().supplier(&id.to_ascii_lowercase()).await?.ok_or_else(|| AppError::not_found("supplier"))?;
+    let mut services = Vec::new();
+    let mut page = 1;
+    loop {
+        let mut q = SearchQuery::new(state.clock().today());
+        q.q = Some(sup.business_number.clone());
+        q.per_page = 100;
+        q.page = page;
+        let r = run_search(state, q).await?;
+        let n = r.items.len();
+        services.extend(r.items);
+        if n < 100 || services.len() as u64 >= r.total {
+            break;
+        }
+        page += 1;
+    }
+    Ok(SupplierView {
+        id: sup.id,
+        name: sup.name,
+        business_number: sup.business_number,
+        sme: sup.size.is_sme(),
+        size: sup.size.as_str().into(),
+        services,
+    })
+}
+
+/// A supplier (제공기업) and its listed services.
+#[utoipa::path(
+    get,
+    path = "/api/v1/suppliers/{id}",
+    tag = "catalog",
+    params(("id" = String, Path, description = "The supplier id (UUID)")),
+    responses(
+        (status = 200, description = "The supplier and its listed services", body = SupplierView),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+    )
+)]
+pub async fn get_supplier(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<SupplierView>, AppError> {
+    Ok(Json(supplier_view(&state, &id).await?))
+}

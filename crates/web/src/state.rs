@@ -1,0 +1,51 @@
+//! The state every handler shares.
+
+use crate::sync::IndexSync;
+use gureum_domain::Clock;
+use gureum_search::CatalogIndex;
+use gureum_storage::Db;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    sync: Arc<IndexSync>,
+    clock: Clock,
+    ready: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock) -> Self {
+        Self { inner: Arc::new(Inner { db, sync, clock, ready: AtomicBool::new(false) }) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn index(&self) -> &CatalogIndex {
+        self.inner.sync.index()
+    }
+
+    pub fn sync(&self) -> &Arc<IndexSync> {
+        &self.inner.sync
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.inner.clock
+    }
+
+    /// True once the index has caught up with the database after start.
+    pub fn is_ready(&self) -> bool {
+        self.inner.ready.load(Ordering::Acquire)
+    }
+
+    pub fn set_ready(&self, ready: bool) {
+        self.inner.ready.store(ready, Ordering::Release);
+    }
+}
