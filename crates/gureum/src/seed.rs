@@ -483,7 +483,7 @@ impl Generator {
         if tags.is_empty() {
             tags.push(spec.tags[0].into());
         }
-        if kind.is_cloud() {
+        if kind.is_cloud() && !tags.iter().any(|t| t == kind.label_ko()) {
             tags.push(kind.label_ko().into());
         }
         let mut integrations: Vec<String> = INTEGRATIONS.iter().filter(|_| self.rng.chance(30)).map(|s| (*s).to_owned()).collect();

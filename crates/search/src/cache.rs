@@ -81,14 +81,8 @@ pub fn str_terms(reader: &SegmentReader, name: &str) -> tantivy::Result<Option<(
 impl SegmentCache {
     /// Forgets the entries of segments not in `alive` and of dates far from `day`.
     pub fn prune(&self, alive: &HashSet<SegmentId>, day: i64) {
-        self.statics
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|id, _| alive.contains(id));
-        self.daily
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(id, d), _| alive.contains(id) && (d - day).abs() <= 1);
+        self.statics.lock().unwrap_or_else(PoisonError::into_inner).retain(|id, _| alive.contains(id));
+        self.daily.lock().unwrap_or_else(PoisonError::into_inner).retain(|(id, d), _| alive.contains(id) && (d - day).abs() <= 1);
     }
 
     pub fn statics(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Static>> {
@@ -97,10 +91,7 @@ impl SegmentCache {
             return Ok(s.clone());
         }
         let built = Arc::new(build_static(reader)?);
-        self.statics
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, built.clone());
+        self.statics.lock().unwrap_or_else(PoisonError::into_inner).insert(key, built.clone());
         Ok(built)
     }
 
@@ -110,10 +101,7 @@ impl SegmentCache {
             return Ok(d.clone());
         }
         let built = Arc::new(build_daily(reader, statics, day)?);
-        self.daily
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, built.clone());
+        self.daily.lock().unwrap_or_else(PoisonError::into_inner).insert(key, built.clone());
         Ok(built)
     }
 }
@@ -132,9 +120,7 @@ fn build_static(reader: &SegmentReader) -> tantivy::Result<Static> {
     }
     let (categories, category) = match str_terms(reader, col::CATEGORY)? {
         Some((names, ords)) => {
-            let per_doc = (0..max)
-                .map(|doc| ords.first(doc).and_then(|o| u32::try_from(o).ok()).unwrap_or(u32::MAX))
-                .collect();
+            let per_doc = (0..max).map(|doc| ords.first(doc).and_then(|o| u32::try_from(o).ok()).unwrap_or(u32::MAX)).collect();
             (names, per_doc)
         }
         None => (Vec::new(), vec![u32::MAX; max as usize]),
@@ -142,13 +128,7 @@ fn build_static(reader: &SegmentReader) -> tantivy::Result<Static> {
     let id_state = match str_terms(reader, col::ID)? {
         Some((ids, ords)) => {
             let by_ord: Vec<u64> = ids.iter().map(|id| fnv_extend(FNV_OFFSET, id.as_bytes())).collect();
-            (0..max)
-                .map(|doc| {
-                    ords.first(doc)
-                        .and_then(|o| by_ord.get(o as usize).copied())
-                        .unwrap_or(FNV_OFFSET)
-                })
-                .collect()
+            (0..max).map(|doc| ords.first(doc).and_then(|o| by_ord.get(o as usize).copied()).unwrap_or(FNV_OFFSET)).collect()
         }
         None => vec![FNV_OFFSET; max as usize],
     };

@@ -1,7 +1,7 @@
 //! One collector pass over the base query's matches: the remaining filters, the three facets
 //! (each counted with every filter but its own), the total, and the best `keep` documents.
 
-use crate::cache::{Daily, SegmentCache, Static, CERTIFIED, GRADE_MASK};
+use crate::cache::{CERTIFIED, Daily, GRADE_MASK, SegmentCache, Static};
 use crate::query::{Plan, SortMode};
 use crate::schema::col;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -81,11 +81,7 @@ impl Collector for CatalogCollector {
         let statics = self.cache.statics(reader)?;
         let daily = self.cache.daily(reader, &statics, self.plan.day)?;
         let category_filter = self.plan.categories.as_ref().map(|wanted| {
-            wanted
-                .iter()
-                .filter_map(|c| statics.categories.binary_search(c).ok())
-                .filter_map(|o| u32::try_from(o).ok())
-                .collect()
+            wanted.iter().filter_map(|c| statics.categories.binary_search(c).ok()).filter_map(|o| u32::try_from(o).ok()).collect()
         });
         let ff = reader.fast_fields();
         let price = match self.plan.price {
@@ -148,9 +144,7 @@ impl CatalogSegmentCollector {
             SortMode::Fair => (false, 0),
             SortMode::Score => (false, score_desc(score)),
             SortMode::PriceAsc => (value.is_none(), value.map_or(0, ordered)),
-            SortMode::PriceDesc | SortMode::Newest | SortMode::Rating => {
-                (value.is_none(), value.map_or(0, |v| !ordered(v)))
-            }
+            SortMode::PriceDesc | SortMode::Newest | SortMode::Rating => (value.is_none(), value.map_or(0, |v| !ordered(v))),
         };
         Key { missing, primary, fair, segment: self.segment, doc }
     }
@@ -227,13 +221,8 @@ impl SegmentCollector for CatalogSegmentCollector {
     }
 
     fn harvest(self) -> Fruit {
-        let categories = self
-            .categories
-            .iter()
-            .zip(&self.statics.categories)
-            .filter(|(n, _)| **n > 0)
-            .map(|(n, name)| (name.clone(), *n))
-            .collect();
+        let categories =
+            self.categories.iter().zip(&self.statics.categories).filter(|(n, _)| **n > 0).map(|(n, name)| (name.clone(), *n)).collect();
         let mut top = self.heap.into_vec();
         top.sort_unstable();
         Fruit { total: self.total, kinds: self.kinds, grades: self.grades, categories, top }

@@ -1,13 +1,13 @@
 //! The index folder: opening (or recreating) it, searching it, and updating it.
 
-use crate::cache::{str_terms, SegmentCache};
+use crate::SearchError;
+use crate::cache::{SegmentCache, str_terms};
 use crate::collect::CatalogCollector;
 use crate::model::{Facets, SearchDoc, SearchQuery, SearchResult};
-use crate::query::{base_query, Plan};
-use crate::schema::{self, col, Fields, SCHEMA_VERSION, VERSION_FILE};
+use crate::query::{Plan, base_query};
+use crate::schema::{self, Fields, SCHEMA_VERSION, VERSION_FILE, col};
 use crate::stored::Stored;
-use crate::tokenizer::{analyzer, TOKENIZER_NAME};
-use crate::SearchError;
+use crate::tokenizer::{TOKENIZER_NAME, analyzer};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -15,9 +15,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 /// The writer's memory budget (one indexing thread).
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -140,12 +138,7 @@ impl CatalogIndex {
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(SearchError::Locked),
             other => other?,
         };
-        Ok(IndexUpdater {
-            writer,
-            reader: self.reader.clone(),
-            fields: self.fields,
-            applied_seq: self.applied_seq.clone(),
-        })
+        Ok(IndexUpdater { writer, reader: self.reader.clone(), fields: self.fields, applied_seq: self.applied_seq.clone() })
     }
 
     /// A catalog search (SPEC §4 `GET /api/v1/services`).

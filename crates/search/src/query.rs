@@ -7,12 +7,11 @@ use crate::schema::{self, Fields};
 use crate::tokenizer::{GureumTokenizer, Unit};
 use gureum_domain::clock::epoch_day;
 use gureum_domain::{BusinessNumber, ServiceCode, ServiceStatus};
+use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
-    Query, RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, Query, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
 
 /// How much a match in a lower-weighted field adds to the best field's score.
 const TIE_BREAKER: f32 = 0.2;
@@ -55,16 +54,8 @@ impl Plan {
         } else {
             q.statuses.iter().fold(0u16, |m, s| m | (1 << schema::status_code(*s)))
         };
-        let kind_mask = if q.kinds.is_empty() {
-            u8::MAX
-        } else {
-            q.kinds.iter().fold(0u8, |m, k| m | (1 << schema::kind_code(*k)))
-        };
-        let grade_mask = if q.grades.is_empty() {
-            u8::MAX
-        } else {
-            q.grades.iter().fold(0u8, |m, g| m | (1 << schema::grade_code(*g)))
-        };
+        let kind_mask = if q.kinds.is_empty() { u8::MAX } else { q.kinds.iter().fold(0u8, |m, k| m | (1 << schema::kind_code(*k))) };
+        let grade_mask = if q.grades.is_empty() { u8::MAX } else { q.grades.iter().fold(0u8, |m, g| m | (1 << schema::grade_code(*g))) };
         let price = match (q.min_price, q.max_price) {
             (None, None) => None,
             (lo, hi) => Some((lo.unwrap_or(i64::MIN), hi.unwrap_or(i64::MAX))),
@@ -119,9 +110,7 @@ fn unit_in_field(unit: &Unit, field: Field) -> Result<Box<dyn Query>, tantivy::T
     Ok(match unit {
         Unit::Terms(terms) => match terms.as_slice() {
             [one] => term_query(field, one),
-            many => Box::new(BooleanQuery::new(
-                many.iter().map(|t| (Occur::Must, term_query(field, t))).collect(),
-            )),
+            many => Box::new(BooleanQuery::new(many.iter().map(|t| (Occur::Must, term_query(field, t))).collect())),
         },
         // A Hangul syllable has no regex meta-characters.
         Unit::Syllable(s) => Box::new(RegexQuery::from_pattern(&format!("{s}.?|.{s}"), field)?),

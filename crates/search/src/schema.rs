@@ -1,17 +1,14 @@
 //! The index schema: analysed text fields for matching, raw terms for exact lookups, fast
 //! columns for filters, facets and sorts, and one stored JSON blob to rebuild a [`crate::Hit`].
 
+use crate::SearchError;
 use crate::model::{CertFacts, SearchDoc};
 use crate::stored::Stored;
 use crate::tokenizer::TOKENIZER_NAME;
-use crate::SearchError;
 use gureum_domain::clock::epoch_day;
 use gureum_domain::{CsapGrade, ServiceKind, ServiceStatus};
-use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
-    STRING,
-};
 use tantivy::TantivyDocument;
+use tantivy::schema::{FAST, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 
 /// Bump when the schema, the analyser or the stored blob changes: an index folder written with
 /// another version is recreated (and rebuilt by the caller from the database).
@@ -85,10 +82,7 @@ pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fast = || NumericOptions::default().set_fast();
     let analysed = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqs)
-            .set_fieldnorms(true),
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER_NAME).set_index_option(IndexRecordOption::WithFreqs).set_fieldnorms(true),
     );
     let id = b.add_text_field(col::ID, STRING | FAST);
     let code = b.add_text_field("code", STRING);

@@ -18,13 +18,7 @@ pub struct StoredCert {
 
 impl StoredCert {
     fn from_facts(c: &CertFacts) -> Self {
-        Self {
-            cert_type: c.cert_type,
-            grade: c.grade,
-            from: epoch_day(c.valid_from),
-            to: epoch_day(c.valid_to),
-            revoked: c.revoked,
-        }
+        Self { cert_type: c.cert_type, grade: c.grade, from: epoch_day(c.valid_from), to: epoch_day(c.valid_to), revoked: c.revoked }
     }
 
     fn valid_on(&self, day: i64) -> bool {
@@ -76,19 +70,11 @@ impl Stored {
         let day = epoch_day(today);
         let csap = self.cert.as_ref().map(|c| {
             let grade = if c.valid_on(day) {
-                if self.host_listed {
-                    self.host_cert.as_ref().filter(|h| h.valid_on(day)).map(|h| h.grade)
-                } else {
-                    Some(c.grade)
-                }
+                if self.host_listed { self.host_cert.as_ref().filter(|h| h.valid_on(day)).map(|h| h.grade) } else { Some(c.grade) }
             } else {
                 Some(c.grade)
             };
-            CsapBrief {
-                cert_type: c.cert_type.as_str(),
-                grade: grade.map(CsapGrade::as_str),
-                valid_to: format_date(from_epoch_day(c.to)),
-            }
+            CsapBrief { cert_type: c.cert_type.as_str(), grade: grade.map(CsapGrade::as_str), valid_to: format_date(from_epoch_day(c.to)) }
         });
         Hit {
             id: self.id,

@@ -6,9 +6,7 @@
 //! that space (`예산 회계` → 예산, 산회, 회계). A run of Latin letters or digits is one word,
 //! lower-cased and stemmed in English. Everything else separates.
 
-use tantivy::tokenizer::{
-    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// The name under which the analyser is registered on the index.
 pub const TOKENIZER_NAME: &str = "gureum";
@@ -36,10 +34,7 @@ fn word_char(c: char) -> Option<char> {
         _ => c,
     };
     let latin = c.is_ascii_alphanumeric()
-        || (c.is_alphabetic()
-            && matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF)
-            && c != '\u{D7}'
-            && c != '\u{F7}');
+        || (c.is_alphabetic() && matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF) && c != '\u{D7}' && c != '\u{F7}');
     if !latin {
         return None;
     }
@@ -117,11 +112,7 @@ pub struct GureumTokenizer {
 
 impl Default for GureumTokenizer {
     fn default() -> Self {
-        Self {
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
-        }
+        Self { stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build() }
     }
 }
 
@@ -191,8 +182,7 @@ impl GureumTokenizer {
                     if chars.len() == 1 {
                         out.push(Unit::Syllable(s.to_owned()));
                     } else {
-                        let mut bigrams: Vec<String> =
-                            chars.windows(2).map(|p| p.iter().collect()).collect();
+                        let mut bigrams: Vec<String> = chars.windows(2).map(|p| p.iter().collect()).collect();
                         bigrams.sort();
                         bigrams.dedup();
                         out.push(Unit::Terms(bigrams));

@@ -4,8 +4,8 @@
 use gureum_domain::fair::fair_key;
 use gureum_domain::{BusinessNumber, CertType, CsapGrade, ServiceKind, ServiceStatus};
 use gureum_search::{CatalogIndex, CertFacts, Opened, SearchDoc, SearchError, SearchQuery, SearchResult, Sort};
-use time::macros::date;
 use time::Date;
+use time::macros::date;
 
 const TODAY: Date = date!(2026 - 11 - 23);
 
@@ -389,8 +389,7 @@ fn sort_catalog() -> Vec<SearchDoc> {
     (1..=8)
         .map(|n| {
             let mut d = doc(n, "정렬 서비스");
-            d.price_from_krw = [Some(3000), None, Some(1000), Some(3000), None, Some(2000), Some(3000), Some(1000)]
-                [n as usize - 1];
+            d.price_from_krw = [Some(3000), None, Some(1000), Some(3000), None, Some(2000), Some(3000), Some(1000)][n as usize - 1];
             d.first_listed_at = [Some(30), Some(10), None, Some(30), Some(20), None, Some(5), Some(30)][n as usize - 1];
             d.rating_x100 = [None, Some(450), Some(450), Some(300), None, Some(500), Some(450), None][n as usize - 1];
             d
@@ -400,10 +399,7 @@ fn sort_catalog() -> Vec<SearchDoc> {
 
 /// Groups of ids in sort order; each group is in the fair order.
 fn expected(groups: &[&[u32]]) -> Vec<String> {
-    groups
-        .iter()
-        .flat_map(|g| fair_sorted(g.iter().map(|n| id(*n)).collect(), TODAY))
-        .collect()
+    groups.iter().flat_map(|g| fair_sorted(g.iter().map(|n| id(*n)).collect(), TODAY)).collect()
 }
 
 #[test]
