@@ -187,6 +187,7 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
         })
         .collect();
     write_lines(&file, &lines);
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gureum"))
         .arg("--data-dir")
         .arg(dir.path())
@@ -199,7 +200,6 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
         .spawn()
         .expect("spawn");
     // Kill once some batches have committed (polling the database, not the clock).
-    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
     for _ in 0..600 {
         if db.count_all_services().await.unwrap_or(0) >= 1000 {
             break;
