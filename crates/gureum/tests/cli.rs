@@ -133,6 +133,16 @@ async fn export_then_import_into_an_empty_folder_reproduces_the_catalog() {
     let (dir, url) = setup().await;
     let out = gureum(dir.path(), &url, &["seed", "--services", "120", "--seed", "9"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // seed left the index up to date
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    let index = gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
+    assert!(!index.was_created());
+    assert_eq!(index.index().doc_count() as i64, db.count_all_services().await.expect("count"));
+    assert_eq!(index.index().applied_seq(), Some(db.max_change_seq().await.expect("seq")));
+    db.close().await;
+    let out = gureum(dir.path(), &url, &["reindex"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("reindexed 120 services"), "{}", stdout(&out));
     let exported = dir.path().join("catalog.jsonl");
     let out = gureum(dir.path(), &url, &["export", "services", "--output", exported.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -210,6 +220,8 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
     let _ = child.wait();
     let in_db = db.count_all_services().await.expect("count");
     assert!(in_db > 0 && in_db % 500 == 0, "whole batches only: {in_db}");
+    assert!(in_db < 6000, "the import was killed before it finished");
+    eprintln!("killed after {in_db} of 6000 services");
     // The next start (here: a data command, which brings the index current) repairs the index.
     let out = gureum(dir.path(), &url, &["migrate"]);
     assert_eq!(out.status.code(), Some(0));
