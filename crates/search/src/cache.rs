@@ -9,10 +9,11 @@
 use crate::schema::{self, col};
 use gureum_domain::clock::{format_date, from_epoch_day};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, SegmentReader};
+use tantivy::{DocId, Searcher, SegmentReader};
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -51,10 +52,18 @@ pub struct Daily {
     pub cert: Vec<u8>,
 }
 
-#[derive(Default)]
+const NO_DAY: i64 = i64::MIN;
+
 pub struct SegmentCache {
     statics: Mutex<HashMap<SegmentId, Arc<Static>>>,
     daily: Mutex<HashMap<(SegmentId, i64), Arc<Daily>>>,
+    last_day: AtomicI64,
+}
+
+impl Default for SegmentCache {
+    fn default() -> Self {
+        Self { statics: Mutex::default(), daily: Mutex::default(), last_day: AtomicI64::new(NO_DAY) }
+    }
 }
 
 fn u64_col(reader: &SegmentReader, name: &str) -> tantivy::Result<Column<u64>> {
@@ -79,10 +88,31 @@ pub fn str_terms(reader: &SegmentReader, name: &str) -> tantivy::Result<Option<(
 }
 
 impl SegmentCache {
-    /// Forgets the entries of segments not in `alive` and of dates far from `day`.
+    /// Forgets the entries of segments not in `alive` and of dates far from `day`, the date
+    /// of the search being made (remembered for [`SegmentCache::warm`]).
     pub fn prune(&self, alive: &HashSet<SegmentId>, day: i64) {
+        self.last_day.store(day, AtomicOrdering::Relaxed);
         self.statics.lock().unwrap_or_else(PoisonError::into_inner).retain(|id, _| alive.contains(id));
         self.daily.lock().unwrap_or_else(PoisonError::into_inner).retain(|(id, d), _| alive.contains(id) && (d - day).abs() <= 1);
+    }
+
+    /// Builds the arrays of every segment of `searcher` (for the date of the last search), so
+    /// that the first search after a commit or a merge does not pay for it.
+    pub fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        let alive: HashSet<SegmentId> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+        let day = self.last_day.load(AtomicOrdering::Relaxed);
+        if day == NO_DAY {
+            self.statics.lock().unwrap_or_else(PoisonError::into_inner).retain(|id, _| alive.contains(id));
+        } else {
+            self.prune(&alive, day);
+        }
+        for reader in searcher.segment_readers() {
+            let statics = self.statics(reader)?;
+            if day != NO_DAY {
+                self.daily(reader, &statics, day)?;
+            }
+        }
+        Ok(())
     }
 
     pub fn statics(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Static>> {

@@ -71,6 +71,8 @@ pub struct CatalogSegmentCollector {
     grades: [u64; 4],
     categories: Vec<u64>,
     heap: BinaryHeap<Key>,
+    /// The worst kept key once `keep` keys are kept.
+    worst: Option<Key>,
 }
 
 impl Collector for CatalogCollector {
@@ -108,6 +110,7 @@ impl Collector for CatalogCollector {
             grades: [0; 4],
             categories,
             heap: BinaryHeap::new(),
+            worst: None,
         })
     }
 
@@ -149,18 +152,27 @@ impl CatalogSegmentCollector {
         Key { missing, primary, fair, segment: self.segment, doc }
     }
 
+    #[inline]
     fn offer(&mut self, doc: DocId, score: Score) {
-        let keep = self.plan.keep;
-        if keep == 0 {
+        // The fair order alone: docs arrive in increasing id, so a fair key not below the worst
+        // kept one cannot enter.
+        if self.plan.sort == SortMode::Fair
+            && let Some(worst) = &self.worst
+            && self.daily.fair.get(doc as usize).is_none_or(|f| *f >= worst.fair)
+        {
             return;
         }
         let key = self.key(doc, score);
-        if self.heap.len() < keep {
+        if self.heap.len() < self.plan.keep {
             self.heap.push(key);
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && key < *worst
-        {
-            *worst = key;
+            if self.heap.len() == self.plan.keep {
+                self.worst = self.heap.peek().copied();
+            }
+        } else if self.worst.is_some_and(|w| key < w) {
+            if let Some(mut top) = self.heap.peek_mut() {
+                *top = key;
+            }
+            self.worst = self.heap.peek().copied();
         }
     }
 }
@@ -181,12 +193,6 @@ impl SegmentCollector for CatalogSegmentCollector {
         if plan.certified && cert & CERTIFIED == 0 {
             return;
         }
-        if let Some((lo, hi)) = plan.price {
-            match self.price.as_ref().and_then(|c| c.first(doc)) {
-                Some(p) if lo <= p && p <= hi => {}
-                _ => return,
-            }
-        }
         let kind = packed & 0b111;
         let category = self.statics.category.get(i).copied().unwrap_or(u32::MAX);
         let kind_ok = plan.kind_ok(kind);
@@ -195,6 +201,16 @@ impl SegmentCollector for CatalogSegmentCollector {
             Some(allowed) => allowed.contains(&category),
         };
         let grade_ok = plan.grade_ok(cert);
+        // Failing two facet filters, it counts nowhere: skip the column reads below.
+        if u8::from(!kind_ok) + u8::from(!category_ok) + u8::from(!grade_ok) > 1 {
+            return;
+        }
+        if let Some((lo, hi)) = plan.price {
+            match self.price.as_ref().and_then(|c| c.first(doc)) {
+                Some(p) if lo <= p && p <= hi => {}
+                _ => return,
+            }
+        }
         if category_ok
             && grade_ok
             && let Some(n) = self.kinds.get_mut(kind as usize)

@@ -10,6 +10,7 @@ mod collect;
 mod index;
 pub mod model;
 mod query;
+mod results;
 mod schema;
 mod stored;
 pub mod tokenizer;

@@ -609,3 +609,29 @@ fn many_segments_merge_into_one_answer() {
     query.categories = vec!["짝".into()];
     assert_eq!(index.search(&query).unwrap().total, 6);
 }
+
+#[test]
+fn cached_results_equal_fresh_ones() {
+    let docs: Vec<SearchDoc> = filter_catalog()
+        .into_iter()
+        .chain(sort_catalog().into_iter().map(|mut d| {
+            d.id = format!("x{}", d.id);
+            d
+        }))
+        .collect();
+    let (_d, mut index) = build(&docs);
+    let queries: Vec<SearchQuery> = vec![all(), q("서비스"), q("정렬"), {
+        let mut x = all();
+        x.sort = Some(Sort::PriceDesc);
+        x.per_page = 3;
+        x.page = 2;
+        x
+    }];
+    let cached: Vec<Vec<SearchResult>> = queries.iter().map(|query| (0..2).map(|_| index.search(query).unwrap()).collect()).collect();
+    index.set_result_cache(false);
+    for (query, twice) in queries.iter().zip(cached) {
+        let fresh = index.search(query).unwrap();
+        assert_eq!(twice[0], fresh);
+        assert_eq!(twice[1], fresh);
+    }
+}

@@ -143,6 +143,25 @@ impl Browser {
         self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Waits (bounded) until the browser's URL contains `part`; returns the URL.
+    pub async fn wait_url(&self, part: &str) -> String {
+        for _ in 0..100 {
+            let u = self.current_url().await;
+            if u.contains(part) {
+                // and the new document has loaded
+                for _ in 0..100 {
+                    if self.script("return document.readyState;", json!([])).await == "complete" {
+                        return u;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                return u;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the browser never reached a URL containing {part:?}; it is at {}", self.current_url().await)
+    }
+
     pub async fn source(&self) -> String {
         self.call(reqwest::Method::GET, "/source", None).await.as_str().unwrap_or_default().to_owned()
     }

@@ -47,7 +47,8 @@ pub struct Row {
 
 /// The comparison's rows, in the reader's language (the page and the workbook share them).
 pub fn rows(lang: Lang, views: &[ServiceView]) -> Vec<Row> {
-    let row = |key: &str, f: &dyn Fn(&ServiceView) -> Vec<String>| Row { label: lang.t(key).to_owned(), cells: views.iter().map(f).collect() };
+    let row =
+        |key: &str, f: &dyn Fn(&ServiceView) -> Vec<String>| Row { label: lang.t(key).to_owned(), cells: views.iter().map(f).collect() };
     let unknown = || lang.t("common.unknown").to_owned();
     let none = || vec![lang.t("common.none").to_owned()];
     vec![
@@ -58,10 +59,12 @@ pub fn rows(lang: Lang, views: &[ServiceView]) -> Vec<Row> {
             vec![v.supplier.name.clone(), format!("{size}{sme}")]
         }),
         row("field.kind", &|v| vec![lang.kind(v.listing.kind).to_owned()]),
-        row("field.category", &|v| vec![match &v.listing.subcategory {
-            Some(sub) => format!("{} › {sub}", v.listing.category),
-            None => v.listing.category.clone(),
-        }]),
+        row("field.category", &|v| {
+            vec![match &v.listing.subcategory {
+                Some(sub) => format!("{} › {sub}", v.listing.category),
+                None => v.listing.category.clone(),
+            }]
+        }),
         row("field.price_plans", &|v| {
             let plans = plan_rows(lang, v);
             if plans.is_empty() {
@@ -82,8 +85,17 @@ pub fn rows(lang: Lang, views: &[ServiceView]) -> Vec<Row> {
             None => vec![lang.t("cert.uncertified").to_owned()],
             Some(c) => vec![
                 format!("{} {}", c.scheme, cert_type_label(lang, &c.cert_type)),
-                format!("{}: {}", lang.t("cert.effective"), c.effective_grade.as_deref().map(|g| grade_label(lang, g)).unwrap_or_else(|| lang.t("cert.no_grade").to_owned())),
-                format!("{}: {} ({})", lang.t("cert.validity"), lang.t("cert.until").replace("{v}", &c.valid_to), lang.t(&format!("standing.{}", c.standing))),
+                format!(
+                    "{}: {}",
+                    lang.t("cert.effective"),
+                    c.effective_grade.as_deref().map(|g| grade_label(lang, g)).unwrap_or_else(|| lang.t("cert.no_grade").to_owned())
+                ),
+                format!(
+                    "{}: {} ({})",
+                    lang.t("cert.validity"),
+                    lang.t("cert.until").replace("{v}", &c.valid_to),
+                    lang.t(&format!("standing.{}", c.standing))
+                ),
             ],
         }),
         row("field.data_location", &|v| vec![v.listing.data_location.clone().unwrap_or_else(unknown)]),
@@ -123,7 +135,10 @@ pub async fn compare(State(state): State<AppState>, ctx: Ctx) -> Response {
         Err(e) => return ctx.error(&e),
     };
     let names: Vec<&str> = views.iter().map(|v| v.listing.name.as_str()).collect();
-    let id_pairs: Vec<(String, String)> = ids.iter().map(|id| ("id".to_owned(), id.clone())).collect();
+    let mut id_pairs: Vec<(String, String)> = ids.iter().map(|id| ("id".to_owned(), id.clone())).collect();
+    if ctx.remember {
+        id_pairs.push(("lang".into(), ctx.lang.code().into()));
+    }
     let tpl = CompareTpl {
         layout: ctx.layout(ctx.t("compare.title"), Section::Services),
         caption: ctx.t("compare.caption").replace("{names}", &names.join(", ")),
@@ -142,7 +157,8 @@ pub async fn compare_xlsx(State(state): State<AppState>, ctx: Ctx) -> Response {
     let lang = ctx.lang;
     let mut header = vec![lang.t("compare.item").to_owned()];
     header.extend(views.iter().map(|v| format!("{} ({})", v.listing.name, v.code)));
-    let body: Vec<(String, Vec<String>)> = rows(lang, &views).into_iter().map(|r| (r.label, r.cells.into_iter().map(|c| c.join("\n")).collect())).collect();
+    let body: Vec<(String, Vec<String>)> =
+        rows(lang, &views).into_iter().map(|r| (r.label, r.cells.into_iter().map(|c| c.join("\n")).collect())).collect();
     let sheet = lang.t("compare.title").to_owned();
     let built = tokio::task::spawn_blocking(move || super::xlsx::workbook(&sheet, &header, &body)).await;
     let bytes = match built {
@@ -177,5 +193,19 @@ mod tests {
         assert_eq!(compare_ids(&p("")).err().map(|e| e.status), Some(StatusCode::BAD_REQUEST));
         assert!(compare_ids(&p("id=a&id=b&id=c&id=d")).is_ok());
         assert!(compare_ids(&p("id=a&id=b&id=c&id=d&id=e")).is_err());
+    }
+
+    #[test]
+    fn rows_cover_every_item_for_every_service() {
+        use crate::pages::service::tests::view;
+        let views = vec![view("SAS-4-09-10374", "valid"), view("SAS-4-09-10375", "expired")];
+        let rows = rows(Lang::Ko, &views);
+        assert_eq!(rows.len(), 12);
+        assert!(rows.iter().all(|r| r.cells.len() == 2));
+        let cert = rows.iter().find(|r| r.label == "보안인증").expect("certification row");
+        assert!(cert.cells[0].iter().any(|l| l.contains("상")));
+        assert!(cert.cells[1].iter().any(|l| l.contains("만료")));
+        let buy = rows.iter().find(|r| r.label == "구매 방법").expect("purchase row");
+        assert_eq!(buy.cells[0].len(), 2);
     }
 }

@@ -48,6 +48,7 @@ pub struct Layout {
     pub lang: Lang,
     pub title: String,
     pub section: Section,
+    pub path: String,
     /// The same page and query in Korean / English.
     pub ko_href: String,
     pub en_href: String,
@@ -58,12 +59,22 @@ impl Layout {
         self.lang.t(key)
     }
 
-    /// Whether the main-menu entry `name` is the current section.
-    pub fn current(&self, name: &str) -> bool {
-        matches!(
-            (self.section, name),
-            (Section::Services, "services") | (Section::Categories, "categories") | (Section::Docs, "docs")
-        )
+    /// The `aria-current` value of a main-menu entry: `page` on the entry's own page, `true`
+    /// elsewhere in its section, empty outside it.
+    pub fn nav_current(&self, name: &str) -> &'static str {
+        let (section, href) = match name {
+            "services" => (Section::Services, "/services"),
+            "categories" => (Section::Categories, "/categories"),
+            "docs" => (Section::Docs, "/api/docs"),
+            _ => return "",
+        };
+        if self.section != section {
+            ""
+        } else if self.path == href {
+            "page"
+        } else {
+            "true"
+        }
     }
 }
 
@@ -83,6 +94,7 @@ impl Ctx {
             lang: self.lang,
             title: title.into(),
             section,
+            path: self.path.clone(),
             ko_href: links::with_lang(&self.path, &pairs, Lang::Ko),
             en_href: links::with_lang(&self.path, &pairs, Lang::En),
         }
@@ -98,10 +110,10 @@ impl Ctx {
                 h.insert(CONTENT_LANGUAGE, HeaderValue::from_static(self.lang.code()));
                 h.insert(VARY, HeaderValue::from_static("Cookie"));
                 h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-                if self.remember {
-                    if let Ok(v) = HeaderValue::from_str(&i18n::cookie(self.lang)) {
-                        h.append(SET_COOKIE, v);
-                    }
+                if self.remember
+                    && let Ok(v) = HeaderValue::from_str(&i18n::cookie(self.lang))
+                {
+                    h.append(SET_COOKIE, v);
                 }
                 res
             }

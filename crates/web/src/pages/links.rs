@@ -56,8 +56,7 @@ pub fn active_filters(pairs: &[(String, String)]) -> Vec<(String, String)> {
 
 /// The same search without one filter (`key=value`), from its first page; every other pair kept.
 pub fn drop_filter(path: &str, pairs: &[(String, String)], key: &str, value: &str) -> String {
-    let kept: Vec<(String, String)> =
-        pairs.iter().filter(|(k, v)| k != "page" && !(k == key && v.trim() == value)).cloned().collect();
+    let kept: Vec<(String, String)> = pairs.iter().filter(|(k, v)| k != "page" && !(k == key && v.trim() == value)).cloned().collect();
     href(path, &kept)
 }
 
@@ -129,7 +128,10 @@ mod tests {
 
     #[test]
     fn language_switch_keeps_the_query() {
-        assert_eq!(with_lang("/services", &p("q=%EC%A0%84%EC%9E%90&kind=saas&lang=ko"), Lang::En), "/services?q=%EC%A0%84%EC%9E%90&kind=saas&lang=en");
+        assert_eq!(
+            with_lang("/services", &p("q=%EC%A0%84%EC%9E%90&kind=saas&lang=ko"), Lang::En),
+            "/services?q=%EC%A0%84%EC%9E%90&kind=saas&lang=en"
+        );
         assert_eq!(with_lang("/", &[], Lang::Ko), "/?lang=ko");
     }
 
@@ -171,8 +173,19 @@ mod tests {
     fn drop_one_filter_keeps_the_rest() {
         let pairs = p("q=%EC%A0%84%EC%9E%90&kind=saas&kind=iaas&sme=true&page=2&per_page=10&min_price=");
         let active = active_filters(&pairs);
-        assert_eq!(active, vec![("q".into(), "전자".into()), ("kind".into(), "saas".into()), ("kind".into(), "iaas".into()), ("sme".into(), "true".into())]);
-        assert_eq!(drop_filter("/services", &pairs, "kind", "saas"), "/services?q=%EC%A0%84%EC%9E%90&kind=iaas&sme=true&per_page=10&min_price=");
+        assert_eq!(
+            active,
+            vec![
+                ("q".into(), "전자".into()),
+                ("kind".into(), "saas".into()),
+                ("kind".into(), "iaas".into()),
+                ("sme".into(), "true".into())
+            ]
+        );
+        assert_eq!(
+            drop_filter("/services", &pairs, "kind", "saas"),
+            "/services?q=%EC%A0%84%EC%9E%90&kind=iaas&sme=true&per_page=10&min_price="
+        );
         assert_eq!(drop_filter("/services", &pairs, "q", "전자"), "/services?kind=saas&kind=iaas&sme=true&per_page=10&min_price=");
         assert_eq!(drop_filter("/services", &p("tag=a"), "tag", "a"), "/services");
         assert_eq!(query1("tag", "클라우드 보안"), "tag=%ED%81%B4%EB%9D%BC%EC%9A%B0%EB%93%9C+%EB%B3%B4%EC%95%88");

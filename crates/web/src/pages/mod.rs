@@ -1,14 +1,46 @@
-//! Server-rendered pages (KRDS look, Korean first, no JavaScript needed).
+//! Server-rendered pages for visitors (KRDS look, Korean first with English, no JavaScript
+//! needed): home, search, service, comparison (HTML and XLSX), categories, suppliers, privacy
+//! policy, API documentation, and the 404 page.
 
+mod assets;
+mod catalog;
+mod compare;
+mod docs;
+mod home;
+mod layout;
+pub mod links;
+mod privacy;
+mod search;
+mod service;
+mod xlsx;
+
+pub use layout::Ctx;
+
+use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", get(home::home))
+        .route("/services", get(search::search))
+        .route("/services/{id}", get(service::service))
+        .route("/compare", get(compare::compare))
+        .route("/compare.xlsx", get(compare::compare_xlsx))
+        .route("/categories", get(catalog::categories))
+        .route("/suppliers/{id}", get(catalog::supplier))
+        .route("/privacy", get(privacy::privacy))
+        .route("/api/docs", get(docs::docs))
+        .route("/static/gureum.css", get(assets::css))
 }
 
-pub async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, "not found")
+/// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.
+pub async fn not_found(ctx: Ctx) -> Response {
+    let err = AppError::not_found(if ctx.path.starts_with("/api/") || ctx.path == "/api" { "route" } else { "page" });
+    if ctx.path.starts_with("/api/") || ctx.path == "/api" {
+        return err.into_response();
+    }
+    ctx.error(&err)
 }

@@ -187,12 +187,20 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx) -> Response {
     let status = error.as_ref().map(|e| e.status).unwrap_or(status);
     let facets = result.as_ref().map(|(r, _, _)| r);
     let groups = groups(lang, &form, facets);
-    let tag_opts = form.tags.iter().enumerate().map(|(i, t)| Opt { id: format!("f-tag-{i}"), value: t.clone(), label: format!("#{t}"), count: String::new(), checked: true }).collect();
+    let tag_opts = form
+        .tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Opt { id: format!("f-tag-{i}"), value: t.clone(), label: format!("#{t}"), count: String::new(), checked: true })
+        .collect();
     let sort_opts = sort_opts(lang, &form);
     let title = if form.q.is_empty() { ctx.t("search.title").to_owned() } else { format!("{} - {}", form.q, ctx.t("search.title")) };
     let (result_view, pager, drops) = match &result {
         Some((r, page, per_page)) => {
-            let view = ResultView { total_label: lang.t("search.total").replace("{n}", &r.total.to_string()), hits: r.items.iter().map(|h| HitView::new(lang, h)).collect() };
+            let view = ResultView {
+                total_label: lang.t("search.total").replace("{n}", &r.total.to_string()),
+                hits: r.items.iter().map(|h| HitView::new(lang, h)).collect(),
+            };
             let pager = links::pager(&ctx.path, &pairs, *page, r.total, *per_page);
             let drops = if r.items.is_empty() { drop_links(lang, &ctx.path, &pairs) } else { Vec::new() };
             (Some(view), pager, drops)
@@ -205,7 +213,11 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx) -> Response {
         groups,
         tag_opts,
         sort_opts,
-        error: error.as_ref().map(|e: &AppError| ErrorView { title: lang.error_title(e.status.as_u16()), message: lang.error_message(e.code), code: e.code }),
+        error: error.as_ref().map(|e: &AppError| ErrorView {
+            title: lang.error_title(e.status.as_u16()),
+            message: lang.error_message(e.code),
+            code: e.code,
+        }),
         result: result_view,
         pager,
         drops,
@@ -215,8 +227,9 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx) -> Response {
     ctx.render(status, &tpl)
 }
 
-fn count_label(n: Option<&u64>) -> String {
-    n.map(|n| format!("({n})")).unwrap_or_default()
+/// `(12)` from a facet (0 when the facet lacks the value), nothing without a result.
+fn count_label(facet: Option<&std::collections::BTreeMap<String, u64>>, value: &str) -> String {
+    facet.map(|f| format!("({})", f.get(value).copied().unwrap_or(0))).unwrap_or_default()
 }
 
 /// The checkbox groups for kind, category and CSAP grade, with the result's facet counts.
@@ -228,7 +241,7 @@ fn groups(lang: Lang, form: &FormState, result: Option<&SearchResult>) -> Vec<Gr
             id: format!("f-kind-{}", k.as_str()),
             value: k.as_str().into(),
             label: lang.kind(*k).into(),
-            count: count_label(facets.and_then(|f| f.kind.get(k.as_str()))),
+            count: count_label(facets.map(|f| &f.kind), k.as_str()),
             checked: form.kinds.iter().any(|x| x == k.as_str()),
         })
         .collect();
@@ -256,7 +269,7 @@ fn groups(lang: Lang, form: &FormState, result: Option<&SearchResult>) -> Vec<Gr
             id: format!("f-grade-{}", g.as_str()),
             value: g.as_str().into(),
             label: lang.grade(*g).into(),
-            count: count_label(facets.and_then(|f| f.csap_grade.get(g.as_str()))),
+            count: count_label(facets.map(|f| &f.csap_grade), g.as_str()),
             checked: form.grades.iter().any(|x| x == g.as_str()),
         })
         .collect();
@@ -269,7 +282,11 @@ fn groups(lang: Lang, form: &FormState, result: Option<&SearchResult>) -> Vec<Gr
 
 /// The sort choices: relevance only with a query, the fair order as the default without one.
 fn sort_opts(lang: Lang, form: &FormState) -> Vec<Opt> {
-    let mut values: Vec<&str> = if form.q.is_empty() { vec!["", "price_asc", "price_desc", "newest"] } else { vec!["relevance", "price_asc", "price_desc", "newest"] };
+    let mut values: Vec<&str> = if form.q.is_empty() {
+        vec!["", "price_asc", "price_desc", "newest"]
+    } else {
+        vec!["relevance", "price_asc", "price_desc", "newest"]
+    };
     if matches!(form.sort.as_str(), "relevance" | "rating") && !values.contains(&form.sort.as_str()) {
         values.push(form.sort.as_str());
     }
@@ -306,4 +323,46 @@ fn drop_links(lang: Lang, path: &str, pairs: &[(String, String)]) -> Vec<DropLin
             DropLink { href: links::drop_filter(path, pairs, &k, &v), label: lang.t("search.drop").replace("{v}", &what) }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Vec<(String, String)> {
+        crate::query::pairs(Some(s))
+    }
+
+    #[test]
+    fn one_drop_link_per_active_filter() {
+        let pairs = p("q=x&kind=saas&csap_grade=high&min_price=1000&sme=true&page=2");
+        let drops = drop_links(Lang::Ko, "/services", &pairs);
+        let labels: Vec<&str> = drops.iter().map(|d| d.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec!["‘x’ 조건 빼기", "‘SaaS’ 조건 빼기", "‘CSAP 상’ 조건 빼기", "‘최소 1,000원’ 조건 빼기", "‘중소기업’ 조건 빼기"]
+        );
+        assert_eq!(drops[1].href, "/services?q=x&csap_grade=high&min_price=1000&sme=true");
+    }
+
+    #[test]
+    fn sort_choices_follow_the_query() {
+        let with_q = sort_opts(Lang::Ko, &FormState::from_pairs(&p("q=x")));
+        assert_eq!(with_q[0].value, "relevance");
+        assert!(with_q[0].checked);
+        let without = sort_opts(Lang::En, &FormState::from_pairs(&p("sort=newest")));
+        assert_eq!(without.iter().map(|o| o.value.as_str()).collect::<Vec<_>>(), vec!["", "price_asc", "price_desc", "newest"]);
+        assert!(without.iter().any(|o| o.value == "newest" && o.checked));
+        let rating = sort_opts(Lang::Ko, &FormState::from_pairs(&p("sort=rating")));
+        assert!(rating.iter().any(|o| o.value == "rating" && o.checked));
+    }
+
+    #[test]
+    fn facet_groups_count_zero_and_keep_selected_values() {
+        let form = FormState::from_pairs(&p("category=%EC%97%86%EC%9D%8C&kind=saas"));
+        let g = groups(Lang::Ko, &form, None);
+        assert_eq!(g[0].opts.len(), 6);
+        assert!(g[0].opts.iter().any(|o| o.value == "saas" && o.checked && o.count.is_empty()));
+        assert!(g[1].opts.iter().any(|o| o.value == "없음" && o.checked));
+    }
 }

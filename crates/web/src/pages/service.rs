@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gureum_domain::clock::{format_date, seoul_minute};
 use gureum_domain::listing::{PriceModel, SupplierSize};
-use gureum_domain::{CertType, CsapGrade, ServiceCode, ServiceKind, ServiceStatus};
+use gureum_domain::{CertType, CsapGrade, ServiceCode, ServiceStatus};
 
 pub struct TagLink {
     pub label: String,
@@ -51,8 +51,11 @@ pub struct AlertView {
 
 /// A service as its page shows it, every label in the reader's language.
 pub struct ServicePage {
+    /// The name in the reader's language (the English name when there is one and English is asked).
     pub name: String,
-    pub name_en: Option<String>,
+    /// The name in the other language, when the listing has both.
+    pub alt_name: Option<String>,
+    pub alt_lang: &'static str,
     pub code: String,
     pub kind_label: String,
     pub status_label: String,
@@ -67,7 +70,7 @@ pub struct ServicePage {
     pub supplier_size: String,
     pub supplier_sme: bool,
     pub summary: String,
-    pub summary_en: Option<String>,
+    pub alt_summary: Option<String>,
     pub description: Vec<Vec<String>>,
     pub plans: Vec<PlanRow>,
     pub price_from: String,
@@ -160,7 +163,7 @@ pub fn plan_rows(lang: Lang, v: &ServiceView) -> Vec<PlanRow> {
 }
 
 pub fn host_view(v: &ServiceView) -> Option<HostView> {
-    let h = v.listing.certification.as_ref()?.host_infra.as_deref()?;
+    let h = v.certification.as_ref()?.host_infra.as_deref()?;
     let href = ServiceCode::parse(h).is_ok().then(|| format!("/services/{h}"));
     Some(HostView { label: h.to_owned(), href })
 }
@@ -203,8 +206,12 @@ impl ServicePage {
         let (csap_badge, csap_class) = csap_badge(lang, v);
         let size = SupplierSize::parse(&v.supplier.size).map(|s| lang.size(s).to_owned()).unwrap_or_else(|| v.supplier.size.clone());
         Self {
-            name: l.name.clone(),
-            name_en: l.name_en.clone().filter(|_| lang.is_ko()),
+            name: match (&l.name_en, lang) {
+                (Some(en), Lang::En) => en.clone(),
+                _ => l.name.clone(),
+            },
+            alt_name: l.name_en.as_ref().map(|en| if lang.is_ko() { en.clone() } else { l.name.clone() }),
+            alt_lang: if lang.is_ko() { "en" } else { "ko" },
             code: v.code.clone(),
             kind_label: lang.kind(l.kind).to_owned(),
             status_label: status.map(|s| lang.status(s).to_owned()).unwrap_or_else(|| v.status.clone()),
@@ -219,7 +226,7 @@ impl ServicePage {
             supplier_size: size,
             supplier_sme: v.supplier.sme,
             summary: if lang.is_ko() { l.summary.clone() } else { l.summary_en.clone().unwrap_or_else(|| l.summary.clone()) },
-            summary_en: l.summary_en.clone().filter(|_| lang.is_ko()),
+            alt_summary: l.summary_en.as_ref().map(|en| if lang.is_ko() { en.clone() } else { l.summary.clone() }),
             description: paragraphs(&l.description),
             plans: plan_rows(lang, v),
             price_from: v.price_from_krw.map(|w| lang.won(w)).unwrap_or_else(|| lang.t("price.ask").to_owned()),
@@ -235,7 +242,11 @@ impl ServicePage {
                     scheme: c.scheme.clone(),
                     type_label: cert_type_label(lang, &c.cert_type),
                     grade: grade_label(lang, &c.grade),
-                    effective: c.effective_grade.as_deref().map(|g| grade_label(lang, g)).unwrap_or_else(|| lang.t("cert.no_grade_long").to_owned()),
+                    effective: c
+                        .effective_grade
+                        .as_deref()
+                        .map(|g| grade_label(lang, g))
+                        .unwrap_or_else(|| lang.t("cert.no_grade_long").to_owned()),
                     number: c.number.clone(),
                     valid_from: c.valid_from.clone(),
                     valid_to: c.valid_to.clone(),
@@ -282,14 +293,99 @@ pub async fn service(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
     }
 }
 
-/// The kind label of a view (for the comparison).
-pub fn kind_label(lang: Lang, k: ServiceKind) -> String {
-    lang.kind(k).to_owned()
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::api::services::{CertView, SupplierSummary};
+    use gureum_domain::listing::{PricePlan, Sla};
+    use gureum_domain::{Krw, Listing};
+
+    /// A service view as `ServiceView::build` would make it.
+    pub(crate) fn view(code: &str, standing: &str) -> ServiceView {
+        let listing = Listing {
+            name: "온나라 <전자결재>".into(),
+            name_en: Some("Onnara e-Approval".into()),
+            code: code.into(),
+            kind: gureum_domain::ServiceKind::Saas,
+            category: "전자결재".into(),
+            subcategory: Some("결재".into()),
+            tags: vec!["전자결재".into(), "그룹 웨어".into()],
+            summary: "공공기관용 전자결재".into(),
+            summary_en: None,
+            description: "첫 줄 <script>alert(1)</script>\n둘째 줄\n\n새 문단".into(),
+            price_plans: vec![PricePlan {
+                name: "기본".into(),
+                model: PriceModel::Metered,
+                unit: "사용자/월".into(),
+                unit_price_krw: Krw::new(5000),
+                vat_included: false,
+            }],
+            certification: None,
+            integrations: vec!["GPKI".into(), "모바일공무원증".into()],
+            sla: Some(Sla { availability_pct: Some(99.9), support_hours: Some("24x7".into()), credit_pct: Some(10.0) }),
+            data_location: Some("서울 리전".into()),
+            selected_on: time::Date::from_calendar_date(2025, time::Month::March, 2).ok(),
+            selection_valid_to: None,
+            catalog_contract: Some("PPS-2025-001".into()),
+        };
+        ServiceView {
+            id: "0b0c0d0e-0000-4000-8000-000000000001".into(),
+            code: code.into(),
+            status: "suspended".into(),
+            status_reason: Some("인증 갱신 지연".into()),
+            supplier: SupplierSummary {
+                id: "s1".into(),
+                name: "구름소프트".into(),
+                business_number: "2208162517".into(),
+                size: "small".into(),
+                sme: true,
+            },
+            listing,
+            price_from_krw: Some(5000),
+            certification: Some(CertView {
+                scheme: "CSAP".into(),
+                cert_type: "standard".into(),
+                grade: "low".into(),
+                effective_grade: Some("high".into()),
+                number: "CSAP-S-1".into(),
+                valid_from: "2024-01-01".into(),
+                valid_to: "2026-12-31".into(),
+                host_infra: Some("IAS-1-01-00001".into()),
+                standing: standing.into(),
+                days_left: 38,
+            }),
+            revision: 3,
+            revised_at: "2026-11-23T00:00:00.000000Z".into(),
+            first_listed_at: None,
+            purchase_methods: vec!["negotiated".into(), "catalog".into()],
+        }
+    }
+
+    fn render(lang: Lang, v: &ServiceView) -> String {
+        let ctx = Ctx { lang, remember: false, path: "/services/x".into(), query: None };
+        let page = ServicePage::new(lang, v, 1_795_000_000_000_000, None);
+        ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page }.render().expect("renders")
+    }
+
+    #[test]
+    fn service_page_shows_everything_escaped() {
+        let html = render(Lang::Ko, &view("SAS-4-09-10374", "expiring_soon"));
+        assert!(html.contains("<html lang=\"ko\">"));
+        assert!(html.contains("온나라 &#60;전자결재&#62;") || html.contains("온나라 &lt;전자결재&gt;"), "name escaped");
+        assert!(!html.contains("<script>"), "description escaped");
+        assert!(html.contains("판매중지") && html.contains("인증 갱신 지연"));
+        assert!(html.contains("38일 남음"));
+        assert!(html.contains("5,000원") && html.contains("VAT 별도") && html.contains("종량"));
+        assert!(html.contains("PPS-2025-001") && html.contains("수의계약"));
+        assert!(html.contains("href=\"/services/IAS-1-01-00001\""));
+        assert!(html.contains("/services?tag=%EA%B7%B8%EB%A3%B9+%EC%9B%A8%EC%96%B4"));
+        assert!(html.contains("제3판") && html.contains("99.9%"));
+        assert_eq!(html.matches("<h1").count(), 1);
+        let en = render(Lang::En, &view("SAS-4-09-10374", "expired"));
+        assert!(en.contains("<html lang=\"en\">") && en.contains("<h1>Onnara e-Approval</h1>"));
+        assert!(en.contains("Certification expired") && en.contains("Suspended"));
+        assert!(en.contains("KRW 5,000"));
+    }
 
     #[test]
     fn paragraphs_split_on_blank_lines() {

@@ -7,8 +7,18 @@ use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, W
 pub fn workbook(sheet_name: &str, header: &[String], rows: &[(String, Vec<String>)]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(sheet_name).set_author("Gureum"));
-    let head = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_background_color(Color::RGB(0xD8E5FD)).set_border(FormatBorder::Thin);
-    let label = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_background_color(Color::RGB(0xF4F5F6)).set_border(FormatBorder::Thin);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(Color::RGB(0xD8E5FD))
+        .set_border(FormatBorder::Thin);
+    let label = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(Color::RGB(0xF4F5F6))
+        .set_border(FormatBorder::Thin);
     let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
     let ws = wb.add_worksheet();
     // Sheet names are at most 31 characters and cannot hold []:*?/\.
