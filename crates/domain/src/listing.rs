@@ -259,10 +259,10 @@ pub fn parse_listing(obj: &Map<String, Value>, code_required: bool) -> Result<Li
         selection_valid_to: opt_date(obj, "selection_valid_to")?,
         catalog_contract: opt_str(obj, "catalog_contract", "catalog_contract", 50)?,
     };
-    if let (Some(from), Some(to)) = (listing.selected_on, listing.selection_valid_to) {
-        if to < from {
-            return Err(FieldError::new("selection_valid_to", "ends before selected_on"));
-        }
+    if let (Some(from), Some(to)) = (listing.selected_on, listing.selection_valid_to)
+        && to < from
+    {
+        return Err(FieldError::new("selection_valid_to", "ends before selected_on"));
     }
     Ok(listing)
 }

@@ -44,8 +44,11 @@ pub struct Importer<'a> {
     pending: Vec<(u64, ImportLine)>,
     ids: IdSource,
     pub stats: ImportStats,
-    report: Box<dyn FnMut(u64, &FieldError) + Send + 'a>,
+    report: RejectReport<'a>,
 }
+
+/// Told of each rejected line: its number and the bad field.
+type RejectReport<'a> = Box<dyn FnMut(u64, &FieldError) + Send + 'a>;
 
 impl<'a> Importer<'a> {
     pub fn new(db: &'a Db, source: &str, ids: IdSource, report: impl FnMut(u64, &FieldError) + Send + 'a) -> Self {
@@ -121,11 +124,11 @@ impl<'a> Importer<'a> {
         let mut rejected = Vec::new();
         for (line_no, line) in &batch {
             let bn = line.business_number.digits().to_owned();
-            if let Some(owner) = tx.code_owner(&line.listing.code).await? {
-                if owner != bn {
-                    rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
-                    continue;
-                }
+            if let Some(owner) = tx.code_owner(&line.listing.code).await?
+                && owner != bn
+            {
+                rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
+                continue;
             }
             let supplier_id = match suppliers.get(&bn) {
                 Some(id) => id.clone(),

@@ -94,10 +94,10 @@ pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: 
             _ => {}
         }
     }
-    if let (Some(lo), Some(hi)) = (q.min_price, q.max_price) {
-        if lo > hi {
-            return Err(AppError::bad_request("invalid_price", "min_price is above max_price"));
-        }
+    if let (Some(lo), Some(hi)) = (q.min_price, q.max_price)
+        && lo > hi
+    {
+        return Err(AppError::bad_request("invalid_price", "min_price is above max_price"));
     }
     // A page far beyond any result would only cost work.
     if u64::from(q.page) * u64::from(q.per_page) > 100_000 {

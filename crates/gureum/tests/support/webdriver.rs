@@ -72,10 +72,10 @@ impl Server {
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
         for _ in 0..600 {
-            if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
-                if r.status().is_success() {
-                    return Self { base, dir, _child: child };
-                }
+            if let Ok(r) = client.get(format!("{base}/readyz")).send().await
+                && r.status().is_success()
+            {
+                return Self { base, dir, _child: child };
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
