@@ -77,7 +77,10 @@ async fn run(scratch: &std::path::Path, services: u64, seed: u64, rounds: u32, c
                 .map_err(|e| Failure::env(format!("query set line {q:?}: {}", e.message)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let index = sync.index_arc();
+    // A second handle on the same folder, without the result cache, so that repeated rounds
+    // measure real searches and not cache hits.
+    let (mut index, _) = gureum_search::CatalogIndex::open_or_create(&index_dir).map_err(Failure::env)?;
+    index.set_result_cache(false);
     // One warm-up pass, then the timed rounds.
     for q in &parsed {
         index.search(q).map_err(Failure::env)?;

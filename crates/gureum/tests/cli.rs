@@ -238,3 +238,68 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     db.close().await;
 }
+
+/// `serve` with a missing, then a damaged, index folder rebuilds it from the database and
+/// answers 503 `index_not_ready` only until then.
+#[tokio::test]
+async fn serve_repairs_a_missing_or_damaged_index() {
+    let (dir, url) = setup().await;
+    let out = gureum(dir.path(), &url, &["seed", "--services", "80"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let index = dir.path().join("index");
+    let damage: [&dyn Fn(&std::path::Path); 2] = [&|p| std::fs::remove_dir_all(p).expect("remove index"), &|p| {
+        std::fs::write(p.join("meta.json"), b"{ this is not tantivy").expect("damage meta")
+    }];
+    let client = reqwest::Client::new();
+    for hurt in damage {
+        hurt(&index);
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_gureum"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("--database-url")
+            .arg(&url)
+            .args(["serve", "--port", &port.to_string()])
+            .env("GUREUM_NOW", common::NOW)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("serve");
+        struct Kill(std::process::Child);
+        impl Drop for Kill {
+            fn drop(&mut self) {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
+        let _guard = Kill(child);
+        let base = format!("http://127.0.0.1:{port}");
+        let mut ready = false;
+        for _ in 0..300 {
+            match client.get(format!("{base}/readyz")).send().await {
+                Ok(r) if r.status() == 200 => {
+                    ready = true;
+                    break;
+                }
+                Ok(r) => {
+                    // before it is ready, search says so
+                    assert_eq!(r.status(), 503);
+                    let s = client.get(format!("{base}/api/v1/services")).send().await.expect("search");
+                    if s.status() == 503 {
+                        let v: Value = s.json().await.expect("json");
+                        assert_eq!(v["code"], "index_not_ready");
+                    }
+                }
+                Err(_) => {}
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(ready, "serve became ready");
+        let v: Value = client.get(format!("{base}/api/v1/services?per_page=1")).send().await.expect("search").json().await.expect("json");
+        let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+        let listed = db.count_services(gureum_domain::ServiceStatus::Listed).await.expect("count");
+        db.close().await;
+        assert_eq!(v["total"].as_i64(), Some(listed), "every listed service is searchable again");
+    }
+}

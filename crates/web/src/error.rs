@@ -78,3 +78,23 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
     tracing::error!(panic = %detail, "handler panicked");
     AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an internal error occurred; it has been logged").into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_answers_500_without_its_message() {
+        let resp = panic_response(Box::new(String::from("secret detail at src/x.rs:1")));
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let resp = panic_response(Box::new("static str panic"));
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn errors_carry_stable_codes() {
+        assert_eq!(AppError::index_not_ready().status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(AppError::not_found("service").code, "not_found");
+        assert_eq!(AppError::internal("boom").code, "internal_error");
+    }
+}
