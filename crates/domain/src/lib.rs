@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or knows about SQL or HTTP. Values are parsed at the edge into
 //! types that cannot hold an invalid state ("parse, don't validate").
 
+pub mod account;
 pub mod audit;
 pub mod bizno;
 pub mod canonical;

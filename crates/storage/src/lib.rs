@@ -6,11 +6,15 @@
 //! locks the head of the audit chain first, so writers are serialised, the change feed's sequence
 //! equals commit order, and two app instances can never fork the chain.
 
+mod accounts;
 mod audit;
 mod catalog;
 mod db;
+mod outbox;
 mod tx;
 
+pub use accounts::{ApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
+pub use outbox::*;
 pub use audit::{AuditRow, VerifyReport};
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
 pub use db::{Backend, Db};
