@@ -24,7 +24,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 7] = [Self::Supplier, Self::Agency, Self::Sme, Self::Operator, Self::Procurement, Self::Audit, Self::ReviewerPool];
+    pub const ALL: [OrgKind; 7] =
+        [Self::Supplier, Self::Agency, Self::Sme, Self::Operator, Self::Procurement, Self::Audit, Self::ReviewerPool];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -100,8 +101,17 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 9] =
-        [Self::Supplier, Self::Buyer, Self::BudgetOfficer, Self::Signatory, Self::Sme, Self::Operator, Self::Pps, Self::Auditor, Self::Reviewer];
+    pub const ALL: [Role; 9] = [
+        Self::Supplier,
+        Self::Buyer,
+        Self::BudgetOfficer,
+        Self::Signatory,
+        Self::Sme,
+        Self::Operator,
+        Self::Pps,
+        Self::Auditor,
+        Self::Reviewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

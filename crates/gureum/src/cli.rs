@@ -16,6 +16,9 @@ pub struct Cli {
     /// sqlite://… or postgres://…; default: the SQLite file in the data folder.
     #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Shared content-addressed document folder (default: DATA_DIR/documents).
+    #[arg(long, global = true, env = "GUREUM_DOCUMENTS_DIR")]
+    pub documents_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,6 +34,10 @@ pub enum Command {
         /// Fill an empty catalog with the demo data; binds to 127.0.0.1 only.
         #[arg(long)]
         demo: bool,
+        /// SMTP relay for the outbox, e.g. smtp://user:pass@relay.example.go.kr:25 (plain SMTP
+        /// to a trusted relay). Without it mail waits in the outbox.
+        #[arg(long, env = "GUREUM_SMTP_URL")]
+        smtp_url: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -178,7 +185,9 @@ async fn run(cli: Cli) -> CmdResult {
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {
-                Command::Serve { port, bind, demo } => crate::serve::serve(&cli, db.clone(), clock, *port, bind, *demo).await,
+                Command::Serve { port, bind, demo, smtp_url } => {
+                    crate::serve::serve(&cli, db.clone(), clock, *port, bind, *demo, smtp_url.as_deref()).await
+                }
                 Command::Migrate => {
                     println!("schema is up to date ({})", db.backend().as_str());
                     Ok(0)

@@ -53,34 +53,57 @@ pub async fn reindex_command(cli: &Cli, db: &Db) -> CmdResult {
     Ok(0)
 }
 
-pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo: bool) -> CmdResult {
+pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo: bool, smtp_url: Option<&str>) -> CmdResult {
     let bind = if demo && bind != "127.0.0.1" {
         eprintln!("demo mode binds to 127.0.0.1 only");
         "127.0.0.1"
     } else {
         bind
     };
-    if demo && db.count_all_services().await? == 0 {
-        eprintln!("filling the empty catalog with the demo data…");
-        crate::seed::seed_demo(&db, clock).await?;
+    let mut demo_accounts = Vec::new();
+    if demo {
+        if db.count_all_services().await? == 0 {
+            eprintln!("filling the empty catalog with the demo data…");
+            crate::seed::seed_demo(&db, clock).await?;
+        }
+        demo_accounts = crate::demo::seed_demo_accounts(&db).await?;
     }
     let sync = Arc::new(IndexSync::open(db.clone(), &index_dir(&cli.data_dir), true).map_err(Failure::env)?);
     if !sync.is_writer() {
         return Err(Failure::env(format!("the search index in {} is held by another process", index_dir(&cli.data_dir).display())));
     }
-    let state = AppState::new(db.clone(), sync.clone(), clock);
+    let public_url = std::env::var("GUREUM_PUBLIC_URL").unwrap_or_else(|_| format!("http://{bind}:{port}"));
+    let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
+    let state = AppState::new(db.clone(), sync.clone(), clock, documents, &public_url);
     let app = router(state.clone());
     let listener =
         tokio::net::TcpListener::bind((bind, port)).await.map_err(|e| Failure::env(format!("cannot listen on {bind}:{port}: {e}")))?;
     let addr = listener.local_addr()?;
     // Answer (503 index_not_ready) while the index catches up in the background.
     let follower = tokio::spawn(follow_changes(sync, db.clone(), state.clone()));
+    let mailer = match smtp_url {
+        Some(url) => {
+            let cfg = gureum_mail::MailConfig::from_url(url).map_err(|e| Failure::env(format!("--smtp-url: {e}")))?;
+            Some(tokio::spawn(gureum_mail::run_worker(db.clone(), cfg, Duration::from_secs(1))))
+        }
+        None => {
+            tracing::warn!("no --smtp-url: e-mails wait in the outbox");
+            None
+        }
+    };
     println!("Gureum is listening on http://{addr}/");
     if demo {
         println!("demo catalog ready; open http://{addr}/ in a browser");
+        println!("demo accounts (password {}):", crate::demo::DEMO_PASSWORD);
+        for e in &demo_accounts {
+            println!("  {e}");
+        }
     }
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     follower.abort();
+    if let Some(m) = mailer {
+        m.abort();
+    }
     Ok(0)
 }
 

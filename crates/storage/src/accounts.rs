@@ -240,7 +240,12 @@ impl Db {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).fetch_optional(&self.pool).await?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(SessionInfo { user: user_from(&r)?, org: org_from(&r)?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? })),
+            Some(r) => Ok(Some(SessionInfo {
+                user: user_from(&r)?,
+                org: org_from(&r)?,
+                csrf: r.try_get("csrf")?,
+                expires_at: r.try_get("expires_at")?,
+            })),
         }
     }
 
@@ -287,12 +292,14 @@ impl Db {
 
     /// The user of an unused, unexpired one-time link.
     pub async fn one_time_link(&self, token_hash: &str, purpose: &str, now: i64) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT user_id FROM one_time_links WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3")
-            .bind(token_hash)
-            .bind(purpose)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT user_id FROM one_time_links WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(token_hash)
+        .bind(purpose)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
         match row {
             None => Ok(None),
             Some(r) => self.user(&r.try_get::<String, _>("user_id")?).await,
@@ -401,7 +408,11 @@ impl WriteTx {
             .await?;
         let n: i64 = row.try_get("failed_logins")?;
         if n >= lock_at {
-            sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2").bind(lock_until).bind(user_id).execute(&mut *self.tx).await?;
+            sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
+                .bind(lock_until)
+                .bind(user_id)
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(n)
     }
@@ -412,7 +423,12 @@ impl WriteTx {
     }
 
     pub async fn set_user_status(&mut self, user_id: &str, status: UserStatus) -> Result<()> {
-        sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3").bind(status.as_str()).bind(self.now).bind(user_id).execute(&mut *self.tx).await?;
+        sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(self.now)
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await?;
         if status == UserStatus::Disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *self.tx).await?;
         }
@@ -443,7 +459,12 @@ impl WriteTx {
     }
 
     pub async fn delete_user(&mut self, user_id: &str) -> Result<()> {
-        for sql in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM one_time_links WHERE user_id = $1", "DELETE FROM notifications WHERE user_id = $1", "DELETE FROM users WHERE id = $1"] {
+        for sql in [
+            "DELETE FROM sessions WHERE user_id = $1",
+            "DELETE FROM one_time_links WHERE user_id = $1",
+            "DELETE FROM notifications WHERE user_id = $1",
+            "DELETE FROM users WHERE id = $1",
+        ] {
             sqlx::query(sql).bind(user_id).execute(&mut *self.tx).await?;
         }
         Ok(())
@@ -514,28 +535,32 @@ impl WriteTx {
 
     /// Queues an e-mail in the outbox, sent after commit by the mail worker.
     pub async fn enqueue_mail(&mut self, id: &str, to: &str, subject: &str, body: &str) -> Result<()> {
-        sqlx::query("INSERT INTO outbox (id, to_addr, subject, body, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 0, $5)")
-            .bind(id)
-            .bind(to)
-            .bind(subject)
-            .bind(body)
-            .bind(self.now)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO outbox (id, to_addr, subject, body, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 0, $5)",
+        )
+        .bind(id)
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
     pub async fn notify(&mut self, id: &str, user_id: &str, kind: &str, ko: &str, en: &str, link: Option<&str>) -> Result<()> {
-        sqlx::query("INSERT INTO notifications (id, user_id, kind, message_ko, message_en, link, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(id)
-            .bind(user_id)
-            .bind(kind)
-            .bind(ko)
-            .bind(en)
-            .bind(link)
-            .bind(self.now)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, kind, message_ko, message_en, link, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(kind)
+        .bind(ko)
+        .bind(en)
+        .bind(link)
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 }

@@ -409,3 +409,19 @@ impl WriteTx {
         Ok(())
     }
 }
+
+impl Db {
+    /// The suppliers with the most listed services, most first (ties by id).
+    pub async fn suppliers_by_listed_count(&self, limit: i64) -> Result<Vec<SupplierRecord>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.business_number, p.name, p.size, p.representative, p.address, p.created_at, COUNT(s.id) AS n \
+             FROM suppliers p JOIN services s ON s.supplier_id = p.id AND s.status = $1 \
+             GROUP BY p.id, p.business_number, p.name, p.size, p.representative, p.address, p.created_at ORDER BY n DESC, p.id LIMIT $2",
+        )
+        .bind(ServiceStatus::Listed.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| supplier_from_row(r, false)).collect()
+    }
+}

@@ -10,14 +10,16 @@ mod accounts;
 mod audit;
 mod catalog;
 mod db;
+mod documents;
 mod outbox;
 mod tx;
 
 pub use accounts::{ApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
-pub use outbox::*;
 pub use audit::{AuditRow, VerifyReport};
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
 pub use db::{Backend, Db};
+pub use documents::{DocumentStore, MediaKind};
+pub use outbox::*;
 pub use tx::{NewAuditEvent, WriteTx};
 
 #[derive(Debug, thiserror::Error)]

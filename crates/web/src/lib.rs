@@ -1,7 +1,9 @@
 //! Gureum's HTTP edge: the JSON API under `/api/v1` (described by the OpenAPI document the router
 //! itself produces) and the server-rendered pages, over one [`AppState`].
 
+pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
@@ -32,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .fallback(pages::not_found)
         .with_state(state)
+        // Uploads are at most 20 MiB; the margin is for the form around the file.
+        .layer(axum::extract::DefaultBodyLimit::max(24 * 1024 * 1024))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let rid = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

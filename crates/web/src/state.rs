@@ -3,7 +3,7 @@
 use crate::sync::IndexSync;
 use gureum_domain::Clock;
 use gureum_search::CatalogIndex;
-use gureum_storage::Db;
+use gureum_storage::{Db, DocumentStore};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,11 +17,23 @@ struct Inner {
     sync: Arc<IndexSync>,
     clock: Clock,
     ready: AtomicBool,
+    documents: DocumentStore,
+    public_url: String,
 }
 
 impl AppState {
-    pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock) -> Self {
-        Self { inner: Arc::new(Inner { db, sync, clock, ready: AtomicBool::new(false) }) }
+    /// `public_url`: where people reach this instance (links in e-mails), without a trailing slash.
+    pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock, documents: DocumentStore, public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        Self { inner: Arc::new(Inner { db, sync, clock, ready: AtomicBool::new(false), documents, public_url }) }
+    }
+
+    pub fn documents(&self) -> &DocumentStore {
+        &self.inner.documents
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
     }
 
     pub fn db(&self) -> &Db {

@@ -89,7 +89,8 @@ pub async fn spawn_app(services: u64) -> TestApp {
     }
     let sync = Arc::new(IndexSync::open(db.clone(), &dir.path().join("index"), true).expect("index"));
     sync.rebuild(|_| {}).await.expect("rebuild");
-    let state = AppState::new(db.clone(), sync, clock());
+    let documents = gureum_storage::DocumentStore::new(dir.path().join("documents"));
+    let state = AppState::new(db.clone(), sync, clock(), documents, "http://gureum.test");
     state.set_ready(true);
     let router = router(state.clone());
     TestApp { dir, db, state, router, url }

@@ -1,7 +1,10 @@
 //! The JSON API under `/api/v1`. Every handler is annotated for OpenAPI and registered through
 //! `utoipa-axum`, so the document at `/api/openapi.json` is generated from the router itself.
 
+pub mod accounts;
+pub mod auth;
 pub mod catalog;
+pub mod json;
 pub mod services;
 
 use crate::state::AppState;
@@ -23,10 +26,24 @@ use utoipa_axum::routes;
         license(name = "Apache-2.0")
     ),
     tags(
-        (name = "catalog", description = "The public catalog (카탈로그): search, services, categories, suppliers")
-    )
+        (name = "catalog", description = "The public catalog (카탈로그): search, services, categories, suppliers"),
+        (name = "auth", description = "Log in and out (Bearer tokens), password reset and change, invitations"),
+        (name = "accounts", description = "Sign-up, organisations, people, API tokens")
+    ),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer scheme that login tokens and API tokens use.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -34,6 +51,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(services::get_service))
         .routes(routes!(catalog::list_categories))
         .routes(routes!(catalog::get_supplier))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::request_reset))
+        .routes(routes!(auth::confirm_reset))
+        .routes(routes!(auth::accept_invitation))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(accounts::signup))
+        .routes(routes!(accounts::list_organisations, accounts::create_organisation))
+        .routes(routes!(accounts::approve_organisation))
+        .routes(routes!(accounts::reject_organisation))
+        .routes(routes!(accounts::invite))
+        .routes(routes!(accounts::list_tokens, accounts::create_token))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::lock_user))
+        .routes(routes!(accounts::unlock_user))
 }
 
 /// Routes outside the API version: the OpenAPI document and health.

@@ -1,0 +1,169 @@
+//! Log in and out, who am I, password reset and change, invitations (SPEC §4 auth contract).
+
+use super::json::ApiJson;
+use crate::accounts;
+use crate::auth::{Auth, Rule, request_id};
+use crate::error::{AppError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use gureum_domain::clock::rfc3339_utc;
+use gureum_storage::{Organisation, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub is_admin: bool,
+    pub status: String,
+    pub organisation: OrgView,
+}
+
+impl UserView {
+    pub fn new(u: &User, o: &Organisation) -> Self {
+        Self {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            is_admin: u.is_admin,
+            status: u.status.as_str().into(),
+            organisation: OrgView {
+                id: o.id.clone(),
+                kind: o.kind.as_str().into(),
+                name: o.name.clone(),
+                status: o.status.as_str().into(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer TOKEN`.
+    pub token: String,
+    /// Moves with use: 30 idle minutes.
+    pub expires_at: String,
+    pub user: UserView,
+}
+
+/// Log in with e-mail and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A login token", body = LoginResponse),
+        (status = 400, description = "invalid_body / invalid_field", body = ErrorBody),
+        (status = 401, description = "invalid_credentials (wrong e-mail or password) or account_locked", body = ErrorBody),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, AppError> {
+    let li = accounts::login(&state, &body.email, &body.password, request_id(&headers)).await?;
+    Ok(Json(LoginResponse { token: li.token, expires_at: rfc3339_utc(li.expires_at), user: UserView::new(&li.user, &li.org) }))
+}
+
+/// End this login token (or session).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "Logged out"), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, auth: Auth) -> Result<StatusCode, AppError> {
+    let p = auth.require(Rule::Authenticated)?;
+    accounts::logout(&state, p, request_id(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "The signed-in person", body = UserView), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+pub async fn me(auth: Auth) -> Result<Json<UserView>, AppError> {
+    let p = auth.require(Rule::Person)?;
+    let u = p.user().ok_or_else(|| AppError::forbidden("forbidden", "a machine token has no person"))?;
+    Ok(Json(UserView::new(u, p.org())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// Ask for a password reset link by e-mail (answers 202 whether or not the e-mail exists).
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
+    responses((status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"), (status = 400, description = "invalid_body", body = ErrorBody)))]
+pub async fn request_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ResetRequest>,
+) -> Result<StatusCode, AppError> {
+    accounts::request_reset(&state, &body.email, request_id(&headers)).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LinkRequest {
+    /// The token from the e-mailed link.
+    pub token: String,
+    pub password: String,
+}
+
+/// Set a new password with a reset link.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = LinkRequest,
+    responses((status = 204, description = "Password set; other sessions ended"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody)))]
+pub async fn confirm_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LinkRequest>,
+) -> Result<StatusCode, AppError> {
+    accounts::use_link(&state, "reset", &body.token, &body.password, request_id(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Accept an invitation by setting a password.
+#[utoipa::path(post, path = "/api/v1/auth/invitations/accept", tag = "auth", request_body = LinkRequest,
+    responses((status = 204, description = "Account activated"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody)))]
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LinkRequest>,
+) -> Result<StatusCode, AppError> {
+    accounts::use_link(&state, "invite", &body.token, &body.password, request_id(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change my password.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange, security(("bearer" = [])),
+    responses((status = 204, description = "Changed; sessions ended"), (status = 400, description = "wrong_password, weak_password", body = ErrorBody), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    let p = auth.require(Rule::Person)?;
+    accounts::change_password(&state, p, &body.current_password, &body.new_password, request_id(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
