@@ -35,7 +35,9 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
     let ids = crate::seed::seeded_ids(7);
     let mut ids = ids;
     let mut tx = db.begin_write().await?;
-    let orgs: Vec<(&str, OrgKind, String, Option<String>, Option<String>)> = vec![
+    // (key, kind, name, business number, catalog supplier)
+    type DemoOrg = (&'static str, OrgKind, String, Option<String>, Option<String>);
+    let orgs: Vec<DemoOrg> = vec![
         (
             "supplier",
             OrgKind::Supplier,

@@ -259,6 +259,19 @@ pub fn check_csrf(headers: &HeaderMap, form_value: Option<&str>) -> Result<(), A
     }
 }
 
+/// The CSRF token for the forms of a page: the request's cookie, or a fresh one together with
+/// the `Set-Cookie` value the response must carry.
+pub fn form_csrf(headers: &HeaderMap) -> Result<(String, Option<String>), AppError> {
+    match cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 32) {
+        Some(c) => Ok((c, None)),
+        None => {
+            let t = new_secret("")?;
+            let set = csrf_cookie(&t);
+            Ok((t, Some(set)))
+        }
+    }
+}
+
 /// The organisation kind of the caller, if any (for pages).
 pub fn org_kind(p: Option<&Principal>) -> Option<OrgKind> {
     p.map(|p| p.org().kind)

@@ -2,9 +2,11 @@
 //! `utoipa-axum`, so the document at `/api/openapi.json` is generated from the router itself.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod json;
+pub mod lifecycle;
 pub mod services;
 
 use crate::state::AppState;
@@ -67,6 +69,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::lock_user))
         .routes(routes!(accounts::unlock_user))
+        .merge(lifecycle::routes())
+        .merge(audit::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.

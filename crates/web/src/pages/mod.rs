@@ -2,9 +2,12 @@
 //! needed): home, search, service, comparison (HTML and XLSX), categories, suppliers, privacy
 //! policy, API documentation, and the 404 page.
 
+pub mod account;
 mod assets;
+pub mod audit;
 mod catalog;
 mod compare;
+pub mod desk;
 mod docs;
 mod home;
 mod layout;
@@ -34,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(privacy::privacy))
         .route("/api/docs", get(docs::docs))
         .route("/static/gureum.css", get(assets::css))
+        .merge(account::routes())
+        .merge(desk::routes())
+        .merge(audit::routes())
 }
 
 /// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.

@@ -1,0 +1,8 @@
+//! Pages: account.
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
