@@ -1,5 +1,6 @@
 //! `GET /api/v1/services` (catalog search, SPEC §4) and `GET /api/v1/services/{id}`.
 
+use crate::auth::{AUDIT_READERS, MaybeAuth};
 use crate::error::{AppError, ErrorBody};
 use crate::query::{pairs, parse_search};
 use crate::state::AppState;
@@ -49,8 +50,10 @@ pub async fn run_search(state: &AppState, q: gureum_search::SearchQuery) -> Resu
         (status = 503, description = "index_not_ready: the index is catching up", body = ErrorBody),
     )
 )]
-pub async fn search_services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<SearchResult>, AppError> {
-    let q = parse_search(&pairs(raw.as_deref()), state.clock().today(), false)?;
+pub async fn search_services(State(state): State<AppState>, auth: MaybeAuth, RawQuery(raw): RawQuery) -> Result<Json<SearchResult>, AppError> {
+    // Other statuses than `listed`: operators and auditors only.
+    let may_filter_status = auth.0.as_ref().is_some_and(|p| AUDIT_READERS.iter().any(|r| p.has_role(*r)));
+    let q = parse_search(&pairs(raw.as_deref()), state.clock().today(), may_filter_status)?;
     Ok(Json(run_search(&state, q).await?))
 }
 

@@ -1,0 +1,332 @@
+//! The role matrix: every route (API and page) × every role and the visitor × own and other
+//! organisation → the expected status, checked against the running app. A route that the router
+//! has and this table lacks fails the test, so every later issue extends the table.
+//!
+//! Each route runs against a fresh app (so a successful change in one cell cannot hide another);
+//! within a route the denied roles go first and the allowed ones last.
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, HashMap};
+use tower::ServiceExt;
+
+const ROLES: [&str; 11] =
+    ["visitor", "supplier", "supplier2", "buyer", "budget", "signatory", "reviewer", "operator", "pps", "sme", "auditor"];
+
+/// One row: the router's method and path template, the concrete path (with `{fixture}`s), a
+/// body, and the expected statuses (`role:status`, `*` for every other role).
+struct Case {
+    method: &'static str,
+    template: &'static str,
+    path: &'static str,
+    body: Option<fn() -> Value>,
+    expect: &'static str,
+}
+
+const fn case(method: &'static str, template: &'static str, path: &'static str, expect: &'static str) -> Case {
+    Case { method, template, path, body: None, expect }
+}
+
+const fn with_body(method: &'static str, template: &'static str, path: &'static str, body: fn() -> Value, expect: &'static str) -> Case {
+    Case { method, template, path, body: Some(body), expect }
+}
+
+fn reject_body() -> Value {
+    json!({"reason": "서류 미비"})
+}
+
+fn token_body() -> Value {
+    json!({"name": "matrix"})
+}
+
+fn org_body() -> Value {
+    json!({"kind": "agency", "name": "새 기관"})
+}
+
+fn invite_body() -> Value {
+    json!({"email": format!("{}@demo.gureum.kr", uuid::Uuid::new_v4().simple()), "name": "새 사람", "roles": ["supplier"]})
+}
+
+fn login_body() -> Value {
+    json!({"email": "buyer@demo.gureum.kr", "password": "gureum-demo"})
+}
+
+fn reset_body() -> Value {
+    json!({"email": "buyer@demo.gureum.kr"})
+}
+
+fn link_body() -> Value {
+    json!({"token": "0000", "password": "long-enough-password"})
+}
+
+fn password_body() -> Value {
+    json!({"current_password": "gureum-demo", "new_password": "another-long-password"})
+}
+
+/// Public routes answer everyone alike (never 401).
+const PUBLIC: &str = "*:200";
+
+fn cases() -> Vec<Case> {
+    vec![
+        // the public catalog
+        case("GET", "/api/v1/services", "/api/v1/services", PUBLIC),
+        case("GET", "/api/v1/services/{id}", "/api/v1/services/{own_service}", PUBLIC),
+        case("GET", "/api/v1/categories", "/api/v1/categories", PUBLIC),
+        case("GET", "/api/v1/suppliers/{id}", "/api/v1/suppliers/{own_supplier}", PUBLIC),
+        case("GET", "/api/openapi.json", "/api/openapi.json", PUBLIC),
+        case("GET", "/healthz", "/healthz", PUBLIC),
+        case("GET", "/readyz", "/readyz", PUBLIC),
+        // status filters: operator and auditor only
+        case("GET", "/api/v1/services", "/api/v1/services?status=suspended", "operator:200 auditor:200 *:403"),
+        // auth
+        with_body("POST", "/api/v1/auth/login", "/api/v1/auth/login", login_body, PUBLIC),
+        case("POST", "/api/v1/auth/logout", "/api/v1/auth/logout", "visitor:401 *:204"),
+        case("GET", "/api/v1/me", "/api/v1/me", "visitor:401 *:200"),
+        with_body("POST", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset", reset_body, "*:202"),
+        with_body("POST", "/api/v1/auth/password-reset/confirm", "/api/v1/auth/password-reset/confirm", link_body, "*:400"),
+        with_body("POST", "/api/v1/auth/invitations/accept", "/api/v1/auth/invitations/accept", link_body, "*:400"),
+        with_body("POST", "/api/v1/me/password", "/api/v1/me/password", password_body, "visitor:401 *:204"),
+        // sign-up is public (a JSON body instead of the multipart form is refused alike)
+        with_body("POST", "/api/v1/signup", "/api/v1/signup", org_body, "*:400"),
+        // organisations and people
+        case("GET", "/api/v1/organisations", "/api/v1/organisations", "visitor:401 operator:200 *:403"),
+        with_body("POST", "/api/v1/organisations", "/api/v1/organisations", org_body, "visitor:401 operator:201 *:403"),
+        case("POST", "/api/v1/organisations/{id}/approve", "/api/v1/organisations/{pending_org}/approve", "visitor:401 operator:200 *:403"),
+        with_body(
+            "POST",
+            "/api/v1/organisations/{id}/reject",
+            "/api/v1/organisations/{pending_org}/reject",
+            reject_body,
+            "visitor:401 operator:200 *:403",
+        ),
+        // inviting into the supplier's company: its admin, or the operator; others never see it
+        with_body(
+            "POST",
+            "/api/v1/organisations/{id}/invitations",
+            "/api/v1/organisations/{supplier_org}/invitations",
+            invite_body,
+            "visitor:401 supplier:201 operator:201 *:404",
+        ),
+        case("GET", "/api/v1/tokens", "/api/v1/tokens", "visitor:401 buyer:403 budget:403 *:200"),
+        with_body("POST", "/api/v1/tokens", "/api/v1/tokens", token_body, "visitor:401 buyer:403 budget:403 *:201"),
+        case("DELETE", "/api/v1/tokens/{id}", "/api/v1/tokens/{supplier_token}", "visitor:401 buyer:403 budget:403 supplier:204 *:404"),
+        case("POST", "/api/v1/users/{id}/lock", "/api/v1/users/{buyer_user}/lock", "visitor:401 operator:200 *:403"),
+        case("POST", "/api/v1/users/{id}/unlock", "/api/v1/users/{buyer_user}/unlock", "visitor:401 operator:200 *:403"),
+        // visitor pages
+        case("GET", "/", "/", PUBLIC),
+        case("GET", "/services", "/services", PUBLIC),
+        case("GET", "/services/{id}", "/services/{own_service}", PUBLIC),
+        case("GET", "/compare", "/compare?id={own_service}&id={other_service}", PUBLIC),
+        case("GET", "/compare.xlsx", "/compare.xlsx?id={own_service}&id={other_service}", PUBLIC),
+        case("GET", "/categories", "/categories", PUBLIC),
+        case("GET", "/suppliers/{id}", "/suppliers/{own_supplier}", PUBLIC),
+        case("GET", "/privacy", "/privacy", PUBLIC),
+        case("GET", "/api/docs", "/api/docs", PUBLIC),
+        case("GET", "/static/gureum.css", "/static/gureum.css", PUBLIC),
+    ]
+}
+
+/// Statuses that are not a role's to decide: the signed-up company the approve/reject cells
+/// act on, and so on. `None` = the role is not allowed.
+fn expected(expect: &str, role: &str) -> u16 {
+    let mut default = None;
+    for part in expect.split_whitespace() {
+        let (r, s) = part.split_once(':').expect("role:status");
+        let s: u16 = s.parse().expect("status");
+        if r == role {
+            return s;
+        }
+        if r == "*" {
+            default = Some(s);
+        }
+    }
+    default.unwrap_or_else(|| panic!("no expectation for {role} in {expect:?}"))
+}
+
+struct World {
+    app: TestApp,
+    tokens: HashMap<&'static str, String>,
+    fixtures: HashMap<&'static str, String>,
+}
+
+async fn send(app: &TestApp, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            axum::body::Body::from(b.to_string())
+        }
+        None => axum::body::Body::empty(),
+    };
+    let resp = app.router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body");
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn world() -> World {
+    let app = spawn_app(40).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let mut tokens = HashMap::new();
+    for role in ROLES.iter().filter(|r| **r != "visitor") {
+        let (s, v) = send(
+            &app,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": format!("{role}@demo.gureum.kr"), "password": "gureum-demo"})),
+        )
+        .await;
+        assert_eq!(s, 200, "{role} logs in");
+        tokens.insert(*role, v["token"].as_str().expect("token").to_owned());
+    }
+    let mut fixtures = HashMap::new();
+    let supplier_org = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let supplier2_org = app.db.user_by_email("supplier2@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let own_supplier = app.db.organisation(&supplier_org).await.expect("db").and_then(|o| o.supplier_id).expect("supplier");
+    let other_supplier = app.db.organisation(&supplier2_org).await.expect("db").and_then(|o| o.supplier_id).expect("supplier2");
+    let listed = gureum_domain::ServiceStatus::Listed;
+    let own = app.db.supplier_services(&own_supplier, &[listed]).await.expect("db");
+    let other = app.db.supplier_services(&other_supplier, &[listed]).await.expect("db");
+    fixtures.insert("own_service", own.first().expect("own service").id.clone());
+    fixtures.insert("other_service", other.first().expect("other service").id.clone());
+    fixtures.insert("own_supplier", own_supplier);
+    fixtures.insert("supplier_org", supplier_org);
+    fixtures.insert("buyer_user", app.db.user_by_email("buyer@demo.gureum.kr").await.expect("db").expect("user").id);
+    let (s, t) = send(&app, "POST", "/api/v1/tokens", tokens.get("supplier").map(String::as_str), Some(json!({"name": "fixture"}))).await;
+    assert_eq!(s, 201);
+    fixtures.insert("supplier_token", t["token"]["id"].as_str().expect("id").to_owned());
+    // a signed-up company waiting for approval
+    let state = &app.state;
+    let (org, _) = gureum_web::accounts::signup(
+        state,
+        gureum_web::accounts::Signup {
+            kind: gureum_domain::account::OrgKind::Sme,
+            business_number: gureum_domain::BusinessNumber::from_first9([2, 7, 1, 8, 2, 8, 1, 8, 2]).digits().to_owned(),
+            company_name: "대기상회".into(),
+            size: None,
+            representative: None,
+            address: None,
+            person_name: "대기자".into(),
+            email: "waiting@sme.kr".into(),
+            phone: None,
+            password: "waiting-password".into(),
+            privacy_consent: true,
+            certificate: Some(b"%PDF-1.4 cert".to_vec()),
+        },
+        None,
+    )
+    .await
+    .expect("signup");
+    fixtures.insert("pending_org", org.id);
+    World { app, tokens, fixtures }
+}
+
+fn fill(path: &str, fixtures: &HashMap<&'static str, String>) -> String {
+    let mut out = path.to_owned();
+    for (k, v) in fixtures {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    assert!(!out.contains('{'), "unfilled fixture in {out}");
+    out
+}
+
+/// Routes of the page router, read from the page modules' `.route("…", get(…).post(…))` calls.
+fn page_routes() -> BTreeSet<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src/pages"), &mut files);
+    let mut routes = BTreeSet::new();
+    let mut sources: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("source")).collect();
+    sources.push(std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src/api/mod.rs")).expect("api mod"));
+    for src in sources {
+        let flat: String = src.split_whitespace().collect::<Vec<_>>().join(" ");
+        for chunk in flat.split(".route(\"").skip(1) {
+            let Some((path, rest)) = chunk.split_once('"') else { continue };
+            // the method router runs to the matching close of `.route(`
+            let mut depth = 1i32;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let methods = &rest[..end];
+            for (m, name) in [("get(", "GET"), ("post(", "POST"), ("put(", "PUT"), ("patch(", "PATCH"), ("delete(", "DELETE")] {
+                if methods.contains(m) {
+                    routes.insert((name.to_owned(), path.to_owned()));
+                }
+            }
+        }
+    }
+    routes
+}
+
+#[tokio::test]
+async fn every_route_is_in_the_table() {
+    let app = spawn_app(0).await;
+    let (_, doc) = send(&app, "GET", "/api/openapi.json", None, None).await;
+    let mut routes: BTreeSet<(String, String)> = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("item").keys() {
+            routes.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    routes.extend(page_routes());
+    let table: BTreeSet<(String, String)> = cases().iter().map(|c| (c.method.to_owned(), c.template.to_owned())).collect();
+    let missing: Vec<_> = routes.difference(&table).collect();
+    assert!(missing.is_empty(), "routes without a row in the role matrix: {missing:?}");
+    let stale: Vec<_> = table.difference(&routes).collect();
+    assert!(stale.is_empty(), "rows for routes the router does not have: {stale:?}");
+}
+
+#[tokio::test]
+async fn every_cell_of_the_matrix_holds() {
+    let mut failures = Vec::new();
+    for c in cases() {
+        let w = world().await;
+        let path = fill(c.path, &w.fixtures);
+        // denied roles first, allowed ones (2xx) last
+        let mut order: Vec<&str> = ROLES.to_vec();
+        order.sort_by_key(|r| (expected(c.expect, r) < 300, *r == "supplier"));
+        for role in order {
+            let want = expected(c.expect, role);
+            let token = w.tokens.get(role).map(String::as_str);
+            let (got, body) = send(&w.app, c.method, &path, token, c.body.map(|f| f())).await;
+            if got != want {
+                failures.push(format!("{} {} as {role}: expected {want}, got {got} {}", c.method, path, body));
+            }
+            if got >= 400
+                && got != 404
+                && got != 401
+                && !(c.template.starts_with("/api") && body["code"].is_string())
+                && c.template.starts_with("/api")
+            {
+                failures.push(format!("{} {} as {role}: error without a code", c.method, path));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+}
