@@ -254,7 +254,7 @@ fn page_routes() -> BTreeSet<(String, String)> {
     let mut sources: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("source")).collect();
     sources.push(std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src/api/mod.rs")).expect("api mod"));
     for src in sources {
-        let flat: String = src.split_whitespace().collect::<Vec<_>>().join(" ");
+        let flat: String = src.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(");
         for chunk in flat.split(".route(\"").skip(1) {
             let Some((path, rest)) = chunk.split_once('"') else { continue };
             // the method router runs to the matching close of `.route(`

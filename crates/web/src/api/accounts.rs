@@ -112,8 +112,9 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
 pub async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
-    mp: Multipart,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<SignupResponse>), AppError> {
+    let mp = mp.map_err(|e| AppError::bad_request("invalid_body", format!("send the sign-up as multipart/form-data: {e}")))?;
     let (form, _) = read_signup(mp).await?;
     let (org, user) = accounts::signup(&state, form, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(SignupResponse { organisation: (&org).into(), user: UserView::new(&user, &org) })))
