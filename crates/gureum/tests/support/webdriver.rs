@@ -56,12 +56,18 @@ pub struct Server {
 
 impl Server {
     pub async fn start_demo() -> Self {
+        Self::start_demo_with(&[]).await
+    }
+
+    /// `serve --demo` with more options (e.g. `--smtp-url`).
+    pub async fn start_demo_with(extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_gureum"))
             .arg("--data-dir")
             .arg(dir.path())
             .args(["serve", "--demo", "--port", &port.to_string()])
+            .args(extra)
             .env("GUREUM_NOW", "2026-11-23T09:00:00+09:00")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
