@@ -65,6 +65,14 @@ fn password_body() -> Value {
     json!({"current_password": "gureum-demo", "new_password": "another-long-password"})
 }
 
+fn service_body() -> Value {
+    json!({"name": "매트릭스 서비스", "kind": "saas", "category": "협업", "summary": "권한 표 확인용"})
+}
+
+fn summary_body() -> Value {
+    json!({"summary": "요약 고침"})
+}
+
 /// Public routes answer everyone alike (never 401).
 const PUBLIC: &str = "*:200";
 
@@ -109,11 +117,177 @@ fn cases() -> Vec<Case> {
             invite_body,
             "visitor:401 supplier:201 operator:201 *:404",
         ),
-        case("GET", "/api/v1/tokens", "/api/v1/tokens", "visitor:401 buyer:403 budget:403 *:200"),
-        with_body("POST", "/api/v1/tokens", "/api/v1/tokens", token_body, "visitor:401 buyer:403 budget:403 *:201"),
-        case("DELETE", "/api/v1/tokens/{id}", "/api/v1/tokens/{supplier_token}", "visitor:401 buyer:403 budget:403 supplier:204 *:404"),
+        case("GET", "/api/v1/tokens", "/api/v1/tokens", "visitor:401 buyer:403 budget:403 *:200 auditor:403"),
+        with_body("POST", "/api/v1/tokens", "/api/v1/tokens", token_body, "visitor:401 buyer:403 budget:403 *:201 auditor:403"),
+        case(
+            "DELETE",
+            "/api/v1/tokens/{id}",
+            "/api/v1/tokens/{supplier_token}",
+            "visitor:401 buyer:403 budget:403 supplier:204 *:404 auditor:403",
+        ),
         case("POST", "/api/v1/users/{id}/lock", "/api/v1/users/{buyer_user}/lock", "visitor:401 operator:200 *:403"),
         case("POST", "/api/v1/users/{id}/unlock", "/api/v1/users/{buyer_user}/unlock", "visitor:401 operator:200 *:403"),
+        // a supplier's own services and the operator's decisions (lifecycle)
+        with_body("POST", "/api/v1/services", "/api/v1/services", service_body, "visitor:401 supplier:201 supplier2:201 *:403"),
+        with_body(
+            "PATCH",
+            "/api/v1/services/{id}",
+            "/api/v1/services/{own_service}",
+            summary_body,
+            "visitor:401 supplier:200 supplier2:404 *:403",
+        ),
+        case(
+            "POST",
+            "/api/v1/services/{id}/submit",
+            "/api/v1/services/{own_service}/submit",
+            "visitor:401 supplier:409 supplier2:404 *:403",
+        ),
+        case("POST", "/api/v1/services/{id}/review", "/api/v1/services/{own_service}/review", "visitor:401 operator:409 *:403"),
+        case("POST", "/api/v1/services/{id}/list", "/api/v1/services/{own_service}/list", "visitor:401 operator:409 *:403"),
+        with_body(
+            "POST",
+            "/api/v1/services/{id}/reject",
+            "/api/v1/services/{own_service}/reject",
+            reject_body,
+            "visitor:401 operator:409 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/services/{id}/suspend",
+            "/api/v1/services/{own_service}/suspend",
+            reject_body,
+            "visitor:401 operator:200 *:403",
+        ),
+        case("POST", "/api/v1/services/{id}/reinstate", "/api/v1/services/{own_service}/reinstate", "visitor:401 operator:409 *:403"),
+        case(
+            "GET",
+            "/api/v1/services/{id}/documents",
+            "/api/v1/services/{own_service}/documents",
+            "visitor:401 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/services/{id}/documents",
+            "/api/v1/services/{own_service}/documents",
+            token_body,
+            "visitor:401 supplier:400 supplier2:404 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/services/{id}/documents/{doc_id}",
+            "/api/v1/services/{own_service}/documents/00000000-0000-4000-8000-000000000000",
+            "visitor:401 *:404",
+        ),
+        case("GET", "/api/v1/supplier/services", "/api/v1/supplier/services", "visitor:401 supplier:200 supplier2:200 *:403"),
+        case("GET", "/api/v1/operator/services", "/api/v1/operator/services", "visitor:401 operator:200 *:403"),
+        case("GET", "/supplier/services", "/supplier/services", "visitor:303 supplier:200 supplier2:200 *:403"),
+        case("GET", "/supplier/services/new", "/supplier/services/new", "visitor:303 supplier:200 supplier2:200 *:403"),
+        with_body("POST", "/supplier/services/new", "/supplier/services/new", summary_body, "visitor:303 supplier:400 supplier2:400 *:403"),
+        case(
+            "GET",
+            "/supplier/services/{id}/edit",
+            "/supplier/services/{own_service}/edit",
+            "visitor:303 supplier:200 supplier2:404 *:403",
+        ),
+        with_body(
+            "POST",
+            "/supplier/services/{id}/edit",
+            "/supplier/services/{own_service}/edit",
+            summary_body,
+            "visitor:303 supplier:400 supplier2:404 *:403",
+        ),
+        case(
+            "GET",
+            "/supplier/services/{id}/documents",
+            "/supplier/services/{own_service}/documents",
+            "visitor:303 supplier:200 supplier2:404 *:403",
+        ),
+        with_body(
+            "POST",
+            "/supplier/services/{id}/documents",
+            "/supplier/services/{own_service}/documents",
+            summary_body,
+            "visitor:303 supplier:400 supplier2:404 *:403",
+        ),
+        case(
+            "POST",
+            "/supplier/services/{id}/submit",
+            "/supplier/services/{own_service}/submit",
+            "visitor:303 supplier:409 supplier2:404 *:403",
+        ),
+        case("GET", "/operator/services", "/operator/services", "visitor:303 operator:200 *:403"),
+        case("GET", "/operator/services/{id}", "/operator/services/{own_service}", "visitor:303 operator:200 *:403"),
+        case("POST", "/operator/services/{id}/{action}", "/operator/services/{own_service}/list", "visitor:303 operator:409 *:403"),
+        // account pages (forms: a POST without its CSRF field is 403 for visitors; bearer calls need none)
+        case("GET", "/login", "/login", "visitor:200 *:303"),
+        case("POST", "/login", "/login", "visitor:403 *:401"),
+        case("POST", "/logout", "/logout", "visitor:403 *:303"),
+        case("GET", "/signup", "/signup", PUBLIC),
+        with_body("POST", "/signup", "/signup", org_body, "*:400"),
+        case("GET", "/signup/done", "/signup/done", PUBLIC),
+        case("GET", "/account/reset-request", "/account/reset-request", PUBLIC),
+        case("POST", "/account/reset-request", "/account/reset-request", "visitor:403 *:200"),
+        case("GET", "/account/reset", "/account/reset?token=0000", "*:400"),
+        case("POST", "/account/reset", "/account/reset", "visitor:403 *:400"),
+        case("GET", "/account/accept", "/account/accept?token=0000", "*:400"),
+        case("POST", "/account/accept", "/account/accept", "visitor:403 *:400"),
+        case("GET", "/account", "/account", "visitor:303 *:200"),
+        case("POST", "/account/password", "/account/password", "visitor:403 *:400"),
+        case("POST", "/account/notifications/read", "/account/notifications/read", "visitor:403 *:303"),
+        case("GET", "/account/people", "/account/people", "visitor:303 buyer:403 budget:403 *:200 auditor:403"),
+        case("POST", "/account/people", "/account/people", "visitor:403 buyer:403 budget:403 *:400 auditor:403"),
+        case(
+            "POST",
+            "/account/people/{id}/roles",
+            "/account/people/{buyer_user}/roles",
+            "visitor:403 buyer:403 budget:403 signatory:400 auditor:403 *:404",
+        ),
+        case("GET", "/account/tokens", "/account/tokens", "visitor:303 buyer:403 budget:403 *:200 auditor:403"),
+        case("POST", "/account/tokens", "/account/tokens", "visitor:403 buyer:403 budget:403 *:400 auditor:403"),
+        case(
+            "POST",
+            "/account/tokens/{id}/revoke",
+            "/account/tokens/{supplier_token}/revoke",
+            "visitor:403 buyer:403 budget:403 supplier:303 auditor:403 *:404",
+        ),
+        case("GET", "/account/company", "/account/company", "visitor:303 supplier:200 supplier2:200 sme:200 *:403"),
+        case("POST", "/account/company", "/account/company", "visitor:403 supplier:400 supplier2:400 sme:303 *:403"),
+        // the operator's account desk (the auditor reads it)
+        case("GET", "/operator", "/operator", "visitor:303 operator:200 auditor:200 *:403"),
+        case("GET", "/operator/organisations", "/operator/organisations", "visitor:303 operator:200 auditor:200 *:403"),
+        case("POST", "/operator/organisations", "/operator/organisations", "visitor:403 operator:400 *:403"),
+        case("GET", "/operator/organisations/{id}", "/operator/organisations/{pending_org}", "visitor:303 operator:200 auditor:200 *:403"),
+        case(
+            "POST",
+            "/operator/organisations/{id}/approve",
+            "/operator/organisations/{pending_org}/approve",
+            "visitor:403 operator:303 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/organisations/{id}/reject",
+            "/operator/organisations/{pending_org}/reject",
+            "visitor:403 operator:400 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/organisations/{id}/invite",
+            "/operator/organisations/{pending_org}/invite",
+            "visitor:403 operator:400 *:403",
+        ),
+        case("GET", "/operator/documents/{sha256}", "/operator/documents/{pending_doc}", "visitor:303 operator:200 *:403"),
+        case("GET", "/operator/users", "/operator/users", "visitor:303 operator:200 auditor:200 *:403"),
+        case("POST", "/operator/users/{id}/lock", "/operator/users/{buyer_user}/lock", "visitor:403 operator:303 *:403"),
+        case("POST", "/operator/users/{id}/unlock", "/operator/users/{buyer_user}/unlock", "visitor:403 operator:303 *:403"),
+        // the audit log: auditors and operators read, nobody else
+        case("GET", "/api/v1/audit/events", "/api/v1/audit/events", "visitor:401 operator:200 auditor:200 *:403"),
+        case("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", "visitor:401 operator:200 auditor:200 *:403"),
+        case("GET", "/api/v1/audit/export.csv", "/api/v1/audit/export.csv", "visitor:401 operator:200 auditor:200 *:403"),
+        case("GET", "/api/v1/audit/export.json", "/api/v1/audit/export.json", "visitor:401 operator:200 auditor:200 *:403"),
+        case("GET", "/audit", "/audit", "visitor:303 operator:200 auditor:200 *:403"),
+        case("GET", "/audit/verify", "/audit/verify", "visitor:303 operator:200 auditor:200 *:403"),
+        case("GET", "/audit/export.csv", "/audit/export.csv", "visitor:303 operator:200 auditor:200 *:403"),
+        case("GET", "/audit/export.json", "/audit/export.json", "visitor:303 operator:200 auditor:200 *:403"),
         // visitor pages
         case("GET", "/", "/", PUBLIC),
         case("GET", "/services", "/services", PUBLIC),
@@ -223,6 +397,7 @@ async fn world() -> World {
     )
     .await
     .expect("signup");
+    fixtures.insert("pending_doc", org.registration_doc.clone().expect("certificate"));
     fixtures.insert("pending_org", org.id);
     World { app, tokens, fixtures }
 }

@@ -226,7 +226,9 @@ impl Db {
 
     /// Active people of every organisation of a kind (e.g. the operators to notify).
     pub async fn active_users_of_kind(&self, kind: OrgKind) -> Result<Vec<User>> {
-        let sql = format!("SELECT {USER_COLS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE o.kind = $1 AND u.status = 'active' ORDER BY u.email");
+        let sql = format!(
+            "SELECT {USER_COLS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE o.kind = $1 AND u.status = 'active' ORDER BY u.email"
+        );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind.as_str()).fetch_all(&self.pool).await?;
         rows.iter().map(user_from).collect()
     }

@@ -8,18 +8,24 @@
 
 mod accounts;
 mod audit;
+mod audit_query;
 mod catalog;
 mod db;
 mod documents;
+mod lifecycle;
 mod outbox;
+mod profile;
 mod tx;
 
 pub use accounts::{ApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
+pub use audit_query::*;
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
 pub use db::{Backend, Db};
 pub use documents::{DocumentStore, MediaKind};
+pub use lifecycle::*;
 pub use outbox::*;
+pub use profile::{IdPage, Notification};
 pub use tx::{NewAuditEvent, WriteTx};
 
 #[derive(Debug, thiserror::Error)]

@@ -377,7 +377,7 @@ pub async fn invite(
     request_id: Option<String>,
 ) -> Result<User, AppError> {
     let org = state.db().organisation(org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
-    let allowed = p.has_role(Role::Operator) || (p.is_admin() && p.org().id == org.id && p.org().status == OrgStatus::Approved);
+    let allowed = p.has_role(Role::Operator) || (auth::Rule::OrgAdmin.check(p).is_ok() && p.org().id == org.id);
     if !allowed {
         return Err(if p.org().id == org.id {
             AppError::forbidden("forbidden", "only an admin invites people")

@@ -145,7 +145,8 @@ impl Rule {
         let ok = match self {
             Self::Authenticated => true,
             Self::AnyRole(roles) => roles.iter().any(|r| p.has_role(*r)),
-            Self::OrgAdmin => p.is_admin() && p.org().status == OrgStatus::Approved,
+            // An auditor reads everything and changes nothing, even as its office's admin.
+            Self::OrgAdmin => p.is_admin() && p.org().status == OrgStatus::Approved && !p.has_role(Role::Auditor),
             Self::Person => p.user().is_some(),
         };
         if ok { Ok(()) } else { Err(AppError::forbidden("forbidden", "your role may not do this")) }

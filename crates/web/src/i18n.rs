@@ -3,11 +3,23 @@
 //! The language comes from the `lang` query parameter, else the `lang` cookie, else Korean. A
 //! request that names a language in its query is answered with a cookie remembering it.
 
+mod account;
 mod strings;
 
 use gureum_domain::listing::SupplierSize;
 use gureum_domain::{CertType, CsapGrade, ServiceKind, ServiceStatus};
-use strings::{entry, error_entry};
+use strings::error_entry;
+
+/// A UI string by key, from whichever area's file holds it.
+fn entry(key: &str) -> Option<(&'static str, &'static str)> {
+    strings::entry(key).or_else(|| account::entry(key))
+}
+
+/// The confirmation of what a form did (`?done=…` on the account pages).
+pub fn done_message(lang: Lang, key: &str) -> &'static str {
+    let (ko, en) = account::done_entry(key);
+    lang.pick(ko, en)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -78,7 +90,7 @@ impl Lang {
 
     /// The reader's message for an error code of [`crate::AppError`].
     pub fn error_message(self, code: &str) -> &'static str {
-        let (ko, en) = error_entry(code);
+        let (ko, en) = account::error_entry(code).unwrap_or_else(|| error_entry(code));
         self.pick(ko, en)
     }
 
@@ -86,8 +98,11 @@ impl Lang {
     pub fn error_title(self, status: u16) -> &'static str {
         let (ko, en) = match status {
             400 => ("요청을 처리할 수 없습니다", "The request could not be processed"),
+            401 => ("로그인이 필요합니다", "Please sign in"),
             403 => ("이 요청을 처리할 권한이 없습니다", "You may not make this request"),
             404 => ("페이지를 찾을 수 없습니다", "Page not found"),
+            409 => ("이미 있는 정보와 충돌합니다", "This conflicts with what exists"),
+            413 => ("파일이 너무 큽니다", "The file is too large"),
             503 => ("잠시 후 다시 시도해 주세요", "Please try again shortly"),
             _ => ("오류가 발생했습니다", "Something went wrong"),
         };
@@ -159,12 +174,25 @@ mod tests {
         assert_ne!(Lang::Ko.error_message("index_not_ready"), Lang::Ko.error_message("whatever"));
     }
 
+    /// Every template file, in sub-folders too.
+    fn templates(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for item in std::fs::read_dir(dir).expect("templates dir") {
+            let path = item.expect("dir entry").path();
+            if path.is_dir() {
+                templates(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
     #[test]
     fn every_template_key_exists() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let mut checked = 0;
-        for item in std::fs::read_dir(&dir).expect("templates dir") {
-            let path = item.expect("dir entry").path();
+        let mut files = Vec::new();
+        templates(&dir, &mut files);
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("template");
             for (i, _) in text.match_indices("layout.t(\"") {
                 let rest = &text[i + "layout.t(\"".len()..];
@@ -195,6 +223,42 @@ mod tests {
             "internal_error",
         ] {
             assert_ne!(error_entry(code), error_entry("unknown"), "{code}");
+        }
+        // The account codes a page may show.
+        for code in [
+            "csrf_failed",
+            "invalid_credentials",
+            "account_locked",
+            "consent_required",
+            "invalid_business_number",
+            "invalid_email",
+            "weak_password",
+            "wrong_password",
+            "password_mismatch",
+            "certificate_required",
+            "invalid_file_type",
+            "file_too_large",
+            "company_exists",
+            "email_taken",
+            "invalid_link",
+            "invalid_roles",
+            "reason_required",
+            "forbidden",
+        ] {
+            assert!(account::error_entry(code).is_some(), "{code}");
+            assert_ne!(Lang::Ko.error_message(code), Lang::Ko.error_message("unknown"), "{code}");
+        }
+    }
+
+    #[test]
+    fn account_words() {
+        assert_eq!(Lang::Ko.t("nav.logout"), "로그아웃");
+        assert_eq!(Lang::En.t("nav.login"), "Log in");
+        assert!(done_message(Lang::Ko, "invited").contains("초대"));
+        assert_eq!(Lang::Ko.error_title(401), "로그인이 필요합니다");
+        // No key is defined twice with different words.
+        for key in ["nav.login", "field.email", "account.title"] {
+            assert!(strings::entry(key).is_none() || account::entry(key).is_none(), "{key}");
         }
     }
 }

@@ -191,6 +191,42 @@ impl Browser {
         self.call(reqwest::Method::POST, &format!("/element/{element}/value"), Some(json!({"text": text}))).await;
     }
 
+    /// Sends a file path to an `<input type="file">`.
+    pub async fn send_file(&self, element: &str, path: &std::path::Path) {
+        self.call(reqwest::Method::POST, &format!("/element/{element}/value"), Some(json!({"text": path.display().to_string()}))).await;
+    }
+
+    /// Types into the first element matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.type_into(&e, text).await;
+    }
+
+    /// Sets a select's (or any control's) value, or checks a box, by script.
+    pub async fn set(&self, css: &str, value: &str) {
+        self.script(
+            "const e = document.querySelector(arguments[0]); if (!e) throw new Error('no ' + arguments[0]);
+             if (e.type === 'checkbox' || e.type === 'radio') { e.checked = true; } else { e.value = arguments[1]; }",
+            json!([css, value]),
+        )
+        .await;
+    }
+
+    /// Clicks the first element matching `css`, then waits for the next page to load.
+    pub async fn submit(&self, css: &str) {
+        let before = self.script("return window.performance.timeOrigin;", json!([])).await;
+        let e = self.find(css).await;
+        self.click(&e).await;
+        for _ in 0..200 {
+            let now = self.script("return [window.performance.timeOrigin, document.readyState];", json!([])).await;
+            if now[0] != before && now[1] == "complete" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page after clicking {css}");
+    }
+
     pub async fn text(&self, element: &str) -> String {
         self.call(reqwest::Method::GET, &format!("/element/{element}/text"), None).await.as_str().unwrap_or_default().to_owned()
     }

@@ -30,7 +30,9 @@ use utoipa_axum::routes;
     tags(
         (name = "catalog", description = "The public catalog (카탈로그): search, services, categories, suppliers"),
         (name = "auth", description = "Log in and out (Bearer tokens), password reset and change, invitations"),
-        (name = "accounts", description = "Sign-up, organisations, people, API tokens")
+        (name = "accounts", description = "Sign-up, organisations, people, API tokens"),
+        (name = "services", description = "A supplier's own services and the operator's decisions on them"),
+        (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
     modifiers(&BearerAuth)
 )]

@@ -50,7 +50,11 @@ pub async fn run_search(state: &AppState, q: gureum_search::SearchQuery) -> Resu
         (status = 503, description = "index_not_ready: the index is catching up", body = ErrorBody),
     )
 )]
-pub async fn search_services(State(state): State<AppState>, auth: MaybeAuth, RawQuery(raw): RawQuery) -> Result<Json<SearchResult>, AppError> {
+pub async fn search_services(
+    State(state): State<AppState>,
+    auth: MaybeAuth,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResult>, AppError> {
     // Other statuses than `listed`: operators and auditors only.
     let may_filter_status = auth.0.as_ref().is_some_and(|p| AUDIT_READERS.iter().any(|r| p.has_role(*r)));
     let q = parse_search(&pairs(raw.as_deref()), state.clock().today(), may_filter_status)?;
@@ -223,19 +227,30 @@ pub async fn load_public_service(state: &AppState, key: &str) -> Result<ServiceR
     rec.filter(|r| r.status.is_public() && r.public_revision.is_some()).ok_or_else(|| AppError::not_found("service"))
 }
 
-/// One service (by id or code).
+/// One service (by id or code): its public revision; to its owner, the operator and the auditor
+/// also a service that is not public yet, its open draft with what it changes, and its revisions.
 #[utoipa::path(
     get,
     path = "/api/v1/services/{id}",
     tag = "catalog",
     params(("id" = String, Path, description = "The service id (UUID) or its code")),
     responses(
-        (status = 200, description = "The service's public revision", body = ServiceView),
+        (status = 200, description = "The service's public revision (with `draft` and `revisions` for its owner, the operator and the auditor)", body = super::lifecycle::ServiceDetail),
         (status = 400, description = "invalid_id", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
     )
 )]
-pub async fn get_service(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ServiceView>, AppError> {
+pub async fn get_service(
+    State(state): State<AppState>,
+    crate::auth::MaybeAuth(p): crate::auth::MaybeAuth,
+    Path(id): Path<String>,
+) -> Result<Json<super::lifecycle::ServiceDetail>, AppError> {
+    // The owner, the operator and the auditor also see drafts (SPEC §4); visitors as before.
+    if let Some(p) = &p
+        && let Some(head) = crate::lifecycle::find_head(&state, &id).await?.filter(|h| super::lifecycle::sees_drafts(p, h))
+    {
+        return Ok(Json(super::lifecycle::detail(&state, &head).await?));
+    }
     let rec = load_public_service(&state, &id).await?;
-    Ok(Json(ServiceView::build(&state, rec).await?))
+    Ok(Json(super::lifecycle::ServiceDetail::public(ServiceView::build(&state, rec).await?)))
 }

@@ -41,6 +41,14 @@ pub(super) fn error_entry(code: &str) -> (&'static str, &'static str) {
             "일시적인 오류가 발생했습니다. 오류는 기록되었으며, 잠시 후 다시 시도하세요.",
             "An internal error occurred and has been logged. Please try again shortly.",
         ),
+        // audit log (감사 기록)
+        "invalid_date" => (
+            "날짜는 YYYY-MM-DD 형식으로 입력하세요. 시작일은 종료일보다 늦을 수 없습니다.",
+            "Enter dates as YYYY-MM-DD; the start cannot be after the end.",
+        ),
+        "audit_forbidden" => {
+            ("감사 기록은 감사와 운영기관 담당자만 볼 수 있습니다.", "Only auditors and operators may read the audit log.")
+        }
         _ => ("요청 값이 올바르지 않습니다.", "A value in the request is not valid."),
     }
 }
@@ -290,6 +298,82 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "common.unknown" => ("정보 없음", "Not given"),
         "common.yes" => ("예", "Yes"),
         "common.no" => ("아니요", "No"),
+        // audit log (감사 기록)
+        "audit.title" => ("감사 기록", "Audit log"),
+        "audit.lead" => (
+            "모든 상태 변경은 누가, 언제, 무엇을, 어떻게 바꾸었는지와 함께 해시로 연결된 감사 기록으로 남습니다. 감사 권한은 읽기 전용이며 아무것도 바꿀 수 없습니다.",
+            "Every state change is recorded with who, when, what and how, in a hash-chained audit log. Audit access is read-only and changes nothing.",
+        ),
+        "audit.tools" => ("검증과 내려받기", "Verify and download"),
+        "audit.verify" => ("체인 검증", "Verify the chain"),
+        "audit.verify_hint" => (
+            "체인 검증은 첫 기록부터 모든 해시를 다시 계산하여 바뀐 기록이 없는지 확인합니다.",
+            "Verifying recomputes every hash from the first event to show that no event was changed.",
+        ),
+        "audit.verify.title_ok" => ("검증 결과: 정상", "Verified: intact"),
+        "audit.verify.title_broken" => ("검증 결과: 변조 의심", "Verified: broken"),
+        "audit.verify.ok" => {
+            ("감사 기록 체인이 온전합니다. 기록 {n}건을 모두 확인했습니다.", "The audit chain is intact: all {n} events were checked.")
+        }
+        "audit.verify.broken" => ("{seq}번 기록에서 체인이 끊어졌습니다.", "The chain is broken at event {seq}."),
+        "audit.verify.reason" => ("사유", "Reason"),
+        "audit.verify.broken_hint" => (
+            "이 기록이나 그 앞의 기록이 저장된 뒤에 바뀌었을 수 있습니다. 운영기관과 함께 백업본과 대조하세요.",
+            "This event, or the chain head, was changed after it was written. Compare it with a backup together with the operator.",
+        ),
+        "audit.csv" => ("CSV 내려받기 (엑셀)", "Download CSV (Excel)"),
+        "audit.json" => ("JSON 내려받기", "Download JSON"),
+        "audit.download_hint" => (
+            "내려받기는 현재 조회 조건에 맞는 기록 전체를 오래된 순서로 담습니다.",
+            "Downloads hold every event matching the current filters, oldest first.",
+        ),
+        "audit.filters" => ("조회 조건", "Filters"),
+        "audit.f.organisation" => ("기관 (ID 또는 이름 일부)", "Organisation (id or part of its name)"),
+        "audit.f.actor" => ("행위자", "Actor"),
+        "audit.f.actor_hint" => (
+            "사용자 ID, 이메일이나 이름의 일부, 또는 cli, system, anonymous, token:토큰ID",
+            "A user id, part of an e-mail or name, or cli, system, anonymous, token:ID",
+        ),
+        "audit.f.entity_kind" => ("대상 종류", "Entity kind"),
+        "audit.f.entity_kind_hint" => ("예: user, organisation, service, import", "e.g. user, organisation, service, import"),
+        "audit.f.entity_id" => ("대상 ID", "Entity id"),
+        "audit.f.action" => ("행위", "Action"),
+        "audit.f.action_hint" => (
+            "앞부분이 같은 행위를 찾습니다. 예: auth. (로그인 관련 전체), org.approve",
+            "Matches actions starting with it, e.g. auth. (every sign-in event), org.approve",
+        ),
+        "audit.f.dates" => ("기간", "Period"),
+        "audit.f.from" => ("시작일", "From"),
+        "audit.f.to" => ("종료일", "To"),
+        "audit.f.dates_hint" => {
+            ("한국 시간 기준 날짜(YYYY-MM-DD)이며 시작일과 종료일을 포함합니다.", "Dates in Korea time (YYYY-MM-DD), both days included.")
+        }
+        "audit.apply" => ("조회", "Apply"),
+        "audit.reset" => ("조건 초기화", "Clear filters"),
+        "audit.results" => ("기록", "Events"),
+        "audit.total" => ("총 {n}건", "{n} events"),
+        "audit.caption" => ("감사 기록 (최신순, 총 {n}건 중 {from}–{to}번째)", "Audit events, newest first ({from}–{to} of {n})"),
+        "audit.empty" => ("조건에 맞는 기록이 없습니다.", "No events match these filters."),
+        "audit.col.seq" => ("번호", "No."),
+        "audit.col.time" => ("시각 (한국 시간)", "Time (KST)"),
+        "audit.col.actor" => ("행위자", "Actor"),
+        "audit.col.org" => ("기관", "Organisation"),
+        "audit.col.action" => ("행위", "Action"),
+        "audit.col.entity" => ("대상", "Entity"),
+        "audit.col.change" => ("변경 내용", "Change"),
+        "audit.actor.cli" => ("명령줄 (CLI)", "Command line (CLI)"),
+        "audit.actor.system" => ("시스템", "System"),
+        "audit.actor.anonymous" => ("익명 (로그인 전)", "Anonymous (not signed in)"),
+        "audit.actor.token" => ("API 토큰", "API token"),
+        "audit.actor.unknown" => ("알 수 없는 행위자", "Unknown actor"),
+        "audit.details" => ("자세히", "Details"),
+        "audit.before" => ("이전", "Before"),
+        "audit.after" => ("이후", "After"),
+        "audit.request_id" => ("요청 ID", "Request id"),
+        "audit.hash" => ("해시", "Hash"),
+        "audit.truncated" => {
+            ("내용이 길어 일부만 보입니다. 전체는 JSON으로 내려받으세요.", "Shortened here; download the JSON for everything.")
+        }
         _ => return None,
     })
 }

@@ -1,35 +1,115 @@
-//! What every page shares: the request's context (language, address), the layout's data, the
-//! rendering of a template into a response, and the error page.
+//! What every page shares: the request's context (language, address, who is asking, the CSRF
+//! token of its forms), the layout's data, the rendering of a template into a response, and the
+//! error page.
 
 use super::links;
+use crate::auth::{self, Principal};
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, COOKIE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::convert::Infallible;
+use gureum_domain::account::Role;
 
-/// The request as pages need it: its language and its address.
-#[derive(Debug, Clone)]
+/// The request as pages need it: its language, its address, who is asking and the CSRF token
+/// for its forms.
+#[derive(Debug, Clone, Default)]
 pub struct Ctx {
     pub lang: Lang,
     /// The query named the language, so the answer sets the `lang` cookie.
     pub remember: bool,
     pub path: String,
     pub query: Option<String>,
+    /// Who is asking, resolved once per request (a session cookie or a bearer token).
+    pub viewer: Option<Principal>,
+    /// A session cookie came with the request (so a missing viewer means it ended).
+    pub had_session: bool,
+    /// The double-submit CSRF token every form of the page carries (`_csrf`).
+    pub csrf: String,
+    /// `Set-Cookie` for a fresh CSRF token, sent with the page when it has forms.
+    pub csrf_cookie: Option<String>,
+    /// The page has forms for visitors too (signed-in pages always get the CSRF cookie).
+    pub forms: bool,
+    /// The session cookie's value, sent again with each page so that the browser keeps it as
+    /// long as the server does (30 idle minutes, moving with use).
+    pub session_refresh: Option<String>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
-    type Rejection = Infallible;
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().map(str::to_owned);
         let cookies = parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok());
         let choice = i18n::choose(query.as_deref(), cookies);
-        Ok(Self { lang: choice.lang, remember: choice.from_query, path: parts.uri.path().to_owned(), query })
+        let mut ctx = Self { lang: choice.lang, remember: choice.from_query, path: parts.uri.path().to_owned(), query, ..Self::default() };
+        ctx.had_session = auth::cookie(&parts.headers, auth::SESSION_COOKIE).is_some();
+        match auth::principal(state, &parts.headers).await {
+            Ok(p) => ctx.viewer = p,
+            Err(e) => return Err(ctx.error(&e)),
+        }
+        if let Some(Principal::Person { via_cookie: true, .. }) = &ctx.viewer {
+            ctx.session_refresh = auth::cookie(&parts.headers, auth::SESSION_COOKIE);
+        }
+        match auth::form_csrf(&parts.headers) {
+            Ok((token, set)) => {
+                ctx.csrf = token;
+                ctx.csrf_cookie = set;
+            }
+            Err(e) => return Err(ctx.error(&e)),
+        }
+        Ok(ctx)
+    }
+}
+
+/// One link of the signed-in person's menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// `page`, `true` or empty, for `aria-current`.
+    pub current: &'static str,
+}
+
+/// The signed-in person as the header shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    pub name: String,
+    pub org: String,
+    pub links: Vec<NavLink>,
+    /// An admin of an approved organisation (its people and API tokens).
+    pub admin: bool,
+    /// ... of a supplier or an SME (its company profile).
+    pub company_admin: bool,
+}
+
+/// The desks a person's roles lead to: 내 계정 for everyone, then by role.
+pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![("/account", "nav.my_account")];
+    if roles.contains(&Role::Supplier) {
+        out.push(("/supplier/services", "nav.my_services"));
+    }
+    if roles.contains(&Role::Operator) {
+        out.push(("/operator", "nav.operator"));
+    }
+    if roles.contains(&Role::Auditor) {
+        out.push(("/audit", "nav.audit"));
+    }
+    out
+}
+
+/// `aria-current` for a link to `href` on the page at `path`: `page` there, `true` below it.
+pub fn current_for(path: &str, href: &str) -> &'static str {
+    if path == href {
+        "page"
+    } else if path.starts_with(href) && path[href.len()..].starts_with('/') {
+        "true"
+    } else {
+        ""
     }
 }
 
@@ -40,6 +120,8 @@ pub enum Section {
     Services,
     Categories,
     Docs,
+    /// The signed-in desks (내 계정, 내 서비스, 운영, 감사): marked in the person's menu.
+    Desk,
 }
 
 /// The layout's data (`base.html`).
@@ -52,6 +134,12 @@ pub struct Layout {
     /// The same page and query in Korean / English.
     pub ko_href: String,
     pub en_href: String,
+    /// The signed-in person, for the header.
+    pub viewer: Option<Viewer>,
+    /// The CSRF token for the page's forms: `<input type="hidden" name="_csrf" value="{{ layout.csrf }}">`.
+    pub csrf: String,
+    /// 로그인 link that brings the visitor back here.
+    pub login_href: String,
 }
 
 impl Layout {
@@ -90,6 +178,21 @@ impl Ctx {
 
     pub fn layout(&self, title: impl Into<String>, section: Section) -> Layout {
         let pairs = self.pairs();
+        let viewer = self.viewer.as_ref().and_then(|p| {
+            let user = p.user()?;
+            let links = desk_links(&p.roles())
+                .into_iter()
+                .map(|(href, key)| NavLink { href, label: self.lang.t(key), current: current_for(&self.path, href) })
+                .collect();
+            let admin = auth::Rule::OrgAdmin.check(p).is_ok();
+            Some(Viewer {
+                name: user.name.clone(),
+                org: p.org().name.clone(),
+                links,
+                admin,
+                company_admin: admin && p.org().kind.self_service(),
+            })
+        });
         Layout {
             lang: self.lang,
             title: title.into(),
@@ -97,7 +200,22 @@ impl Ctx {
             path: self.path.clone(),
             ko_href: links::with_lang(&self.path, &pairs, Lang::Ko),
             en_href: links::with_lang(&self.path, &pairs, Lang::En),
+            viewer,
+            csrf: self.csrf.clone(),
+            login_href: login_href(&self.path, self.query.as_deref()),
         }
+    }
+
+    /// The page has forms that visitors submit (login, sign-up, reset): its answer carries the
+    /// CSRF cookie even without a session.
+    pub fn with_forms(mut self) -> Self {
+        self.forms = true;
+        self
+    }
+
+    /// The signed-in person, if a person (not a machine token) is asking.
+    pub fn person(&self) -> Option<&Principal> {
+        self.viewer.as_ref().filter(|p| p.user().is_some())
     }
 
     /// Renders a page with a status, setting the language cookie when the query chose one.
@@ -112,6 +230,17 @@ impl Ctx {
                 h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
                 if self.remember
                     && let Ok(v) = HeaderValue::from_str(&i18n::cookie(self.lang))
+                {
+                    h.append(SET_COOKIE, v);
+                }
+                if (self.forms || self.viewer.is_some())
+                    && let Some(c) = &self.csrf_cookie
+                    && let Ok(v) = HeaderValue::from_str(c)
+                {
+                    h.append(SET_COOKIE, v);
+                }
+                if let Some(token) = &self.session_refresh
+                    && let Ok(v) = HeaderValue::from_str(&auth::session_cookie(token, auth::SESSION_IDLE_MICROS / 1_000_000))
                 {
                     h.append(SET_COOKIE, v);
                 }
@@ -136,6 +265,20 @@ impl Ctx {
     }
 }
 
+/// The 로그인 link of a page: back to the page after signing in, except from the pages that
+/// are themselves about signing in.
+pub fn login_href(path: &str, query: Option<&str>) -> String {
+    let plain = ["/", "/login", "/logout", "/signup", "/signup/done"];
+    if plain.contains(&path) || path.starts_with("/account/reset") || path.starts_with("/account/accept") {
+        return "/login".into();
+    }
+    let here = match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    format!("/login?{}", links::query1("next", &here))
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTpl {
@@ -144,4 +287,36 @@ struct ErrorTpl {
     message: &'static str,
     code: &'static str,
     class: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn desks_follow_roles() {
+        let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
+        assert_eq!(hrefs(&[Role::Buyer]), vec!["/account"]);
+        assert_eq!(hrefs(&[Role::Supplier]), vec!["/account", "/supplier/services"]);
+        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator"]);
+        assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit"]);
+        assert_eq!(hrefs(&[]), vec!["/account"]);
+    }
+
+    #[test]
+    fn current_marks() {
+        assert_eq!(current_for("/account", "/account"), "page");
+        assert_eq!(current_for("/account/people", "/account"), "true");
+        assert_eq!(current_for("/accounts", "/account"), "");
+        assert_eq!(current_for("/operator/users", "/operator"), "true");
+    }
+
+    #[test]
+    fn login_links_come_back() {
+        assert_eq!(login_href("/services", Some("q=a b")), "/login?next=%2Fservices%3Fq%3Da+b");
+        assert_eq!(login_href("/account/people", None), "/login?next=%2Faccount%2Fpeople");
+        assert_eq!(login_href("/login", Some("next=/x")), "/login");
+        assert_eq!(login_href("/account/reset", Some("token=secret")), "/login");
+        assert_eq!(login_href("/", None), "/login");
+    }
 }

@@ -362,7 +362,7 @@ pub(crate) mod tests {
     }
 
     fn render(lang: Lang, v: &ServiceView) -> String {
-        let ctx = Ctx { lang, remember: false, path: "/services/x".into(), query: None };
+        let ctx = Ctx { lang, remember: false, path: "/services/x".into(), query: None, ..Ctx::default() };
         let page = ServicePage::new(lang, v, 1_795_000_000_000_000, None);
         ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page }.render().expect("renders")
     }

@@ -1,0 +1,762 @@
+//! A supplier's own services and the operator's decisions on them (SPEC §3 "Service status", §4),
+//! as the application does them: who may do what in which state, the field-by-field change
+//! between the public revision and the open one (and whether it is material), and the
+//! notifications. Every action is one write transaction with its audit event; the API and the
+//! pages both call these functions, so both accept and refuse exactly the same things.
+
+use crate::accounts::{check_upload, tell_org_admins};
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::http::StatusCode;
+use gureum_domain::account::OrgKind;
+use gureum_domain::fair::fnv1a64;
+use gureum_domain::listing::parse_listing;
+use gureum_domain::{Listing, ServiceCode, ServiceStatus};
+use gureum_storage::{NewAuditEvent, RevisionState, ServiceDocument, ServiceHead, ServiceKey, WriteTx};
+use serde_json::{Map, Value, json};
+
+/// The kinds of document a service carries (서비스 정의서, 가격표, SLA, 인증서).
+pub const DOC_TYPES: [&str; 4] = ["service_definition", "price_list", "sla", "certificate"];
+
+/// Fields of an import line a supplier may not set: the operator's and the committee's.
+pub const NOT_SUPPLIER_FIELDS: [&str; 5] = ["supplier", "status", "selected_on", "selection_valid_to", "catalog_contract"];
+
+/// The listing fields a change is reported on, in the order pages show them.
+pub const DIFF_FIELDS: [&str; 15] = [
+    "code",
+    "name",
+    "name_en",
+    "kind",
+    "category",
+    "subcategory",
+    "tags",
+    "summary",
+    "summary_en",
+    "description",
+    "price_plans",
+    "sla",
+    "data_location",
+    "integrations",
+    "certification",
+];
+
+const MAX_REASON: usize = 2_000;
+
+fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::new(StatusCode::CONFLICT, code, message)
+}
+
+fn invalid_state(message: impl Into<String>) -> AppError {
+    conflict("invalid_state", message)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A service id (UUID) or code from a path; anything else is 400 `invalid_id`.
+pub fn service_key(key: &str) -> Result<ServiceKey<'_>, AppError> {
+    if uuid::Uuid::try_parse(key).is_ok() {
+        Ok(ServiceKey::Id(key))
+    } else if ServiceCode::parse(key).is_ok() {
+        Ok(ServiceKey::Code(key))
+    } else {
+        Err(AppError::bad_request("invalid_id", "a service id is a UUID or a service code such as SAS-4-09-10374"))
+    }
+}
+
+/// Any service by id or code (no visibility rule applied).
+pub async fn find_head(state: &AppState, key: &str) -> Result<Option<ServiceHead>, AppError> {
+    let lowered;
+    let key = match service_key(key)? {
+        ServiceKey::Id(id) => {
+            lowered = id.to_ascii_lowercase();
+            ServiceKey::Id(&lowered)
+        }
+        k => k,
+    };
+    Ok(state.db().service_head(key).await?)
+}
+
+/// The catalog supplier a principal acts for (its organisation's), or 403.
+pub fn supplier_of(p: &Principal) -> Result<&str, AppError> {
+    p.org().supplier_id.as_deref().ok_or_else(|| AppError::forbidden("forbidden", "this organisation is not a catalog supplier"))
+}
+
+/// Whether the principal is the supplier that owns a service.
+pub fn owns(p: &Principal, head: &ServiceHead) -> bool {
+    p.has_role(gureum_domain::account::Role::Supplier) && p.org().supplier_id.as_deref() == Some(head.supplier_id.as_str())
+}
+
+/// The caller's own service, or 404 as if it did not exist.
+pub async fn owned_head(state: &AppState, p: &Principal, key: &str) -> Result<ServiceHead, AppError> {
+    let supplier = supplier_of(p)?;
+    find_head(state, key).await?.filter(|h| h.supplier_id == supplier).ok_or_else(|| AppError::not_found("service"))
+}
+
+/// Any service, for the operator: 404 when there is none.
+pub async fn any_head(state: &AppState, key: &str) -> Result<ServiceHead, AppError> {
+    find_head(state, key).await?.ok_or_else(|| AppError::not_found("service"))
+}
+
+fn field_error(e: gureum_domain::FieldError) -> AppError {
+    AppError::bad_request("invalid_field", e.to_string())
+}
+
+fn reject_operator_fields(obj: &Map<String, Value>) -> Result<(), AppError> {
+    match NOT_SUPPLIER_FIELDS.iter().find(|k| obj.contains_key(**k)) {
+        Some(k) => Err(AppError::bad_request("invalid_field", format!("{k}: set by the operator, not by the supplier"))),
+        None => Ok(()),
+    }
+}
+
+/// The classification digits of an assigned code: from the category and the subcategory, so
+/// services of one category share them.
+fn classification(listing: &Listing) -> (u8, u8) {
+    let class = 1 + (fnv1a64(listing.category.as_bytes()) % 20) as u8;
+    let sub_src = listing.subcategory.as_deref().unwrap_or(&listing.category);
+    let sub = 1 + (fnv1a64(sub_src.as_bytes()) % 99) as u8;
+    (class, sub)
+}
+
+/// RFC 7396 JSON merge patch: objects merge, `null` removes, anything else replaces.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+async fn audit(
+    tx: &mut WriteTx,
+    p: &Principal,
+    action: &str,
+    service_id: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+    request_id: Option<String>,
+) -> Result<(), AppError> {
+    let mut ev = NewAuditEvent::new(&p.actor(), action, "service", service_id).request_id(request_id);
+    ev.before = before;
+    ev.after = after;
+    ev.organisation = Some(p.org().id.clone());
+    tx.audit(ev).await?;
+    Ok(())
+}
+
+/// Brings this instance's index up to date after a change the public sees, so that the answer
+/// is only sent once search agrees with it. The change is committed either way; a failure here
+/// is logged and left to the change-feed follower.
+async fn wait_for_index(state: &AppState) {
+    if let Err(e) = state.sync().catch_up().await {
+        tracing::warn!(error = %e, "index catch-up after a catalog change failed; the follower will retry");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What changed
+
+/// One field that differs between two revisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// A change that goes through review again (SPEC §3): a price increase, a lower SLA, a new
+    /// or changed certification or host, another kind.
+    pub material: bool,
+}
+
+fn present(v: Option<&Value>) -> Option<&Value> {
+    match v {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(a)) if a.is_empty() => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(v) => Some(v),
+    }
+}
+
+fn price_increased(old: &Listing, new: &Listing) -> bool {
+    let plan_up = new.price_plans.iter().any(|np| {
+        old.price_plans.iter().find(|op| op.name == np.name).is_some_and(|op| {
+            np.unit_price_krw > op.unit_price_krw || np.model != op.model || np.unit != op.unit || (op.vat_included && !np.vat_included)
+        })
+    });
+    let from_up = match (old.price_from(), new.price_from()) {
+        (Some(a), Some(b)) => b > a,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    plan_up || from_up
+}
+
+fn sla_lowered(old: &Listing, new: &Listing) -> bool {
+    let Some(o) = &old.sla else { return false };
+    let n = new.sla.as_ref();
+    let lower = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => b < a,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    lower(o.availability_pct, n.and_then(|s| s.availability_pct)) || lower(o.credit_pct, n.and_then(|s| s.credit_pct))
+}
+
+fn field_material(field: &str, old: Option<&Listing>, new: &Listing) -> bool {
+    match field {
+        "kind" | "certification" | "code" => true,
+        "price_plans" => old.is_some_and(|o| price_increased(o, new)),
+        "sla" => old.is_some_and(|o| sla_lowered(o, new)),
+        _ => false,
+    }
+}
+
+/// The fields that differ between `base` (the public revision; `None` for a first listing)
+/// and `new`, in [`DIFF_FIELDS`] order.
+pub fn diff(base: Option<&Listing>, new: &Listing) -> Vec<FieldChange> {
+    let empty = Value::Object(Map::new());
+    let a = base.map(|l| serde_json::to_value(l).unwrap_or(Value::Null)).unwrap_or_else(|| empty.clone());
+    let b = serde_json::to_value(new).unwrap_or(empty);
+    DIFF_FIELDS
+        .iter()
+        .filter_map(|f| {
+            let before = present(a.get(*f));
+            let after = present(b.get(*f));
+            if before == after {
+                return None;
+            }
+            Some(FieldChange { field: f, before: before.cloned(), after: after.cloned(), material: field_material(f, base, new) })
+        })
+        .collect()
+}
+
+/// Whether `new` needs review again against `base`; a first listing always does.
+pub fn is_material(base: Option<&Listing>, new: &Listing) -> bool {
+    base.is_none() || diff(base, new).iter().any(|c| c.material)
+}
+
+fn changes_json(changes: &[FieldChange]) -> (Value, Value) {
+    let mut before = Map::new();
+    let mut after = Map::new();
+    for c in changes {
+        before.insert(c.field.into(), c.before.clone().unwrap_or(Value::Null));
+        after.insert(c.field.into(), c.after.clone().unwrap_or(Value::Null));
+    }
+    (Value::Object(before), Value::Object(after))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The supplier's actions
+
+/// Creates a draft service from the import line's fields (without the operator's). The code is
+/// assigned when absent. Returns the new service's id.
+pub async fn create(state: &AppState, p: &Principal, body: &Value, request_id: Option<String>) -> Result<String, AppError> {
+    let supplier_id = supplier_of(p)?.to_owned();
+    let obj = body.as_object().ok_or_else(|| AppError::bad_request("invalid_body", "the body must be a JSON object"))?;
+    reject_operator_fields(obj)?;
+    let mut listing = parse_listing(obj, false).map_err(field_error)?;
+    let mut tx = state.db().begin_write().await?;
+    if listing.code.is_empty() {
+        let (class, sub) = classification(&listing);
+        listing.code = tx.assign_service_code(listing.kind, class, sub).await?;
+    } else if tx.service_code_taken(&listing.code).await? {
+        return Err(conflict("code_taken", format!("the service code {} is already in use", listing.code)));
+    }
+    let id = new_id();
+    tx.create_draft_service(&id, &supplier_id, &listing).await?;
+    tx.record_change(&id).await?;
+    let after = json!({"code": listing.code, "status": ServiceStatus::Draft.as_str(), "revision": 1, "listing": listing});
+    audit(&mut tx, p, "service.create", &id, None, Some(after), request_id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Edits the open draft with a merge patch of listing fields, opening a draft from the public
+/// revision (else the latest) when there is none; the whole listing is validated again. A new
+/// kind gets a new code. Returns the service's id.
+pub async fn update(state: &AppState, p: &Principal, key: &str, patch: &Value, request_id: Option<String>) -> Result<String, AppError> {
+    let obj = patch.as_object().ok_or_else(|| AppError::bad_request("invalid_body", "the body must be a JSON object"))?;
+    reject_operator_fields(obj)?;
+    let id = owned_head(state, p, key).await?.id;
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    if matches!(head.status, ServiceStatus::Cancelled | ServiceStatus::Withdrawn) {
+        return Err(invalid_state(format!("a {} service cannot be edited", head.status.as_str())));
+    }
+    let (open, current) = match head.draft_revision {
+        Some(r) => {
+            let rev = tx.service_revision(&id, r).await?.ok_or_else(|| AppError::internal("open revision missing"))?;
+            if rev.state != RevisionState::Draft {
+                return Err(invalid_state("the revision is with the operator; it can be edited again once it is decided"));
+            }
+            (Some(r), rev.listing)
+        }
+        None => {
+            let base = head.public_revision.unwrap_or(head.latest_revision);
+            let rev = tx.service_revision(&id, base).await?.ok_or_else(|| AppError::internal("revision missing"))?;
+            (None, rev.listing)
+        }
+    };
+    if let Some(code) = obj.get("code")
+        && code.as_str() != Some(current.code.as_str())
+    {
+        return Err(AppError::bad_request("invalid_field", "code: a service keeps its code; a new kind is given a new one"));
+    }
+    let mut merged = serde_json::to_value(&current).map_err(AppError::internal)?;
+    merge_patch(&mut merged, patch);
+    let kind_changed = merged.get("kind").and_then(Value::as_str) != Some(current.kind.as_str());
+    let Value::Object(mut merged) = merged else { return Err(AppError::internal("listing is not an object")) };
+    if kind_changed {
+        merged.remove("code");
+    }
+    let mut listing = parse_listing(&merged, !kind_changed).map_err(field_error)?;
+    if kind_changed {
+        let (class, sub) = classification(&listing);
+        listing.code = tx.assign_service_code(listing.kind, class, sub).await?;
+    }
+    let changes = diff(Some(&current), &listing);
+    if changes.is_empty() {
+        return Ok(id);
+    }
+    let revision = match open {
+        Some(r) => {
+            tx.save_draft_revision(&id, r, &listing).await?;
+            r
+        }
+        None => tx.open_draft_revision(&head, &listing).await?,
+    };
+    let mut status_after = head.status;
+    if head.public_revision.is_none() {
+        if listing.code != head.code {
+            tx.set_service_code(&id, &listing.code).await?;
+        }
+        if head.status == ServiceStatus::Rejected {
+            status_after = ServiceStatus::Draft;
+            tx.set_service_status(&id, status_after, None).await?;
+        }
+        tx.record_change(&id).await?;
+    }
+    let (before, after) = changes_json(&changes);
+    audit(
+        &mut tx,
+        p,
+        "service.update",
+        &id,
+        Some(json!({"revision": open, "status": head.status.as_str(), "fields": before})),
+        Some(json!({"revision": revision, "status": status_after.as_str(), "fields": after})),
+        request_id,
+    )
+    .await?;
+    tx.commit().await?;
+    if head.public_revision.is_none() {
+        wait_for_index(state).await;
+    }
+    Ok(id)
+}
+
+/// Sends the open draft to the operator.
+pub async fn submit(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
+    let id = owned_head(state, p, key).await?.id;
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let nothing = || invalid_state("there is no draft to submit; edit the service first");
+    let r = head.draft_revision.ok_or_else(nothing)?;
+    let rev = tx.service_revision(&id, r).await?.ok_or_else(nothing)?;
+    if rev.state != RevisionState::Draft {
+        return Err(invalid_state("this revision was already submitted"));
+    }
+    let base = match head.public_revision {
+        Some(pr) => tx.service_revision(&id, pr).await?.map(|r| r.listing),
+        None => None,
+    };
+    let material = is_material(base.as_ref(), &rev.listing);
+    tx.submit_revision(&id, r, head.public_revision, material).await?;
+    let status = if head.public_revision.is_none() { ServiceStatus::Submitted } else { head.status };
+    if status != head.status {
+        tx.set_service_status(&id, status, None).await?;
+        tx.record_change(&id).await?;
+    }
+    audit(
+        &mut tx,
+        p,
+        "service.submit",
+        &id,
+        Some(json!({"status": head.status.as_str(), "revision": r, "state": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": r, "state": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision})),
+        request_id,
+    )
+    .await?;
+    let name = &rev.listing.name;
+    let code = &rev.listing.code;
+    let link = format!("/operator/services/{id}");
+    for u in state.db().active_users_of_kind(OrgKind::Operator).await? {
+        tx.notify(
+            &new_id(),
+            &u.id,
+            "service.submitted",
+            &format!("서비스 등록 신청: {name} ({code})"),
+            &format!("Service submitted for listing: {name} ({code})"),
+            Some(&link),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if status != head.status {
+        wait_for_index(state).await;
+    }
+    Ok(id)
+}
+
+/// Attaches a PDF to a service (to its open revision, else its latest). The file is recognised
+/// by its content and stored once by its SHA-256.
+pub async fn attach_document(
+    state: &AppState,
+    p: &Principal,
+    key: &str,
+    doc_type: &str,
+    filename: &str,
+    bytes: Vec<u8>,
+    request_id: Option<String>,
+) -> Result<ServiceDocument, AppError> {
+    let id = owned_head(state, p, key).await?.id;
+    if !DOC_TYPES.contains(&doc_type) {
+        return Err(AppError::bad_request("invalid_doc_type", "doc_type is service_definition, price_list, sla or certificate"));
+    }
+    let media = check_upload(&bytes, false)?;
+    let filename = clean_filename(filename);
+    let size = bytes.len() as i64;
+    let store = state.documents().clone();
+    let sha = tokio::task::spawn_blocking(move || store.put(&bytes)).await.map_err(AppError::internal)?.map_err(AppError::internal)?;
+    let doc_id = new_id();
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let revision = head.draft_revision.unwrap_or(head.latest_revision);
+    tx.record_document(&sha, size, media.media_type()).await?;
+    tx.insert_service_document(&doc_id, &id, revision, doc_type, &sha, &filename).await?;
+    let after =
+        json!({"document": doc_id, "doc_type": doc_type, "sha256": sha, "filename": filename, "size_bytes": size, "revision": revision});
+    audit(&mut tx, p, "service.document_add", &id, None, Some(after), request_id).await?;
+    tx.commit().await?;
+    state.db().service_document(&id, &doc_id).await?.ok_or_else(|| AppError::internal("document vanished"))
+}
+
+/// The last path segment of an uploaded file's name, without control characters, at most 200
+/// characters; `document.pdf` when nothing is left.
+pub fn clean_filename(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() { "document.pdf".into() } else { cleaned }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operator's decisions
+
+fn required_reason(reason: Option<&str>) -> Result<String, AppError> {
+    let r = reason.map(str::trim).unwrap_or_default();
+    if r.is_empty() {
+        return Err(AppError::bad_request("reason_required", "give the reason; the supplier is told it"));
+    }
+    if r.chars().count() > MAX_REASON {
+        return Err(AppError::bad_request("invalid_reason", format!("the reason may be at most {MAX_REASON} characters")));
+    }
+    Ok(r.to_owned())
+}
+
+/// Tells the supplier's organisation (admins and supplier staff), in the app and by e-mail.
+async fn tell_supplier(state: &AppState, tx: &mut WriteTx, head: &ServiceHead, kind: &str, ko: &str, en: &str) -> Result<(), AppError> {
+    if let Some(org) = state.db().organisation_of_supplier(&head.supplier_id).await? {
+        tell_org_admins(state, tx, &org.id, kind, ko, en, "/supplier/services").await?;
+    }
+    Ok(())
+}
+
+/// The open revision when it waits for a decision, else 409 `invalid_state`.
+async fn pending_revision(tx: &mut WriteTx, head: &ServiceHead, what: &str) -> Result<gureum_storage::Revision, AppError> {
+    let not_pending = || invalid_state(format!("only a submitted or in-review service can be {what}"));
+    let r = head.draft_revision.ok_or_else(not_pending)?;
+    let rev = tx.service_revision(&head.id, r).await?.ok_or_else(not_pending)?;
+    if rev.state.is_pending() { Ok(rev) } else { Err(not_pending()) }
+}
+
+/// The operator takes a submitted revision into review.
+pub async fn start_review(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
+    let id = any_head(state, key).await?.id;
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let rev = pending_revision(&mut tx, &head, "taken into review").await?;
+    if rev.state != RevisionState::Submitted {
+        return Err(invalid_state("this revision is already in review"));
+    }
+    tx.set_revision_state(&id, rev.revision, RevisionState::InReview).await?;
+    let status = if head.public_revision.is_none() { ServiceStatus::InReview } else { head.status };
+    if status != head.status {
+        tx.set_service_status(&id, status, None).await?;
+        tx.record_change(&id).await?;
+    }
+    audit(
+        &mut tx,
+        p,
+        "service.review",
+        &id,
+        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "state": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": rev.revision, "state": RevisionState::InReview.as_str()})),
+        request_id,
+    )
+    .await?;
+    tx.commit().await?;
+    if status != head.status {
+        wait_for_index(state).await;
+    }
+    Ok(id)
+}
+
+/// The operator lists the open revision: it becomes the public one, and the answer waits until
+/// this instance's search finds it.
+pub async fn list(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
+    let id = any_head(state, key).await?.id;
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let rev = pending_revision(&mut tx, &head, "listed").await?;
+    if rev.listing.code != head.code && tx.service_code_taken(&rev.listing.code).await? {
+        return Err(conflict("code_taken", format!("the service code {} is already in use", rev.listing.code)));
+    }
+    // A suspended service stays suspended until it is reinstated.
+    let status = if head.status == ServiceStatus::Suspended { ServiceStatus::Suspended } else { ServiceStatus::Listed };
+    tx.list_revision(&head, rev.revision, &rev.listing, status).await?;
+    tx.record_change(&id).await?;
+    audit(
+        &mut tx,
+        p,
+        "service.list",
+        &id,
+        Some(json!({"status": head.status.as_str(), "public_revision": head.public_revision, "code": head.code})),
+        Some(json!({"status": status.as_str(), "public_revision": rev.revision, "code": rev.listing.code, "material": rev.material})),
+        request_id,
+    )
+    .await?;
+    let (name, code) = (&rev.listing.name, &rev.listing.code);
+    tell_supplier(
+        state,
+        &mut tx,
+        &head,
+        "service.listed",
+        &format!("서비스가 등록되었습니다: {name} ({code}), 제{}판", rev.revision),
+        &format!("Your service is listed: {name} ({code}), revision {}", rev.revision),
+    )
+    .await?;
+    tx.commit().await?;
+    wait_for_index(state).await;
+    Ok(id)
+}
+
+/// The operator turns the open revision down with a reason; a listed service keeps its public
+/// revision.
+pub async fn reject(
+    state: &AppState,
+    p: &Principal,
+    key: &str,
+    reason: Option<&str>,
+    request_id: Option<String>,
+) -> Result<String, AppError> {
+    let reason = required_reason(reason)?;
+    let id = any_head(state, key).await?.id;
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let rev = pending_revision(&mut tx, &head, "rejected").await?;
+    tx.reject_revision(&id, rev.revision, &reason).await?;
+    let status = if head.public_revision.is_none() { ServiceStatus::Rejected } else { head.status };
+    if status != head.status {
+        tx.set_service_status(&id, status, None).await?;
+        tx.record_change(&id).await?;
+    }
+    audit(
+        &mut tx,
+        p,
+        "service.reject",
+        &id,
+        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "state": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": rev.revision, "state": RevisionState::Rejected.as_str(), "reason": reason})),
+        request_id,
+    )
+    .await?;
+    let (name, code) = (&rev.listing.name, &rev.listing.code);
+    tell_supplier(
+        state,
+        &mut tx,
+        &head,
+        "service.rejected",
+        &format!("서비스 등록 신청이 반려되었습니다: {name} ({code}). 사유: {reason}"),
+        &format!("Your service was not listed: {name} ({code}). Reason: {reason}"),
+    )
+    .await?;
+    tx.commit().await?;
+    if status != head.status {
+        wait_for_index(state).await;
+    }
+    Ok(id)
+}
+
+/// The operator suspends a listed service (판매중지) with a reason shown as a notice.
+pub async fn suspend(
+    state: &AppState,
+    p: &Principal,
+    key: &str,
+    reason: Option<&str>,
+    request_id: Option<String>,
+) -> Result<String, AppError> {
+    let reason = required_reason(reason)?;
+    set_suspended(state, p, key, Some(reason), request_id).await
+}
+
+/// The operator lifts a suspension.
+pub async fn reinstate(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
+    set_suspended(state, p, key, None, request_id).await
+}
+
+async fn set_suspended(
+    state: &AppState,
+    p: &Principal,
+    key: &str,
+    reason: Option<String>,
+    request_id: Option<String>,
+) -> Result<String, AppError> {
+    let id = any_head(state, key).await?.id;
+    let suspend = reason.is_some();
+    let (from, to) =
+        if suspend { (ServiceStatus::Listed, ServiceStatus::Suspended) } else { (ServiceStatus::Suspended, ServiceStatus::Listed) };
+    let mut tx = state.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    if head.status != from {
+        return Err(invalid_state(if suspend {
+            "only a listed service can be suspended"
+        } else {
+            "only a suspended service can be reinstated"
+        }));
+    }
+    tx.set_service_status(&id, to, reason.as_deref()).await?;
+    tx.record_change(&id).await?;
+    audit(
+        &mut tx,
+        p,
+        if suspend { "service.suspend" } else { "service.reinstate" },
+        &id,
+        Some(json!({"status": from.as_str(), "reason": head.status_reason})),
+        Some(json!({"status": to.as_str(), "reason": reason})),
+        request_id,
+    )
+    .await?;
+    let name = match head.public_revision {
+        Some(r) => tx.service_revision(&id, r).await?.map(|r| r.listing.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let code = &head.code;
+    let (kind, ko, en) = match &reason {
+        Some(r) => (
+            "service.suspended",
+            format!("서비스가 판매중지되었습니다: {name} ({code}). 사유: {r}"),
+            format!("Your service is suspended: {name} ({code}). Reason: {r}"),
+        ),
+        None => (
+            "service.reinstated",
+            format!("서비스 판매중지가 해제되었습니다: {name} ({code})"),
+            format!("Your service is reinstated: {name} ({code})"),
+        ),
+    };
+    tell_supplier(state, &mut tx, &head, kind, &ko, &en).await?;
+    tx.commit().await?;
+    wait_for_index(state).await;
+    Ok(id)
+}
+
+/// Whole days between a submission and today, both as Asia/Seoul dates.
+pub fn age_days(submitted_at: i64, today: time::Date) -> i64 {
+    let day = gureum_domain::clock::from_micros(submitted_at).to_offset(gureum_domain::clock::SEOUL).date();
+    (today - day).whole_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gureum_domain::listing::parse_listing;
+
+    fn listing(v: Value) -> Listing {
+        parse_listing(v.as_object().expect("object"), false).expect("valid listing")
+    }
+
+    fn base() -> Value {
+        json!({
+            "name": "온나라 전자결재", "code": "SAS-4-09-10374", "kind": "saas", "category": "전자결재", "summary": "전자결재",
+            "tags": ["결재"],
+            "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 5000}],
+            "sla": {"availability_pct": 99.9, "credit_pct": 10},
+            "certification": {"type": "standard", "grade": "low", "number": "C-1", "valid_from": "2024-01-01", "valid_to": "2028-12-31"}
+        })
+    }
+
+    fn with(patch: Value) -> Listing {
+        let mut v = base();
+        merge_patch(&mut v, &patch);
+        listing(v)
+    }
+
+    #[test]
+    fn a_price_decrease_or_a_new_tag_is_not_material() {
+        let old = listing(base());
+        let new = with(
+            json!({"tags": ["결재", "그룹웨어"], "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 4000}]}),
+        );
+        let d = diff(Some(&old), &new);
+        assert_eq!(d.iter().map(|c| c.field).collect::<Vec<_>>(), ["tags", "price_plans"]);
+        assert!(!is_material(Some(&old), &new));
+        assert!(!is_material(Some(&old), &with(json!({"description": "고침"}))));
+    }
+
+    #[test]
+    fn material_changes() {
+        let old = listing(base());
+        let up = with(json!({"price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 6000}]}));
+        assert!(is_material(Some(&old), &up));
+        assert!(is_material(Some(&old), &with(json!({"sla": {"availability_pct": 99.5}}))));
+        assert!(!is_material(Some(&old), &with(json!({"sla": {"availability_pct": 99.95}}))));
+        assert!(is_material(Some(&old), &with(json!({"sla": null}))));
+        assert!(is_material(Some(&old), &with(json!({"certification": {"grade": "medium"}}))));
+        assert!(is_material(Some(&old), &with(json!({"certification": {"host_infra": "IAS-1-01-00001"}}))));
+        assert!(is_material(Some(&old), &with(json!({"kind": "paas", "code": "PAS-4-09-10374"}))));
+        assert!(is_material(None, &old), "a first listing is always reviewed");
+        let d = diff(Some(&old), &up);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].material);
+    }
+
+    #[test]
+    fn merge_patch_merges_objects_and_removes_nulls() {
+        let mut v = json!({"a": 1, "o": {"x": 1, "y": 2}, "l": [1, 2]});
+        merge_patch(&mut v, &json!({"a": null, "o": {"y": 3}, "l": [3]}));
+        assert_eq!(v, json!({"o": {"x": 1, "y": 3}, "l": [3]}));
+    }
+
+    #[test]
+    fn filenames_are_cleaned() {
+        assert_eq!(clean_filename("C:\\Users\\me\\정의서.pdf"), "정의서.pdf");
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename(""), "document.pdf");
+        assert_eq!(clean_filename("a\"b\n.pdf"), "ab.pdf");
+    }
+
+    #[test]
+    fn codes_follow_the_category() {
+        let l = listing(base());
+        let (class, sub) = classification(&l);
+        assert!((1..=20).contains(&class) && (1..=99).contains(&sub));
+        assert!(ServiceCode::parse(ServiceCode::assemble(l.kind, class, sub, 1).as_str()).is_ok());
+    }
+}

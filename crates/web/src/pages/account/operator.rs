@@ -1,0 +1,260 @@
+//! The operator's account desk (운영기관): `/operator` (the hub), `/operator/users` (every person,
+//! with locks) and `/operator/documents/{sha256}` (a registration certificate). The auditor reads
+//! these pages too, without their forms; the organisations live in `operator_orgs.rs`.
+
+use super::masking::contact_for;
+use super::org::user_status_label;
+use super::{FormData, check_csrf, notice, redirect, request_id, require};
+use crate::accounts;
+use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
+use crate::error::AppError;
+use crate::pages::layout::{Ctx, Layout, Section};
+use crate::pages::links::{self, Pager};
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use gureum_domain::account::Role;
+use gureum_storage::{OrgStatus, UserStatus};
+
+pub use super::operator_orgs::{approve, create_organisation, invite, organisation, organisations, reject};
+
+/// Rows per page of the operator's lists.
+pub const PER_PAGE: u32 = 50;
+
+/// The `page` of a list's query (from 1).
+pub fn page_of(ctx: &Ctx) -> u32 {
+    ctx.pairs()
+        .into_iter()
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse::<u32>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        .min(100_000)
+}
+
+/// The query's `q`, trimmed.
+pub fn q_of(ctx: &Ctx) -> String {
+    ctx.pairs().into_iter().find(|(k, _)| k == "q").map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+}
+
+/// This list's address without its `done` message, for the forms to come back to.
+pub fn back_of(ctx: &Ctx) -> String {
+    let kept: Vec<(String, String)> = ctx.pairs().into_iter().filter(|(k, _)| k != "done" && k != "lang").collect();
+    links::href(&ctx.path, &kept)
+}
+
+/// Where a form of a list comes back to, with what it did: the form's `back` when it is under
+/// `prefix`, else `prefix`.
+pub fn back_with(back: &str, prefix: &str, done: &str) -> String {
+    let back = super::safe_next(back);
+    let base = if back == prefix || back.starts_with(&format!("{prefix}?")) || back.starts_with(&format!("{prefix}/")) {
+        back
+    } else {
+        prefix.to_owned()
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}done={done}")
+}
+
+pub fn is_operator(p: &Principal) -> bool {
+    p.has_role(Role::Operator)
+}
+
+#[derive(Template)]
+#[template(path = "account/operator_hub.html")]
+struct HubTpl {
+    layout: Layout,
+    pending: usize,
+    people: i64,
+}
+
+pub async fn hub(State(state): State<AppState>, ctx: Ctx) -> Response {
+    if let Err(r) = require(&ctx, Rule::AnyRole(AUDIT_READERS)) {
+        return r;
+    }
+    let pending = match state.db().organisations(Some(OrgStatus::Pending)).await {
+        Ok(o) => o.len(),
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let people = match state.db().search_user_ids("", 0, 1).await {
+        Ok(p) => p.total,
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let tpl = HubTpl { layout: ctx.layout(ctx.t("operator.title"), Section::Desk), pending, people };
+    ctx.render(StatusCode::OK, &tpl)
+}
+
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub org_id: String,
+    pub org: String,
+    pub kind: &'static str,
+    pub roles: String,
+    pub status: &'static str,
+    pub locked: bool,
+    pub me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/operator_users.html")]
+struct UsersTpl {
+    layout: Layout,
+    rows: Vec<UserRow>,
+    total: i64,
+    q: String,
+    back: String,
+    operator: bool,
+    pager: Option<Pager>,
+    notice: Option<&'static str>,
+}
+
+pub async fn users(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let p = match require(&ctx, Rule::AnyRole(AUDIT_READERS)) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (q, page) = (q_of(&ctx), page_of(&ctx));
+    let found = match state.db().search_user_ids(&q, i64::from(page - 1) * i64::from(PER_PAGE), i64::from(PER_PAGE)).await {
+        Ok(f) => f,
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let now = state.clock().now_micros();
+    let me = p.user().map(|u| u.id.clone()).unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut orgs = std::collections::HashMap::new();
+    for id in &found.ids {
+        let user = match state.db().user(id).await {
+            Ok(Some(u)) => u,
+            Ok(None) => continue,
+            Err(e) => return ctx.error(&AppError::from(e)),
+        };
+        if !orgs.contains_key(&user.org_id) {
+            match state.db().organisation(&user.org_id).await {
+                Ok(Some(o)) => {
+                    orgs.insert(user.org_id.clone(), o);
+                }
+                Ok(None) => continue,
+                Err(e) => return ctx.error(&AppError::from(e)),
+            }
+        }
+        let Some(org) = orgs.get(&user.org_id) else { continue };
+        let c = contact_for(Some(p), &user);
+        rows.push(UserRow {
+            id: user.id.clone(),
+            name: user.name.clone(),
+            email: c.email,
+            phone: c.phone,
+            org_id: org.id.clone(),
+            org: org.name.clone(),
+            kind: ctx.lang.pick(org.kind.label_ko(), org.kind.label_en()),
+            roles: user.roles.iter().map(|r| ctx.lang.pick(r.label_ko(), r.label_en())).collect::<Vec<_>>().join(", "),
+            status: user_status_label(&ctx, &user, now),
+            locked: user.status == UserStatus::Disabled || user.locked_until.is_some_and(|t| t > now),
+            me: user.id == me,
+        });
+    }
+    let pairs: Vec<(String, String)> = ctx.pairs().into_iter().filter(|(k, _)| k != "done").collect();
+    let tpl = UsersTpl {
+        layout: ctx.layout(ctx.t("users.title"), Section::Desk),
+        rows,
+        total: found.total,
+        q,
+        back: back_of(&ctx),
+        operator: is_operator(p),
+        pager: links::pager(&ctx.path, &pairs, page, u64::try_from(found.total).unwrap_or(0), PER_PAGE),
+        notice: notice(&ctx),
+    };
+    ctx.render(StatusCode::OK, &tpl)
+}
+
+async fn set_lock(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, body: Bytes, locked: bool) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
+        return r;
+    }
+    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if locked && p.user().is_some_and(|u| u.id == id) {
+        return ctx.error(&AppError::bad_request("cannot_lock_self", "an operator does not lock its own account"));
+    }
+    match accounts::set_locked(&state, p, &id, locked, request_id(&headers)).await {
+        Ok(_) => redirect(&back_with(form.get("back"), "/operator/users", if locked { "locked" } else { "unlocked" })),
+        Err(e) => ctx.error(&e),
+    }
+}
+
+pub async fn lock(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    set_lock(state, ctx, headers, id, body, true).await
+}
+
+pub async fn unlock(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    set_lock(state, ctx, headers, id, body, false).await
+}
+
+/// A stored document by its SHA-256, with the media type recorded when it was uploaded; the
+/// browser is told to save it, never to guess its type.
+pub async fn document(State(state): State<AppState>, ctx: Ctx, Path(sha): Path<String>) -> Response {
+    if let Err(r) = require(&ctx, Rule::AnyRole(OPERATOR)) {
+        return r;
+    }
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        return ctx.error(&AppError::not_found("document"));
+    }
+    let media = match state.db().document_media_type(&sha).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return ctx.error(&AppError::not_found("document")),
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let store = state.documents().clone();
+    let key = sha.clone();
+    let bytes = match tokio::task::spawn_blocking(move || store.get(&key)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => return ctx.error(&AppError::not_found("document")),
+        Ok(Err(e)) => return ctx.error(&AppError::internal(e)),
+        Err(e) => return ctx.error(&AppError::internal(e)),
+    };
+    let ext = match media.as_str() {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        _ => "bin",
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_str(&media).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"registration-{}.{ext}\"", &sha[..12])) {
+        h.insert(CONTENT_DISPOSITION, v);
+    }
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_come_back_to_themselves() {
+        assert_eq!(back_with("/operator/users?q=kim&page=2", "/operator/users", "locked"), "/operator/users?q=kim&page=2&done=locked");
+        assert_eq!(back_with("", "/operator/users", "locked"), "/operator/users?done=locked");
+        assert_eq!(back_with("https://evil.example/", "/operator/users", "locked"), "/operator/users?done=locked");
+        assert_eq!(back_with("/account", "/operator/organisations", "approved"), "/operator/organisations?done=approved");
+        assert_eq!(
+            back_with("/operator/organisations/abc", "/operator/organisations", "approved"),
+            "/operator/organisations/abc?done=approved"
+        );
+        assert_eq!(back_with("/operator/usersx", "/operator/users", "x"), "/operator/users?done=x");
+    }
+}

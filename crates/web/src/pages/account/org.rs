@@ -1,0 +1,294 @@
+//! An organisation admin's pages: `/account/people` (its people, invitations, roles) and
+//! `/account/tokens` (API tokens for machines: created and shown once, listed, revoked).
+
+use super::masking::contact_for;
+use super::{FormData, FormErrors, check_csrf, notice, private, redirect, request_id, require};
+use crate::auth::{Principal, Rule};
+use crate::error::AppError;
+use crate::pages::layout::{Ctx, Layout, Section};
+use crate::state::AppState;
+use crate::{accounts, profile};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gureum_domain::account::Role;
+use gureum_domain::clock::seoul_minute;
+use gureum_storage::{User, UserStatus};
+
+/// A role checkbox of a form.
+pub struct RoleOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+pub fn role_options(lang: crate::i18n::Lang, allowed: &[Role], checked: &[Role]) -> Vec<RoleOption> {
+    allowed
+        .iter()
+        .map(|r| RoleOption { value: r.as_str(), label: lang.pick(r.label_ko(), r.label_en()), checked: checked.contains(r) })
+        .collect()
+}
+
+/// The roles a form named, unknown names refused.
+pub fn roles_of(form: &FormData) -> Result<Vec<Role>, AppError> {
+    form.all("roles")
+        .into_iter()
+        .map(|r| Role::parse(r).ok_or_else(|| AppError::bad_request("invalid_roles", format!("unknown role {r:?}"))))
+        .collect()
+}
+
+pub fn user_status_label(ctx: &Ctx, u: &User, now: i64) -> &'static str {
+    match u.status {
+        UserStatus::Invited => ctx.lang.pick("초대됨 (비밀번호 설정 전)", "Invited (no password yet)"),
+        UserStatus::Disabled => ctx.lang.pick("잠김 (운영기관)", "Locked by the operator"),
+        UserStatus::Active if u.locked_until.is_some_and(|t| t > now) => ctx.lang.pick("잠김 (로그인 실패)", "Locked (failed logins)"),
+        UserStatus::Active => ctx.lang.pick("사용 중", "Active"),
+    }
+}
+
+pub struct PersonRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub roles: String,
+    pub admin: bool,
+    pub status: &'static str,
+    pub me: bool,
+    pub role_opts: Vec<RoleOption>,
+}
+
+/// What the invitation form held, kept on an error.
+#[derive(Default)]
+pub struct InviteValues {
+    pub email: String,
+    pub name: String,
+    pub admin: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/people.html")]
+struct PeopleTpl {
+    layout: Layout,
+    org_name: String,
+    people: Vec<PersonRow>,
+    role_opts: Vec<RoleOption>,
+    v: InviteValues,
+    errs: FormErrors,
+    notice: Option<&'static str>,
+}
+
+async fn people_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    v: InviteValues,
+    checked: &[Role],
+    errs: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let org = p.org();
+    let users = match state.db().users_of(&org.id).await {
+        Ok(u) => u,
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let now = state.clock().now_micros();
+    let me = p.user().map(|u| u.id.clone()).unwrap_or_default();
+    let allowed = org.kind.allowed_roles();
+    let people = users
+        .iter()
+        .map(|u| {
+            let c = contact_for(Some(p), u);
+            PersonRow {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                email: c.email,
+                phone: c.phone,
+                roles: u.roles.iter().map(|r| ctx.lang.pick(r.label_ko(), r.label_en())).collect::<Vec<_>>().join(", "),
+                admin: u.is_admin,
+                status: user_status_label(ctx, u, now),
+                me: u.id == me,
+                role_opts: role_options(ctx.lang, allowed, &u.roles),
+            }
+        })
+        .collect();
+    // A kind with one role: it is the only choice, checked.
+    let checked: Vec<Role> = if allowed.len() == 1 { allowed.to_vec() } else { checked.to_vec() };
+    let tpl = PeopleTpl {
+        layout: ctx.layout(ctx.t("people.title"), Section::Desk),
+        org_name: org.name.clone(),
+        people,
+        role_opts: role_options(ctx.lang, allowed, &checked),
+        v,
+        errs,
+        notice: notice(ctx),
+    };
+    ctx.render(status, &tpl)
+}
+
+pub async fn people(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let p = match require(&ctx, Rule::OrgAdmin) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    people_page(&state, &ctx, p, InviteValues::default(), &[], FormErrors::default(), StatusCode::OK).await
+}
+
+fn invite_field(code: &str) -> &'static str {
+    match code {
+        "invalid_email" | "email_taken" => "email",
+        "invalid_name" => "name",
+        "invalid_roles" => "roles",
+        _ => "",
+    }
+}
+
+pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
+        return r;
+    }
+    let p = match require(&ctx, Rule::OrgAdmin) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let v = InviteValues { email: form.get("email").trim().into(), name: form.get("name").trim().into(), admin: form.checked("admin") };
+    let result = match roles_of(&form) {
+        Ok(roles) => {
+            accounts::invite(&state, p, &p.org().id, &v.email, &v.name, &roles, v.admin, request_id(&headers)).await.map_err(|e| (e, roles))
+        }
+        Err(e) => Err((e, Vec::new())),
+    };
+    match result {
+        Ok(_) => redirect("/account/people?done=invited"),
+        Err((e, roles)) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN && e.status != StatusCode::NOT_FOUND => {
+            let errs = FormErrors::one(ctx.lang, invite_field(e.code), &e);
+            people_page(&state, &ctx, p, v, &roles, errs, e.status).await
+        }
+        Err((e, _)) => ctx.error(&e),
+    }
+}
+
+pub async fn set_roles(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
+        return r;
+    }
+    let p = match require(&ctx, Rule::OrgAdmin) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let result = match roles_of(&form) {
+        Ok(roles) => profile::set_roles(&state, p, &id, &roles, form.checked("admin"), request_id(&headers)).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => redirect("/account/people?done=roles_saved"),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            let errs = FormErrors::one(ctx.lang, "", &e);
+            people_page(&state, &ctx, p, InviteValues::default(), &[], errs, e.status).await
+        }
+        Err(e) => ctx.error(&e),
+    }
+}
+
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: String,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/tokens.html")]
+struct TokensTpl {
+    layout: Layout,
+    org_name: String,
+    tokens: Vec<TokenRow>,
+    name: String,
+    errs: FormErrors,
+    notice: Option<&'static str>,
+}
+
+async fn tokens_page(state: &AppState, ctx: &Ctx, p: &Principal, name: String, errs: FormErrors, status: StatusCode) -> Response {
+    let list = match state.db().api_tokens_of(&p.org().id).await {
+        Ok(l) => l,
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let never = ctx.t("tokens.never");
+    let tokens = list
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created_at: seoul_minute(t.created_at),
+            last_used_at: t.last_used_at.map(seoul_minute).unwrap_or_else(|| never.to_owned()),
+            revoked_at: t.revoked_at.map(seoul_minute),
+        })
+        .collect();
+    let tpl = TokensTpl {
+        layout: ctx.layout(ctx.t("tokens.title"), Section::Desk),
+        org_name: p.org().name.clone(),
+        tokens,
+        name,
+        errs,
+        notice: notice(ctx),
+    };
+    ctx.render(status, &tpl)
+}
+
+pub async fn tokens(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let p = match require(&ctx, Rule::OrgAdmin) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    tokens_page(&state, &ctx, p, String::new(), FormErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Template)]
+#[template(path = "account/token_created.html")]
+struct TokenCreatedTpl {
+    layout: Layout,
+    name: String,
+    secret: String,
+}
+
+pub async fn create_token(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
+        return r;
+    }
+    let p = match require(&ctx, Rule::OrgAdmin) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match accounts::create_api_token(&state, p, form.get("name"), request_id(&headers)).await {
+        Ok((t, secret)) => {
+            let tpl = TokenCreatedTpl { layout: ctx.layout(ctx.t("tokens.created_title"), Section::Desk), name: t.name, secret };
+            private(ctx.render(StatusCode::CREATED, &tpl))
+        }
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            let errs = FormErrors::one(ctx.lang, "name", &e);
+            tokens_page(&state, &ctx, p, form.get("name").trim().to_owned(), errs, e.status).await
+        }
+        Err(e) => ctx.error(&e),
+    }
+}
+
+pub async fn revoke_token(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
+        return r;
+    }
+    let p = match require(&ctx, Rule::OrgAdmin) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match accounts::revoke_api_token(&state, p, &id, request_id(&headers)).await {
+        Ok(()) => redirect("/account/tokens?done=revoked"),
+        Err(e) => ctx.error(&e),
+    }
+}
