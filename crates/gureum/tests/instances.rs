@@ -1,0 +1,135 @@
+//! Several instances, one truth (SPEC §5): two `gureum serve` processes on one database, each
+//! with its own index folder. A service listed through one is found through the other once its
+//! change feed catches up (polled with a bounded wait, not timed), and an instance started after
+//! changes catches up from the sequence its index stored.
+
+mod common;
+
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+}
+
+async fn start(data_dir: &std::path::Path, url: &str, shared_docs: &std::path::Path) -> Instance {
+    let p = port();
+    let child = Command::new(env!("CARGO_BIN_EXE_gureum"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(url)
+        .arg("--documents-dir")
+        .arg(shared_docs)
+        .args(["serve", "--port", &p.to_string()])
+        .env("GUREUM_NOW", common::NOW)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let inst = Instance { child, base: format!("http://127.0.0.1:{p}") };
+    let c = reqwest::Client::new();
+    for _ in 0..600 {
+        if c.get(format!("{}/readyz", inst.base)).send().await.map(|r| r.status() == 200).unwrap_or(false) {
+            return inst;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("instance at {} never became ready", inst.base);
+}
+
+async fn total(base: &str, q: &str) -> u64 {
+    let v: Value = reqwest::get(format!("{base}/api/v1/services?q={q}")).await.expect("search").json().await.expect("json");
+    v["total"].as_u64().unwrap_or(0)
+}
+
+/// Polls (bounded) until `base` finds `q`.
+async fn eventually_found(base: &str, q: &str) -> bool {
+    for _ in 0..200 {
+        if total(base, q).await > 0 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+async fn token(base: &str, email: &str) -> String {
+    let v: Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": "gureum-demo"}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    v["token"].as_str().expect("token").to_owned()
+}
+
+/// Creates, submits and lists a service through one instance; returns its code.
+async fn list_new_service(base: &str, name: &str) -> String {
+    let c = reqwest::Client::new();
+    let sup = token(base, "supplier@demo.gureum.kr").await;
+    let op = token(base, "operator@demo.gureum.kr").await;
+    let created: Value = c
+        .post(format!("{base}/api/v1/services"))
+        .bearer_auth(&sup)
+        .json(&json!({"name": name, "kind": "saas", "category": "협업", "summary": "여러 인스턴스 확인", "tags": ["다중인스턴스"]}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_str().unwrap_or_else(|| panic!("created: {created}")).to_owned();
+    let s = c.post(format!("{base}/api/v1/services/{id}/submit")).bearer_auth(&sup).send().await.expect("submit");
+    assert!(s.status().is_success(), "submit: {}", s.status());
+    let l = c.post(format!("{base}/api/v1/services/{id}/list")).bearer_auth(&op).send().await.expect("list");
+    assert!(l.status().is_success(), "list: {}", l.status());
+    created["code"].as_str().expect("code").to_owned()
+}
+
+#[tokio::test]
+async fn two_instances_share_one_database_and_follow_its_change_feed() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let url = common::fresh_database_url(&root).await;
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    gureum::seed::seed_catalog(&db, 60, 2026, common::clock().today(), false).await.expect("seed");
+    gureum::demo::seed_demo_accounts(&db).await.expect("accounts");
+    let docs = root.path().join("documents");
+    let (dir_a, dir_b) = (root.path().join("a"), root.path().join("b"));
+
+    let a = start(&dir_a, &url, &docs).await;
+    let b = start(&dir_b, &url, &docs).await;
+    // listed through A: A finds it as soon as the action returned; B once its feed catches up
+    let code = list_new_service(&a.base, "첫째 인스턴스 서비스").await;
+    assert!(total(&a.base, &code).await == 1, "the instance that answered finds it at once");
+    assert!(eventually_found(&b.base, &code).await, "the other instance follows the change feed");
+
+    // B stops; A lists another; B starts again and catches up from its stored sequence
+    drop(b);
+    let code2 = list_new_service(&a.base, "둘째 인스턴스 서비스").await;
+    let b = start(&dir_b, &url, &docs).await;
+    assert_eq!(total(&b.base, &code2).await, 1, "ready means caught up");
+    // and both agree on the whole catalog
+    let all_a: Value = reqwest::get(format!("{}/api/v1/services?per_page=1", a.base)).await.expect("a").json().await.expect("json");
+    let all_b: Value = reqwest::get(format!("{}/api/v1/services?per_page=1", b.base)).await.expect("b").json().await.expect("json");
+    assert_eq!(all_a["total"], all_b["total"]);
+    assert_eq!(all_a["facets"], all_b["facets"]);
+    db.close().await;
+}
