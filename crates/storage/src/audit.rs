@@ -87,7 +87,8 @@ impl Db {
     }
 }
 
-fn to_row(row: &sqlx::any::AnyRow) -> Result<AuditRow> {
+/// One stored event (the columns of `audit_events`, by name).
+pub(crate) fn to_row(row: &sqlx::any::AnyRow) -> Result<AuditRow> {
     Ok(AuditRow {
         event: AuditEvent {
             seq: row.try_get("seq")?,

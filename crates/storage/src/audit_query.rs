@@ -7,7 +7,6 @@
 use crate::{AuditRow, Db, Result};
 use gureum_domain::audit::AuditEvent;
 use gureum_domain::clock::{SEOUL, to_micros};
-use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::Date;
@@ -168,27 +167,9 @@ fn bind_all<'q>(
     q
 }
 
-fn parse_json(s: Option<String>) -> Option<Value> {
-    s.map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s)))
-}
-
 fn entry_from(row: &AnyRow) -> Result<AuditEntry> {
     Ok(AuditEntry {
-        row: AuditRow {
-            event: AuditEvent {
-                seq: row.try_get("seq")?,
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                organisation: row.try_get("organisation")?,
-                action: row.try_get("action")?,
-                entity_kind: row.try_get("entity_kind")?,
-                entity_id: row.try_get("entity_id")?,
-                before: parse_json(row.try_get("before_json")?),
-                after: parse_json(row.try_get("after_json")?),
-                request_id: row.try_get("request_id")?,
-            },
-            hash: row.try_get("hash")?,
-        },
+        row: crate::audit::to_row(row)?,
         actor_name: row.try_get("actor_name")?,
         actor_email: row.try_get("actor_email")?,
         actor_token_name: row.try_get("token_name")?,
