@@ -17,21 +17,7 @@ async fn call(app: &TestApp, method: &str, uri: &str, token: Option<&str>, body:
 }
 
 async fn call_router(router: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = axum::http::Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let body = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/json");
-            axum::body::Body::from(b.to_string())
-        }
-        None => axum::body::Body::empty(),
-    };
-    let resp = router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
-    let status = resp.status().as_u16();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body");
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    common::request(router, method, uri, token, body).await
 }
 
 async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Value) {

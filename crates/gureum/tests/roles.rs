@@ -10,7 +10,6 @@ mod common;
 use common::{TestApp, spawn_app};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
-use tower::ServiceExt;
 
 const ROLES: [&str; 11] =
     ["visitor", "supplier", "supplier2", "buyer", "budget", "signatory", "reviewer", "operator", "pps", "sme", "auditor"];
@@ -326,21 +325,7 @@ struct World {
 }
 
 async fn send(app: &TestApp, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = axum::http::Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let body = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/json");
-            axum::body::Body::from(b.to_string())
-        }
-        None => axum::body::Body::empty(),
-    };
-    let resp = app.router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
-    let status = resp.status().as_u16();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body");
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    app.call(method, uri, token, body).await
 }
 
 async fn world() -> World {

@@ -79,6 +79,34 @@ impl TestApp {
     }
 }
 
+/// Sends a request through a router (no socket): an optional bearer token and JSON body; returns
+/// the status and the JSON answer (or the body as a string).
+pub async fn request(router: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            axum::body::Body::from(b.to_string())
+        }
+        None => axum::body::Body::empty(),
+    };
+    let resp = router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26).await.expect("body");
+    (status, serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())))
+}
+
+impl TestApp {
+    /// [`request`] through this app's router.
+    pub async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+        request(&self.router, method, uri, token, body).await
+    }
+}
+
 /// A fresh app seeded with `services` synthetic services (seed 2026) and a current index.
 pub async fn spawn_app(services: u64) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
