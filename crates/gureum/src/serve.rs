@@ -38,18 +38,17 @@ async fn bring_current(sync: &Arc<IndexSync>, db: &Db) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Builds a new index generation beside the live one and swaps it in; a running server keeps
+/// answering from the old one meanwhile and switches when it sees the swap.
 pub async fn reindex_command(cli: &Cli, db: &Db) -> CmdResult {
-    let sync = Arc::new(IndexSync::open(db.clone(), &index_dir(&cli.data_dir), true).map_err(Failure::env)?);
-    if !sync.is_writer() {
-        return Err(Failure::env("a running server holds the search index; stop it first"));
-    }
     let total = db.count_all_services().await?;
     let bar = crate::import::progress_bar(total as u64, false);
     let b = bar.clone();
     let started = std::time::Instant::now();
-    sync.rebuild(move |n| b.set_position(n)).await.map_err(Failure::env)?;
+    let generation =
+        gureum_web::sync::rebuild_beside(db, &index_dir(&cli.data_dir), move |n| b.set_position(n)).await.map_err(Failure::env)?;
     bar.finish_and_clear();
-    println!("reindexed {} services in {:.1}s", sync.index().doc_count(), started.elapsed().as_secs_f64());
+    println!("reindexed {total} services in {:.1}s (now {generation})", started.elapsed().as_secs_f64());
     Ok(0)
 }
 
@@ -122,6 +121,11 @@ async fn follow_changes(sync: Arc<IndexSync>, db: Db, state: AppState) {
     tracing::info!(services = sync.index().doc_count(), "search index is current");
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
+        match sync.reopen_if_moved().await {
+            Ok(true) => tracing::info!(generation = %sync.generation(), "switched to the rebuilt search index"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not switch to the rebuilt index"),
+        }
         if let Err(e) = sync.catch_up().await {
             tracing::warn!(error = %e, "change feed poll failed");
         }

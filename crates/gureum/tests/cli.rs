@@ -143,6 +143,11 @@ async fn export_then_import_into_an_empty_folder_reproduces_the_catalog() {
     let out = gureum(dir.path(), &url, &["reindex"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("reindexed 120 services"), "{}", stdout(&out));
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    let index = gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
+    assert_eq!(index.generation(), "gen-2", "reindex built a new generation and made it live");
+    assert_eq!(index.index().doc_count(), 120);
+    db.close().await;
     let exported = dir.path().join("catalog.jsonl");
     let out = gureum(dir.path(), &url, &["export", "services", "--output", exported.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -248,7 +253,8 @@ async fn serve_repairs_a_missing_or_damaged_index() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let index = dir.path().join("index");
     let damage: [&dyn Fn(&std::path::Path); 2] = [&|p| std::fs::remove_dir_all(p).expect("remove index"), &|p| {
-        std::fs::write(p.join("meta.json"), b"{ this is not tantivy").expect("damage meta")
+        let generation = gureum_web::sync::current_generation(p).expect("a live generation");
+        std::fs::write(p.join(generation).join("meta.json"), b"{ this is not tantivy").expect("damage meta")
     }];
     let client = reqwest::Client::new();
     for hurt in damage {

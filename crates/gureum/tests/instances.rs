@@ -133,3 +133,64 @@ async fn two_instances_share_one_database_and_follow_its_change_feed() {
     assert_eq!(all_a["facets"], all_b["facets"]);
     db.close().await;
 }
+
+/// `gureum reindex` while a server answers: it builds a new generation beside the live one and
+/// swaps it in; every search during the rebuild answers with the full result, and after the
+/// swap the server writes to the new generation (a new listing is found at once).
+#[tokio::test]
+async fn reindex_while_serving_keeps_answering_with_full_results() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let url = common::fresh_database_url(&root).await;
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    gureum::seed::seed_catalog(&db, 400, 2026, common::clock().today(), false).await.expect("seed");
+    gureum::demo::seed_demo_accounts(&db).await.expect("accounts");
+    let listed = db.count_services(gureum_domain::ServiceStatus::Listed).await.expect("count") as u64;
+    let data = root.path().join("a");
+    let server = start(&data, &url, &root.path().join("documents")).await;
+    let before = gureum_web::sync::current_generation(&data.join("index")).expect("generation");
+
+    let base = server.base.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let searcher = tokio::spawn(async move {
+        let c = reqwest::Client::new();
+        let mut answered = 0u32;
+        let mut wrong = Vec::new();
+        for _ in 0..5_000 {
+            if stop2.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            let r = c.get(format!("{base}/api/v1/services?per_page=5")).send().await.expect("search");
+            let status = r.status().as_u16();
+            let v: Value = r.json().await.unwrap_or(Value::Null);
+            if status != 200 || v["total"].as_u64() != Some(listed) {
+                wrong.push(format!("{status} {}", v["total"]));
+            }
+            answered += 1;
+        }
+        (answered, wrong)
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_gureum"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--database-url")
+        .arg(&url)
+        .arg("reindex")
+        .env("GUREUM_NOW", common::NOW)
+        .output()
+        .expect("reindex");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = gureum_web::sync::current_generation(&data.join("index")).expect("generation");
+    assert_ne!(before, after, "a new generation is live");
+    // let the server notice the swap, then stop searching
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (answered, wrong) = searcher.await.expect("searcher");
+    assert!(answered > 0);
+    assert!(wrong.is_empty(), "{} of {answered} searches were not full: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    // the server now writes to the new generation
+    let code = list_new_service(&server.base, "재색인 후 서비스").await;
+    assert_eq!(total(&server.base, &code).await, 1);
+    assert!(!data.join("index").join(&before).exists(), "the old generation was removed once unused");
+    db.close().await;
+}

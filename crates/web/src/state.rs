@@ -40,7 +40,8 @@ impl AppState {
         &self.inner.db
     }
 
-    pub fn index(&self) -> &CatalogIndex {
+    /// The live index (hold the `Arc` for one search; a rebuild may swap it).
+    pub fn index(&self) -> Arc<CatalogIndex> {
         self.inner.sync.index()
     }
 

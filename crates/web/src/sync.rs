@@ -1,12 +1,17 @@
 //! Keeps this instance's search index in step with the database through the change feed
 //! (SPEC §5): the index remembers the last sequence it applied (in its commit), catches up on
 //! start, and then follows new changes. A missing or damaged index is rebuilt from the database.
+//!
+//! The index folder holds generations (`gen-<n>/`) and a `CURRENT` file naming the live one. A
+//! rebuild fills a new generation beside the live one and then swaps `CURRENT` atomically (write
+//! and rename), so searches keep answering from the old generation until the new one is whole;
+//! a server notices a swap made by another process (`gureum reindex`) and reopens.
 
 use gureum_domain::cert::Certification;
 use gureum_search::{CatalogIndex, CertFacts, IndexUpdater, Opened, SearchDoc, SearchError};
 use gureum_storage::{Db, IndexSource};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -23,7 +28,9 @@ pub enum SyncError {
 /// The index of one instance and the right to write it.
 pub struct IndexSync {
     db: Db,
-    index: Arc<CatalogIndex>,
+    root: PathBuf,
+    /// The live generation's name and index; swapped whole by a rebuild.
+    live: RwLock<(String, Arc<CatalogIndex>)>,
     updater: Mutex<Option<IndexUpdater>>,
     /// Serialises catch-ups so two callers never apply the same changes at once.
     running: tokio::sync::Mutex<()>,
@@ -69,28 +76,39 @@ pub fn search_doc(src: &IndexSource) -> SearchDoc {
 }
 
 impl IndexSync {
-    /// Opens (or creates) the index folder. `writable`: take the writer now (a server does; a CLI
-    /// command does, unless a running server holds it, in which case it leaves the work to it).
+    /// Opens (or creates) the index folder's live generation. `writable`: take the writer now
+    /// (a server does; a CLI command does, unless a running server holds it, in which case it
+    /// leaves the work to it).
     pub fn open(db: Db, dir: &Path, writable: bool) -> Result<Self, SyncError> {
-        let (index, opened) = CatalogIndex::open_or_create(dir)?;
-        let updater = if writable {
-            match index.updater() {
-                Ok(u) => Some(u),
-                Err(SearchError::Locked) => None,
-                Err(e) => return Err(e.into()),
-            }
-        } else {
-            None
-        };
-        Ok(Self { db, index: Arc::new(index), updater: Mutex::new(updater), running: tokio::sync::Mutex::new(()), opened })
+        std::fs::create_dir_all(dir).map_err(SearchError::from)?;
+        let gen_name = current_generation(dir).unwrap_or_else(|| "gen-1".to_owned());
+        let (index, opened) = CatalogIndex::open_or_create(&dir.join(&gen_name))?;
+        if current_generation(dir).as_deref() != Some(gen_name.as_str()) {
+            write_current(dir, &gen_name)?;
+        }
+        let updater = if writable { take_updater(&index)? } else { None };
+        Ok(Self {
+            db,
+            root: dir.to_path_buf(),
+            live: RwLock::new((gen_name, Arc::new(index))),
+            updater: Mutex::new(updater),
+            running: tokio::sync::Mutex::new(()),
+            opened,
+        })
     }
 
-    pub fn index(&self) -> &CatalogIndex {
-        &self.index
+    /// The live index (a rebuild may swap it; hold the `Arc` for one search).
+    pub fn index(&self) -> Arc<CatalogIndex> {
+        self.live.read().map(|l| l.1.clone()).unwrap_or_else(|p| p.into_inner().1.clone())
     }
 
     pub fn index_arc(&self) -> Arc<CatalogIndex> {
-        self.index.clone()
+        self.index()
+    }
+
+    /// The live generation's folder name.
+    pub fn generation(&self) -> String {
+        self.live.read().map(|l| l.0.clone()).unwrap_or_else(|p| p.into_inner().0.clone())
     }
 
     /// Whether this process holds the index writer.
@@ -120,7 +138,7 @@ impl IndexSync {
     /// Applies every change after the index's stored sequence; returns the sequence reached.
     pub async fn catch_up(self: &Arc<Self>) -> Result<i64, SyncError> {
         let _running = self.running.lock().await;
-        let mut applied = self.index.applied_seq().unwrap_or(0);
+        let mut applied = self.index().applied_seq().unwrap_or(0);
         loop {
             let changes = self.db.changes_after(applied, STEP).await?;
             let Some(&(last, _)) = changes.last() else { return Ok(applied) };
@@ -191,6 +209,142 @@ impl IndexSync {
 
     /// Whether the index has applied every change the database holds now.
     pub async fn is_current(&self) -> Result<bool, SyncError> {
-        Ok(self.index.applied_seq().unwrap_or(0) >= self.db.max_change_seq().await?)
+        Ok(self.index().applied_seq().unwrap_or(0) >= self.db.max_change_seq().await?)
+    }
+}
+
+fn take_updater(index: &CatalogIndex) -> Result<Option<IndexUpdater>, SyncError> {
+    match index.updater() {
+        Ok(u) => Ok(Some(u)),
+        Err(SearchError::Locked) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The live generation named by `CURRENT`, when there is one.
+pub fn current_generation(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("CURRENT"))
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| s.starts_with("gen-") && !s.contains('/') && dir.join(s).is_dir())
+}
+
+/// Points `CURRENT` at a generation: written beside and renamed, so readers see the old name or
+/// the new one, never half.
+fn write_current(dir: &Path, gen_name: &str) -> Result<(), SyncError> {
+    let tmp = dir.join(format!("CURRENT.{}", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&tmp, gen_name).map_err(SearchError::from)?;
+    std::fs::rename(&tmp, dir.join("CURRENT")).map_err(SearchError::from)?;
+    Ok(())
+}
+
+fn next_generation(dir: &Path) -> String {
+    let highest = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_string_lossy().strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()))
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0);
+    format!("gen-{}", highest + 1)
+}
+
+/// Removes generations other than `keep` (their files stay readable to any process that still
+/// has them open).
+fn remove_old_generations(dir: &Path, keep: &str) {
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("gen-") && name != keep {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Fills a fresh index from every service of the database; returns the sequence it covers.
+async fn fill_from_database(db: &Db, index: &Arc<CatalogIndex>, mut progress: impl FnMut(u64) + Send) -> Result<i64, SyncError> {
+    let start_seq = db.max_change_seq().await?;
+    let updater = Arc::new(Mutex::new(index.updater()?));
+    let mut after = String::new();
+    let mut done = 0u64;
+    loop {
+        let batch = db.index_sources_batch(&after, 5_000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.record.id.clone();
+        let docs: Vec<SearchDoc> = batch.iter().map(search_doc).collect();
+        done += docs.len() as u64;
+        let u = updater.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
+            let mut u = u.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
+            for doc in &docs {
+                u.upsert(doc)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| SyncError::Join(e.to_string()))??;
+        progress(done);
+    }
+    let u = updater.clone();
+    tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
+        let mut u = u.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
+        u.commit(start_seq)?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| SyncError::Join(e.to_string()))??;
+    Ok(start_seq)
+}
+
+/// Builds a new generation beside the live one from the database and makes it live; usable
+/// while a server answers from the old one (`gureum reindex`). Returns the new generation.
+pub async fn rebuild_beside(db: &Db, dir: &Path, progress: impl FnMut(u64) + Send) -> Result<String, SyncError> {
+    std::fs::create_dir_all(dir).map_err(SearchError::from)?;
+    let gen_name = next_generation(dir);
+    let (index, _) = CatalogIndex::open_or_create(&dir.join(&gen_name))?;
+    let index = Arc::new(index);
+    fill_from_database(db, &index, progress).await?;
+    write_current(dir, &gen_name)?;
+    Ok(gen_name)
+}
+
+impl IndexSync {
+    /// Rebuilds into a new generation while searches keep using the live one, then swaps it in.
+    pub async fn rebuild_while_serving(self: &Arc<Self>, progress: impl FnMut(u64) + Send) -> Result<String, SyncError> {
+        let guard = self.running.lock().await;
+        let gen_name = rebuild_beside(&self.db, &self.root, progress).await?;
+        self.adopt(&gen_name)?;
+        drop(guard);
+        self.catch_up().await?;
+        Ok(gen_name)
+    }
+
+    /// Makes a generation live in this process: the new index and its writer replace the old.
+    fn adopt(&self, gen_name: &str) -> Result<(), SyncError> {
+        let (index, _) = CatalogIndex::open_or_create(&self.root.join(gen_name))?;
+        let mut upd = self.updater.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
+        let was_writer = upd.is_some();
+        // Release the old writer first; then take the new generation's.
+        *upd = None;
+        let new_updater = if was_writer { take_updater(&index)? } else { None };
+        *upd = new_updater;
+        let mut live = self.live.write().map_err(|_| SyncError::Join("index lock poisoned".into()))?;
+        *live = (gen_name.to_owned(), Arc::new(index));
+        drop(live);
+        remove_old_generations(&self.root, gen_name);
+        Ok(())
+    }
+
+    /// When another process (`gureum reindex`) made a new generation live, switch to it.
+    pub async fn reopen_if_moved(self: &Arc<Self>) -> Result<bool, SyncError> {
+        let Some(current) = current_generation(&self.root) else { return Ok(false) };
+        if current == self.generation() {
+            return Ok(false);
+        }
+        let _guard = self.running.lock().await;
+        self.adopt(&current)?;
+        Ok(true)
     }
 }
