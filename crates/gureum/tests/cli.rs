@@ -309,3 +309,107 @@ async fn serve_repairs_a_missing_or_damaged_index() {
         assert_eq!(v["total"].as_i64(), Some(listed), "every listed service is searchable again");
     }
 }
+
+/// Every service the database holds, with its status, in id order.
+async fn database_truth(db: &gureum_storage::Db) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    loop {
+        let batch = db.index_sources_batch(&after, 1_000).await.expect("batch");
+        let Some(last) = batch.last() else { break };
+        after = last.record.id.clone();
+        out.extend(batch.into_iter().map(|s| (s.record.id, s.record.status.as_str().to_owned())));
+    }
+    out
+}
+
+/// `kill -9` at several points of an import and of a reindex: each time the next start (a
+/// server) brings the index to agree with the database, service by service.
+#[tokio::test]
+async fn kills_at_several_points_leave_a_database_and_index_that_agree() {
+    let (dir, url) = setup().await;
+    let out = gureum(dir.path(), &url, &["seed", "--services", "1500"]);
+    assert_eq!(out.status.code(), Some(0));
+    let file = dir.path().join("more.jsonl");
+    let lines: Vec<String> =
+        (0..4000).map(|i| line(&format!("SAS-4-09-{:05}", 40000 + i), &format!("추가 서비스 {i}"), "2208162517").to_string()).collect();
+    write_lines(&file, &lines);
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    let spawn = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gureum"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("--database-url")
+            .arg(&url)
+            .args(args)
+            .env("GUREUM_NOW", common::NOW)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    // an import killed after a few batches, then again further on (re-running it)
+    for threshold in [1_500 + 500, 1_500 + 2_000] {
+        let mut child = spawn(&["import", "services", file.to_str().expect("path")]);
+        for _ in 0..600 {
+            if db.count_all_services().await.unwrap_or(0) >= threshold {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        child.kill().expect("kill -9");
+        let _ = child.wait();
+        assert_index_agrees(&dir, &url, &db).await;
+    }
+    // a reindex killed while it builds its new generation
+    let mut child = spawn(&["reindex"]);
+    let index_dir = dir.path().join("index");
+    for _ in 0..600 {
+        if std::fs::read_dir(&index_dir)
+            .map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with("gen-")).count() > 1)
+            .unwrap_or(false)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    assert_index_agrees(&dir, &url, &db).await;
+    db.close().await;
+}
+
+/// Starts a server on the folder (the next start), waits until ready, stops it, and compares
+/// every service of the database with the index.
+async fn assert_index_agrees(dir: &tempfile::TempDir, url: &str, db: &gureum_storage::Db) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gureum"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--database-url")
+        .arg(url)
+        .args(["serve", "--port", &port.to_string()])
+        .env("GUREUM_NOW", common::NOW)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let c = reqwest::Client::new();
+    let mut ready = false;
+    for _ in 0..600 {
+        if c.get(format!("http://127.0.0.1:{port}/readyz")).send().await.map(|r| r.status() == 200).unwrap_or(false) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "the next start became ready");
+    let sync = gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
+    let mut in_index = sync.index().all_ids().expect("ids");
+    in_index.sort();
+    let truth = database_truth(db).await;
+    assert_eq!(in_index.len(), truth.len(), "as many documents as services");
+    assert!(in_index == truth, "every service is in the index with its status");
+}
