@@ -1,12 +1,22 @@
-//! `gureum bench search --services N`: seeds a synthetic catalog into a scratch folder, builds
-//! the index, runs the repository's fixed query set and prints the figures.
+//! `gureum bench search --services N [--baseline sqlite|postgres]`: seeds a synthetic catalog into
+//! a scratch folder, builds the index, starts the real server on a loopback port and sends the
+//! repository's fixed query set to `/api/v1/services` over HTTP, alternating query by query with
+//! the same searches on the baseline; then C concurrent clients; prints the figures, the last line
+//! one JSON object. `gureum bench import --lines N`: see [`import`].
+
+mod baseline;
+mod import;
+
+pub use import::import;
 
 use crate::cli::{CmdResult, Failure};
+use baseline::{Baseline, PgScratch, Search, pg_admin_url};
 use gureum_domain::Clock;
 use gureum_storage::Db;
 use gureum_web::sync::IndexSync;
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const QUERY_SET: &str = include_str!("../bench/queries.txt");
 
@@ -17,7 +27,11 @@ pub fn queries() -> Vec<&'static str> {
 
 /// Peak resident memory of this process (VmHWM), in bytes; 0 where /proc is not there.
 pub fn peak_rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    vm_hwm("/proc/self/status")
+}
+
+fn vm_hwm(path: &str) -> u64 {
+    std::fs::read_to_string(path)
         .ok()
         .and_then(|s| {
             s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
@@ -48,72 +62,315 @@ pub fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
     sorted_ms[rank.clamp(1, sorted_ms.len()) - 1]
 }
 
-pub async fn search(services: u64, seed: u64, rounds: u32, clock: Clock) -> CmdResult {
+/// The options of `gureum bench search`.
+#[derive(Debug, Clone)]
+pub struct SearchOpts {
+    pub services: u64,
+    pub seed: u64,
+    pub rounds: u32,
+    pub baseline: Option<String>,
+    pub clients: u32,
+    /// Requests of the concurrency phase (it also stops after [`CONCURRENT_MAX`]).
+    pub requests: u32,
+}
+
+/// The longest the concurrency phase runs.
+const CONCURRENT_MAX: Duration = Duration::from_secs(10);
+/// The longest one HTTP request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub async fn search(opts: SearchOpts, clock: Clock) -> CmdResult {
+    if let Some(b) = opts.baseline.as_deref()
+        && b != "sqlite"
+        && b != "postgres"
+    {
+        return Err(Failure::env(format!("--baseline must be sqlite or postgres, not {b:?}")));
+    }
     let scratch = std::env::temp_dir().join(format!("gureum-bench-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&scratch)?;
-    let result = run(&scratch, services, seed, rounds, clock).await;
+    let mut cleanup = Cleanup { server: None, pg: None };
+    let result = run(&scratch, &opts, clock, &mut cleanup).await;
+    cleanup.server.take();
+    if let Some(pg) = cleanup.pg.take() {
+        pg.drop_db().await;
+    }
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
 
-async fn run(scratch: &std::path::Path, services: u64, seed: u64, rounds: u32, clock: Clock) -> CmdResult {
+/// What `search` undoes whatever happens.
+struct Cleanup {
+    server: Option<Server>,
+    pg: Option<PgScratch>,
+}
+
+/// The serving process; killed when dropped.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16, Failure> {
+    let l = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    Ok(l.local_addr()?.port())
+}
+
+/// Spawns this binary's `serve` on the scratch folder and waits for `/readyz`.
+async fn start_server(scratch: &Path, db_url: &str, http: &reqwest::Client) -> Result<Server, Failure> {
+    let exe = std::env::current_exe()?;
+    let port = free_port()?;
+    let child = std::process::Command::new(exe)
+        .arg("--data-dir")
+        .arg(scratch)
+        .arg("--database-url")
+        .arg(db_url)
+        .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string()])
+        .env("RUST_LOG", "warn,sqlx=warn,tantivy=warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .map_err(|e| Failure::env(format!("cannot start the server: {e}")))?;
+    let mut server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            return Err(Failure::env(format!("the server exited before it was ready ({status})")));
+        }
+        if let Ok(r) = http.get(format!("{}/readyz", server.base)).send().await
+            && r.status().is_success()
+        {
+            return Ok(server);
+        }
+        if Instant::now() > deadline {
+            return Err(Failure::env("the server did not become ready within 120 s"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One search over HTTP; its time in ms.
+async fn http_search(http: &reqwest::Client, base: &str, q: &str) -> Result<(f64, u64), Failure> {
+    let url = format!("{base}/api/v1/services?{q}");
+    let t = Instant::now();
+    let resp = http.get(&url).send().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    if !status.is_success() {
+        return Err(Failure::env(format!("GET {url}: {status}: {}", String::from_utf8_lossy(&body))));
+    }
+    let total = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v.get("total").and_then(|t| t.as_u64())).unwrap_or(0);
+    Ok((ms, total))
+}
+
+fn pcts(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(|a, b| a.total_cmp(b));
+    (percentile(&v, 50.0), percentile(&v, 95.0), percentile(&v, 99.0))
+}
+
+async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Cleanup) -> CmdResult {
+    let services = opts.services;
+    let rounds = opts.rounds.max(1);
+    let today = clock.today();
+    let today_s = format!("{:04}-{:02}-{:02}", today.year(), u8::from(today.month()), today.day());
     let url = format!("sqlite://{}", scratch.join("bench.sqlite3").display());
     let db = Db::connect(&url, clock).await?;
     eprintln!("seeding {services} services…");
     let t = Instant::now();
-    crate::seed::seed_catalog(&db, services, seed, clock.today(), true).await?;
+    crate::seed::seed_catalog(&db, services, opts.seed, today, true).await?;
     let seed_s = t.elapsed().as_secs_f64();
     let index_dir = scratch.join("index");
-    let sync = Arc::new(IndexSync::open(db.clone(), &index_dir, true).map_err(Failure::env)?);
-    let t = Instant::now();
-    sync.rebuild(|_| {}).await.map_err(Failure::env)?;
-    let build_s = t.elapsed().as_secs_f64();
-    let index_bytes = dir_size(&index_dir);
     let qs = queries();
-    let parsed = qs
-        .iter()
-        .map(|q| {
-            gureum_web::query::parse_search(&gureum_web::query::pairs(Some(q)), clock.today(), false)
-                .map_err(|e| Failure::env(format!("query set line {q:?}: {}", e.message)))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    // A second handle on the same folder, without the result cache, so that repeated rounds
-    // measure real searches and not cache hits.
-    let (mut index, _) = gureum_search::CatalogIndex::open_or_create(&index_dir).map_err(Failure::env)?;
-    index.set_result_cache(false);
-    // One warm-up pass, then the timed rounds.
-    for q in &parsed {
-        index.search(q).map_err(Failure::env)?;
-    }
-    let mut times = Vec::with_capacity(parsed.len() * rounds as usize);
-    let mut hits = 0u64;
-    for _ in 0..rounds {
-        for q in &parsed {
+    let (build_s, index_bytes, inproc) = {
+        let sync = Arc::new(IndexSync::open(db.clone(), &index_dir, true).map_err(Failure::env)?);
+        let t = Instant::now();
+        sync.rebuild(|_| {}).await.map_err(Failure::env)?;
+        let build_s = t.elapsed().as_secs_f64();
+        let index_bytes = dir_size(&index_dir);
+        let parsed = qs
+            .iter()
+            .map(|q| {
+                gureum_web::query::parse_search(&gureum_web::query::pairs(Some(q)), today, false)
+                    .map_err(|e| Failure::env(format!("query set line {q:?}: {}", e.message)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        // In process, without the result cache: the engine alone, one warm-up pass then one round.
+        let (mut index, _) = gureum_search::CatalogIndex::open_or_create(&index_dir).map_err(Failure::env)?;
+        index.set_result_cache(false);
+        let mut times = Vec::with_capacity(parsed.len());
+        for pass in 0..2 {
+            for q in &parsed {
+                let t = Instant::now();
+                index.search(q).map_err(Failure::env)?;
+                if pass == 1 {
+                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+        }
+        (build_s, index_bytes, pcts(times))
+    };
+    db.close().await;
+
+    // The baseline, built before the server starts so that it does not compete with it.
+    let mut baseline_build_s = 0.0;
+    let baseline = match opts.baseline.as_deref() {
+        None => None,
+        Some(kind) => {
             let t = Instant::now();
-            let r = index.search(q).map_err(Failure::env)?;
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-            hits += r.total;
+            let b = if kind == "sqlite" {
+                eprintln!("building the SQLite FTS5 baseline…");
+                Baseline::build_sqlite(&url, &scratch.join("baseline.sqlite3"), &today_s).await?
+            } else {
+                let pg = PgScratch::create(&pg_admin_url()).await?;
+                let pg_url = pg.url.clone();
+                cleanup.pg = Some(pg);
+                eprintln!("seeding {services} services into PostgreSQL…");
+                let pdb = Db::connect(&pg_url, clock).await?;
+                let seeded = crate::seed::seed_catalog(&pdb, services, opts.seed, today, true).await;
+                pdb.close().await;
+                seeded?;
+                eprintln!("building the PostgreSQL tsvector baseline…");
+                Baseline::build_postgres(&pg_url, &today_s).await?
+            };
+            baseline_build_s = t.elapsed().as_secs_f64();
+            Some(b)
+        }
+    };
+
+    let http = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).no_proxy().pool_max_idle_per_host(1024).build()?;
+    eprintln!("starting the server…");
+    let server = start_server(scratch, &url, &http).await?;
+    let base = server.base.clone();
+    let pid = server.pid();
+    cleanup.server = Some(server);
+
+    // The server keeps a cache of repeated searches; every timed request differs from all
+    // before it in `per_page` (20 + k, k counting passes over the query set), so each one is a
+    // real search. The baseline gets the same page size.
+    let with_page = |q: &str, k: u64| format!("{q}&per_page={}", 20 + k % 81);
+    let warm_q: Vec<String> = qs.iter().map(|q| format!("{q}&per_page=19")).collect();
+    // Warm-up (page and segment caches, connections): each query once on both sides.
+    for q in &warm_q {
+        http_search(&http, &base, q).await?;
+        if let Some(b) = &baseline {
+            b.search(&Search::parse(q)).await?;
         }
     }
-    times.sort_by(|a, b| a.total_cmp(b));
-    let (p50, p95, p99) = (percentile(&times, 50.0), percentile(&times, 95.0), percentile(&times, 99.0));
-    let rss = peak_rss_bytes();
+    // Timed rounds, alternating query by query.
+    let mut times = Vec::with_capacity(qs.len() * rounds as usize);
+    let mut base_times = Vec::with_capacity(qs.len() * rounds as usize);
+    let (mut hits, mut base_hits) = (0u64, 0i64);
+    for r in 0..rounds {
+        for q in &qs {
+            let q = with_page(q, u64::from(r));
+            let (ms, total) = http_search(&http, &base, &q).await?;
+            times.push(ms);
+            hits += total;
+            if let Some(b) = &baseline {
+                let s = Search::parse(&q);
+                let t = Instant::now();
+                let a = b.search(&s).await?;
+                base_times.push(t.elapsed().as_secs_f64() * 1000.0);
+                base_hits += a.total;
+                std::hint::black_box((a.items, a.facet_values));
+            }
+        }
+    }
+    let n_sequential = times.len();
+    let (p50, p95, p99) = pcts(times);
+    let base_p = (!base_times.is_empty()).then(|| pcts(base_times));
+
+    // Concurrency: C clients share a bounded number of requests, stopped after CONCURRENT_MAX.
+    let clients = opts.clients.max(1);
+    let budget = opts.requests.max(1) as u64;
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let queries: Arc<Vec<String>> = Arc::new(qs.iter().map(|q| (*q).to_owned()).collect());
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, base, next, queries) = (http.clone(), base.clone(), next.clone(), queries.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= budget || started.elapsed() > CONCURRENT_MAX {
+                    break;
+                }
+                let n = queries.len() as u64;
+                let q = format!("{}&per_page={}", queries[(i % n) as usize], 20 + (u64::from(rounds) + i / n) % 81);
+                let (ms, _) = http_search(&http, &base, &q).await?;
+                lat.push(ms);
+            }
+            Ok::<_, Failure>(lat)
+        }));
+    }
+    let mut conc = Vec::new();
+    for t in tasks {
+        conc.extend(t.await.map_err(Failure::env)??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let completed = conc.len();
+    let qps = completed as f64 / elapsed.max(1e-9);
+    let (_, _, conc_p99) = pcts(conc);
+    let rss = peak_rss_of(pid);
+    cleanup.server.take();
+    if let Some(b) = &baseline {
+        b.close().await;
+    }
+
     println!("services          {services}");
     println!("seed              {seed_s:.2} s");
     println!("index build       {build_s:.2} s");
     println!("index size        {:.1} MiB", index_bytes as f64 / 1048576.0);
-    println!("queries           {} ({} distinct × {rounds} rounds, in process)", times.len(), parsed.len());
-    println!("latency p50/p95/p99  {p50:.3} / {p95:.3} / {p99:.3} ms");
-    println!("peak RSS          {:.1} MiB", rss as f64 / 1048576.0);
-    println!(
-        "{}",
-        serde_json::json!({
-            "services": services, "build_s": build_s, "index_bytes": index_bytes,
-            "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "peak_rss_bytes": rss, "matched_total": hits
-        })
-    );
-    db.close().await;
+    println!("in process        p50/p95/p99 {:.3} / {:.3} / {:.3} ms (engine only, no cache)", inproc.0, inproc.1, inproc.2);
+    println!("HTTP queries      {n_sequential} ({} distinct × {rounds} rounds, one at a time)", qs.len());
+    println!("gureum HTTP       p50/p95/p99 {p50:.3} / {p95:.3} / {p99:.3} ms");
+    if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {
+        println!(
+            "{:<17} p50/p95/p99 {b50:.3} / {b95:.3} / {b99:.3} ms (built in {baseline_build_s:.2} s)",
+            format!("{} baseline", b.name())
+        );
+        println!("baseline/gureum   p50 ×{:.2}, p99 ×{:.2}", b50 / p50.max(1e-9), b99 / p99.max(1e-9));
+    }
+    println!("concurrent        {completed} requests, {clients} clients, {elapsed:.2} s: {qps:.0} q/s, p99 {conc_p99:.3} ms");
+    println!("server peak RSS   {:.1} MiB", rss as f64 / 1048576.0);
+    let mut out = serde_json::json!({
+        "services": services, "build_s": build_s, "index_bytes": index_bytes,
+        "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "qps": qps, "concurrent_p99_ms": conc_p99,
+        "clients": clients, "peak_rss_bytes": rss, "matched_total": hits,
+        "inproc_p50_ms": inproc.0, "inproc_p99_ms": inproc.2,
+    });
+    if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {
+        out["baseline"] = b.name().into();
+        out["baseline_build_s"] = baseline_build_s.into();
+        out["baseline_p50_ms"] = b50.into();
+        out["baseline_p95_ms"] = b95.into();
+        out["baseline_p99_ms"] = b99.into();
+        out["baseline_matched_total"] = base_hits.into();
+        out["ratio_p50"] = (b50 / p50.max(1e-9)).into();
+        out["ratio_p99"] = (b99 / p99.max(1e-9)).into();
+    }
+    println!("{out}");
     Ok(0)
+}
+
+/// Peak resident memory (VmHWM) of process `pid`, in bytes; 0 where /proc is not there.
+fn peak_rss_of(pid: u32) -> u64 {
+    vm_hwm(&format!("/proc/{pid}/status"))
 }
 
 #[cfg(test)]

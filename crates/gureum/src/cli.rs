@@ -93,15 +93,37 @@ pub enum AuditWhat {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
-    /// Seed N services in a scratch folder, build the index, run the query set.
+    /// Seed N services in a scratch folder, build the index, start the real server and send the
+    /// query set over loopback HTTP (optionally alternating with a baseline), then C concurrent
+    /// clients. The last stdout line is one JSON object.
     Search {
         #[arg(long, default_value_t = 10_000)]
         services: u64,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
-        /// Times the query set is run.
+        /// Times the query set is run one query at a time.
         #[arg(long, default_value_t = 5)]
         rounds: u32,
+        /// Also run the searches on `sqlite` (FTS5 trigram) or `postgres` (tsvector + GIN; a
+        /// scratch database next to GUREUM_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test).
+        #[arg(long, value_parser = ["sqlite", "postgres"])]
+        baseline: Option<String>,
+        /// Concurrent clients of the concurrency phase.
+        #[arg(long, default_value_t = 32)]
+        clients: u32,
+        /// Requests of the concurrency phase (it stops after 10 s in any case).
+        #[arg(long, default_value_t = 2_000)]
+        requests: u32,
+    },
+    /// Write an N-line synthetic JSONL file and time importing it into a fresh database.
+    Import {
+        #[arg(long, default_value_t = 10_000)]
+        lines: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// `sqlite`, or `postgres` to time PostgreSQL too (a scratch database next to GUREUM_BENCH_PG_URL).
+        #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
+        database: String,
     },
 }
 
@@ -179,9 +201,18 @@ pub async fn open_db(cli: &Cli, clock: Clock) -> Result<Db, Failure> {
 async fn run(cli: Cli) -> CmdResult {
     let clock = Clock::from_env().map_err(Failure::env)?;
     match &cli.command {
-        Command::Bench { what: BenchWhat::Search { services, seed, rounds } } => {
-            crate::bench::search(*services, *seed, *rounds, clock).await
+        Command::Bench { what: BenchWhat::Search { services, seed, rounds, baseline, clients, requests } } => {
+            let opts = crate::bench::SearchOpts {
+                services: *services,
+                seed: *seed,
+                rounds: *rounds,
+                baseline: baseline.clone(),
+                clients: *clients,
+                requests: *requests,
+            };
+            crate::bench::search(opts, clock).await
         }
+        Command::Bench { what: BenchWhat::Import { lines, seed, database } } => crate::bench::import(*lines, *seed, database, clock).await,
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {

@@ -1,0 +1,68 @@
+//! `gureum bench import --lines N [--database sqlite|postgres]`: writes an N-line synthetic JSONL
+//! file into a scratch folder and times the import path into a fresh database.
+
+use super::baseline::{PgScratch, pg_admin_url};
+use crate::cli::{CmdResult, Failure};
+use crate::import::{Importer, import_reader, progress_bar};
+use gureum_domain::Clock;
+use gureum_storage::Db;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+pub async fn import(lines: u64, seed: u64, database: &str, clock: Clock) -> CmdResult {
+    if database != "sqlite" && database != "postgres" {
+        return Err(Failure::env(format!("--database must be sqlite or postgres, not {database:?}")));
+    }
+    let scratch = std::env::temp_dir().join(format!("gureum-bench-import-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&scratch)?;
+    let result = run(&scratch, lines, seed, database, clock).await;
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+async fn run(scratch: &Path, lines: u64, seed: u64, database: &str, clock: Clock) -> CmdResult {
+    let file = scratch.join("services.jsonl");
+    let t = Instant::now();
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file)?);
+        for line in crate::seed::Generator::new(lines, seed, clock.today()) {
+            serde_json::to_writer(&mut w, &line.to_value()).map_err(Failure::env)?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()?;
+    }
+    let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    eprintln!("wrote {lines} lines ({:.1} MiB) in {:.2} s", bytes as f64 / 1048576.0, t.elapsed().as_secs_f64());
+    // SQLite always; PostgreSQL too when asked (its figures are then the last line).
+    let mut code = time_one(&file, &format!("sqlite://{}", scratch.join("import.sqlite3").display()), "sqlite", lines, clock).await?;
+    if database == "postgres" {
+        let pg = PgScratch::create(&pg_admin_url()).await?;
+        let r = time_one(&file, &pg.url, "postgres", lines, clock).await;
+        pg.drop_db().await;
+        code = code.max(r?);
+    }
+    Ok(code)
+}
+
+async fn time_one(file: &Path, url: &str, database: &str, lines: u64, clock: Clock) -> CmdResult {
+    let db = Db::connect(url, clock).await?;
+    let bar = progress_bar(0, true);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    let f = std::fs::File::open(file)?;
+    let t = Instant::now();
+    let mut importer =
+        Importer::new(&db, "bench.jsonl", crate::import::random_ids(), |n, e| eprintln!("line {n}: {}: {}", e.field, e.reason));
+    let outcome = async {
+        import_reader(&mut importer, f, &bar).await?;
+        importer.finish().await
+    }
+    .await;
+    let seconds = t.elapsed().as_secs_f64();
+    db.close().await;
+    let stats = outcome?;
+    let per_s = lines as f64 / seconds.max(1e-9);
+    println!("{database:<9} {stats} in {seconds:.2} s = {per_s:.0} lines/s");
+    println!("{}", serde_json::json!({"lines": lines, "seconds": seconds, "lines_per_s": per_s, "database": database}));
+    Ok(if stats.rejected > 0 { 1 } else { 0 })
+}
