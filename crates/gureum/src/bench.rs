@@ -133,6 +133,8 @@ async fn start_server(scratch: &Path, db_url: &str, http: &reqwest::Client) -> R
     let exe = std::env::current_exe()?;
     let port = free_port()?;
     let child = std::process::Command::new(exe)
+        // Measure real searches, not hits of the cache of repeated searches.
+        .env("GUREUM_SEARCH_CACHE", "off")
         .arg("--data-dir")
         .arg(scratch)
         .arg("--database-url")

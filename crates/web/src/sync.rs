@@ -82,7 +82,8 @@ impl IndexSync {
     pub fn open(db: Db, dir: &Path, writable: bool) -> Result<Self, SyncError> {
         std::fs::create_dir_all(dir).map_err(SearchError::from)?;
         let gen_name = current_generation(dir).unwrap_or_else(|| "gen-1".to_owned());
-        let (index, opened) = CatalogIndex::open_or_create(&dir.join(&gen_name))?;
+        let (mut index, opened) = CatalogIndex::open_or_create(&dir.join(&gen_name))?;
+        configure(&mut index);
         if current_generation(dir).as_deref() != Some(gen_name.as_str()) {
             write_current(dir, &gen_name)?;
         }
@@ -213,6 +214,14 @@ impl IndexSync {
     }
 }
 
+/// `GUREUM_SEARCH_CACHE=off` turns the cache of repeated searches off (benchmarks measure real
+/// searches with it; production keeps it on).
+fn configure(index: &mut CatalogIndex) {
+    if std::env::var("GUREUM_SEARCH_CACHE").is_ok_and(|v| v == "off") {
+        index.set_result_cache(false);
+    }
+}
+
 fn take_updater(index: &CatalogIndex) -> Result<Option<IndexUpdater>, SyncError> {
     match index.updater() {
         Ok(u) => Ok(Some(u)),
@@ -323,7 +332,8 @@ impl IndexSync {
 
     /// Makes a generation live in this process: the new index and its writer replace the old.
     fn adopt(&self, gen_name: &str) -> Result<(), SyncError> {
-        let (index, _) = CatalogIndex::open_or_create(&self.root.join(gen_name))?;
+        let (mut index, _) = CatalogIndex::open_or_create(&self.root.join(gen_name))?;
+        configure(&mut index);
         let mut upd = self.updater.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
         let was_writer = upd.is_some();
         // Release the old writer first; then take the new generation's.
