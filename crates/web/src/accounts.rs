@@ -280,7 +280,7 @@ fn map_unique(e: gureum_storage::StorageError) -> AppError {
 }
 
 /// In-app notifications and e-mails to every operator.
-async fn notify_operators(state: &AppState, tx: &mut WriteTx, kind: &str, ko: &str, en: &str, link: &str) -> Result<(), AppError> {
+pub async fn notify_operators(state: &AppState, tx: &mut WriteTx, kind: &str, ko: &str, en: &str, link: &str) -> Result<(), AppError> {
     for u in state.db().active_users_of_kind(OrgKind::Operator).await? {
         tx.notify(&id(), &u.id, kind, ko, en, Some(link)).await?;
     }

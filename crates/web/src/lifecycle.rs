@@ -9,7 +9,6 @@ use crate::auth::Principal;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use gureum_domain::account::OrgKind;
 use gureum_domain::fair::fnv1a64;
 use gureum_domain::listing::parse_listing;
 use gureum_domain::{Listing, ServiceCode, ServiceStatus};
@@ -397,17 +396,15 @@ pub async fn submit(state: &AppState, p: &Principal, key: &str, request_id: Opti
     let name = &rev.listing.name;
     let code = &rev.listing.code;
     let link = format!("/operator/services/{id}");
-    for u in state.db().active_users_of_kind(OrgKind::Operator).await? {
-        tx.notify(
-            &new_id(),
-            &u.id,
-            "service.submitted",
-            &format!("서비스 등록 신청: {name} ({code})"),
-            &format!("Service submitted for listing: {name} ({code})"),
-            Some(&link),
-        )
-        .await?;
-    }
+    crate::accounts::notify_operators(
+        state,
+        &mut tx,
+        "service.submitted",
+        &format!("서비스 등록 신청: {name} ({code})"),
+        &format!("Service submitted for listing: {name} ({code})"),
+        &link,
+    )
+    .await?;
     tx.commit().await?;
     if status != head.status {
         wait_for_index(state).await;
