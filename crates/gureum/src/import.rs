@@ -4,16 +4,18 @@
 
 use crate::cli::{Cli, CmdResult, Failure};
 use gureum_domain::listing::{FieldError, ImportLine, parse_import_line};
-use gureum_storage::{Db, ImportOutcome, NewAuditEvent};
+use gureum_storage::{Db, ImportOutcome, LineResult, NewAuditEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// The longest line accepted.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
-const BATCH: usize = 500;
+/// Lines per transaction: large enough that per-statement costs vanish, small enough that a
+/// batch's audit event stays a few hundred KiB.
+const BATCH: usize = 2_000;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ImportStats {
@@ -115,38 +117,20 @@ impl<'a> Importer<'a> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::take(&mut self.pending);
+        let (line_nos, lines): (Vec<u64>, Vec<ImportLine>) = std::mem::take(&mut self.pending).into_iter().unzip();
         let mut tx = self.db.begin_write().await?;
-        let mut suppliers: HashMap<String, String> = HashMap::new();
-        let mut created_suppliers = Vec::new();
-        let mut lines = Vec::with_capacity(batch.len());
+        let result = tx.import_batch(&lines, &mut *self.ids).await?;
+        let mut audit_lines = Vec::with_capacity(lines.len());
         let mut counts = ImportStats::default();
         let mut rejected = Vec::new();
-        for (line_no, line) in &batch {
-            let bn = line.business_number.digits().to_owned();
-            if let Some(owner) = tx.code_owner(&line.listing.code).await?
-                && owner != bn
-            {
-                rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
-                continue;
-            }
-            let supplier_id = match suppliers.get(&bn) {
-                Some(id) => id.clone(),
-                None => {
-                    let ids = &mut self.ids;
-                    let (id, created) = tx.supplier_for(&line.supplier, &line.business_number, || ids(&format!("supplier:{bn}"))).await?;
-                    if created {
-                        created_suppliers.push(
-                            json!({"id": id, "business_number": bn, "name": line.supplier.name, "size": line.supplier.size.as_str()}),
-                        );
-                    }
-                    suppliers.insert(bn.clone(), id.clone());
-                    id
+        for ((line_no, line), outcome) in line_nos.iter().zip(&lines).zip(&result.lines) {
+            let (outcome, service_id, digest) = match outcome {
+                LineResult::CodeOfAnotherSupplier => {
+                    rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
+                    continue;
                 }
+                LineResult::Done { outcome, service_id, digest } => (outcome, service_id, digest),
             };
-            let ids = &mut self.ids;
-            let code = line.listing.code.clone();
-            let (outcome, id, digest) = tx.import_service(line, &supplier_id, || ids(&format!("service:{code}"))).await?;
             let word = match outcome {
                 ImportOutcome::Imported => {
                     counts.imported += 1;
@@ -161,11 +145,17 @@ impl<'a> Importer<'a> {
                     "unchanged"
                 }
             };
-            lines.push(json!({"line": line_no, "code": line.listing.code, "service_id": id, "sha256": digest, "outcome": word}));
+            audit_lines
+                .push(json!({"line": line_no, "code": line.listing.code, "service_id": service_id, "sha256": digest, "outcome": word}));
         }
-        if counts.imported + counts.revised > 0 || !created_suppliers.is_empty() {
+        if counts.imported + counts.revised > 0 || !result.created_suppliers.is_empty() {
+            let created: Vec<_> = result
+                .created_suppliers
+                .iter()
+                .map(|s| json!({"id": s.id, "business_number": s.business_number, "name": s.name, "size": s.size}))
+                .collect();
             let ev = NewAuditEvent::new("cli", "catalog.import_batch", "import", &self.source)
-                .after(json!({"source": self.source, "lines": lines, "suppliers_created": created_suppliers}));
+                .after(json!({"source": self.source, "lines": audit_lines, "suppliers_created": created}));
             tx.audit(ev).await?;
             tx.commit().await?;
         } else {

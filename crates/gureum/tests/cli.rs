@@ -195,7 +195,7 @@ async fn audit_verify_names_the_first_tampered_event() {
 async fn a_killed_import_leaves_a_consistent_database_and_index() {
     let (dir, url) = setup().await;
     let file = dir.path().join("big.jsonl");
-    let lines: Vec<String> = (0..6000)
+    let lines: Vec<String> = (0..20_000)
         .map(|i| {
             let code = format!("SAS-4-09-{:05}", 20000 + i);
             line(&code, &format!("서비스 {i}"), "2208162517").to_string()
@@ -216,7 +216,7 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
         .expect("spawn");
     // Kill once some batches have committed (polling the database, not the clock).
     for _ in 0..600 {
-        if db.count_all_services().await.unwrap_or(0) >= 1000 {
+        if db.count_all_services().await.unwrap_or(0) >= 2_000 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -224,9 +224,10 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
     child.kill().expect("kill -9");
     let _ = child.wait();
     let in_db = db.count_all_services().await.expect("count");
-    assert!(in_db > 0 && in_db % 500 == 0, "whole batches only: {in_db}");
-    assert!(in_db < 6000, "the import was killed before it finished");
-    eprintln!("killed after {in_db} of 6000 services");
+    // The import commits 2,000 lines at a time.
+    assert!(in_db > 0 && in_db % 2_000 == 0, "whole batches only: {in_db}");
+    assert!(in_db < 20_000, "the import was killed before it finished");
+    eprintln!("killed after {in_db} of 20000 services");
     // The next start (here: a data command, which brings the index current) repairs the index.
     let out = gureum(dir.path(), &url, &["migrate"]);
     assert_eq!(out.status.code(), Some(0));

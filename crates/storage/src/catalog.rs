@@ -263,7 +263,7 @@ pub fn content_digest(listing: &Listing) -> (String, String) {
 }
 
 /// A service is first listed when the committee selected it (Seoul midnight), never later than now.
-fn first_listed_at(listing: &Listing, now: i64) -> i64 {
+pub(crate) fn first_listed_at(listing: &Listing, now: i64) -> i64 {
     listing
         .selected_on
         .map(|d| gureum_domain::clock::to_micros(d.midnight().assume_offset(gureum_domain::clock::SEOUL)))
@@ -271,8 +271,8 @@ fn first_listed_at(listing: &Listing, now: i64) -> i64 {
         .unwrap_or(now)
 }
 
-fn host_code_of(listing: &Listing) -> Option<String> {
-    listing.certification.as_ref().and_then(|c| c.host_infra.clone()).filter(|h| ServiceCode::parse(h).is_ok())
+pub(crate) fn host_code_of(listing: &Listing) -> Option<&str> {
+    listing.certification.as_ref().and_then(|c| c.host_infra.as_deref()).filter(|h| ServiceCode::parse(h).is_ok())
 }
 
 impl WriteTx {
@@ -294,115 +294,6 @@ impl WriteTx {
             .bind(bn.digits())
             .bind(&s.name)
             .bind(s.size.as_str())
-            .bind(self.now)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Writes one import line for a known supplier: a new service, a new revision when the
-    /// content differs, or nothing. A listed line becomes the public revision at once (the
-    /// import is the operator's own tool). Returns the outcome, the service id and the digest.
-    pub async fn import_service(
-        &mut self,
-        line: &ImportLine,
-        supplier_id: &str,
-        new_id: impl FnOnce() -> String,
-    ) -> Result<(ImportOutcome, String, String)> {
-        let listing = &line.listing;
-        let (json, digest) = content_digest(listing);
-        let existing = sqlx::query(
-            "SELECT s.id, s.supplier_id, s.status, s.latest_revision, s.first_listed_at, r.content_sha256 FROM services s \
-             JOIN service_revisions r ON r.service_id = s.id AND r.revision = s.latest_revision WHERE s.code = $1",
-        )
-        .bind(&listing.code)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        let status = line.status.as_str();
-        let listed = line.status == ServiceStatus::Listed;
-        let now = self.now;
-        let Some(row) = existing else {
-            let id = new_id();
-            let public = if listed { Some(1i64) } else { None };
-            sqlx::query(
-                "INSERT INTO services (id, code, supplier_id, status, public_revision, latest_revision, host_code, first_listed_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $8)",
-            )
-            .bind(&id)
-            .bind(&listing.code)
-            .bind(supplier_id)
-            .bind(status)
-            .bind(public)
-            .bind(host_code_of(listing))
-            .bind(if listed { Some(first_listed_at(listing, now)) } else { None })
-            .bind(now)
-            .execute(&mut *self.tx)
-            .await?;
-            self.insert_revision(&id, 1, &json, &digest).await?;
-            self.ensure_category(&listing.category).await?;
-            self.record_change(&id).await?;
-            return Ok((ImportOutcome::Imported, id, digest));
-        };
-        let id: String = row.try_get("id")?;
-        let owner: String = row.try_get("supplier_id")?;
-        if owner != supplier_id {
-            return Err(StorageError::CodeOfAnotherSupplier(listing.code.clone()));
-        }
-        let old_status: String = row.try_get("status")?;
-        let latest: i64 = row.try_get("latest_revision")?;
-        let first_listed: Option<i64> = row.try_get("first_listed_at")?;
-        let old_digest: String = row.try_get("content_sha256")?;
-        if old_digest == digest && old_status == status {
-            return Ok((ImportOutcome::Unchanged, id, digest));
-        }
-        let revision = if old_digest == digest { latest } else { latest + 1 };
-        if revision != latest {
-            self.insert_revision(&id, revision, &json, &digest).await?;
-        }
-        sqlx::query(
-            "UPDATE services SET status = $1, latest_revision = $2, public_revision = CASE WHEN $3 = 1 THEN $2 ELSE public_revision END, \
-             host_code = $4, first_listed_at = $5, updated_at = $6 WHERE id = $7",
-        )
-        .bind(status)
-        .bind(revision)
-        .bind(i64::from(listed))
-        .bind(host_code_of(listing))
-        .bind(first_listed.or(if listed { Some(first_listed_at(listing, now)) } else { None }))
-        .bind(now)
-        .bind(&id)
-        .execute(&mut *self.tx)
-        .await?;
-        self.ensure_category(&listing.category).await?;
-        self.record_change(&id).await?;
-        Ok((ImportOutcome::Revised, id, digest))
-    }
-
-    /// The business number of the supplier that owns a code, if the code exists.
-    pub async fn code_owner(&mut self, code: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT p.business_number FROM services s JOIN suppliers p ON p.id = s.supplier_id WHERE s.code = $1")
-            .bind(code)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        row.map(|r| Ok(r.try_get("business_number")?)).transpose()
-    }
-
-    async fn insert_revision(&mut self, id: &str, revision: i64, json: &str, digest: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO service_revisions (service_id, revision, content, content_sha256, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(revision)
-        .bind(json)
-        .bind(digest)
-        .bind(self.now)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
-    }
-
-    async fn ensure_category(&mut self, name: &str) -> Result<()> {
-        sqlx::query("INSERT INTO categories (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
             .bind(self.now)
             .execute(&mut *self.tx)
             .await?;

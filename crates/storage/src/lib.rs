@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod audit_query;
 mod catalog;
+mod catalog_import;
 mod db;
 mod documents;
 mod lifecycle;
@@ -21,6 +22,7 @@ pub use accounts::{ApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, 
 pub use audit::{AuditRow, VerifyReport};
 pub use audit_query::*;
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
+pub use catalog_import::{BatchResult, CreatedSupplier, LineResult};
 pub use db::{Backend, Db};
 pub use documents::{DocumentStore, MediaKind};
 pub use lifecycle::*;

@@ -54,6 +54,7 @@ pub struct WriteTx {
     pub(crate) tx: Transaction<'static, Any>,
     _guard: OwnedMutexGuard<()>,
     pub(crate) now: i64,
+    pub(crate) backend: crate::Backend,
     head_seq: i64,
     head_hash: String,
     next_change_seq: Option<i64>,
@@ -73,6 +74,7 @@ impl Db {
             tx,
             _guard: guard,
             now: self.clock.now_micros(),
+            backend: self.backend(),
             head_seq,
             head_hash,
             next_change_seq: None,
@@ -142,6 +144,33 @@ impl WriteTx {
         self.next_change_seq = Some(seq + 1);
         self.changed_services.push(service_id.to_owned());
         Ok(seq)
+    }
+
+    /// Records several changes at once (a bulk import), in the given order.
+    pub async fn record_changes(&mut self, service_ids: &[String]) -> Result<()> {
+        let Some((first, rest)) = service_ids.split_first() else {
+            return Ok(());
+        };
+        // The first goes alone: it finds the next sequence number.
+        let mut seq = self.record_change(first).await? + 1;
+        let rows = match self.backend {
+            // See catalog_import: sqlx binds cost in proportion to a SQLite statement's size.
+            crate::Backend::Sqlite => 60,
+            crate::Backend::Postgres => 5_000,
+        };
+        for chunk in rest.chunks(rows) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+            let sql = format!("INSERT INTO catalog_changes (seq, service_id, created_at) VALUES {}", values.join(", "));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(seq).bind(id.as_str()).bind(self.now);
+                seq += 1;
+            }
+            q.execute(&mut *self.tx).await?;
+            self.changed_services.extend(chunk.iter().cloned());
+        }
+        self.next_change_seq = Some(seq);
+        Ok(())
     }
 
     /// Moves the chain head and commits everything.
