@@ -48,8 +48,42 @@ pub struct Static {
 pub struct Daily {
     /// Ascending fair-order key.
     pub fair: Vec<u64>,
-    /// [`CERTIFIED`] | effective grade code when certified that day.
-    pub cert: Vec<u8>,
+    /// Everything the collector filters and counts on, one word a document (see [`word`]).
+    pub word: Vec<u32>,
+}
+
+/// The layout of [`Daily::word`]: bits 0–2 kind code, bit 3 SME, bits 4–7 status code, bits
+/// 8–10 [`CERTIFIED`] | effective grade that day, bits 11–31 the category ordinal
+/// ([`word::NO_CATEGORY`] when none).
+pub mod word {
+    /// The low bits a lookup table is indexed by (kind, SME, status, certification).
+    pub const LOW_BITS: u32 = 11;
+    pub const LOW_MASK: u32 = (1 << LOW_BITS) - 1;
+    pub const NO_CATEGORY: u32 = (1 << (32 - LOW_BITS)) - 1;
+
+    pub fn pack(packed: u8, cert: u8, category: u32) -> u32 {
+        u32::from(packed) | (u32::from(cert & 0b111) << 8) | (category.min(NO_CATEGORY) << LOW_BITS)
+    }
+
+    pub fn kind(w: u32) -> u8 {
+        (w & 0b111) as u8
+    }
+
+    pub fn sme(w: u32) -> bool {
+        w & 0b1000 != 0
+    }
+
+    pub fn status(w: u32) -> u8 {
+        ((w >> 4) & 0b1111) as u8
+    }
+
+    pub fn cert(w: u32) -> u8 {
+        ((w >> 8) & 0b111) as u8
+    }
+
+    pub fn category(w: u32) -> u32 {
+        w >> LOW_BITS
+    }
 }
 
 const NO_DAY: i64 = i64::MIN;
@@ -182,7 +216,7 @@ fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::R
     let host_from = i64_col(reader, col::HOST_FROM)?;
     let host_to = i64_col(reader, col::HOST_TO)?;
     let max = reader.max_doc();
-    let mut cert = Vec::with_capacity(max as usize);
+    let mut words = Vec::with_capacity(max as usize);
     for doc in 0..max {
         let mut c = 0u8;
         if valid(&cert_from, &cert_to, doc, day) {
@@ -193,9 +227,12 @@ fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::R
             };
             c = CERTIFIED | (grade.min(3) as u8 & GRADE_MASK);
         }
-        cert.push(c);
+        let i = doc as usize;
+        let packed = statics.packed.get(i).copied().unwrap_or(0);
+        let category = statics.category.get(i).copied().unwrap_or(u32::MAX);
+        words.push(word::pack(packed, c, category));
     }
-    Ok(Daily { fair, cert })
+    Ok(Daily { fair, word: words })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! One collector pass over the base query's matches: the remaining filters, the three facets
 //! (each counted with every filter but its own), the total, and the best `keep` documents.
 
-use crate::cache::{CERTIFIED, Daily, GRADE_MASK, SegmentCache, Static};
+use crate::cache::{CERTIFIED, Daily, GRADE_MASK, SegmentCache, Static, word};
 use crate::query::{Plan, SortMode};
 use crate::schema::col;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -61,18 +61,51 @@ pub struct CatalogSegmentCollector {
     segment: SegmentOrdinal,
     statics: Arc<Static>,
     daily: Arc<Daily>,
-    /// Allowed category ordinals of this segment, when filtering by category.
-    category_filter: Option<Vec<u32>>,
+    /// By the low bits of a document's word: [`HARD`], [`KIND_OK`], [`GRADE_OK`], [`IN_GRADES`].
+    table: Vec<u8>,
+    /// By category ordinal (the last entry: no category): whether it passes the category filter.
+    category_ok: Vec<bool>,
     price: Option<Column<i64>>,
     /// The column sorted on, when the sort is by a column.
     sort_column: Option<Column<i64>>,
     total: u64,
     kinds: [u64; 8],
     grades: [u64; 4],
+    /// By category ordinal, with one more for no category.
     categories: Vec<u64>,
     heap: BinaryHeap<Key>,
     /// The worst kept key once `keep` keys are kept.
     worst: Option<Key>,
+}
+
+/// The status, SME and certified filters pass (a document failing them counts nowhere).
+const HARD: u8 = 1;
+const KIND_OK: u8 = 2;
+const GRADE_OK: u8 = 4;
+/// Certified that day: counted in the grade facet.
+const IN_GRADES: u8 = 8;
+
+/// The filter outcome of every combination of a word's low bits under `plan`.
+fn low_bits_table(plan: &Plan) -> Vec<u8> {
+    (0..=word::LOW_MASK)
+        .map(|w| {
+            let cert = word::cert(w);
+            let mut t = 0;
+            if plan.status_ok(word::status(w)) && (!plan.sme || word::sme(w)) && (!plan.certified || cert & CERTIFIED != 0) {
+                t |= HARD;
+            }
+            if plan.kind_ok(word::kind(w)) {
+                t |= KIND_OK;
+            }
+            if plan.grade_ok(cert) {
+                t |= GRADE_OK;
+            }
+            if cert & CERTIFIED != 0 {
+                t |= IN_GRADES;
+            }
+            t
+        })
+        .collect()
 }
 
 impl Collector for CatalogCollector {
@@ -82,9 +115,16 @@ impl Collector for CatalogCollector {
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
         let statics = self.cache.statics(reader)?;
         let daily = self.cache.daily(reader, &statics, self.plan.day)?;
-        let category_filter = self.plan.categories.as_ref().map(|wanted| {
-            wanted.iter().filter_map(|c| statics.categories.binary_search(c).ok()).filter_map(|o| u32::try_from(o).ok()).collect()
-        });
+        let mut category_ok = vec![self.plan.categories.is_none(); statics.categories.len() + 1];
+        if let Some(wanted) = &self.plan.categories {
+            for c in wanted {
+                if let Ok(o) = statics.categories.binary_search(c)
+                    && let Some(ok) = category_ok.get_mut(o)
+                {
+                    *ok = true;
+                }
+            }
+        }
         let ff = reader.fast_fields();
         let price = match self.plan.price {
             Some(_) => ff.column_opt::<i64>(col::PRICE)?,
@@ -96,13 +136,14 @@ impl Collector for CatalogCollector {
             SortMode::Rating => ff.column_opt::<i64>(col::RATING)?,
             SortMode::Score | SortMode::Fair => None,
         };
-        let categories = vec![0; statics.categories.len()];
+        let categories = vec![0; statics.categories.len() + 1];
         Ok(CatalogSegmentCollector {
+            table: low_bits_table(&self.plan),
             plan: self.plan.clone(),
             segment,
             statics,
             daily,
-            category_filter,
+            category_ok,
             price,
             sort_column,
             total: 0,
@@ -140,29 +181,35 @@ impl Collector for CatalogCollector {
 }
 
 impl CatalogSegmentCollector {
-    fn key(&self, doc: DocId, score: Score) -> Key {
-        let fair = self.daily.fair.get(doc as usize).copied().unwrap_or(u64::MAX);
-        let value = self.sort_column.as_ref().and_then(|c| c.first(doc));
-        let (missing, primary) = match self.plan.sort {
+    /// The sort part of a key: (missing, primary).
+    #[inline]
+    fn primary(&self, doc: DocId, score: Score) -> (bool, u64) {
+        match self.plan.sort {
             SortMode::Fair => (false, 0),
             SortMode::Score => (false, score_desc(score)),
-            SortMode::PriceAsc => (value.is_none(), value.map_or(0, ordered)),
-            SortMode::PriceDesc | SortMode::Newest | SortMode::Rating => (value.is_none(), value.map_or(0, |v| !ordered(v))),
-        };
-        Key { missing, primary, fair, segment: self.segment, doc }
+            SortMode::PriceAsc => {
+                let value = self.sort_column.as_ref().and_then(|c| c.first(doc));
+                (value.is_none(), value.map_or(0, ordered))
+            }
+            SortMode::PriceDesc | SortMode::Newest | SortMode::Rating => {
+                let value = self.sort_column.as_ref().and_then(|c| c.first(doc));
+                (value.is_none(), value.map_or(0, |v| !ordered(v)))
+            }
+        }
     }
 
     #[inline]
     fn offer(&mut self, doc: DocId, score: Score) {
-        // The fair order alone: docs arrive in increasing id, so a fair key not below the worst
-        // kept one cannot enter.
-        if self.plan.sort == SortMode::Fair
-            && let Some(worst) = &self.worst
-            && self.daily.fair.get(doc as usize).is_none_or(|f| *f >= worst.fair)
+        let (missing, primary) = self.primary(doc, score);
+        // Once `keep` keys are kept, a document whose sort value is already worse cannot enter
+        // (and the fair key, read only now, decides ties).
+        if let Some(worst) = &self.worst
+            && (missing, primary) > (worst.missing, worst.primary)
         {
             return;
         }
-        let key = self.key(doc, score);
+        let fair = self.daily.fair.get(doc as usize).copied().unwrap_or(u64::MAX);
+        let key = Key { missing, primary, fair, segment: self.segment, doc };
         if self.heap.len() < self.plan.keep {
             self.heap.push(key);
             if self.heap.len() == self.plan.keep {
@@ -180,32 +227,25 @@ impl CatalogSegmentCollector {
 impl SegmentCollector for CatalogSegmentCollector {
     type Fruit = Fruit;
 
+    #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
-        let i = doc as usize;
-        let Some(&packed) = self.statics.packed.get(i) else {
+        let Some(&w) = self.daily.word.get(doc as usize) else {
             return;
         };
-        let plan = &self.plan;
-        if !plan.status_ok(packed >> 4) || (plan.sme && packed & 0b1000 == 0) {
+        let t = self.table.get((w & word::LOW_MASK) as usize).copied().unwrap_or(0);
+        if t & HARD == 0 {
             return;
         }
-        let cert = self.daily.cert.get(i).copied().unwrap_or(0);
-        if plan.certified && cert & CERTIFIED == 0 {
-            return;
-        }
-        let kind = packed & 0b111;
-        let category = self.statics.category.get(i).copied().unwrap_or(u32::MAX);
-        let kind_ok = plan.kind_ok(kind);
-        let category_ok = match &self.category_filter {
-            None => true,
-            Some(allowed) => allowed.contains(&category),
-        };
-        let grade_ok = plan.grade_ok(cert);
+        let category = word::category(w) as usize;
+        let category = category.min(self.category_ok.len() - 1);
+        let kind_ok = t & KIND_OK != 0;
+        let grade_ok = t & GRADE_OK != 0;
+        let category_ok = self.category_ok.get(category).copied().unwrap_or(false);
         // Failing two facet filters, it counts nowhere: skip the column reads below.
         if u8::from(!kind_ok) + u8::from(!category_ok) + u8::from(!grade_ok) > 1 {
             return;
         }
-        if let Some((lo, hi)) = plan.price {
+        if let Some((lo, hi)) = self.plan.price {
             match self.price.as_ref().and_then(|c| c.first(doc)) {
                 Some(p) if lo <= p && p <= hi => {}
                 _ => return,
@@ -213,20 +253,20 @@ impl SegmentCollector for CatalogSegmentCollector {
         }
         if category_ok
             && grade_ok
-            && let Some(n) = self.kinds.get_mut(kind as usize)
+            && let Some(n) = self.kinds.get_mut(word::kind(w) as usize)
         {
             *n += 1;
         }
         if kind_ok
             && grade_ok
-            && let Some(n) = self.categories.get_mut(category as usize)
+            && let Some(n) = self.categories.get_mut(category)
         {
             *n += 1;
         }
         if kind_ok
             && category_ok
-            && cert & CERTIFIED != 0
-            && let Some(n) = self.grades.get_mut((cert & GRADE_MASK) as usize)
+            && t & IN_GRADES != 0
+            && let Some(n) = self.grades.get_mut((word::cert(w) & GRADE_MASK) as usize)
         {
             *n += 1;
         }
@@ -237,6 +277,7 @@ impl SegmentCollector for CatalogSegmentCollector {
     }
 
     fn harvest(self) -> Fruit {
+        // The last counter (no category) is not a facet value.
         let categories =
             self.categories.iter().zip(&self.statics.categories).filter(|(n, _)| **n > 0).map(|(n, name)| (name.clone(), *n)).collect();
         let mut top = self.heap.into_vec();

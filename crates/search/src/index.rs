@@ -145,6 +145,8 @@ impl CatalogIndex {
         } else {
             self.index.set_executor(tantivy::Executor::SingleThread);
         }
+        // A reader's searchers take the executor of the index it was built from.
+        self.reader = self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(())
     }
 
@@ -192,7 +194,7 @@ impl CatalogIndex {
             None => {
                 let (query, has_text) = base_query(q, &self.fields)?;
                 let mut plan = Plan::new(q, has_text);
-                plan.keep = wanted.max(results::MIN_KEEP);
+                plan.keep = self.results.keep_for(wanted);
                 let keep = plan.keep;
                 let alive: HashSet<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
                 self.cache.prune(&alive, plan.day);

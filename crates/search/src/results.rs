@@ -35,6 +35,12 @@ pub fn key(q: &SearchQuery) -> String {
 }
 
 impl ResultCache {
+    /// How many best documents a search for `wanted` should keep: more when cached, so that
+    /// the next pages come from the cache; exactly `wanted` when not.
+    pub fn keep_for(&self, wanted: usize) -> usize {
+        if self.disabled { wanted } else { wanted.max(MIN_KEEP) }
+    }
+
     pub fn set_enabled(&mut self, on: bool) {
         self.disabled = !on;
         *self.inner.get_mut().unwrap_or_else(PoisonError::into_inner) = Inner::default();

@@ -215,10 +215,18 @@ impl IndexSync {
 }
 
 /// `GUREUM_SEARCH_CACHE=off` turns the cache of repeated searches off (benchmarks measure real
-/// searches with it; production keeps it on).
+/// searches with it; production keeps it on). One search runs over the index's segments on as
+/// many threads as the machine has cores (at most 4; `GUREUM_SEARCH_THREADS` overrides).
 fn configure(index: &mut CatalogIndex) {
     if std::env::var("GUREUM_SEARCH_CACHE").is_ok_and(|v| v == "off") {
         index.set_result_cache(false);
+    }
+    let threads = std::env::var("GUREUM_SEARCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
+    if let Err(e) = index.set_search_threads(threads) {
+        tracing::warn!(error = %e, threads, "cannot search on several threads; searching on one");
     }
 }
 
