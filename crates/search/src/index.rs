@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
+use tantivy::index::SegmentId;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
@@ -181,6 +183,24 @@ impl CatalogIndex {
         })
     }
 
+    /// A writer for filling the index from scratch: `threads` indexing threads sharing
+    /// `memory_bytes`, no merges while it fills; [`IndexUpdater::finish_bulk`] then merges the
+    /// segments into a few of equal size (one per search thread).
+    pub fn bulk_updater(&self, threads: usize, memory_bytes: usize) -> Result<IndexUpdater, SearchError> {
+        let writer = match self.index.writer_with_num_threads(threads.max(1), memory_bytes) {
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(SearchError::Locked),
+            other => other?,
+        };
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        Ok(IndexUpdater {
+            writer,
+            reader: self.reader.clone(),
+            fields: self.fields,
+            applied_seq: self.applied_seq.clone(),
+            cache: self.cache.clone(),
+        })
+    }
+
     /// A catalog search (SPEC §4 `GET /api/v1/services`).
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
@@ -332,6 +352,32 @@ impl IndexUpdater {
         prepared.commit()?;
         self.reader.reload()?;
         *self.applied_seq.write().unwrap_or_else(PoisonError::into_inner) = Some(applied_seq);
+        warm(&self.cache, &self.reader);
+        Ok(())
+    }
+
+    /// Ends a bulk fill: commits with `applied_seq`, merges the segments into `parts` groups of
+    /// about equal size (so that the search threads share the work evenly), waits for the merges
+    /// and releases the writer.
+    pub fn finish_bulk(mut self, applied_seq: i64, parts: usize) -> Result<(), SearchError> {
+        self.commit(applied_seq)?;
+        let mut segments: Vec<(u32, SegmentId)> =
+            self.reader.searcher().segment_readers().iter().map(|r| (r.num_docs(), r.segment_id())).collect();
+        segments.sort_unstable_by(|a, b| b.cmp(a));
+        let parts = parts.clamp(1, segments.len().max(1));
+        let mut bins: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); parts];
+        for (docs, id) in segments {
+            if let Some(bin) = bins.iter_mut().min_by_key(|b| b.0) {
+                bin.0 += u64::from(docs);
+                bin.1.push(id);
+            }
+        }
+        let merges: Vec<_> = bins.iter().filter(|b| b.1.len() > 1).map(|b| self.writer.merge(&b.1)).collect();
+        for m in merges {
+            m.wait()?;
+        }
+        self.writer.wait_merging_threads()?;
+        self.reader.reload()?;
         warm(&self.cache, &self.reader);
         Ok(())
     }

@@ -180,30 +180,18 @@ impl IndexSync {
     }
 
     /// Rebuilds the whole index from the database, then catches up with what changed meanwhile.
-    pub async fn rebuild(self: &Arc<Self>, mut progress: impl FnMut(u64) + Send) -> Result<i64, SyncError> {
+    pub async fn rebuild(self: &Arc<Self>, progress: impl FnMut(u64) + Send) -> Result<i64, SyncError> {
         let guard = self.running.lock().await;
-        let start_seq = self.db.max_change_seq().await?;
-        self.blocking(|me| me.with_updater(|u| u.clear())).await?;
-        let mut after = String::new();
-        let mut done = 0u64;
-        loop {
-            let batch = self.db.index_sources_batch(&after, 5_000).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.record.id.clone();
-            let docs: Vec<SearchDoc> = batch.iter().map(search_doc).collect();
-            done += docs.len() as u64;
-            self.blocking(move |me| {
-                me.with_updater(|u| {
-                    for doc in &docs {
-                        u.upsert(doc)?;
-                    }
-                    Ok(())
-                })
-            })
-            .await?;
-            progress(done);
+        // The bulk writer takes the folder's lock: the standing writer steps aside meanwhile.
+        let had = self.updater.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?.take().is_some();
+        if !had {
+            return Err(SyncError::Locked);
         }
-        self.blocking(move |me| me.with_updater(|u| u.commit(start_seq))).await?;
+        let index = self.index();
+        let filled = fill_from_database(&self.db, &index, progress).await;
+        let standing = take_updater(&index);
+        *self.updater.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))? = standing?;
+        filled?;
         drop(guard);
         self.catch_up().await
     }
@@ -221,13 +209,19 @@ fn configure(index: &mut CatalogIndex) {
     if std::env::var("GUREUM_SEARCH_CACHE").is_ok_and(|v| v == "off") {
         index.set_result_cache(false);
     }
-    let threads = std::env::var("GUREUM_SEARCH_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
+    let threads = search_threads();
     if let Err(e) = index.set_search_threads(threads) {
         tracing::warn!(error = %e, threads, "cannot search on several threads; searching on one");
     }
+}
+
+/// Threads one search runs on: the machine's cores, at most 4 (`GUREUM_SEARCH_THREADS` overrides).
+fn search_threads() -> usize {
+    std::env::var("GUREUM_SEARCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
+        .max(1)
 }
 
 fn take_updater(index: &CatalogIndex) -> Result<Option<IndexUpdater>, SyncError> {
@@ -280,34 +274,49 @@ fn remove_old_generations(dir: &Path, keep: &str) {
     }
 }
 
-/// Fills a fresh index from every service of the database; returns the sequence it covers.
+/// The memory the indexing threads of a full build share (`GUREUM_INDEX_MEMORY_MB` overrides).
+fn bulk_memory_bytes() -> usize {
+    let mb = std::env::var("GUREUM_INDEX_MEMORY_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(384);
+    mb.max(64) << 20
+}
+
+/// Replaces the index's contents with every service of the database, on all cores, and leaves
+/// one segment per search thread; returns the change-feed sequence it covers.
 async fn fill_from_database(db: &Db, index: &Arc<CatalogIndex>, mut progress: impl FnMut(u64) + Send) -> Result<i64, SyncError> {
     let start_seq = db.max_change_seq().await?;
-    let updater = Arc::new(Mutex::new(index.updater()?));
+    let threads = search_threads();
+    let mut updater = index.bulk_updater(threads, bulk_memory_bytes())?;
+    updater.clear()?;
+    let updater = Arc::new(Mutex::new(updater));
     let mut after = String::new();
     let mut done = 0u64;
+    // While the indexing threads work on one batch, the next is read from the database.
+    let mut pending: Option<tokio::task::JoinHandle<Result<(), SyncError>>> = None;
     loop {
         let batch = db.index_sources_batch(&after, 5_000).await?;
         let Some(last) = batch.last() else { break };
         after = last.record.id.clone();
-        let docs: Vec<SearchDoc> = batch.iter().map(search_doc).collect();
-        done += docs.len() as u64;
+        done += batch.len() as u64;
+        if let Some(p) = pending.take() {
+            p.await.map_err(|e| SyncError::Join(e.to_string()))??;
+        }
         let u = updater.clone();
-        tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
+        pending = Some(tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
             let mut u = u.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
-            for doc in &docs {
-                u.upsert(doc)?;
+            for source in &batch {
+                u.upsert(&search_doc(source))?;
             }
             Ok(())
-        })
-        .await
-        .map_err(|e| SyncError::Join(e.to_string()))??;
+        }));
         progress(done);
     }
-    let u = updater.clone();
+    if let Some(p) = pending.take() {
+        p.await.map_err(|e| SyncError::Join(e.to_string()))??;
+    }
     tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
-        let mut u = u.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
-        u.commit(start_seq)?;
+        let u = Arc::try_unwrap(updater).map_err(|_| SyncError::Join("index writer still shared".into()))?;
+        let u = u.into_inner().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
+        u.finish_bulk(start_seq, threads)?;
         Ok(())
     })
     .await
