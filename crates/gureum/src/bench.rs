@@ -211,7 +211,13 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
             })
             .collect::<Result<Vec<_>, _>>()?;
         // In process, without the result cache: the engine alone, one warm-up pass then one round.
-        let (mut index, _) = gureum_search::CatalogIndex::open_or_create(&index_dir).map_err(Failure::env)?;
+        // The live generation, read-only beside the server's folder (opening the folder itself
+        // would find no index there and start it afresh).
+        let live = gureum_web::sync::current_generation(&index_dir).ok_or_else(|| Failure::env("the build left no live generation"))?;
+        let (mut index, opened) = gureum_search::CatalogIndex::open_or_create(&index_dir.join(live)).map_err(Failure::env)?;
+        if opened != gureum_search::Opened::Existing {
+            return Err(Failure::env("the index just built could not be opened"));
+        }
         index.set_result_cache(false);
         let mut times = Vec::with_capacity(parsed.len());
         for pass in 0..2 {

@@ -88,6 +88,10 @@ impl IndexSync {
             write_current(dir, &gen_name)?;
         }
         let updater = if writable { take_updater(&index)? } else { None };
+        if updater.is_some() {
+            // The writer of the live generation tidies what an earlier swap left behind.
+            remove_old_generations(dir, &gen_name);
+        }
         Ok(Self {
             db,
             root: dir.to_path_buf(),
@@ -251,23 +255,22 @@ fn write_current(dir: &Path, gen_name: &str) -> Result<(), SyncError> {
 
 fn next_generation(dir: &Path) -> String {
     let highest = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().to_string_lossy().strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()))
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|rd| rd.filter_map(|e| e.ok()).filter_map(|e| generation_number(&e.file_name().to_string_lossy())).max().unwrap_or(0))
         .unwrap_or(0);
     format!("gen-{}", highest + 1)
 }
 
-/// Removes generations other than `keep` (their files stay readable to any process that still
-/// has them open).
+fn generation_number(name: &str) -> Option<u64> {
+    name.strip_prefix("gen-").and_then(|n| n.parse().ok())
+}
+
+/// Removes the generations older than `keep` (their files stay readable to any process that
+/// still has them open). Newer ones stay: a `gureum reindex` may be filling one right now.
 fn remove_old_generations(dir: &Path, keep: &str) {
+    let Some(live) = generation_number(keep) else { return };
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.filter_map(|e| e.ok()) {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with("gen-") && name != keep {
+            if generation_number(&e.file_name().to_string_lossy()).is_some_and(|n| n < live) {
                 let _ = std::fs::remove_dir_all(e.path());
             }
         }
