@@ -31,13 +31,22 @@ pub fn peak_rss_bytes() -> u64 {
 }
 
 fn vm_hwm(path: &str) -> u64 {
+    status_kib(path, "VmHWM:") * 1024
+}
+
+/// A `kB` line of a /proc status file (0 where there is none).
+fn status_kib(path: &str, key: &str) -> u64 {
     std::fs::read_to_string(path)
         .ok()
         .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
+            s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
         })
-        .map(|kb| kb * 1024)
         .unwrap_or(0)
+}
+
+/// Resident memory of process `pid` now (VmRSS), in bytes.
+fn rss_of(pid: u32) -> u64 {
+    status_kib(&format!("/proc/{pid}/status"), "VmRSS:") * 1024
 }
 
 fn dir_size(path: &std::path::Path) -> u64 {
@@ -70,12 +79,13 @@ pub struct SearchOpts {
     pub rounds: u32,
     pub baseline: Option<String>,
     pub clients: u32,
-    /// Requests of the concurrency phase (it also stops after [`CONCURRENT_MAX`]).
+    /// Requests of the concurrency phase (it also stops after [`CONCURRENT_MAX`]); 100,000 of
+    /// them show whether the server's memory stays flat.
     pub requests: u32,
 }
 
 /// The longest the concurrency phase runs.
-const CONCURRENT_MAX: Duration = Duration::from_secs(10);
+const CONCURRENT_MAX: Duration = Duration::from_secs(900);
 /// The longest one HTTP request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -299,7 +309,9 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
     let (p50, p95, p99) = pcts(times);
     let base_p = (!base_times.is_empty()).then(|| pcts(base_times));
 
-    // Concurrency: C clients share a bounded number of requests, stopped after CONCURRENT_MAX.
+    // Concurrency: C clients share a bounded number of requests, stopped after CONCURRENT_MAX;
+    // the server's resident memory is read before and after.
+    let rss_before = rss_of(pid);
     let clients = opts.clients.max(1);
     let budget = opts.requests.max(1) as u64;
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -331,6 +343,7 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
     let qps = completed as f64 / elapsed.max(1e-9);
     let (_, _, conc_p99) = pcts(conc);
     let rss = peak_rss_of(pid);
+    let rss_after = rss_of(pid);
     cleanup.server.take();
     if let Some(b) = &baseline {
         b.close().await;
@@ -351,11 +364,17 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
         println!("baseline/gureum   p50 ×{:.2}, p99 ×{:.2}", b50 / p50.max(1e-9), b99 / p99.max(1e-9));
     }
     println!("concurrent        {completed} requests, {clients} clients, {elapsed:.2} s: {qps:.0} q/s, p99 {conc_p99:.3} ms");
-    println!("server peak RSS   {:.1} MiB", rss as f64 / 1048576.0);
+    println!(
+        "server RSS        peak {:.1} MiB; {:.1} MiB before the concurrent requests, {:.1} MiB after",
+        rss as f64 / 1048576.0,
+        rss_before as f64 / 1048576.0,
+        rss_after as f64 / 1048576.0
+    );
     let mut out = serde_json::json!({
         "services": services, "build_s": build_s, "index_bytes": index_bytes,
         "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "qps": qps, "concurrent_p99_ms": conc_p99,
-        "clients": clients, "peak_rss_bytes": rss, "matched_total": hits,
+        "clients": clients, "requests": completed, "peak_rss_bytes": rss, "rss_before_concurrent_bytes": rss_before,
+        "rss_after_concurrent_bytes": rss_after, "matched_total": hits,
         "inproc_p50_ms": inproc.0, "inproc_p99_ms": inproc.2,
     });
     if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {

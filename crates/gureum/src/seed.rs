@@ -44,15 +44,20 @@ impl Rng {
     }
 }
 
-/// Ids derived from the seed, so the same seed gives the same ids.
+/// Ids derived from the seed, so the same seed gives the same ids: UUIDv7 whose "time" counts
+/// the ids made (from 2026-01-01), so that they are ordered like real imports' ids, and whose
+/// random part comes from the seed and the key.
 pub fn seeded_ids(seed: u64) -> IdSource {
+    const START_MS: u64 = 1_767_225_600_000;
+    let mut made = 0u64;
     Box::new(move |key: &str| {
         let h = sha256_hex(format!("{seed}:{key}").as_bytes());
-        let mut bytes = [0u8; 16];
+        let mut bytes = [0u8; 10];
         for (i, b) in bytes.iter_mut().enumerate() {
             *b = u8::from_str_radix(&h[i * 2..i * 2 + 2], 16).unwrap_or(0);
         }
-        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+        made += 1;
+        uuid::Builder::from_unix_timestamp_millis(START_MS + made, &bytes).into_uuid().to_string()
     })
 }
 

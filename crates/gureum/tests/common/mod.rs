@@ -31,16 +31,36 @@ pub async fn fresh_database_url(dir: &TempDir) -> String {
     match engine().as_str() {
         "postgres" => {
             let admin = pg_admin_url();
-            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let name = format!("t_{now}_{}", uuid::Uuid::new_v4().simple());
             sqlx::any::install_default_drivers();
             let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("GUREUM_TEST_DATABASE=postgres but PostgreSQL at {admin} is unreachable: {e}"));
+            drop_stale_test_databases(&mut conn, now).await;
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create test database");
             let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
             format!("{base}/{name}")
         }
         _ => format!("sqlite://{}", dir.path().join("gureum.sqlite3").display()),
+    }
+}
+
+/// Test databases are not dropped when a test ends (a failing test's data stays to look at);
+/// those of runs more than an hour old are dropped here, best effort.
+async fn drop_stale_test_databases(conn: &mut sqlx::AnyConnection, now: u64) {
+    use sqlx::Row;
+    let Ok(rows) = sqlx::query("SELECT datname::text AS datname FROM pg_database WHERE datname LIKE 't\\_%'").fetch_all(&mut *conn).await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String, _>("datname") else { continue };
+        let stamp = name.strip_prefix("t_").and_then(|rest| rest.split_once('_')).and_then(|(secs, _)| secs.parse::<u64>().ok());
+        // Names without a time stamp come from runs before stamps were added.
+        if stamp.is_none_or(|t| t + 3_600 < now) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut *conn).await;
+        }
     }
 }
 
