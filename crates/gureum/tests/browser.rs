@@ -111,8 +111,8 @@ async fn visitor_searches_filters_compares_and_browses() {
     let bytes = resp.bytes().await.expect("bytes");
     assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
 
-    // A service page, and finding it again by typing its code.
-    b.goto(&format!("{base}/services?q=%EB%B0%B1%EC%97%85")).await;
+    // A certified service's page, and finding it again by typing its code.
+    b.goto(&format!("{base}/services?q=%EB%B0%B1%EC%97%85&certified=true")).await;
     let code = b.script("return document.querySelector('.result-list > li dl.meta dd').textContent.trim();", serde_json::json!([])).await;
     let code = code.as_str().expect("first result's code").to_owned();
     assert!(gureum_domain::ServiceCode::parse(&code).is_ok(), "{code}");
