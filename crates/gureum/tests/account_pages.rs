@@ -519,6 +519,60 @@ async fn a_size_change_feeds_every_service_of_the_supplier_to_the_index() {
     assert_eq!(buyer.get("/account/company").await.status, 403);
 }
 
+/// The operator rebuilds the search index from the desk: a new generation is built beside the
+/// live one and swapped in, searches keep answering, the action is in the audit log; an auditor
+/// sees the index's state without the button; a second rebuild while one runs is refused.
+#[tokio::test]
+async fn the_operator_rebuilds_the_search_index_from_the_desk() {
+    let app = demo_app(40).await;
+    let before = app.state.sync().generation();
+    let listed = app.get("/api/v1/services?per_page=1").await.1["total"].as_u64().expect("total");
+    assert!(listed > 0);
+
+    let mut auditor = Client::new(&app);
+    assert_eq!(auditor.login(&email("auditor"), PASSWORD).await.status, 303);
+    let hub = auditor.get("/operator").await;
+    assert_eq!(hub.status, 200);
+    assert!(hub.body.contains("검색 색인") && hub.body.contains(&before), "the auditor reads the index state");
+    assert!(!hub.body.contains("/operator/search-index/rebuild"), "but has no rebuild button");
+    let r = auditor.submit("/operator/search-index/rebuild", &[]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    let mut op = Client::new(&app);
+    assert_eq!(op.login(&email("operator"), PASSWORD).await.status, 303);
+    let hub = op.get("/operator").await;
+    assert!(hub.body.contains("action=\"/operator/search-index/rebuild\""), "the operator has the button");
+    let r = op.post("/operator/search-index/rebuild", &[]).await;
+    assert_eq!(r.status, 403, "no CSRF field, no rebuild: {}", r.body);
+    let r = op.submit("/operator/search-index/rebuild", &[]).await;
+    assert_eq!((r.status, r.location()), (303, "/operator?done=rebuilding"), "{}", r.body);
+    // The spawned rebuild has not run yet (this test's runtime has one thread): a second one is refused.
+    assert!(app.state.sync().is_rebuilding());
+    let r = op.submit("/operator/search-index/rebuild", &[]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("rebuild_running"));
+
+    // Searches answer in full while the rebuild runs and after the swap.
+    let mut swapped = false;
+    for _ in 0..600 {
+        let (status, page) = app.get("/api/v1/services?per_page=1").await;
+        assert_eq!((status, page["total"].as_u64()), (200, Some(listed)));
+        if !app.state.sync().is_rebuilding() {
+            swapped = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(swapped, "the rebuild finished within 12 s");
+    let after = app.state.sync().generation();
+    assert_ne!(before, after, "a new generation is live");
+    assert_eq!(app.get("/api/v1/services?per_page=1").await.1["total"].as_u64(), Some(listed));
+    let hub = op.get("/operator").await;
+    assert!(hub.body.contains(&after) && hub.body.contains("최신 상태 유지 중"), "{}", hub.body);
+    let events = app.db.audit_events(&gureum_storage::AuditFilter::default(), 0, 100).await.expect("audit");
+    assert!(events.iter().any(|e| e.event().action == "search.rebuild" && e.event().entity_id == before), "the rebuild is audited");
+}
+
 #[tokio::test]
 async fn the_operator_locks_and_unlocks_people_and_creates_organisations() {
     let app = demo_app(0).await;

@@ -64,6 +64,9 @@ async fn people_sign_up_list_reject_lock_and_reset() {
 
     // 2. The operator approves the company.
     login(&b, &base, "operator@demo.gureum.kr", PW).await;
+    b.goto(&format!("{base}/operator")).await;
+    assert!(b.body_text().await.contains("검색 색인"), "the desk shows the search index");
+    accessible(&b, "operator desk").await;
     b.goto(&format!("{base}/operator/organisations")).await;
     accessible(&b, "operator organisations").await;
     let approve = b.find_all("form[action$='/approve'] button").await;

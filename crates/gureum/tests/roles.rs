@@ -278,6 +278,7 @@ fn cases() -> Vec<Case> {
         case("GET", "/operator/users", "/operator/users", "visitor:303 operator:200 auditor:200 *:403"),
         case("POST", "/operator/users/{id}/lock", "/operator/users/{buyer_user}/lock", "visitor:403 operator:303 *:403"),
         case("POST", "/operator/users/{id}/unlock", "/operator/users/{buyer_user}/unlock", "visitor:403 operator:303 *:403"),
+        case("POST", "/operator/search-index/rebuild", "/operator/search-index/rebuild", "visitor:403 operator:303 *:403"),
         // the audit log: auditors and operators read, nobody else
         case("GET", "/api/v1/audit/events", "/api/v1/audit/events", "visitor:401 operator:200 auditor:200 *:403"),
         case("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", "visitor:401 operator:200 auditor:200 *:403"),

@@ -24,7 +24,7 @@ fn unauthorized(code: &'static str, message: &str) -> AppError {
 }
 
 fn conflict(code: &'static str, message: &str) -> AppError {
-    AppError::new(StatusCode::CONFLICT, code, message)
+    AppError::conflict(code, message)
 }
 
 fn id() -> String {

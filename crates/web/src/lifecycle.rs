@@ -8,7 +8,6 @@ use crate::accounts::{check_upload, tell_org_admins};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::state::AppState;
-use axum::http::StatusCode;
 use gureum_domain::fair::fnv1a64;
 use gureum_domain::listing::parse_listing;
 use gureum_domain::{Listing, ServiceCode, ServiceStatus};
@@ -43,7 +42,7 @@ pub const DIFF_FIELDS: [&str; 15] = [
 const MAX_REASON: usize = 2_000;
 
 fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
-    AppError::new(StatusCode::CONFLICT, code, message)
+    AppError::conflict(code, message)
 }
 
 fn invalid_state(message: impl Into<String>) -> AppError {

@@ -11,6 +11,7 @@ use gureum_domain::cert::Certification;
 use gureum_search::{CatalogIndex, CertFacts, IndexUpdater, Opened, SearchDoc, SearchError};
 use gureum_storage::{Db, IndexSource};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,8 @@ pub struct IndexSync {
     /// Serialises catch-ups so two callers never apply the same changes at once.
     running: tokio::sync::Mutex<()>,
     opened: Opened,
+    /// An operator-started rebuild is running in this process.
+    rebuilding: AtomicBool,
 }
 
 /// How many change-feed entries one catch-up step applies in one commit.
@@ -98,6 +101,7 @@ impl IndexSync {
             live: RwLock::new((gen_name, Arc::new(index))),
             updater: Mutex::new(updater),
             running: tokio::sync::Mutex::new(()),
+            rebuilding: AtomicBool::new(false),
             opened,
         })
     }
@@ -348,6 +352,28 @@ impl IndexSync {
         drop(guard);
         self.catch_up().await?;
         Ok(gen_name)
+    }
+
+    /// Starts [`IndexSync::rebuild_while_serving`] in the background (the operator's action);
+    /// `false` when one started that way is still running here.
+    pub fn start_rebuild(self: &Arc<Self>) -> bool {
+        if self.rebuilding.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        let me = self.clone();
+        tokio::spawn(async move {
+            match me.rebuild_while_serving(|_| {}).await {
+                Ok(generation) => tracing::info!(%generation, "search index rebuilt and swapped in"),
+                Err(e) => tracing::error!(error = %e, "search index rebuild failed; the live generation stays"),
+            }
+            me.rebuilding.store(false, Ordering::SeqCst);
+        });
+        true
+    }
+
+    /// Whether an operator-started rebuild is running in this process.
+    pub fn is_rebuilding(&self) -> bool {
+        self.rebuilding.load(Ordering::SeqCst)
     }
 
     /// Makes a generation live in this process: the new index and its writer replace the old.

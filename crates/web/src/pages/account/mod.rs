@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(org::revoke_token))
         .route("/account/company", get(company::form).post(company::save))
         .route("/operator", get(operator::hub))
+        .route("/operator/search-index/rebuild", post(operator::rebuild_index))
         .route("/operator/organisations", get(operator::organisations).post(operator::create_organisation))
         .route("/operator/organisations/{id}", get(operator::organisation))
         .route("/operator/organisations/{id}/approve", post(operator::approve))
@@ -188,7 +189,7 @@ pub(crate) fn check_csrf(ctx: &Ctx, headers: &HeaderMap, value: Option<&str>) ->
 
 /// The translated confirmation of what the last form did (`?done=…`), for a status message.
 pub(crate) fn notice(ctx: &Ctx) -> Option<&'static str> {
-    const DONE: [&str; 16] = [
+    const DONE: [&str; 17] = [
         "invited",
         "roles_saved",
         "revoked",
@@ -205,6 +206,7 @@ pub(crate) fn notice(ctx: &Ctx) -> Option<&'static str> {
         "password_changed",
         "reset_requested",
         "signed_up",
+        "rebuilding",
     ];
     let v = ctx.pairs().into_iter().find(|(k, _)| k == "done").map(|(_, v)| v)?;
     let key = DONE.iter().find(|d| **d == v)?;

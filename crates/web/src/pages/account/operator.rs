@@ -70,6 +70,19 @@ struct HubTpl {
     layout: Layout,
     pending: usize,
     people: i64,
+    notice: Option<&'static str>,
+    index: IndexState,
+    /// Operators may rebuild; auditors read.
+    can_rebuild: bool,
+}
+
+/// The search index of this instance, as the operator's desk shows it.
+struct IndexState {
+    generation: String,
+    documents: u64,
+    applied: i64,
+    head: i64,
+    rebuilding: bool,
 }
 
 pub async fn hub(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -84,8 +97,52 @@ pub async fn hub(State(state): State<AppState>, ctx: Ctx) -> Response {
         Ok(p) => p.total,
         Err(e) => return ctx.error(&AppError::from(e)),
     };
-    let tpl = HubTpl { layout: ctx.layout(ctx.t("operator.title"), Section::Desk), pending, people };
+    let head = match state.db().max_change_seq().await {
+        Ok(h) => h,
+        Err(e) => return ctx.error(&AppError::from(e)),
+    };
+    let sync = state.sync();
+    let index = IndexState {
+        generation: sync.generation(),
+        documents: sync.index().doc_count(),
+        applied: sync.index().applied_seq().unwrap_or(0),
+        head,
+        rebuilding: sync.is_rebuilding(),
+    };
+    let can_rebuild = ctx.viewer.as_ref().is_some_and(is_operator);
+    let tpl =
+        HubTpl { layout: ctx.layout(ctx.t("operator.title"), Section::Desk), pending, people, notice: notice(&ctx), index, can_rebuild };
     ctx.render(StatusCode::OK, &tpl)
+}
+
+/// The operator rebuilds this instance's search index beside the live one; searches keep
+/// answering from the live generation until the new one is swapped in.
+pub async fn rebuild_index(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
+        return r;
+    }
+    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let generation = state.sync().generation();
+    if state.sync().is_rebuilding() {
+        return ctx.error(&AppError::conflict("rebuild_running", "a rebuild of the search index is already running"));
+    }
+    let ev = gureum_storage::NewAuditEvent::new(&p.actor(), "search.rebuild", "search_index", &generation).request_id(request_id(&headers));
+    let recorded = async {
+        let mut tx = state.db().begin_write().await?;
+        tx.audit(ev).await?;
+        tx.commit().await
+    };
+    if let Err(e) = recorded.await {
+        return ctx.error(&AppError::from(e));
+    }
+    if !state.sync().start_rebuild() {
+        return ctx.error(&AppError::conflict("rebuild_running", "a rebuild of the search index is already running"));
+    }
+    redirect("/operator?done=rebuilding")
 }
 
 pub struct UserRow {
