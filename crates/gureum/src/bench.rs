@@ -6,6 +6,7 @@
 
 mod baseline;
 mod import;
+mod server;
 
 pub use import::import;
 
@@ -14,6 +15,7 @@ use baseline::{Baseline, PgScratch, Search, pg_admin_url};
 use gureum_domain::Clock;
 use gureum_storage::Db;
 use gureum_web::sync::IndexSync;
+use server::{Server, http_search, peak_rss_of, rss_of, start_server};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,30 +25,6 @@ pub const QUERY_SET: &str = include_str!("../bench/queries.txt");
 /// The query set as query-string lines.
 pub fn queries() -> Vec<&'static str> {
     QUERY_SET.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
-}
-
-/// Peak resident memory of this process (VmHWM), in bytes; 0 where /proc is not there.
-pub fn peak_rss_bytes() -> u64 {
-    vm_hwm("/proc/self/status")
-}
-
-fn vm_hwm(path: &str) -> u64 {
-    status_kib(path, "VmHWM:") * 1024
-}
-
-/// A `kB` line of a /proc status file (0 where there is none).
-fn status_kib(path: &str, key: &str) -> u64 {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// Resident memory of process `pid` now (VmRSS), in bytes.
-fn rss_of(pid: u32) -> u64 {
-    status_kib(&format!("/proc/{pid}/status"), "VmRSS:") * 1024
 }
 
 fn dir_size(path: &std::path::Path) -> u64 {
@@ -112,81 +90,6 @@ pub async fn search(opts: SearchOpts, clock: Clock) -> CmdResult {
 struct Cleanup {
     server: Option<Server>,
     pg: Option<PgScratch>,
-}
-
-/// The serving process; killed when dropped.
-struct Server {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Server {
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<u16, Failure> {
-    let l = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-    Ok(l.local_addr()?.port())
-}
-
-/// Spawns this binary's `serve` on the scratch folder and waits for `/readyz`.
-async fn start_server(scratch: &Path, db_url: &str, http: &reqwest::Client) -> Result<Server, Failure> {
-    let exe = std::env::current_exe()?;
-    let port = free_port()?;
-    let child = std::process::Command::new(exe)
-        // Measure real searches, not hits of the cache of repeated searches.
-        .env("GUREUM_SEARCH_CACHE", "off")
-        .arg("--data-dir")
-        .arg(scratch)
-        .arg("--database-url")
-        .arg(db_url)
-        .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string()])
-        .env("RUST_LOG", "warn,sqlx=warn,tantivy=warn")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .map_err(|e| Failure::env(format!("cannot start the server: {e}")))?;
-    let mut server = Server { child, base: format!("http://127.0.0.1:{port}") };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            return Err(Failure::env(format!("the server exited before it was ready ({status})")));
-        }
-        if let Ok(r) = http.get(format!("{}/readyz", server.base)).send().await
-            && r.status().is_success()
-        {
-            return Ok(server);
-        }
-        if Instant::now() > deadline {
-            return Err(Failure::env("the server did not become ready within 120 s"));
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// One search over HTTP; its time in ms.
-async fn http_search(http: &reqwest::Client, base: &str, q: &str) -> Result<(f64, u64), Failure> {
-    let url = format!("{base}/api/v1/services?{q}");
-    let t = Instant::now();
-    let resp = http.get(&url).send().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
-    let status = resp.status();
-    let body = resp.bytes().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
-    if !status.is_success() {
-        return Err(Failure::env(format!("GET {url}: {status}: {}", String::from_utf8_lossy(&body))));
-    }
-    let total = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v.get("total").and_then(|t| t.as_u64())).unwrap_or(0);
-    Ok((ms, total))
 }
 
 fn pcts(mut v: Vec<f64>) -> (f64, f64, f64) {
@@ -389,11 +292,6 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
     }
     println!("{out}");
     Ok(0)
-}
-
-/// Peak resident memory (VmHWM) of process `pid`, in bytes; 0 where /proc is not there.
-fn peak_rss_of(pid: u32) -> u64 {
-    vm_hwm(&format!("/proc/{pid}/status"))
 }
 
 #[cfg(test)]
