@@ -93,7 +93,7 @@ fn rows_per_statement(backend: Backend, cols: usize) -> usize {
 }
 
 /// One value of a multi-row insert.
-enum Val<'a> {
+pub(crate) enum Val<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
@@ -291,7 +291,7 @@ impl WriteTx {
     }
 
     /// `INSERT INTO {table} VALUES (…), (…)` in as few statements as the bind limits allow.
-    async fn insert_rows<const N: usize>(&mut self, table: &str, rows: Vec<[Val<'_>; N]>) -> Result<()> {
+    pub(crate) async fn insert_rows<const N: usize>(&mut self, table: &str, rows: Vec<[Val<'_>; N]>) -> Result<()> {
         self.insert_rows_tail(table, "", rows).await
     }
 

@@ -1,6 +1,7 @@
 //! A write transaction: it holds the audit chain's head from its first statement to its commit,
 //! so every state change and its audit event land together or not at all.
 
+use crate::catalog_import::Val;
 use crate::{Db, Result};
 use gureum_domain::audit::AuditEvent;
 use serde_json::Value;
@@ -152,23 +153,13 @@ impl WriteTx {
             return Ok(());
         };
         // The first goes alone: it finds the next sequence number.
-        let mut seq = self.record_change(first).await? + 1;
-        let rows = match self.backend {
-            // See catalog_import: sqlx binds cost in proportion to a SQLite statement's size.
-            crate::Backend::Sqlite => 60,
-            crate::Backend::Postgres => 5_000,
-        };
-        for chunk in rest.chunks(rows) {
-            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
-            let sql = format!("INSERT INTO catalog_changes (seq, service_id, created_at) VALUES {}", values.join(", "));
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(seq).bind(id.as_str()).bind(self.now);
-                seq += 1;
-            }
-            q.execute(&mut *self.tx).await?;
-            self.changed_services.extend(chunk.iter().cloned());
-        }
+        let start = self.record_change(first).await? + 1;
+        let now = self.now;
+        let rows: Vec<[Val<'_>; 3]> =
+            rest.iter().zip(start..).map(|(id, seq)| [Val::Int(seq), Val::Text(id.as_str()), Val::Int(now)]).collect();
+        self.insert_rows("catalog_changes (seq, service_id, created_at)", rows).await?;
+        self.changed_services.extend(rest.iter().cloned());
+        let seq = start + rest.len() as i64;
         self.next_change_seq = Some(seq);
         Ok(())
     }

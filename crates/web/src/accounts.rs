@@ -23,10 +23,6 @@ fn unauthorized(code: &'static str, message: &str) -> AppError {
     AppError::new(StatusCode::UNAUTHORIZED, code, message)
 }
 
-fn conflict(code: &'static str, message: &str) -> AppError {
-    AppError::conflict(code, message)
-}
-
 fn id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -198,10 +194,10 @@ pub async fn signup(state: &AppState, s: Signup, request_id: Option<String>) -> 
         .ok_or_else(|| AppError::bad_request("certificate_required", "attach the business registration certificate (PDF or image)"))?;
     let media = check_upload(cert, true)?;
     if state.db().organisation_by_bizno(s.kind, bn.digits()).await?.is_some() {
-        return Err(conflict("company_exists", "this company already has an account; ask its admin to invite you"));
+        return Err(AppError::conflict("company_exists", "this company already has an account; ask its admin to invite you"));
     }
     if state.db().user_by_email(email.as_str()).await?.is_some() {
-        return Err(conflict("email_taken", "this e-mail already has an account"));
+        return Err(AppError::conflict("email_taken", "this e-mail already has an account"));
     }
     let hash = auth::hash_password(s.password.clone()).await?;
     let store = state.documents().clone();
@@ -271,9 +267,9 @@ pub async fn signup(state: &AppState, s: Signup, request_id: Option<String>) -> 
 fn map_unique(e: gureum_storage::StorageError) -> AppError {
     let text = e.to_string();
     if text.contains("uq_user_email") || text.contains("users.email") {
-        conflict("email_taken", "this e-mail already has an account")
+        AppError::conflict("email_taken", "this e-mail already has an account")
     } else if text.contains("uq_org_") || text.contains("organisations.") {
-        conflict("company_exists", "this company already has an account")
+        AppError::conflict("company_exists", "this company already has an account")
     } else {
         AppError::from(e)
     }
@@ -318,7 +314,7 @@ pub async fn decide_organisation(
 ) -> Result<Organisation, AppError> {
     let org = state.db().organisation(org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
     if org.status != OrgStatus::Pending {
-        return Err(conflict("invalid_state", "only a company waiting for approval can be approved or rejected"));
+        return Err(AppError::conflict("invalid_state", "only a company waiting for approval can be approved or rejected"));
     }
     if !approve && reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(AppError::bad_request("reason_required", "a rejection needs a reason"));
@@ -391,7 +387,7 @@ pub async fn invite(
         return Err(AppError::bad_request("invalid_roles", "give roles that this kind of organisation may hold"));
     }
     if state.db().user_by_email(email.as_str()).await?.is_some() {
-        return Err(conflict("email_taken", "this e-mail already has an account"));
+        return Err(AppError::conflict("email_taken", "this e-mail already has an account"));
     }
     let user = NewUser {
         id: id(),

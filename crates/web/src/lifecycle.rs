@@ -41,12 +41,8 @@ pub const DIFF_FIELDS: [&str; 15] = [
 
 const MAX_REASON: usize = 2_000;
 
-fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
-    AppError::conflict(code, message)
-}
-
 fn invalid_state(message: impl Into<String>) -> AppError {
-    conflict("invalid_state", message)
+    AppError::conflict("invalid_state", message)
 }
 
 fn new_id() -> String {
@@ -266,7 +262,7 @@ pub async fn create(state: &AppState, p: &Principal, body: &Value, request_id: O
         let (class, sub) = classification(&listing);
         listing.code = tx.assign_service_code(listing.kind, class, sub).await?;
     } else if tx.service_code_taken(&listing.code).await? {
-        return Err(conflict("code_taken", format!("the service code {} is already in use", listing.code)));
+        return Err(AppError::conflict("code_taken", format!("the service code {} is already in use", listing.code)));
     }
     let id = new_id();
     tx.create_draft_service(&id, &supplier_id, &listing).await?;
@@ -523,7 +519,7 @@ pub async fn list(state: &AppState, p: &Principal, key: &str, request_id: Option
     let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
     let rev = pending_revision(&mut tx, &head, "listed").await?;
     if rev.listing.code != head.code && tx.service_code_taken(&rev.listing.code).await? {
-        return Err(conflict("code_taken", format!("the service code {} is already in use", rev.listing.code)));
+        return Err(AppError::conflict("code_taken", format!("the service code {} is already in use", rev.listing.code)));
     }
     // A suspended service stays suspended until it is reinstated.
     let status = if head.status == ServiceStatus::Suspended { ServiceStatus::Suspended } else { ServiceStatus::Listed };
