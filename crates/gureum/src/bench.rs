@@ -13,6 +13,7 @@ pub use import::import;
 use crate::cli::{CmdResult, Failure};
 use baseline::{Baseline, PgScratch, Search, pg_admin_url};
 use gureum_domain::Clock;
+use gureum_search::TextEngine;
 use gureum_storage::Db;
 use gureum_web::sync::IndexSync;
 use server::{Server, http_search, peak_rss_of, rss_of, start_server};
@@ -132,17 +133,31 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
             return Err(Failure::env("the index just built could not be opened"));
         }
         index.set_result_cache(false);
+        // The bitset text engine against tantivy's own query and scorers on the same index,
+        // alternating query by query; their answers must be equal.
         let mut times = Vec::with_capacity(parsed.len());
+        let mut tantivy_times = Vec::with_capacity(parsed.len());
         for pass in 0..2 {
             for q in &parsed {
+                index.set_text_engine(TextEngine::Bitsets);
                 let t = Instant::now();
-                index.search(q).map_err(Failure::env)?;
+                let ours = index.search(q).map_err(Failure::env)?;
+                let ours_ms = t.elapsed().as_secs_f64() * 1000.0;
+                index.set_text_engine(TextEngine::Tantivy);
+                let t = Instant::now();
+                let theirs = index.search(q).map_err(Failure::env)?;
+                let theirs_ms = t.elapsed().as_secs_f64() * 1000.0;
+                if ours.total != theirs.total || ours.facets != theirs.facets {
+                    return Err(Failure::env(format!("the text engines disagree on {q:?}")));
+                }
                 if pass == 1 {
-                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                    times.push(ours_ms);
+                    tantivy_times.push(theirs_ms);
                 }
             }
         }
-        (build_s, index_bytes, pcts(times))
+        let dense = index.dense_terms();
+        (build_s, index_bytes, (pcts(times), pcts(tantivy_times), dense))
     };
     db.close().await;
 
@@ -256,7 +271,16 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
     println!("seed              {seed_s:.2} s");
     println!("index build       {build_s:.2} s");
     println!("index size        {:.1} MiB", index_bytes as f64 / 1048576.0);
+    let (inproc, inproc_tantivy, dense) = inproc;
+    println!("dense terms       {} held as bitsets, {:.1} MiB", dense.0, dense.1 as f64 / 1048576.0);
     println!("in process        p50/p95/p99 {:.3} / {:.3} / {:.3} ms (engine only, no cache)", inproc.0, inproc.1, inproc.2);
+    println!(
+        "  tantivy query   p50/p95/p99 {:.3} / {:.3} / {:.3} ms (same index, same run: p99 ×{:.2})",
+        inproc_tantivy.0,
+        inproc_tantivy.1,
+        inproc_tantivy.2,
+        inproc_tantivy.2 / inproc.2.max(1e-9)
+    );
     println!("HTTP queries      {n_sequential} ({} distinct × {rounds} rounds, one at a time)", qs.len());
     println!("gureum HTTP       p50/p95/p99 {p50:.3} / {p95:.3} / {p99:.3} ms");
     if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {
@@ -279,6 +303,8 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
         "clients": clients, "requests": completed, "peak_rss_bytes": rss, "rss_before_concurrent_bytes": rss_before,
         "rss_after_concurrent_bytes": rss_after, "matched_total": hits,
         "inproc_p50_ms": inproc.0, "inproc_p99_ms": inproc.2,
+        "inproc_tantivy_p50_ms": inproc_tantivy.0, "inproc_tantivy_p99_ms": inproc_tantivy.2,
+        "dense_terms": dense.0, "dense_bytes": dense.1,
     });
     if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {
         out["baseline"] = b.name().into();

@@ -6,7 +6,10 @@
 //! segment id stays correct for the segment's life; entries of segments that left the index
 //! are dropped when a search sees they are gone.
 
+use crate::bits::Bits;
+use crate::dense::DenseTerms;
 use crate::schema::{self, col};
+use crate::values::ValueBits;
 use gureum_domain::clock::{format_date, from_epoch_day};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering as AtomicOrdering};
@@ -42,6 +45,8 @@ pub struct Static {
     pub categories: Vec<String>,
     /// FNV-1a state after the service id's bytes.
     id_state: Vec<u64>,
+    /// The text fields' dense posting lists as bitsets.
+    pub dense: DenseTerms,
 }
 
 /// Arrays of one segment for one Seoul date.
@@ -50,6 +55,8 @@ pub struct Daily {
     pub fair: Vec<u64>,
     /// Everything the collector filters and counts on, one word a document (see [`word`]).
     pub word: Vec<u32>,
+    /// The same, as a bitset per value.
+    pub values: ValueBits,
 }
 
 /// The layout of [`Daily::word`]: bits 0–2 kind code, bit 3 SME, bits 4–7 status code, bits
@@ -91,12 +98,14 @@ const NO_DAY: i64 = i64::MIN;
 pub struct SegmentCache {
     statics: Mutex<HashMap<SegmentId, Arc<Static>>>,
     daily: Mutex<HashMap<(SegmentId, i64), Arc<Daily>>>,
+    /// Live documents by segment, with the deletion count they were built for.
+    alive: Mutex<HashMap<SegmentId, (u32, Arc<Bits>)>>,
     last_day: AtomicI64,
 }
 
 impl Default for SegmentCache {
     fn default() -> Self {
-        Self { statics: Mutex::default(), daily: Mutex::default(), last_day: AtomicI64::new(NO_DAY) }
+        Self { statics: Mutex::default(), daily: Mutex::default(), alive: Mutex::default(), last_day: AtomicI64::new(NO_DAY) }
     }
 }
 
@@ -127,6 +136,7 @@ impl SegmentCache {
     pub fn prune(&self, alive: &HashSet<SegmentId>, day: i64) {
         self.last_day.store(day, AtomicOrdering::Relaxed);
         self.statics.lock().unwrap_or_else(PoisonError::into_inner).retain(|id, _| alive.contains(id));
+        self.alive.lock().unwrap_or_else(PoisonError::into_inner).retain(|id, _| alive.contains(id));
         self.daily.lock().unwrap_or_else(PoisonError::into_inner).retain(|(id, d), _| alive.contains(id) && (d - day).abs() <= 1);
     }
 
@@ -142,11 +152,35 @@ impl SegmentCache {
         }
         for reader in searcher.segment_readers() {
             let statics = self.statics(reader)?;
+            self.alive(reader);
             if day != NO_DAY {
                 self.daily(reader, &statics, day)?;
             }
         }
         Ok(())
+    }
+
+    /// The segment's live documents (the reader's deletions applied).
+    pub fn alive(&self, reader: &SegmentReader) -> Arc<Bits> {
+        let key = reader.segment_id();
+        let deleted = reader.num_deleted_docs();
+        if let Some((n, bits)) = self.alive.lock().unwrap_or_else(PoisonError::into_inner).get(&key)
+            && *n == deleted
+        {
+            return bits.clone();
+        }
+        let mut bits = Bits::full(reader.max_doc());
+        if let Some(alive) = reader.alive_bitset() {
+            for doc in 0..reader.max_doc() {
+                if alive.is_deleted(doc) {
+                    bits.remove(doc);
+                }
+            }
+        }
+        let bits = Arc::new(bits);
+        // A segment's deletions only grow, so their count tells the sets apart.
+        self.alive.lock().unwrap_or_else(PoisonError::into_inner).insert(key, (deleted, bits.clone()));
+        bits
     }
 
     pub fn statics(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Static>> {
@@ -196,7 +230,8 @@ fn build_static(reader: &SegmentReader) -> tantivy::Result<Static> {
         }
         None => vec![FNV_OFFSET; max as usize],
     };
-    Ok(Static { packed, category, categories, id_state })
+    let dense = DenseTerms::build(reader, &schema::build().1)?;
+    Ok(Static { packed, category, categories, id_state, dense })
 }
 
 fn valid(from: &Option<Column<i64>>, to: &Option<Column<i64>>, doc: DocId, day: i64) -> bool {
@@ -232,7 +267,8 @@ fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::R
         let category = statics.category.get(i).copied().unwrap_or(u32::MAX);
         words.push(word::pack(packed, c, category));
     }
-    Ok(Daily { fair, word: words })
+    let values = ValueBits::build(&words, statics.categories.len());
+    Ok(Daily { fair, word: words, values })
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! One collector pass over the base query's matches: the remaining filters, the three facets
 //! (each counted with every filter but its own), the total, and the best `keep` documents.
 
+use crate::bits::Bits;
 use crate::cache::{CERTIFIED, Daily, GRADE_MASK, SegmentCache, Static, word};
 use crate::query::{Plan, SortMode};
 use crate::schema::col;
+use crate::values::ValueBits;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -224,17 +226,17 @@ impl CatalogSegmentCollector {
     }
 }
 
-impl SegmentCollector for CatalogSegmentCollector {
-    type Fruit = Fruit;
-
+impl CatalogSegmentCollector {
+    /// Applies the filters to one matching document and counts it in the facets it belongs to;
+    /// true when it is in the result (counted in `total`).
     #[inline]
-    fn collect(&mut self, doc: DocId, score: Score) {
+    fn filter(&mut self, doc: DocId) -> bool {
         let Some(&w) = self.daily.word.get(doc as usize) else {
-            return;
+            return false;
         };
         let t = self.table.get((w & word::LOW_MASK) as usize).copied().unwrap_or(0);
         if t & HARD == 0 {
-            return;
+            return false;
         }
         let category = word::category(w) as usize;
         let category = category.min(self.category_ok.len() - 1);
@@ -243,12 +245,12 @@ impl SegmentCollector for CatalogSegmentCollector {
         let category_ok = self.category_ok.get(category).copied().unwrap_or(false);
         // Failing two facet filters, it counts nowhere: skip the column reads below.
         if u8::from(!kind_ok) + u8::from(!category_ok) + u8::from(!grade_ok) > 1 {
-            return;
+            return false;
         }
         if let Some((lo, hi)) = self.plan.price {
             match self.price.as_ref().and_then(|c| c.first(doc)) {
                 Some(p) if lo <= p && p <= hi => {}
-                _ => return,
+                _ => return false,
             }
         }
         if category_ok
@@ -272,6 +274,154 @@ impl SegmentCollector for CatalogSegmentCollector {
         }
         if kind_ok && category_ok && grade_ok {
             self.total += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Filters and counts every document of `matched` (live documents only). With a column or
+    /// fair sort the results are ranked at once; with the relevance sort they are returned, for
+    /// the caller to score and hand to [`Self::offer_scored`].
+    pub fn collect_bits(&mut self, matched: &Bits) -> Bits {
+        let daily = self.daily.clone();
+        match (&self.plan.price, &daily.values.categories) {
+            (None, Some(categories)) => self.collect_words(matched, &daily.values, categories),
+            _ => self.collect_each(matched),
+        }
+    }
+
+    /// Document by document (a price filter reads a column; too many categories for sets).
+    fn collect_each(&mut self, matched: &Bits) -> Bits {
+        let mut ranked = Bits::empty_like(matched);
+        let by_score = self.plan.sort == SortMode::Score;
+        matched.for_each(|doc| {
+            if !self.filter(doc) {
+                return;
+            }
+            if by_score {
+                ranked.insert(doc);
+            } else {
+                self.offer(doc, 0.0);
+            }
+        });
+        ranked
+    }
+
+    /// 64 documents at a time: each filter is a word operation, each facet value a population
+    /// count, with the same rules as [`Self::filter`].
+    fn collect_words(&mut self, matched: &Bits, v: &ValueBits, categories: &[Bits]) -> Bits {
+        let plan = self.plan.clone();
+        let statuses: Vec<&[u64]> = v
+            .statuses
+            .iter()
+            .enumerate()
+            .filter(|(code, _)| plan.status_ok(*code as u8))
+            .filter_map(|(_, b)| b.as_ref().map(Bits::words))
+            .collect();
+        let kinds: Vec<(usize, &[u64])> = v.kinds.iter().enumerate().filter_map(|(c, b)| b.as_ref().map(|b| (c, b.words()))).collect();
+        let grades: Vec<(usize, &[u64])> = v.grades.iter().enumerate().filter_map(|(c, b)| b.as_ref().map(|b| (c, b.words()))).collect();
+        let cats: Vec<&[u64]> = categories.iter().map(Bits::words).collect();
+        let kind_filter: Option<Vec<&[u64]>> =
+            (plan.kind_mask != u8::MAX).then(|| kinds.iter().filter(|(c, _)| plan.kind_ok(*c as u8)).map(|(_, w)| *w).collect());
+        let grade_filter: Option<Vec<&[u64]>> = (plan.grade_mask != u8::MAX)
+            .then(|| grades.iter().filter(|(c, _)| *c != 0 && plan.grade_mask & (1 << c) != 0).map(|(_, w)| *w).collect());
+        let category_filter: Option<Vec<&[u64]>> = plan.categories.as_ref().map(|_| {
+            cats.iter().enumerate().filter(|(o, _)| self.category_ok.get(*o).copied().unwrap_or(false)).map(|(_, w)| *w).collect()
+        });
+        let any = |sets: &[&[u64]], i: usize| sets.iter().fold(0u64, |acc, s| acc | s.get(i).copied().unwrap_or(0));
+        let at = |s: &[u64], i: usize| s.get(i).copied().unwrap_or(0);
+        let count = |w: u64| u64::from(w.count_ones());
+        let (sme, certified) = (v.sme.words(), v.certified.words());
+        let by_score = plan.sort == SortMode::Score;
+        let mut ranked = Bits::empty_like(matched);
+        for (i, &m) in matched.words().iter().enumerate() {
+            if m == 0 {
+                continue;
+            }
+            let mut hard = m & any(&statuses, i);
+            if plan.sme {
+                hard &= at(sme, i);
+            }
+            if plan.certified {
+                hard &= at(certified, i);
+            }
+            if hard == 0 {
+                continue;
+            }
+            let k = kind_filter.as_deref().map_or(u64::MAX, |f| any(f, i));
+            let g = grade_filter.as_deref().map_or(u64::MAX, |f| any(f, i));
+            let c = category_filter.as_deref().map_or(u64::MAX, |f| any(f, i));
+            let by_kind = hard & c & g;
+            for (code, set) in &kinds {
+                if let Some(n) = self.kinds.get_mut(*code) {
+                    *n += count(by_kind & at(set, i));
+                }
+            }
+            let by_category = hard & k & g;
+            if by_category != 0 {
+                for (o, set) in cats.iter().enumerate() {
+                    if let Some(n) = self.categories.get_mut(o) {
+                        *n += count(by_category & at(set, i));
+                    }
+                }
+            }
+            let by_grade = hard & k & c & at(certified, i);
+            for (code, set) in &grades {
+                if let Some(n) = self.grades.get_mut(*code) {
+                    *n += count(by_grade & at(set, i));
+                }
+            }
+            let result = hard & k & g & c;
+            self.total += count(result);
+            if by_score {
+                if let Some(w) = ranked.words_mut().get_mut(i) {
+                    *w = result;
+                }
+            } else {
+                let mut w = result;
+                while w != 0 {
+                    self.offer((i as u32) * 64 + w.trailing_zeros(), 0.0);
+                    w &= w - 1;
+                }
+            }
+        }
+        ranked
+    }
+
+    /// Whether a document whose score is at most `bound` could still enter the kept best.
+    #[inline]
+    pub fn can_enter(&self, bound: Score) -> bool {
+        self.worst.is_none_or(|w| score_desc(bound) <= w.primary)
+    }
+
+    /// Whether `doc`, scoring at most `bound`, could still enter, its fair key deciding a tie.
+    /// Only for a bound computed by the same operations as the score (else rounding could
+    /// make an equal score look lower; use [`Self::can_enter`] with a margin).
+    #[inline]
+    pub fn can_enter_exact(&self, bound: Score, doc: DocId) -> bool {
+        let Some(w) = &self.worst else {
+            return true;
+        };
+        let primary = score_desc(bound);
+        if primary != w.primary {
+            return primary < w.primary;
+        }
+        let fair = self.daily.fair.get(doc as usize).copied().unwrap_or(u64::MAX);
+        (fair, self.segment, doc) < (w.fair, w.segment, w.doc)
+    }
+
+    /// Ranks a result document by its relevance score.
+    pub fn offer_scored(&mut self, doc: DocId, score: Score) {
+        self.offer(doc, score);
+    }
+}
+
+impl SegmentCollector for CatalogSegmentCollector {
+    type Fruit = Fruit;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.filter(doc) {
             self.offer(doc, score);
         }
     }

@@ -4,15 +4,16 @@ use crate::SearchError;
 use crate::cache::{SegmentCache, str_terms};
 use crate::collect::CatalogCollector;
 use crate::model::{Facets, SearchDoc, SearchQuery, SearchResult};
-use crate::query::{Plan, base_query};
+use crate::query::{Plan, base_query, free_text, tag_terms};
 use crate::results::{self, ResultCache};
 use crate::schema::{self, Fields, SCHEMA_VERSION, VERSION_FILE, col};
 use crate::stored::Stored;
+use crate::text::{TextQuery, collect_segment};
 use crate::tokenizer::{TOKENIZER_NAME, analyzer};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Collector, DocSetCollector};
 use tantivy::directory::error::LockError;
 use tantivy::index::SegmentId;
 use tantivy::indexer::NoMergePolicy;
@@ -33,6 +34,19 @@ pub enum Opened {
     Created,
 }
 
+/// How free-text words are matched and scored. Every engine gives the same answers; the choice
+/// exists to compare them (tests, `gureum bench`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEngine {
+    /// Bitsets and bounded relevance ([`crate::text`]); the default.
+    #[default]
+    Bitsets,
+    /// The same, scoring every match without bounds.
+    Exhaustive,
+    /// tantivy's own boolean/disjunction query and scorers.
+    Tantivy,
+}
+
 /// The catalog's search index. Cheap to share (`Arc`); searches run concurrently.
 pub struct CatalogIndex {
     dir: PathBuf,
@@ -42,6 +56,7 @@ pub struct CatalogIndex {
     applied_seq: Arc<RwLock<Option<i64>>>,
     cache: Arc<SegmentCache>,
     results: ResultCache,
+    engine: TextEngine,
 }
 
 fn parse_seq(payload: Option<&str>) -> Option<i64> {
@@ -136,6 +151,7 @@ impl CatalogIndex {
             applied_seq: Arc::new(RwLock::new(seq)),
             cache: Arc::new(SegmentCache::default()),
             results: ResultCache::default(),
+            engine: TextEngine::default(),
         })
     }
 
@@ -156,6 +172,11 @@ impl CatalogIndex {
     /// (to measure the search itself).
     pub fn set_result_cache(&mut self, on: bool) {
         self.results.set_enabled(on);
+    }
+
+    /// Chooses how free text is matched and scored (see [`TextEngine`]).
+    pub fn set_text_engine(&mut self, engine: TextEngine) {
+        self.engine = engine;
     }
 
     /// The number of segments searched (for diagnostics).
@@ -219,7 +240,25 @@ impl CatalogIndex {
                 let alive: HashSet<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
                 self.cache.prune(&alive, plan.day);
                 let collector = CatalogCollector { plan: Arc::new(plan), cache: self.cache.clone() };
-                let fruit = Arc::new(searcher.search(&*query, &collector)?);
+                let text = match (free_text(q), self.engine) {
+                    (Some(t), TextEngine::Bitsets) => TextQuery::new(t, &self.fields, &searcher)?,
+                    (Some(t), TextEngine::Exhaustive) => TextQuery::new(t, &self.fields, &searcher)?.map(TextQuery::exhaustive),
+                    _ => None,
+                };
+                // Bitsets (crate::text) for whole-term words and for no text at all; tantivy's
+                // query for one-syllable words and code or business-number lookups (and when
+                // asked to compare).
+                let bitsets = text.is_some() || (!has_text && self.engine != TextEngine::Tantivy);
+                let fruit = Arc::new(if bitsets {
+                    let tags = tag_terms(q, &self.fields);
+                    let fruits = searcher.index().search_executor().map(
+                        |(ord, reader)| collect_segment(text.as_ref(), &collector, ord as u32, reader, &tags),
+                        searcher.segment_readers().iter().enumerate(),
+                    )?;
+                    collector.merge_fruits(fruits)?
+                } else {
+                    searcher.search(&*query, &collector)?
+                });
                 self.results.put(generation, key, keep, fruit.clone());
                 fruit
             }
@@ -299,6 +338,20 @@ impl CatalogIndex {
         }
         out.sort();
         Ok(out)
+    }
+
+    /// The dense posting lists held as bitsets ([`crate::dense`]): terms and heap bytes, over
+    /// the segments searched so far (every segment once the index is warm).
+    pub fn dense_terms(&self) -> (usize, usize) {
+        let searcher = self.reader.searcher();
+        let mut total = (0, 0);
+        for reader in searcher.segment_readers() {
+            if let Ok(statics) = self.cache.statics(reader) {
+                let (terms, bytes) = statics.dense.size();
+                total = (total.0 + terms, total.1 + bytes);
+            }
+        }
+        total
     }
 
     /// Total bytes of the index folder.

@@ -5,17 +5,21 @@
 //! blob behind a [`Hit`]), `query` (base query and filter plan), `cache` (per-segment arrays),
 //! `collect` (the one-pass collector) and `index` ([`CatalogIndex`], [`IndexUpdater`]).
 
+mod bits;
 mod cache;
 mod collect;
+mod dense;
 mod index;
 pub mod model;
 mod query;
 mod results;
 mod schema;
 mod stored;
+mod text;
 pub mod tokenizer;
+mod values;
 
-pub use index::{CatalogIndex, IndexUpdater, Opened};
+pub use index::{CatalogIndex, IndexUpdater, Opened, TextEngine};
 pub use model::*;
 pub use schema::SCHEMA_VERSION;
 

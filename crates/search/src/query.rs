@@ -14,7 +14,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 /// How much a match in a lower-weighted field adds to the best field's score.
-const TIE_BREAKER: f32 = 0.2;
+pub(crate) const TIE_BREAKER: f32 = 0.2;
 
 /// What the collector needs to know per document.
 #[derive(Debug, Clone)]
@@ -136,6 +136,17 @@ fn text_query(q: &str, fields: &Fields) -> Result<Box<dyn Query>, tantivy::Tanti
     })
 }
 
+/// The query text when it is free text: not empty, not a service code, not a business number.
+pub fn free_text(q: &SearchQuery) -> Option<&str> {
+    let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    (ServiceCode::parse(text).is_err() && BusinessNumber::parse(text).is_err()).then_some(text)
+}
+
+/// The tag terms of the tag filter (a document must have one of them).
+pub fn tag_terms(q: &SearchQuery, fields: &Fields) -> Vec<Term> {
+    q.tags.iter().map(|t| Term::from_field_text(fields.tag, t)).collect()
+}
+
 /// The base query and whether it scores by text.
 pub fn base_query(q: &SearchQuery, fields: &Fields) -> Result<(Box<dyn Query>, bool), tantivy::TantivyError> {
     let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -147,12 +158,8 @@ pub fn base_query(q: &SearchQuery, fields: &Fields) -> Result<(Box<dyn Query>, b
             Err(_) => (Some(text_query(t, fields)?), true),
         },
     };
-    let tags: Option<Box<dyn Query>> = if q.tags.is_empty() {
-        None
-    } else {
-        let terms = q.tags.iter().map(|t| Term::from_field_text(fields.tag, t));
-        Some(Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0)))
-    };
+    let tags: Option<Box<dyn Query>> =
+        if q.tags.is_empty() { None } else { Some(Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(tag_terms(q, fields))), 0.0))) };
     let query: Box<dyn Query> = match (main, tags) {
         (None, None) => Box::new(AllQuery),
         (Some(m), None) => m,

@@ -635,3 +635,172 @@ fn cached_results_equal_fresh_ones() {
         assert_eq!(twice[1], fresh);
     }
 }
+
+/// A deterministic catalog of `n` services over a small vocabulary, so that words are in many
+/// documents and fields, term frequencies above one occur, and scores tie.
+fn vocabulary_catalog(n: u32) -> Vec<SearchDoc> {
+    const WORDS: [&str; 18] = [
+        "클라우드",
+        "서버",
+        "백업",
+        "전자결재",
+        "영상회의",
+        "보안",
+        "데이터",
+        "관리",
+        "플랫폼",
+        "스토리지",
+        "서비스",
+        "시스템",
+        "통합",
+        "민원",
+        "cloud",
+        "backup",
+        "storage",
+        "platform",
+    ];
+    const CATEGORIES: [&str; 5] = ["업무관리", "보안", "인프라", "민원", "데이터"];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |m: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % m
+    };
+    let words = |k: u64, next: &mut dyn FnMut(u64) -> u64| -> String {
+        (0..k).map(|_| WORDS[next(WORDS.len() as u64) as usize]).collect::<Vec<_>>().join(" ")
+    };
+    (1..=n)
+        .map(|i| {
+            let mut d = doc(i, &words(1 + next(3), &mut next));
+            if next(3) == 0 {
+                d.name_en = Some(words(1 + next(2), &mut next));
+            }
+            d.tags = (0..next(3)).map(|_| WORDS[next(WORDS.len() as u64) as usize].to_owned()).collect();
+            d.category = CATEGORIES[next(5) as usize].into();
+            d.supplier_name =
+                format!("{}{}", ["한빛", "누리", "가람"][next(3) as usize], ["클라우드", "시스템", "데이터", "소프트"][next(4) as usize]);
+            d.supplier_sme = next(2) == 0;
+            d.summary = words(3 + next(5), &mut next);
+            d.description = words(8 + next(20), &mut next);
+            d.kind = [ServiceKind::Saas, ServiceKind::Iaas, ServiceKind::Paas][next(3) as usize];
+            d.price_from_krw = (next(4) != 0).then(|| next(50) as i64 * 1000);
+            d.first_listed_at = Some(1_700_000_000 + i64::from(i) * 60);
+            d.cert = match next(4) {
+                0 => None,
+                1 => Some(valid_cert(CsapGrade::Low)),
+                2 => Some(valid_cert(CsapGrade::Medium)),
+                _ => Some(valid_cert(CsapGrade::High)),
+            };
+            if next(20) == 0 {
+                d.status = ServiceStatus::Suspended;
+            }
+            d
+        })
+        .collect()
+}
+
+fn engine_queries() -> Vec<SearchQuery> {
+    let texts = [
+        "클라우드",
+        "서버",
+        "클라우드 서버",
+        "백업 스토리지",
+        "전자결재",
+        "영상회의 보안",
+        "데이터 관리",
+        "클라우드서버",
+        "cloud",
+        "backup storage",
+        "platform 클라우드",
+        "관리 시스템 통합",
+        "없는말",
+        "민원 cloud",
+        "한빛클라우드",
+    ];
+    let mut queries = Vec::new();
+    for text in texts.into_iter().chain([""]) {
+        let base = if text.is_empty() { all() } else { q(text) };
+        queries.push(SearchQuery { per_page: 20, ..base.clone() });
+        queries.push(SearchQuery { per_page: 7, page: 3, ..base.clone() });
+        queries.push(SearchQuery { sme: true, certified: true, per_page: 10, ..base.clone() });
+        queries.push(SearchQuery { kinds: vec![ServiceKind::Iaas], categories: vec!["보안".into(), "인프라".into()], ..base.clone() });
+        queries.push(SearchQuery { grades: vec![CsapGrade::High], max_price: Some(20_000), ..base.clone() });
+        queries.push(SearchQuery { tags: vec!["백업".into(), "cloud".into()], per_page: 15, ..base.clone() });
+        queries.push(SearchQuery { sort: Some(Sort::Newest), per_page: 10, ..base.clone() });
+        queries.push(SearchQuery { sort: Some(Sort::PriceAsc), per_page: 10, ..base.clone() });
+        queries.push(SearchQuery { statuses: vec![ServiceStatus::Listed, ServiceStatus::Suspended], per_page: 30, ..base });
+    }
+    queries
+}
+
+/// Runs every query with `reference` and with each of `engines`; the answers must be equal.
+/// Returns how many answers had items.
+fn compare_engines(index: &mut CatalogIndex, reference: gureum_search::TextEngine, engines: &[gureum_search::TextEngine]) -> usize {
+    let queries = engine_queries();
+    let mut found = 0;
+    for query in &queries {
+        index.set_text_engine(reference);
+        let expected = index.search(query).unwrap();
+        for engine in engines {
+            index.set_text_engine(*engine);
+            let got = index.search(query).unwrap();
+            assert_eq!(got, expected, "{engine:?} differs from {reference:?} on {query:?}");
+        }
+        found += usize::from(!expected.items.is_empty());
+    }
+    // Not vacuous: most searches find something.
+    assert!(found > queries.len() * 3 / 4, "{found} of {}", queries.len());
+    found
+}
+
+/// The bitset engine, with and without its score bounds, gives tantivy's own answer: totals,
+/// facets, the same documents in the same order. One segment (with deletions): tantivy sums a
+/// document's term scores in an order that depends on each segment's term statistics, so
+/// across segments its equal scores can differ in the last bit and exact ties fall differently.
+#[test]
+fn text_engines_agree_with_tantivy() {
+    use gureum_search::TextEngine;
+    let docs = vocabulary_catalog(3_000);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
+    let mut up = index.updater().unwrap();
+    for d in &docs {
+        up.upsert(d).unwrap();
+    }
+    up.commit(1).unwrap();
+    for d in docs.iter().step_by(17) {
+        up.delete(&d.id).unwrap();
+    }
+    up.commit(2).unwrap();
+    assert_eq!(index.segment_count(), 1);
+    index.set_result_cache(false);
+    compare_engines(&mut index, TextEngine::Tantivy, &[TextEngine::Bitsets, TextEngine::Exhaustive]);
+}
+
+/// Over several segments with deletions and replaced documents, the bounded ranking equals
+/// scoring every match.
+#[test]
+fn bounded_ranking_equals_exhaustive_ranking() {
+    use gureum_search::TextEngine;
+    let docs = vocabulary_catalog(3_000);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
+    let mut up = index.updater().unwrap();
+    for (i, chunk) in [&docs[..1_600], &docs[1_600..2_400], &docs[2_400..]].into_iter().enumerate() {
+        for d in chunk {
+            up.upsert(d).unwrap();
+        }
+        up.commit(i as i64 + 1).unwrap();
+    }
+    for d in docs.iter().step_by(17) {
+        up.delete(&d.id).unwrap();
+    }
+    for d in docs.iter().skip(5).step_by(23) {
+        let mut changed = d.clone();
+        changed.name = format!("{} 클라우드 백업", d.name);
+        up.upsert(&changed).unwrap();
+    }
+    up.commit(10).unwrap();
+    assert!(index.segment_count() >= 3);
+    index.set_result_cache(false);
+    compare_engines(&mut index, TextEngine::Exhaustive, &[TextEngine::Bitsets]);
+}

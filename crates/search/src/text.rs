@@ -1,0 +1,453 @@
+//! The text engine: matching and relevance for searches whose words are whole terms (a Latin
+//! word, or the syllable pairs of a Hangul word of two or more syllables; a one-syllable word
+//! goes through tantivy's query, see [`crate::query`]).
+//!
+//! Matching is the same rule as SPEC §4: a word matches a document when all of its terms are in
+//! one of the seven text fields, and every word must match. Each (word, field) is the
+//! intersection of its terms' documents as bitsets ([`crate::dense`] holds the dense ones), a
+//! word is their union and the query their intersection: word operations, not a walk of every
+//! posting. The collector then filters and counts facets over the matches.
+//!
+//! Relevance is tantivy's BM25 with the same weights (its own `Bm25Weight`, statistics over the
+//! whole index): a field's score is its weight times the sum of its terms' BM25, a word's score
+//! the best field plus [`TIE_BREAKER`] times the others, a document's the sum over words. Only
+//! the documents that could enter the page are scored exactly: the matches are split into
+//! classes by the best field each word matched in, each class has an upper bound from the
+//! fields' largest term frequency and shortest length, classes are visited from the highest
+//! bound and the walk stops when a bound falls below the score the page already needs; within a
+//! class a document's own field lengths bound it again before its term frequencies are read.
+//! The bounds only skip work: a document is left out only when even its bound cannot reach the
+//! page, so the result is the same as scoring every match (a test compares both).
+
+use crate::bits::Bits;
+use crate::cache::Static;
+use crate::collect::{CatalogCollector, CatalogSegmentCollector, Fruit};
+use crate::dense::TermDocs;
+use crate::query::TIE_BREAKER;
+use crate::schema::Fields;
+use crate::tokenizer::{GureumTokenizer, Unit};
+use std::borrow::Cow;
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+/// Upper bounds are raised by this factor, so that float rounding never leaves out a document
+/// whose score equals the page's threshold (ties are then ordered by the fair key).
+const BOUND_MARGIN: Score = 1.0001;
+/// At most this many score classes per segment (fields of one word are merged beyond it).
+const MAX_CLASSES: usize = 64;
+
+/// Matches, filters, counts and ranks one segment: the documents `text` matches (every live
+/// document without text) that have one of the `tags` (when any are given).
+pub fn collect_segment(
+    text: Option<&TextQuery>,
+    collector: &CatalogCollector,
+    ord: SegmentOrdinal,
+    reader: &SegmentReader,
+    tags: &[Term],
+) -> tantivy::Result<Fruit> {
+    let mut child = collector.for_segment(ord, reader)?;
+    let statics = collector.cache.statics(reader)?;
+    let alive = collector.cache.alive(reader);
+    let m = match text {
+        Some(t) => Some(t.match_segment(reader, &statics)?),
+        None => None,
+    };
+    let mut matched = match &m {
+        Some(m) => {
+            let mut b = m.matched.clone();
+            b.and(&alive);
+            b
+        }
+        None => Bits::clone(&alive),
+    };
+    if !tags.is_empty() {
+        let mut tagged = Bits::empty(reader.max_doc());
+        for term in tags {
+            if let Some(mut p) = reader.inverted_index(term.field())?.read_block_postings(term, IndexRecordOption::Basic)? {
+                tagged.fill(&mut p);
+            }
+        }
+        matched.and(&tagged);
+    }
+    let ranked = child.collect_bits(&matched);
+    if let (Some(t), Some(m)) = (text, &m)
+        && collector.requires_scoring()
+        && !ranked.is_empty()
+    {
+        t.rank(reader, m, &ranked, &mut child)?;
+    }
+    Ok(child.harvest())
+}
+
+/// One word's terms in one field, with the field's weight and each term's BM25 weight.
+struct FieldTerms {
+    field: Field,
+    boost: Score,
+    terms: Vec<(Term, Bm25Weight)>,
+}
+
+/// A parsed free-text query of whole-term words.
+pub struct TextQuery {
+    /// By word, by text field (in [`Fields::text`] order).
+    units: Vec<Vec<FieldTerms>>,
+    /// Score every match, without bounds (for tests comparing both).
+    exhaustive: bool,
+}
+
+/// One word's documents in one field of a segment.
+struct FieldMatch<'a> {
+    bits: Cow<'a, Bits>,
+    /// By term: (largest term frequency, smallest fieldnorm id).
+    bounds: Vec<(u32, u8)>,
+}
+
+/// A segment's matches: by word, by field; and the documents every word matches.
+struct SegmentMatch<'a> {
+    fields: Vec<Vec<Option<FieldMatch<'a>>>>,
+    matched: Bits,
+}
+
+/// One word's documents whose best-bounded matching field is the same, and the bound on the
+/// word's score there.
+struct Group {
+    bound: Score,
+    docs: Bits,
+    /// The field (position in [`Fields::text`]) and, by its fieldnorm id, the bound on the
+    /// word's score in it; with `rest`, a per-document bound from one fieldnorm read. `None`
+    /// for merged groups.
+    top: Option<(usize, Box<[Score; 256]>)>,
+    /// The bound of the word's other fields' share (the tie-breaker times their bounds).
+    rest: Score,
+}
+
+impl Group {
+    #[inline]
+    fn doc_bound(&self, norms: &[FieldNormReader], doc: DocId) -> Score {
+        match &self.top {
+            Some((fi, by_norm)) => {
+                let norm = norms.get(*fi).map_or(0, |n| n.fieldnorm_id(doc));
+                by_norm[usize::from(norm)] + self.rest
+            }
+            None => self.bound,
+        }
+    }
+}
+
+impl TextQuery {
+    /// `None` when the text has no word, or a one-syllable Hangul word (tantivy's query handles
+    /// those).
+    pub fn new(text: &str, fields: &Fields, searcher: &Searcher) -> tantivy::Result<Option<Self>> {
+        let mut tokenizer = GureumTokenizer::default();
+        let mut units = Vec::new();
+        for word in text.split_whitespace() {
+            for unit in tokenizer.units(word) {
+                let Unit::Terms(terms) = unit else {
+                    return Ok(None);
+                };
+                let mut per_field = Vec::with_capacity(fields.text.len());
+                for (field, boost) in fields.text {
+                    let mut weighted = Vec::with_capacity(terms.len());
+                    for t in &terms {
+                        let term = Term::from_field_text(field, t);
+                        let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
+                        weighted.push((term, weight));
+                    }
+                    per_field.push(FieldTerms { field, boost, terms: weighted });
+                }
+                units.push(per_field);
+            }
+        }
+        Ok((!units.is_empty()).then_some(Self { units, exhaustive: false }))
+    }
+
+    /// Scores every match instead of bounding (same answers, slower; to compare).
+    pub fn exhaustive(mut self) -> Self {
+        self.exhaustive = true;
+        self
+    }
+
+    fn match_segment<'a>(&self, reader: &SegmentReader, statics: &'a Static) -> tantivy::Result<SegmentMatch<'a>> {
+        let mut matched: Option<Bits> = None;
+        let mut fields = Vec::with_capacity(self.units.len());
+        for unit in &self.units {
+            let mut any: Option<Bits> = None;
+            let mut per_field = Vec::with_capacity(unit.len());
+            for (fi, ft) in unit.iter().enumerate() {
+                let fm = field_match(reader, statics, fi, ft)?;
+                if let Some(fm) = &fm {
+                    match &mut any {
+                        None => any = Some(fm.bits.clone().into_owned()),
+                        Some(a) => a.or(&fm.bits),
+                    }
+                }
+                per_field.push(fm);
+            }
+            let any = any.unwrap_or_else(|| Bits::empty(reader.max_doc()));
+            matched = Some(match matched {
+                None => any,
+                Some(mut m) => {
+                    m.and(&any);
+                    m
+                }
+            });
+            fields.push(per_field);
+        }
+        Ok(SegmentMatch { fields, matched: matched.unwrap_or_else(|| Bits::empty(reader.max_doc())) })
+    }
+
+    /// The score of `doc` with `tf(word, field, term)` as term frequencies (the true ones give
+    /// its score; the largest ones an upper bound). One order of operations for both.
+    fn score_doc(
+        &self,
+        m: &SegmentMatch,
+        norms: &[FieldNormReader],
+        doc: DocId,
+        mut tf: impl FnMut(usize, usize, usize) -> tantivy::Result<u32>,
+    ) -> tantivy::Result<Score> {
+        let mut total: Score = 0.0;
+        for (u, unit) in self.units.iter().enumerate() {
+            let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
+            for (fi, ft) in unit.iter().enumerate() {
+                let Some(Some(fm)) = m.fields.get(u).and_then(|f| f.get(fi)) else {
+                    continue;
+                };
+                if !fm.bits.contains(doc) {
+                    continue;
+                }
+                let norm = norms.get(fi).map_or(0, |n| n.fieldnorm_id(doc));
+                let mut s: Score = 0.0;
+                for (ti, (_, weight)) in ft.terms.iter().enumerate() {
+                    s += weight.score(norm, tf(u, fi, ti)?);
+                }
+                let s = s * ft.boost;
+                max = max.max(s);
+                sum += s;
+            }
+            total += max + (sum - max) * TIE_BREAKER;
+        }
+        Ok(total)
+    }
+
+    /// Ranks the result documents `ranked` of a segment by relevance into `col`.
+    fn rank(&self, reader: &SegmentReader, m: &SegmentMatch, ranked: &Bits, col: &mut CatalogSegmentCollector) -> tantivy::Result<()> {
+        let first = self.units.first().map(Vec::as_slice).unwrap_or_default();
+        let norms = first.iter().map(|ft| reader.get_fieldnorms_reader(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
+        let inverted = first.iter().map(|ft| reader.inverted_index(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
+        let groups = if self.exhaustive {
+            vec![vec![Group { bound: Score::MAX, docs: ranked.clone(), top: None, rest: 0.0 }]]
+        } else {
+            self.groups(m, ranked)
+        };
+        for (bound, class) in classes(&groups) {
+            if !col.can_enter(bound * BOUND_MARGIN) {
+                break;
+            }
+            let mut docs: Option<Bits> = None;
+            for (u, g) in class.iter().enumerate() {
+                let Some(group) = groups.get(u).and_then(|gs| gs.get(*g)) else {
+                    continue;
+                };
+                match &mut docs {
+                    None => docs = Some(group.docs.clone()),
+                    Some(d) => d.and(&group.docs),
+                }
+            }
+            let Some(docs) = docs else {
+                continue;
+            };
+            let picked: Vec<&Group> = class.iter().enumerate().filter_map(|(u, g)| groups.get(u).and_then(|gs| gs.get(*g))).collect();
+            // Each document's own bounds first: from its best field's length, then from every
+            // matching field's length and the largest term frequencies; then its score.
+            let mut cursors = Cursors::new(self, &inverted);
+            let mut failed = None;
+            docs.for_each(|doc| {
+                if failed.is_none()
+                    && let Err(e) = self.rank_doc(m, &norms, &picked, &mut cursors, col, doc)
+                {
+                    failed = Some(e);
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Bounds, then scores, one document of a class.
+    fn rank_doc(
+        &self,
+        m: &SegmentMatch,
+        norms: &[FieldNormReader],
+        picked: &[&Group],
+        cursors: &mut Cursors,
+        col: &mut CatalogSegmentCollector,
+        doc: DocId,
+    ) -> tantivy::Result<()> {
+        if !self.exhaustive {
+            let cheap: Score = picked.iter().map(|g| g.doc_bound(norms, doc)).sum();
+            if !col.can_enter(cheap * BOUND_MARGIN) {
+                return Ok(());
+            }
+            // The same operations as the score with the largest term frequencies: exact when
+            // they are the document's, so a tie is decided by the fair key here already.
+            let bound = self.score_doc(m, norms, doc, |u, fi, ti| Ok(tf_bound(m, u, fi, ti)))?;
+            if !col.can_enter_exact(bound, doc) {
+                return Ok(());
+            }
+        }
+        let score = self.score_doc(m, norms, doc, |u, fi, ti| cursors.tf(self, u, fi, ti, doc))?;
+        col.offer_scored(doc, score);
+        Ok(())
+    }
+
+    /// By word: its matches in `ranked` split by the best-bounded field they match in, with
+    /// each group's bound on the word's score; merged when there would be too many classes.
+    fn groups(&self, m: &SegmentMatch, ranked: &Bits) -> Vec<Vec<Group>> {
+        let mut out: Vec<Vec<Group>> = Vec::with_capacity(self.units.len());
+        for (u, unit) in self.units.iter().enumerate() {
+            let matches = m.fields.get(u).map(Vec::as_slice).unwrap_or_default();
+            let mut fields: Vec<(usize, &FieldTerms, &FieldMatch, Score)> = unit
+                .iter()
+                .zip(matches)
+                .enumerate()
+                .filter_map(|(fi, (ft, fm))| fm.as_ref().map(|fm| (fi, ft, fm, field_bound(ft, fm))))
+                .collect();
+            fields.sort_by(|a, b| b.3.total_cmp(&a.3));
+            let mut seen = Bits::empty_like(ranked);
+            let mut groups = Vec::with_capacity(fields.len());
+            for (i, (fi, ft, fm, bound)) in fields.iter().enumerate() {
+                let rest: Score = fields.iter().skip(i + 1).map(|f| f.3).sum::<Score>() * TIE_BREAKER;
+                let mut docs = fm.bits.clone().into_owned();
+                docs.and(ranked);
+                docs.and_not(&seen);
+                seen.or(&fm.bits);
+                let mut by_norm = Box::new([0.0; 256]);
+                for (norm, b) in by_norm.iter_mut().enumerate() {
+                    let s: Score = ft.terms.iter().zip(&fm.bounds).map(|((_, w), (tf, _))| w.score(norm as u8, *tf)).sum();
+                    *b = s * ft.boost;
+                }
+                groups.push(Group { bound: bound + rest, docs, top: Some((*fi, by_norm)), rest });
+            }
+            out.push(groups);
+        }
+        // Too many classes: the word with the most groups becomes one group (its first bound).
+        while out.iter().map(Vec::len).product::<usize>() > MAX_CLASSES {
+            let Some(widest) = out.iter_mut().max_by_key(|g| g.len()) else {
+                break;
+            };
+            let mut merged = widest.drain(..);
+            if let Some(mut one) = merged.next() {
+                for g in merged {
+                    one.docs.or(&g.docs);
+                }
+                one.top = None;
+                *widest = vec![one];
+            }
+        }
+        out
+    }
+}
+
+/// Every combination of one group per word, with its bound, highest first.
+fn classes(groups: &[Vec<Group>]) -> Vec<(Score, Vec<usize>)> {
+    let mut out: Vec<(Score, Vec<usize>)> = vec![(0.0, Vec::new())];
+    for word in groups {
+        let mut next = Vec::with_capacity(out.len() * word.len());
+        for (bound, picks) in &out {
+            for (i, g) in word.iter().enumerate() {
+                let mut p = picks.clone();
+                p.push(i);
+                next.push((bound + g.bound, p));
+            }
+        }
+        out = next;
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0));
+    out
+}
+
+/// A word's documents in one field: the intersection of its terms' documents.
+fn field_match<'a>(reader: &SegmentReader, statics: &'a Static, fi: usize, ft: &FieldTerms) -> tantivy::Result<Option<FieldMatch<'a>>> {
+    let mut bits: Option<Cow<'a, Bits>> = None;
+    let mut bounds = Vec::with_capacity(ft.terms.len());
+    for (term, _) in &ft.terms {
+        let value = term.value();
+        let text = value.as_str().unwrap_or_default();
+        let docs: Cow<'a, TermDocs> = match statics.dense.get(fi, text) {
+            Some(d) => Cow::Borrowed(d),
+            None => match TermDocs::read(reader, ft.field, text)? {
+                Some(d) => Cow::Owned(d),
+                None => return Ok(None),
+            },
+        };
+        bounds.push((docs.tf_max, docs.min_norm));
+        bits = Some(match bits {
+            None => match docs {
+                Cow::Borrowed(d) => Cow::Borrowed(&d.bits),
+                Cow::Owned(d) => Cow::Owned(d.bits),
+            },
+            Some(b) => {
+                let mut b = b.into_owned();
+                b.and(&docs.bits);
+                Cow::Owned(b)
+            }
+        });
+    }
+    Ok(match bits {
+        Some(b) if !b.is_empty() => Some(FieldMatch { bits: b, bounds }),
+        _ => None,
+    })
+}
+
+/// An upper bound of the word's score in the field over the whole segment.
+fn field_bound(ft: &FieldTerms, fm: &FieldMatch) -> Score {
+    let s: Score = ft.terms.iter().zip(&fm.bounds).map(|((_, w), (tf, norm))| w.score(*norm, *tf)).sum();
+    s * ft.boost
+}
+
+fn tf_bound(m: &SegmentMatch, u: usize, fi: usize, ti: usize) -> u32 {
+    m.fields.get(u).and_then(|f| f.get(fi)).and_then(Option::as_ref).and_then(|fm| fm.bounds.get(ti)).map_or(1, |b| b.0)
+}
+
+/// Posting-list cursors of one class, opened when first needed and moved forward only.
+struct Cursors<'r> {
+    inverted: &'r [Arc<InvertedIndexReader>],
+    /// By word, field, term.
+    open: Vec<Vec<Vec<Option<SegmentPostings>>>>,
+}
+
+impl<'r> Cursors<'r> {
+    fn new(q: &TextQuery, inverted: &'r [Arc<InvertedIndexReader>]) -> Self {
+        let open = q.units.iter().map(|unit| unit.iter().map(|ft| ft.terms.iter().map(|_| None).collect()).collect()).collect();
+        Self { inverted, open }
+    }
+
+    /// The term frequency of term `ti` of word `u` in field `fi` of `doc` (documents asked in
+    /// ascending order).
+    fn tf(&mut self, q: &TextQuery, u: usize, fi: usize, ti: usize, doc: DocId) -> tantivy::Result<u32> {
+        let (Some(slot), Some((term, _)), Some(inverted)) = (
+            self.open.get_mut(u).and_then(|f| f.get_mut(fi)).and_then(|t| t.get_mut(ti)),
+            q.units.get(u).and_then(|f| f.get(fi)).and_then(|ft| ft.terms.get(ti)),
+            self.inverted.get(fi),
+        ) else {
+            return Ok(1);
+        };
+        if slot.is_none() {
+            *slot = inverted.read_postings(term, IndexRecordOption::WithFreqs)?;
+        }
+        let Some(postings) = slot else {
+            return Ok(1);
+        };
+        if postings.doc() < doc {
+            postings.seek(doc);
+        }
+        Ok(if postings.doc() == doc { postings.term_freq() } else { 1 })
+    }
+}
