@@ -80,6 +80,9 @@ pub struct CatalogSegmentCollector {
     worst: Option<Key>,
 }
 
+/// Up to this many documents in a word, its facets are counted document by document.
+const FEW: u32 = 12;
+
 /// The status, SME and certified filters pass (a document failing them counts nowhere).
 const HARD: u8 = 1;
 const KIND_OK: u8 = 2;
@@ -352,23 +355,28 @@ impl CatalogSegmentCollector {
             let g = grade_filter.as_deref().map_or(u64::MAX, |f| any(f, i));
             let c = category_filter.as_deref().map_or(u64::MAX, |f| any(f, i));
             let by_kind = hard & c & g;
-            for (code, set) in &kinds {
-                if let Some(n) = self.kinds.get_mut(*code) {
-                    *n += count(by_kind & at(set, i));
-                }
-            }
             let by_category = hard & k & g;
-            if by_category != 0 {
-                for (o, set) in cats.iter().enumerate() {
-                    if let Some(n) = self.categories.get_mut(o) {
-                        *n += count(by_category & at(set, i));
+            let by_grade = hard & k & c & at(certified, i);
+            if (by_kind | by_category | by_grade).count_ones() <= FEW {
+                // Few documents in this word: count each from its packed word.
+                self.count_each(i, by_kind, by_category, by_grade);
+            } else {
+                for (code, set) in &kinds {
+                    if let Some(n) = self.kinds.get_mut(*code) {
+                        *n += count(by_kind & at(set, i));
                     }
                 }
-            }
-            let by_grade = hard & k & c & at(certified, i);
-            for (code, set) in &grades {
-                if let Some(n) = self.grades.get_mut(*code) {
-                    *n += count(by_grade & at(set, i));
+                if by_category != 0 {
+                    for (o, set) in cats.iter().enumerate() {
+                        if let Some(n) = self.categories.get_mut(o) {
+                            *n += count(by_category & at(set, i));
+                        }
+                    }
+                }
+                for (code, set) in &grades {
+                    if let Some(n) = self.grades.get_mut(*code) {
+                        *n += count(by_grade & at(set, i));
+                    }
                 }
             }
             let result = hard & k & g & c;
@@ -386,6 +394,39 @@ impl CatalogSegmentCollector {
             }
         }
         ranked
+    }
+
+    /// Counts the documents of word `i` of the three facet sets one by one.
+    #[inline]
+    fn count_each(&mut self, i: usize, by_kind: u64, by_category: u64, by_grade: u64) {
+        let base = (i as u32) * 64;
+        let packed = |doc: u32| self.daily.word.get(doc as usize).copied().unwrap_or(0);
+        let mut w = by_kind;
+        while w != 0 {
+            let kind = word::kind(packed(base + w.trailing_zeros()));
+            if let Some(n) = self.kinds.get_mut(usize::from(kind)) {
+                *n += 1;
+            }
+            w &= w - 1;
+        }
+        let mut w = by_category;
+        while w != 0 {
+            let category = word::category(packed(base + w.trailing_zeros())) as usize;
+            // No category: the last counter, which is not a facet value.
+            let last = self.categories.len() - 1;
+            if let Some(n) = self.categories.get_mut(category.min(last)) {
+                *n += 1;
+            }
+            w &= w - 1;
+        }
+        let mut w = by_grade;
+        while w != 0 {
+            let grade = word::cert(packed(base + w.trailing_zeros())) & GRADE_MASK;
+            if let Some(n) = self.grades.get_mut(usize::from(grade)) {
+                *n += 1;
+            }
+            w &= w - 1;
+        }
     }
 
     /// Whether a document whose score is at most `bound` could still enter the kept best.

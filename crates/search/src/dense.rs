@@ -30,15 +30,17 @@ pub struct TermDocs {
 }
 
 impl TermDocs {
-    /// Reads a posting list; `None` when the term is not in the field.
-    pub fn read(reader: &SegmentReader, field: tantivy::schema::Field, term: &str) -> tantivy::Result<Option<Self>> {
+    /// Reads a posting list; `None` when the term is not in the field. `min_norm`: the field's
+    /// smallest fieldnorm id in the segment (a bound; the documents' own are not read).
+    pub fn read(reader: &SegmentReader, field: tantivy::schema::Field, term: &str, min_norm: u8) -> tantivy::Result<Option<Self>> {
         let inverted = reader.inverted_index(field)?;
         let t = tantivy::Term::from_field_text(field, term);
         let Some(mut postings) = inverted.read_block_postings(&t, IndexRecordOption::WithFreqs)? else {
             return Ok(None);
         };
-        let norms = reader.get_fieldnorms_reader(field)?;
-        Ok(Some(Self::fill(reader.max_doc(), &mut postings, &norms)))
+        let mut bits = Bits::empty(reader.max_doc());
+        let tf_max = bits.fill(&mut postings);
+        Ok(Some(Self { bits, tf_max, min_norm }))
     }
 
     fn fill(max_doc: u32, postings: &mut BlockSegmentPostings, norms: &FieldNormReader) -> Self {
@@ -64,15 +66,19 @@ impl TermDocs {
 #[derive(Default)]
 pub struct DenseTerms {
     by_field: Vec<HashMap<Vec<u8>, TermDocs>>,
+    /// By field: the smallest fieldnorm id of a document with text in it.
+    min_norm: Vec<u8>,
 }
 
 impl DenseTerms {
     pub fn build(reader: &SegmentReader, fields: &Fields) -> tantivy::Result<Self> {
         let max_doc = u64::from(reader.max_doc());
         let mut by_field = Vec::with_capacity(fields.text.len());
+        let mut min_norm = Vec::with_capacity(fields.text.len());
         for (field, _) in fields.text {
             let inverted = reader.inverted_index(field)?;
             let norms = reader.get_fieldnorms_reader(field)?;
+            min_norm.push((0..reader.max_doc()).map(|d| norms.fieldnorm_id(d)).filter(|n| *n > 0).min().unwrap_or(0));
             let mut terms = HashMap::new();
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
@@ -85,12 +91,17 @@ impl DenseTerms {
             }
             by_field.push(terms);
         }
-        Ok(Self { by_field })
+        Ok(Self { by_field, min_norm })
     }
 
     /// The term's documents in the field of position `field` in [`Fields::text`], when dense.
     pub fn get(&self, field: usize, term: &str) -> Option<&TermDocs> {
         self.by_field.get(field).and_then(|m| m.get(term.as_bytes()))
+    }
+
+    /// The smallest fieldnorm id of a document with text in the field of position `field`.
+    pub fn min_norm(&self, field: usize) -> u8 {
+        self.min_norm.get(field).copied().unwrap_or(0)
     }
 
     /// Held terms and their heap bytes (for diagnostics).

@@ -118,26 +118,48 @@ struct SegmentMatch<'a> {
 struct Group {
     bound: Score,
     docs: Bits,
-    /// The field (position in [`Fields::text`]) and, by its fieldnorm id, the bound on the
-    /// word's score in it; with `rest`, a per-document bound from one fieldnorm read. `None`
-    /// for merged groups.
-    top: Option<(usize, Box<[Score; 256]>)>,
+    /// That field (position in [`Fields::text`]): with `rest`, a per-document bound from one
+    /// fieldnorm read and the field's table. `None` for merged groups.
+    top: Option<usize>,
     /// The bound of the word's other fields' share (the tie-breaker times their bounds).
     rest: Score,
 }
 
-impl Group {
-    #[inline]
-    fn doc_bound(&self, norms: &[FieldNormReader], doc: DocId) -> Score {
-        match &self.top {
-            Some((fi, by_norm)) => {
-                let norm = norms.get(*fi).map_or(0, |n| n.fieldnorm_id(doc));
-                by_norm[usize::from(norm)] + self.rest
-            }
-            None => self.bound,
+/// By fieldnorm id, a word's score in one field with its terms' largest frequencies in the
+/// segment; `exact` when those are all 1, so that the table is the score of every document.
+struct FieldTable {
+    by_norm: Box<[Score; 256]>,
+    exact: bool,
+}
+
+/// A word's score in a field: its weight times the sum of its terms' BM25 (one order of
+/// operations for scores, bounds and tables).
+#[inline]
+fn field_value(ft: &FieldTerms, norm: u8, mut tf: impl FnMut(usize) -> tantivy::Result<u32>) -> tantivy::Result<Score> {
+    let mut s: Score = 0.0;
+    for (ti, (_, weight)) in ft.terms.iter().enumerate() {
+        s += weight.score(norm, tf(ti)?);
+    }
+    Ok(s * ft.boost)
+}
+
+impl FieldTable {
+    fn new(ft: &FieldTerms, fm: &FieldMatch) -> Self {
+        let mut by_norm = Box::new([0.0; 256]);
+        for (norm, v) in by_norm.iter_mut().enumerate() {
+            *v = field_value(ft, norm as u8, |ti| Ok(fm.bounds.get(ti).map_or(1, |b| b.0))).unwrap_or(Score::MAX);
         }
+        Self { by_norm, exact: fm.bounds.iter().all(|b| b.0 <= 1) }
+    }
+
+    #[inline]
+    fn get(&self, norm: u8) -> Score {
+        self.by_norm[usize::from(norm)]
     }
 }
+
+/// By word, by field: the tables of the fields a word matches in.
+type Tables = Vec<Vec<Option<FieldTable>>>;
 
 impl TextQuery {
     /// `None` when the text has no word, or a one-syllable Hangul word (tantivy's query handles
@@ -201,19 +223,19 @@ impl TextQuery {
         Ok(SegmentMatch { fields, matched: matched.unwrap_or_else(|| Bits::empty(reader.max_doc())) })
     }
 
-    /// The score of `doc` with `tf(word, field, term)` as term frequencies (the true ones give
-    /// its score; the largest ones an upper bound). One order of operations for both.
+    /// The score of `doc` given `field(word, field, fieldnorm id)`, the word's score in a
+    /// field it matches in (the true one gives the document's score; a bound on it, a bound).
     fn score_doc(
         &self,
         m: &SegmentMatch,
         norms: &[FieldNormReader],
         doc: DocId,
-        mut tf: impl FnMut(usize, usize, usize) -> tantivy::Result<u32>,
+        mut field: impl FnMut(usize, usize, u8) -> tantivy::Result<Score>,
     ) -> tantivy::Result<Score> {
         let mut total: Score = 0.0;
         for (u, unit) in self.units.iter().enumerate() {
             let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-            for (fi, ft) in unit.iter().enumerate() {
+            for fi in 0..unit.len() {
                 let Some(Some(fm)) = m.fields.get(u).and_then(|f| f.get(fi)) else {
                     continue;
                 };
@@ -221,11 +243,7 @@ impl TextQuery {
                     continue;
                 }
                 let norm = norms.get(fi).map_or(0, |n| n.fieldnorm_id(doc));
-                let mut s: Score = 0.0;
-                for (ti, (_, weight)) in ft.terms.iter().enumerate() {
-                    s += weight.score(norm, tf(u, fi, ti)?);
-                }
-                let s = s * ft.boost;
+                let s = field(u, fi, norm)?;
                 max = max.max(s);
                 sum += s;
             }
@@ -239,10 +257,16 @@ impl TextQuery {
         let first = self.units.first().map(Vec::as_slice).unwrap_or_default();
         let norms = first.iter().map(|ft| reader.get_fieldnorms_reader(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
         let inverted = first.iter().map(|ft| reader.inverted_index(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
+        let tables: Tables = self
+            .units
+            .iter()
+            .zip(&m.fields)
+            .map(|(unit, fms)| unit.iter().zip(fms).map(|(ft, fm)| fm.as_ref().map(|fm| FieldTable::new(ft, fm))).collect())
+            .collect();
         let groups = if self.exhaustive {
             vec![vec![Group { bound: Score::MAX, docs: ranked.clone(), top: None, rest: 0.0 }]]
         } else {
-            self.groups(m, ranked)
+            self.groups(m, &tables, ranked)
         };
         for (bound, class) in classes(&groups) {
             if !col.can_enter(bound * BOUND_MARGIN) {
@@ -261,14 +285,15 @@ impl TextQuery {
             let Some(docs) = docs else {
                 continue;
             };
-            let picked: Vec<&Group> = class.iter().enumerate().filter_map(|(u, g)| groups.get(u).and_then(|gs| gs.get(*g))).collect();
+            let picked: Vec<(usize, &Group)> =
+                class.iter().enumerate().filter_map(|(u, g)| groups.get(u).and_then(|gs| gs.get(*g)).map(|g| (u, g))).collect();
             // Each document's own bounds first: from its best field's length, then from every
             // matching field's length and the largest term frequencies; then its score.
             let mut cursors = Cursors::new(self, &inverted);
             let mut failed = None;
             docs.for_each(|doc| {
                 if failed.is_none()
-                    && let Err(e) = self.rank_doc(m, &norms, &picked, &mut cursors, col, doc)
+                    && let Err(e) = self.rank_doc(m, &norms, &tables, &picked, &mut cursors, col, doc)
                 {
                     failed = Some(e);
                 }
@@ -281,59 +306,72 @@ impl TextQuery {
     }
 
     /// Bounds, then scores, one document of a class.
+    #[allow(clippy::too_many_arguments)]
     fn rank_doc(
         &self,
         m: &SegmentMatch,
         norms: &[FieldNormReader],
-        picked: &[&Group],
+        tables: &Tables,
+        picked: &[(usize, &Group)],
         cursors: &mut Cursors,
         col: &mut CatalogSegmentCollector,
         doc: DocId,
     ) -> tantivy::Result<()> {
+        let table = |u: usize, fi: usize| tables.get(u).and_then(|t| t.get(fi)).and_then(Option::as_ref);
         if !self.exhaustive {
-            let cheap: Score = picked.iter().map(|g| g.doc_bound(norms, doc)).sum();
+            // From each word's best field's length alone (another order of operations than the
+            // score's, hence the margin).
+            let cheap: Score = picked
+                .iter()
+                .map(|(u, g)| match (g.top, &g.top.and_then(|fi| table(*u, fi))) {
+                    (Some(fi), Some(t)) => t.get(norms.get(fi).map_or(0, |n| n.fieldnorm_id(doc))) + g.rest,
+                    _ => g.bound,
+                })
+                .sum();
             if !col.can_enter(cheap * BOUND_MARGIN) {
                 return Ok(());
             }
             // The same operations as the score with the largest term frequencies: exact when
             // they are the document's, so a tie is decided by the fair key here already.
-            let bound = self.score_doc(m, norms, doc, |u, fi, ti| Ok(tf_bound(m, u, fi, ti)))?;
+            let bound = self.score_doc(m, norms, doc, |u, fi, norm| Ok(table(u, fi).map_or(Score::MAX, |t| t.get(norm))))?;
             if !col.can_enter_exact(bound, doc) {
                 return Ok(());
             }
         }
-        let score = self.score_doc(m, norms, doc, |u, fi, ti| cursors.tf(self, u, fi, ti, doc))?;
+        let score = self.score_doc(m, norms, doc, |u, fi, norm| match table(u, fi) {
+            Some(t) if t.exact => Ok(t.get(norm)),
+            _ => match self.units.get(u).and_then(|f| f.get(fi)) {
+                Some(ft) => field_value(ft, norm, |ti| cursors.tf(self, u, fi, ti, doc)),
+                None => Ok(0.0),
+            },
+        })?;
         col.offer_scored(doc, score);
         Ok(())
     }
 
     /// By word: its matches in `ranked` split by the best-bounded field they match in, with
     /// each group's bound on the word's score; merged when there would be too many classes.
-    fn groups(&self, m: &SegmentMatch, ranked: &Bits) -> Vec<Vec<Group>> {
+    fn groups(&self, m: &SegmentMatch, tables: &Tables, ranked: &Bits) -> Vec<Vec<Group>> {
         let mut out: Vec<Vec<Group>> = Vec::with_capacity(self.units.len());
         for (u, unit) in self.units.iter().enumerate() {
             let matches = m.fields.get(u).map(Vec::as_slice).unwrap_or_default();
-            let mut fields: Vec<(usize, &FieldTerms, &FieldMatch, Score)> = unit
+            let mut fields: Vec<(usize, &FieldMatch, Score)> = unit
                 .iter()
                 .zip(matches)
                 .enumerate()
-                .filter_map(|(fi, (ft, fm))| fm.as_ref().map(|fm| (fi, ft, fm, field_bound(ft, fm))))
+                .filter_map(|(fi, (ft, fm))| fm.as_ref().map(|fm| (fi, fm, field_bound(ft, fm))))
                 .collect();
-            fields.sort_by(|a, b| b.3.total_cmp(&a.3));
+            fields.sort_by(|a, b| b.2.total_cmp(&a.2));
             let mut seen = Bits::empty_like(ranked);
             let mut groups = Vec::with_capacity(fields.len());
-            for (i, (fi, ft, fm, bound)) in fields.iter().enumerate() {
-                let rest: Score = fields.iter().skip(i + 1).map(|f| f.3).sum::<Score>() * TIE_BREAKER;
+            for (i, (fi, fm, bound)) in fields.iter().enumerate() {
+                let rest: Score = fields.iter().skip(i + 1).map(|f| f.2).sum::<Score>() * TIE_BREAKER;
                 let mut docs = fm.bits.clone().into_owned();
                 docs.and(ranked);
                 docs.and_not(&seen);
                 seen.or(&fm.bits);
-                let mut by_norm = Box::new([0.0; 256]);
-                for (norm, b) in by_norm.iter_mut().enumerate() {
-                    let s: Score = ft.terms.iter().zip(&fm.bounds).map(|((_, w), (tf, _))| w.score(norm as u8, *tf)).sum();
-                    *b = s * ft.boost;
-                }
-                groups.push(Group { bound: bound + rest, docs, top: Some((*fi, by_norm)), rest });
+                let top = tables.get(u).and_then(|t| t.get(*fi)).and_then(Option::as_ref).map(|_| *fi);
+                groups.push(Group { bound: bound + rest, docs, top, rest });
             }
             out.push(groups);
         }
@@ -382,7 +420,7 @@ fn field_match<'a>(reader: &SegmentReader, statics: &'a Static, fi: usize, ft: &
         let text = value.as_str().unwrap_or_default();
         let docs: Cow<'a, TermDocs> = match statics.dense.get(fi, text) {
             Some(d) => Cow::Borrowed(d),
-            None => match TermDocs::read(reader, ft.field, text)? {
+            None => match TermDocs::read(reader, ft.field, text, statics.dense.min_norm(fi))? {
                 Some(d) => Cow::Owned(d),
                 None => return Ok(None),
             },
@@ -410,10 +448,6 @@ fn field_match<'a>(reader: &SegmentReader, statics: &'a Static, fi: usize, ft: &
 fn field_bound(ft: &FieldTerms, fm: &FieldMatch) -> Score {
     let s: Score = ft.terms.iter().zip(&fm.bounds).map(|((_, w), (tf, norm))| w.score(*norm, *tf)).sum();
     s * ft.boost
-}
-
-fn tf_bound(m: &SegmentMatch, u: usize, fi: usize, ti: usize) -> u32 {
-    m.fields.get(u).and_then(|f| f.get(fi)).and_then(Option::as_ref).and_then(|fm| fm.bounds.get(ti)).map_or(1, |b| b.0)
 }
 
 /// Posting-list cursors of one class, opened when first needed and moved forward only.
