@@ -68,17 +68,34 @@ pub struct DenseTerms {
     by_field: Vec<HashMap<Vec<u8>, TermDocs>>,
     /// By field: the smallest fieldnorm id of a document with text in it.
     min_norm: Vec<u8>,
+    /// Every document's fieldnorm ids, a row of [`FIELDS`] bytes a document: the ranking reads
+    /// a document's lengths in all its fields, which are then one cache line instead of seven.
+    norms: Vec<u8>,
 }
+
+/// The number of text fields (the width of a row of [`DenseTerms::norm`]).
+pub const FIELDS: usize = 7;
 
 impl DenseTerms {
     pub fn build(reader: &SegmentReader, fields: &Fields) -> tantivy::Result<Self> {
         let max_doc = u64::from(reader.max_doc());
         let mut by_field = Vec::with_capacity(fields.text.len());
         let mut min_norm = Vec::with_capacity(fields.text.len());
-        for (field, _) in fields.text {
+        let mut rows = vec![0u8; reader.max_doc() as usize * FIELDS];
+        for (fi, (field, _)) in fields.text.into_iter().enumerate() {
             let inverted = reader.inverted_index(field)?;
             let norms = reader.get_fieldnorms_reader(field)?;
-            min_norm.push((0..reader.max_doc()).map(|d| norms.fieldnorm_id(d)).filter(|n| *n > 0).min().unwrap_or(0));
+            let mut least = u8::MAX;
+            for (doc, row) in rows.chunks_exact_mut(FIELDS).enumerate() {
+                let norm = norms.fieldnorm_id(doc as u32);
+                if let Some(n) = row.get_mut(fi) {
+                    *n = norm;
+                }
+                if norm > 0 {
+                    least = least.min(norm);
+                }
+            }
+            min_norm.push(if least == u8::MAX { 0 } else { least });
             let mut terms = HashMap::new();
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
@@ -91,7 +108,7 @@ impl DenseTerms {
             }
             by_field.push(terms);
         }
-        Ok(Self { by_field, min_norm })
+        Ok(Self { by_field, min_norm, norms: rows })
     }
 
     /// The term's documents in the field of position `field` in [`Fields::text`], when dense.
@@ -99,15 +116,22 @@ impl DenseTerms {
         self.by_field.get(field).and_then(|m| m.get(term.as_bytes()))
     }
 
+    /// The fieldnorm id of `doc` in the text field of position `field`.
+    #[inline]
+    pub fn norm(&self, doc: u32, field: usize) -> u8 {
+        self.norms.get(doc as usize * FIELDS + field).copied().unwrap_or(0)
+    }
+
     /// The smallest fieldnorm id of a document with text in the field of position `field`.
     pub fn min_norm(&self, field: usize) -> u8 {
         self.min_norm.get(field).copied().unwrap_or(0)
     }
 
-    /// Held terms and their heap bytes (for diagnostics).
+    /// Held terms, and the heap bytes of their bitsets and of the fieldnorm rows (for
+    /// diagnostics).
     pub fn size(&self) -> (usize, usize) {
         let terms = self.by_field.iter().map(HashMap::len).sum();
-        let bytes = self.by_field.iter().flat_map(|m| m.values()).map(|t| t.bits.bytes()).sum();
+        let bytes = self.by_field.iter().flat_map(|m| m.values()).map(|t| t.bits.bytes()).sum::<usize>() + self.norms.len();
         (terms, bytes)
     }
 }

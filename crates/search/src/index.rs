@@ -400,12 +400,18 @@ impl IndexUpdater {
 
     /// Commits with `applied_seq` as the commit's payload; searches see it at once.
     pub fn commit(&mut self, applied_seq: i64) -> Result<(), SearchError> {
+        self.commit_unwarmed(applied_seq)?;
+        warm(&self.cache, &self.reader);
+        Ok(())
+    }
+
+    /// Commits without building the new segments' caches (a bulk fill merges them next).
+    fn commit_unwarmed(&mut self, applied_seq: i64) -> Result<(), SearchError> {
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&applied_seq.to_string());
         prepared.commit()?;
         self.reader.reload()?;
         *self.applied_seq.write().unwrap_or_else(PoisonError::into_inner) = Some(applied_seq);
-        warm(&self.cache, &self.reader);
         Ok(())
     }
 
@@ -413,7 +419,7 @@ impl IndexUpdater {
     /// about equal size (so that the search threads share the work evenly), waits for the merges
     /// and releases the writer.
     pub fn finish_bulk(mut self, applied_seq: i64, parts: usize) -> Result<(), SearchError> {
-        self.commit(applied_seq)?;
+        self.commit_unwarmed(applied_seq)?;
         let mut segments: Vec<(u32, SegmentId)> =
             self.reader.searcher().segment_readers().iter().map(|r| (r.num_docs(), r.segment_id())).collect();
         segments.sort_unstable_by(|a, b| b.cmp(a));

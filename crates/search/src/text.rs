@@ -22,14 +22,13 @@
 use crate::bits::Bits;
 use crate::cache::Static;
 use crate::collect::{CatalogCollector, CatalogSegmentCollector, Fruit};
-use crate::dense::TermDocs;
+use crate::dense::{DenseTerms, TermDocs};
 use crate::query::TIE_BREAKER;
 use crate::schema::Fields;
 use crate::tokenizer::{GureumTokenizer, Unit};
 use std::borrow::Cow;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::InvertedIndexReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::Bm25Weight;
@@ -80,7 +79,7 @@ pub fn collect_segment(
         && collector.requires_scoring()
         && !ranked.is_empty()
     {
-        t.rank(reader, m, &ranked, &mut child)?;
+        t.rank(reader, &statics, m, &ranked, &mut child)?;
     }
     Ok(child.harvest())
 }
@@ -117,7 +116,9 @@ struct SegmentMatch<'a> {
 /// word's score there.
 struct Group {
     bound: Score,
-    docs: Bits,
+    /// That field and the better-bounded fields before it (whose documents are in earlier
+    /// groups); `None` for a merged group (all of the word's matches).
+    fields: Option<(usize, Vec<usize>)>,
     /// That field (position in [`Fields::text`]): with `rest`, a per-document bound from one
     /// fieldnorm read and the field's table. `None` for merged groups.
     top: Option<usize>,
@@ -228,7 +229,7 @@ impl TextQuery {
     fn score_doc(
         &self,
         m: &SegmentMatch,
-        norms: &[FieldNormReader],
+        norms: &DenseTerms,
         doc: DocId,
         mut field: impl FnMut(usize, usize, u8) -> tantivy::Result<Score>,
     ) -> tantivy::Result<Score> {
@@ -242,8 +243,7 @@ impl TextQuery {
                 if !fm.bits.contains(doc) {
                     continue;
                 }
-                let norm = norms.get(fi).map_or(0, |n| n.fieldnorm_id(doc));
-                let s = field(u, fi, norm)?;
+                let s = field(u, fi, norms.norm(doc, fi))?;
                 max = max.max(s);
                 sum += s;
             }
@@ -253,9 +253,16 @@ impl TextQuery {
     }
 
     /// Ranks the result documents `ranked` of a segment by relevance into `col`.
-    fn rank(&self, reader: &SegmentReader, m: &SegmentMatch, ranked: &Bits, col: &mut CatalogSegmentCollector) -> tantivy::Result<()> {
+    fn rank(
+        &self,
+        reader: &SegmentReader,
+        statics: &Static,
+        m: &SegmentMatch,
+        ranked: &Bits,
+        col: &mut CatalogSegmentCollector,
+    ) -> tantivy::Result<()> {
+        let norms = &statics.dense;
         let first = self.units.first().map(Vec::as_slice).unwrap_or_default();
-        let norms = first.iter().map(|ft| reader.get_fieldnorms_reader(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
         let inverted = first.iter().map(|ft| reader.inverted_index(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
         let tables: Tables = self
             .units
@@ -264,27 +271,31 @@ impl TextQuery {
             .map(|(unit, fms)| unit.iter().zip(fms).map(|(ft, fm)| fm.as_ref().map(|fm| FieldTable::new(ft, fm))).collect())
             .collect();
         let groups = if self.exhaustive {
-            vec![vec![Group { bound: Score::MAX, docs: ranked.clone(), top: None, rest: 0.0 }]]
+            vec![vec![Group { bound: Score::MAX, fields: None, top: None, rest: 0.0 }]]
         } else {
-            self.groups(m, &tables, ranked)
+            self.groups(m, &tables)
         };
         for (bound, class) in classes(&groups) {
             if !col.can_enter(bound * BOUND_MARGIN) {
                 break;
             }
-            let mut docs: Option<Bits> = None;
+            // The class's documents, made only for the classes visited.
+            let mut docs = ranked.clone();
             for (u, g) in class.iter().enumerate() {
-                let Some(group) = groups.get(u).and_then(|gs| gs.get(*g)) else {
+                let Some((own, before)) = groups.get(u).and_then(|gs| gs.get(*g)).and_then(|g| g.fields.as_ref()) else {
                     continue;
                 };
-                match &mut docs {
-                    None => docs = Some(group.docs.clone()),
-                    Some(d) => d.and(&group.docs),
+                let bits = |fi: usize| m.fields.get(u).and_then(|f| f.get(fi)).and_then(Option::as_ref).map(|fm| &fm.bits);
+                match bits(*own) {
+                    Some(b) => docs.and(b),
+                    None => docs = Bits::empty_like(ranked),
+                }
+                for fi in before {
+                    if let Some(b) = bits(*fi) {
+                        docs.and_not(b);
+                    }
                 }
             }
-            let Some(docs) = docs else {
-                continue;
-            };
             let picked: Vec<(usize, &Group)> =
                 class.iter().enumerate().filter_map(|(u, g)| groups.get(u).and_then(|gs| gs.get(*g)).map(|g| (u, g))).collect();
             // Each document's own bounds first: from its best field's length, then from every
@@ -293,7 +304,7 @@ impl TextQuery {
             let mut failed = None;
             docs.for_each(|doc| {
                 if failed.is_none()
-                    && let Err(e) = self.rank_doc(m, &norms, &tables, &picked, &mut cursors, col, doc)
+                    && let Err(e) = self.rank_doc(m, norms, &tables, &picked, &mut cursors, col, doc)
                 {
                     failed = Some(e);
                 }
@@ -310,7 +321,7 @@ impl TextQuery {
     fn rank_doc(
         &self,
         m: &SegmentMatch,
-        norms: &[FieldNormReader],
+        norms: &DenseTerms,
         tables: &Tables,
         picked: &[(usize, &Group)],
         cursors: &mut Cursors,
@@ -324,7 +335,7 @@ impl TextQuery {
             let cheap: Score = picked
                 .iter()
                 .map(|(u, g)| match (g.top, &g.top.and_then(|fi| table(*u, fi))) {
-                    (Some(fi), Some(t)) => t.get(norms.get(fi).map_or(0, |n| n.fieldnorm_id(doc))) + g.rest,
+                    (Some(fi), Some(t)) => t.get(norms.norm(doc, fi)) + g.rest,
                     _ => g.bound,
                 })
                 .sum();
@@ -351,7 +362,7 @@ impl TextQuery {
 
     /// By word: its matches in `ranked` split by the best-bounded field they match in, with
     /// each group's bound on the word's score; merged when there would be too many classes.
-    fn groups(&self, m: &SegmentMatch, tables: &Tables, ranked: &Bits) -> Vec<Vec<Group>> {
+    fn groups(&self, m: &SegmentMatch, tables: &Tables) -> Vec<Vec<Group>> {
         let mut out: Vec<Vec<Group>> = Vec::with_capacity(self.units.len());
         for (u, unit) in self.units.iter().enumerate() {
             let matches = m.fields.get(u).map(Vec::as_slice).unwrap_or_default();
@@ -362,16 +373,12 @@ impl TextQuery {
                 .filter_map(|(fi, (ft, fm))| fm.as_ref().map(|fm| (fi, fm, field_bound(ft, fm))))
                 .collect();
             fields.sort_by(|a, b| b.2.total_cmp(&a.2));
-            let mut seen = Bits::empty_like(ranked);
             let mut groups = Vec::with_capacity(fields.len());
-            for (i, (fi, fm, bound)) in fields.iter().enumerate() {
+            for (i, (fi, _, bound)) in fields.iter().enumerate() {
                 let rest: Score = fields.iter().skip(i + 1).map(|f| f.2).sum::<Score>() * TIE_BREAKER;
-                let mut docs = fm.bits.clone().into_owned();
-                docs.and(ranked);
-                docs.and_not(&seen);
-                seen.or(&fm.bits);
+                let before = fields.iter().take(i).map(|f| f.0).collect();
                 let top = tables.get(u).and_then(|t| t.get(*fi)).and_then(Option::as_ref).map(|_| *fi);
-                groups.push(Group { bound: bound + rest, docs, top, rest });
+                groups.push(Group { bound: bound + rest, fields: Some((*fi, before)), top, rest });
             }
             out.push(groups);
         }
@@ -380,13 +387,8 @@ impl TextQuery {
             let Some(widest) = out.iter_mut().max_by_key(|g| g.len()) else {
                 break;
             };
-            let mut merged = widest.drain(..);
-            if let Some(mut one) = merged.next() {
-                for g in merged {
-                    one.docs.or(&g.docs);
-                }
-                one.top = None;
-                *widest = vec![one];
+            if let Some(first) = widest.first() {
+                *widest = vec![Group { bound: first.bound, fields: None, top: None, rest: 0.0 }];
             }
         }
         out
