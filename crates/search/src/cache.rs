@@ -8,6 +8,7 @@
 
 use crate::bits::Bits;
 use crate::dense::DenseTerms;
+use crate::orders::{Orders, fair_order};
 use crate::schema::{self, col};
 use crate::values::ValueBits;
 use gureum_domain::clock::{format_date, from_epoch_day};
@@ -47,6 +48,8 @@ pub struct Static {
     id_state: Vec<u64>,
     /// The text fields' dense posting lists as bitsets.
     pub dense: DenseTerms,
+    /// The documents in the order of each column sort.
+    pub orders: Orders,
 }
 
 /// Arrays of one segment for one Seoul date.
@@ -57,6 +60,8 @@ pub struct Daily {
     pub word: Vec<u32>,
     /// The same, as a bitset per value.
     pub values: ValueBits,
+    /// The documents in the fair order of that day.
+    pub by_fair: Vec<u32>,
 }
 
 /// The layout of [`Daily::word`]: bits 0–2 kind code, bit 3 SME, bits 4–7 status code, bits
@@ -231,7 +236,8 @@ fn build_static(reader: &SegmentReader) -> tantivy::Result<Static> {
         None => vec![FNV_OFFSET; max as usize],
     };
     let dense = DenseTerms::build(reader, &schema::build().1)?;
-    Ok(Static { packed, category, categories, id_state, dense })
+    let orders = Orders::build(reader, col::PRICE, col::LISTED_AT, col::RATING)?;
+    Ok(Static { packed, category, categories, id_state, dense, orders })
 }
 
 fn valid(from: &Option<Column<i64>>, to: &Option<Column<i64>>, doc: DocId, day: i64) -> bool {
@@ -242,7 +248,7 @@ fn valid(from: &Option<Column<i64>>, to: &Option<Column<i64>>, doc: DocId, day: 
 
 fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::Result<Daily> {
     let date = format_date(from_epoch_day(day));
-    let fair = statics.id_state.iter().map(|h| fnv_extend(*h, date.as_bytes())).collect();
+    let fair: Vec<u64> = statics.id_state.iter().map(|h| fnv_extend(*h, date.as_bytes())).collect();
     let cert_grade = u64_col(reader, col::CERT_GRADE)?;
     let cert_from = i64_col(reader, col::CERT_FROM)?;
     let cert_to = i64_col(reader, col::CERT_TO)?;
@@ -268,7 +274,8 @@ fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::R
         words.push(word::pack(packed, c, category));
     }
     let values = ValueBits::build(&words, statics.categories.len());
-    Ok(Daily { fair, word: words, values })
+    let by_fair = fair_order(&fair);
+    Ok(Daily { fair, word: words, values, by_fair })
 }
 
 #[cfg(test)]

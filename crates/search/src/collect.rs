@@ -3,6 +3,7 @@
 
 use crate::bits::Bits;
 use crate::cache::{CERTIFIED, Daily, GRADE_MASK, SegmentCache, Static, word};
+use crate::orders::use_order;
 use crate::query::{Plan, SortMode};
 use crate::schema::col;
 use crate::values::ValueBits;
@@ -282,32 +283,71 @@ impl CatalogSegmentCollector {
         false
     }
 
-    /// Filters and counts every document of `matched` (live documents only). With a column or
-    /// fair sort the results are ranked at once; with the relevance sort they are returned, for
-    /// the caller to score and hand to [`Self::offer_scored`].
+    /// Filters and counts every document of `matched` (live documents only) and returns the
+    /// results. With a column or fair sort they are also ranked; with the relevance sort the
+    /// caller scores them and hands them to [`Self::offer_scored`].
     pub fn collect_bits(&mut self, matched: &Bits) -> Bits {
         let daily = self.daily.clone();
-        match (&self.plan.price, &daily.values.categories) {
+        let before = self.total;
+        let ranked = match (&self.plan.price, &daily.values.categories) {
             (None, Some(categories)) => self.collect_words(matched, &daily.values, categories),
             _ => self.collect_each(matched),
+        };
+        if self.plan.sort != SortMode::Score {
+            self.rank_unscored(&ranked, self.total - before);
         }
+        ranked
     }
 
     /// Document by document (a price filter reads a column; too many categories for sets).
     fn collect_each(&mut self, matched: &Bits) -> Bits {
         let mut ranked = Bits::empty_like(matched);
-        let by_score = self.plan.sort == SortMode::Score;
         matched.for_each(|doc| {
-            if !self.filter(doc) {
-                return;
-            }
-            if by_score {
+            if self.filter(doc) {
                 ranked.insert(doc);
-            } else {
-                self.offer(doc, 0.0);
             }
         });
         ranked
+    }
+
+    /// Ranks `results` result documents by a column or the fair order: one by one when they
+    /// are few, else by walking the segment's order of that sort until the page is full.
+    fn rank_unscored(&mut self, ranked: &Bits, results: u64) {
+        let max_doc = self.daily.word.len() as u32;
+        if !use_order(results, self.plan.keep, max_doc) {
+            ranked.for_each(|doc| self.offer(doc, 0.0));
+            return;
+        }
+        let statics = self.statics.clone();
+        let daily = self.daily.clone();
+        let o = &statics.orders;
+        match self.plan.sort {
+            SortMode::Fair | SortMode::Score => self.walk(ranked, daily.by_fair.iter()),
+            SortMode::PriceAsc => self.walk(ranked, o.price.present.iter().chain(&o.price.missing)),
+            SortMode::PriceDesc => self.walk(ranked, o.price.present.iter().rev().chain(&o.price.missing)),
+            SortMode::Newest => self.walk(ranked, o.listed_at.present.iter().rev().chain(&o.listed_at.missing)),
+            SortMode::Rating => self.walk(ranked, o.rating.present.iter().rev().chain(&o.rating.missing)),
+        }
+    }
+
+    /// Offers the result documents of `order` until `keep` are offered and the next one's
+    /// sort value differs from the last offered (documents of equal value are ordered by the
+    /// fair key, so all of them are offered).
+    fn walk<'a>(&mut self, ranked: &Bits, order: impl Iterator<Item = &'a u32>) {
+        let mut found = 0;
+        let mut last = None;
+        for &doc in order {
+            if !ranked.contains(doc) {
+                continue;
+            }
+            let key = self.primary(doc, 0.0);
+            if found >= self.plan.keep && last != Some(key) {
+                break;
+            }
+            self.offer(doc, 0.0);
+            found += 1;
+            last = Some(key);
+        }
     }
 
     /// 64 documents at a time: each filter is a word operation, each facet value a population
@@ -335,7 +375,6 @@ impl CatalogSegmentCollector {
         let at = |s: &[u64], i: usize| s.get(i).copied().unwrap_or(0);
         let count = |w: u64| u64::from(w.count_ones());
         let (sme, certified) = (v.sme.words(), v.certified.words());
-        let by_score = plan.sort == SortMode::Score;
         let mut ranked = Bits::empty_like(matched);
         for (i, &m) in matched.words().iter().enumerate() {
             if m == 0 {
@@ -381,16 +420,8 @@ impl CatalogSegmentCollector {
             }
             let result = hard & k & g & c;
             self.total += count(result);
-            if by_score {
-                if let Some(w) = ranked.words_mut().get_mut(i) {
-                    *w = result;
-                }
-            } else {
-                let mut w = result;
-                while w != 0 {
-                    self.offer((i as u32) * 64 + w.trailing_zeros(), 0.0);
-                    w &= w - 1;
-                }
+            if let Some(w) = ranked.words_mut().get_mut(i) {
+                *w = result;
             }
         }
         ranked

@@ -11,6 +11,7 @@ mod collect;
 mod dense;
 mod index;
 pub mod model;
+mod orders;
 mod query;
 mod results;
 mod schema;
