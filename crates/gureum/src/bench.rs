@@ -156,8 +156,11 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
                 }
             }
         }
+        let mut slowest: Vec<(f64, f64, &str)> = times.iter().zip(&tantivy_times).zip(&qs).map(|((a, b), q)| (*a, *b, *q)).collect();
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        slowest.truncate(5);
         let dense = index.dense_terms();
-        (build_s, index_bytes, (pcts(times), pcts(tantivy_times), dense))
+        (build_s, index_bytes, (pcts(times), pcts(tantivy_times), dense, slowest))
     };
     db.close().await;
 
@@ -271,7 +274,7 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
     println!("seed              {seed_s:.2} s");
     println!("index build       {build_s:.2} s");
     println!("index size        {:.1} MiB", index_bytes as f64 / 1048576.0);
-    let (inproc, inproc_tantivy, dense) = inproc;
+    let (inproc, inproc_tantivy, dense, slowest) = inproc;
     println!("dense terms       {} held as bitsets, {:.1} MiB", dense.0, dense.1 as f64 / 1048576.0);
     println!("in process        p50/p95/p99 {:.3} / {:.3} / {:.3} ms (engine only, no cache)", inproc.0, inproc.1, inproc.2);
     println!(
@@ -281,6 +284,9 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
         inproc_tantivy.2,
         inproc_tantivy.2 / inproc.2.max(1e-9)
     );
+    for (ms, tantivy_ms, q) in &slowest {
+        println!("  slowest         {ms:7.3} ms (tantivy query {tantivy_ms:7.3} ms)  {q}");
+    }
     println!("HTTP queries      {n_sequential} ({} distinct × {rounds} rounds, one at a time)", qs.len());
     println!("gureum HTTP       p50/p95/p99 {p50:.3} / {p95:.3} / {p99:.3} ms");
     if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {

@@ -340,8 +340,9 @@ impl CatalogSegmentCollector {
             if !ranked.contains(doc) {
                 continue;
             }
+            // In the fair order the walk's order is the whole key: no ties to take in.
             let key = self.primary(doc, 0.0);
-            if found >= self.plan.keep && last != Some(key) {
+            if found >= self.plan.keep && (matches!(self.plan.sort, SortMode::Fair | SortMode::Score) || last != Some(key)) {
                 break;
             }
             self.offer(doc, 0.0);
