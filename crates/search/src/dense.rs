@@ -71,9 +71,12 @@ pub struct DenseTerms {
     /// Every document's fieldnorm ids, a row of [`FIELDS`] bytes a document: the ranking reads
     /// a document's lengths in all its fields, which are then one cache line instead of seven.
     norms: Vec<u8>,
+    /// The same by field, a byte a document: the first bound reads one field of many
+    /// documents in a row, 64 of them a cache line.
+    columns: Vec<Vec<u8>>,
 }
 
-/// The number of text fields (the width of a row of [`DenseTerms::norm`]).
+/// The number of text fields (the width of a row of [`DenseTerms::row`]).
 pub const FIELDS: usize = 7;
 
 impl DenseTerms {
@@ -82,19 +85,23 @@ impl DenseTerms {
         let mut by_field = Vec::with_capacity(fields.text.len());
         let mut min_norm = Vec::with_capacity(fields.text.len());
         let mut rows = vec![0u8; reader.max_doc() as usize * FIELDS];
+        let mut columns = Vec::with_capacity(FIELDS);
         for (fi, (field, _)) in fields.text.into_iter().enumerate() {
             let inverted = reader.inverted_index(field)?;
             let norms = reader.get_fieldnorms_reader(field)?;
             let mut least = u8::MAX;
+            let mut column = Vec::with_capacity(reader.max_doc() as usize);
             for (doc, row) in rows.chunks_exact_mut(FIELDS).enumerate() {
                 let norm = norms.fieldnorm_id(doc as u32);
                 if let Some(n) = row.get_mut(fi) {
                     *n = norm;
                 }
+                column.push(norm);
                 if norm > 0 {
                     least = least.min(norm);
                 }
             }
+            columns.push(column);
             min_norm.push(if least == u8::MAX { 0 } else { least });
             let mut terms = HashMap::new();
             let mut stream = inverted.terms().stream()?;
@@ -108,7 +115,7 @@ impl DenseTerms {
             }
             by_field.push(terms);
         }
-        Ok(Self { by_field, min_norm, norms: rows })
+        Ok(Self { by_field, min_norm, norms: rows, columns })
     }
 
     /// The term's documents in the field of position `field` in [`Fields::text`], when dense.
@@ -119,7 +126,14 @@ impl DenseTerms {
     /// The fieldnorm id of `doc` in the text field of position `field`.
     #[inline]
     pub fn norm(&self, doc: u32, field: usize) -> u8 {
-        self.norms.get(doc as usize * FIELDS + field).copied().unwrap_or(0)
+        self.columns.get(field).and_then(|c| c.get(doc as usize)).copied().unwrap_or(0)
+    }
+
+    /// The fieldnorm ids of `doc` in the [`FIELDS`] text fields.
+    #[inline]
+    pub fn row(&self, doc: u32) -> &[u8] {
+        let at = doc as usize * FIELDS;
+        self.norms.get(at..at + FIELDS).unwrap_or_default()
     }
 
     /// The smallest fieldnorm id of a document with text in the field of position `field`.
@@ -131,7 +145,9 @@ impl DenseTerms {
     /// diagnostics).
     pub fn size(&self) -> (usize, usize) {
         let terms = self.by_field.iter().map(HashMap::len).sum();
-        let bytes = self.by_field.iter().flat_map(|m| m.values()).map(|t| t.bits.bytes()).sum::<usize>() + self.norms.len();
+        let bytes = self.by_field.iter().flat_map(|m| m.values()).map(|t| t.bits.bytes()).sum::<usize>()
+            + self.norms.len()
+            + self.columns.iter().map(Vec::len).sum::<usize>();
         (terms, bytes)
     }
 }

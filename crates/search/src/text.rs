@@ -119,11 +119,31 @@ struct Group {
     /// That field and the better-bounded fields before it (whose documents are in earlier
     /// groups); `None` for a merged group (all of the word's matches).
     fields: Option<(usize, Vec<usize>)>,
-    /// That field (position in [`Fields::text`]): with `rest`, a per-document bound from one
-    /// fieldnorm read and the field's table. `None` for merged groups.
+    /// That field (position in the word's [`Actives`]): with `later`, per-document bounds
+    /// from its fieldnorm and the field's table. `None` for merged groups.
     top: Option<usize>,
-    /// The bound of the word's other fields' share (the tie-breaker times their bounds).
-    rest: Score,
+    /// The word's fields after it (position in its [`Actives`], bound over the segment), best
+    /// bound first.
+    later: Vec<(usize, Score)>,
+}
+
+impl Group {
+    /// A bound on the word's score in a document of the group whose score in the group's
+    /// field is at most `top`, matching at most the later fields that `matches` lets through.
+    /// A word's score is (1 − t)·max + t·sum over its fields (t the tie-breaker), and every
+    /// later field scores at most its bound, so the maximum is at most the larger of `top` and
+    /// the best later bound.
+    #[inline]
+    fn doc_bound(&self, top: Score, mut matches: impl FnMut(usize) -> bool) -> Score {
+        let (mut max, mut sum) = (top, top);
+        for (i, b) in &self.later {
+            if matches(*i) {
+                max = max.max(*b);
+                sum += b;
+            }
+        }
+        (1.0 - TIE_BREAKER) * max + TIE_BREAKER * sum
+    }
 }
 
 /// By fieldnorm id, a word's score in one field with its terms' largest frequencies in the
@@ -159,8 +179,17 @@ impl FieldTable {
     }
 }
 
-/// By word, by field: the tables of the fields a word matches in.
-type Tables = Vec<Vec<Option<FieldTable>>>;
+/// A field a word matches in, in a segment: the documents and the score table.
+struct Active<'a> {
+    /// Position in [`Fields::text`].
+    fi: usize,
+    bits: &'a Bits,
+    table: FieldTable,
+}
+
+/// By word: the fields it matches in, in [`Fields::text`] order (the order every score and
+/// bound sums them in).
+type Actives<'a> = Vec<Vec<Active<'a>>>;
 
 impl TextQuery {
     /// `None` when the text has no word, or a one-syllable Hangul word (tantivy's query handles
@@ -226,24 +255,22 @@ impl TextQuery {
 
     /// The score of `doc` given `field(word, field, fieldnorm id)`, the word's score in a
     /// field it matches in (the true one gives the document's score; a bound on it, a bound).
+    #[inline]
     fn score_doc(
-        &self,
-        m: &SegmentMatch,
+        actives: &Actives,
         norms: &DenseTerms,
         doc: DocId,
-        mut field: impl FnMut(usize, usize, u8) -> tantivy::Result<Score>,
+        mut field: impl FnMut(usize, &Active, u8) -> tantivy::Result<Score>,
     ) -> tantivy::Result<Score> {
+        let row = norms.row(doc);
         let mut total: Score = 0.0;
-        for (u, unit) in self.units.iter().enumerate() {
+        for (u, fields) in actives.iter().enumerate() {
             let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-            for fi in 0..unit.len() {
-                let Some(Some(fm)) = m.fields.get(u).and_then(|f| f.get(fi)) else {
-                    continue;
-                };
-                if !fm.bits.contains(doc) {
+            for a in fields {
+                if !a.bits.contains(doc) {
                     continue;
                 }
-                let s = field(u, fi, norms.norm(doc, fi))?;
+                let s = field(u, a, row.get(a.fi).copied().unwrap_or(0))?;
                 max = max.max(s);
                 sum += s;
             }
@@ -264,16 +291,22 @@ impl TextQuery {
         let norms = &statics.dense;
         let first = self.units.first().map(Vec::as_slice).unwrap_or_default();
         let inverted = first.iter().map(|ft| reader.inverted_index(ft.field)).collect::<tantivy::Result<Vec<_>>>()?;
-        let tables: Tables = self
+        let actives: Actives = self
             .units
             .iter()
             .zip(&m.fields)
-            .map(|(unit, fms)| unit.iter().zip(fms).map(|(ft, fm)| fm.as_ref().map(|fm| FieldTable::new(ft, fm))).collect())
+            .map(|(unit, fms)| {
+                unit.iter()
+                    .zip(fms)
+                    .enumerate()
+                    .filter_map(|(fi, (ft, fm))| fm.as_ref().map(|fm| Active { fi, bits: &fm.bits, table: FieldTable::new(ft, fm) }))
+                    .collect()
+            })
             .collect();
         let groups = if self.exhaustive {
-            vec![vec![Group { bound: Score::MAX, fields: None, top: None, rest: 0.0 }]]
+            vec![vec![Group { bound: Score::MAX, fields: None, top: None, later: Vec::new() }]]
         } else {
-            self.groups(m, &tables)
+            self.groups(m, &actives)
         };
         for (bound, class) in classes(&groups) {
             if !col.can_enter(bound * BOUND_MARGIN) {
@@ -304,7 +337,7 @@ impl TextQuery {
             let mut failed = None;
             docs.for_each(|doc| {
                 if failed.is_none()
-                    && let Err(e) = self.rank_doc(m, norms, &tables, &picked, &mut cursors, col, doc)
+                    && let Err(e) = self.rank_doc(norms, &actives, &picked, &mut cursors, col, doc)
                 {
                     failed = Some(e);
                 }
@@ -317,44 +350,59 @@ impl TextQuery {
     }
 
     /// Bounds, then scores, one document of a class.
-    #[allow(clippy::too_many_arguments)]
     fn rank_doc(
         &self,
-        m: &SegmentMatch,
         norms: &DenseTerms,
-        tables: &Tables,
+        actives: &Actives,
         picked: &[(usize, &Group)],
         cursors: &mut Cursors,
         col: &mut CatalogSegmentCollector,
         doc: DocId,
     ) -> tantivy::Result<()> {
-        let table = |u: usize, fi: usize| tables.get(u).and_then(|t| t.get(fi)).and_then(Option::as_ref);
         if !self.exhaustive {
-            // From each word's best field's length alone (another order of operations than the
-            // score's, hence the margin).
-            let cheap: Score = picked
+            // From each word's best field's length, first with every later field, then with
+            // the later fields it matches in (other orders of operations than the score's,
+            // hence the margin).
+            let top =
+                |u: usize, g: &Group| g.top.and_then(|i| actives.get(u).and_then(|a| a.get(i))).map(|a| a.table.get(norms.norm(doc, a.fi)));
+            let first: Score = picked
                 .iter()
-                .map(|(u, g)| match (g.top, &g.top.and_then(|fi| table(*u, fi))) {
-                    (Some(fi), Some(t)) => t.get(norms.norm(doc, fi)) + g.rest,
-                    _ => g.bound,
+                .map(|(u, g)| match top(*u, g) {
+                    Some(t) => g.doc_bound(t, |_| true),
+                    None => g.bound,
                 })
                 .sum();
-            if !col.can_enter(cheap * BOUND_MARGIN) {
+            if !col.can_enter(first * BOUND_MARGIN) {
+                return Ok(());
+            }
+            let second: Score = picked
+                .iter()
+                .map(|(u, g)| match top(*u, g) {
+                    Some(t) => {
+                        let word = actives.get(*u).map(Vec::as_slice).unwrap_or_default();
+                        g.doc_bound(t, |i| word.get(i).is_some_and(|a| a.bits.contains(doc)))
+                    }
+                    None => g.bound,
+                })
+                .sum();
+            if !col.can_enter(second * BOUND_MARGIN) {
                 return Ok(());
             }
             // The same operations as the score with the largest term frequencies: exact when
             // they are the document's, so a tie is decided by the fair key here already.
-            let bound = self.score_doc(m, norms, doc, |u, fi, norm| Ok(table(u, fi).map_or(Score::MAX, |t| t.get(norm))))?;
+            let bound = Self::score_doc(actives, norms, doc, |_, a, norm| Ok(a.table.get(norm)))?;
             if !col.can_enter_exact(bound, doc) {
                 return Ok(());
             }
         }
-        let score = self.score_doc(m, norms, doc, |u, fi, norm| match table(u, fi) {
-            Some(t) if t.exact => Ok(t.get(norm)),
-            _ => match self.units.get(u).and_then(|f| f.get(fi)) {
-                Some(ft) => field_value(ft, norm, |ti| cursors.tf(self, u, fi, ti, doc)),
+        let score = Self::score_doc(actives, norms, doc, |u, a, norm| {
+            if a.table.exact {
+                return Ok(a.table.get(norm));
+            }
+            match self.units.get(u).and_then(|f| f.get(a.fi)) {
+                Some(ft) => field_value(ft, norm, |ti| cursors.tf(self, u, a.fi, ti, doc)),
                 None => Ok(0.0),
-            },
+            }
         })?;
         col.offer_scored(doc, score);
         Ok(())
@@ -362,23 +410,26 @@ impl TextQuery {
 
     /// By word: its matches in `ranked` split by the best-bounded field they match in, with
     /// each group's bound on the word's score; merged when there would be too many classes.
-    fn groups(&self, m: &SegmentMatch, tables: &Tables) -> Vec<Vec<Group>> {
+    fn groups(&self, m: &SegmentMatch, actives: &Actives) -> Vec<Vec<Group>> {
         let mut out: Vec<Vec<Group>> = Vec::with_capacity(self.units.len());
         for (u, unit) in self.units.iter().enumerate() {
-            let matches = m.fields.get(u).map(Vec::as_slice).unwrap_or_default();
-            let mut fields: Vec<(usize, &FieldMatch, Score)> = unit
+            let word = actives.get(u).map(Vec::as_slice).unwrap_or_default();
+            // (position in the word's actives, field, bound), best bound first.
+            let mut fields: Vec<(usize, usize, Score)> = word
                 .iter()
-                .zip(matches)
                 .enumerate()
-                .filter_map(|(fi, (ft, fm))| fm.as_ref().map(|fm| (fi, fm, field_bound(ft, fm))))
+                .filter_map(|(i, a)| {
+                    let fm = m.fields.get(u)?.get(a.fi)?.as_ref()?;
+                    Some((i, a.fi, field_bound(unit.get(a.fi)?, fm)))
+                })
                 .collect();
             fields.sort_by(|a, b| b.2.total_cmp(&a.2));
             let mut groups = Vec::with_capacity(fields.len());
-            for (i, (fi, _, bound)) in fields.iter().enumerate() {
-                let rest: Score = fields.iter().skip(i + 1).map(|f| f.2).sum::<Score>() * TIE_BREAKER;
-                let before = fields.iter().take(i).map(|f| f.0).collect();
-                let top = tables.get(u).and_then(|t| t.get(*fi)).and_then(Option::as_ref).map(|_| *fi);
-                groups.push(Group { bound: bound + rest, fields: Some((*fi, before)), top, rest });
+            for (i, (idx, fi, bound)) in fields.iter().enumerate() {
+                let later: Vec<(usize, Score)> = fields.iter().skip(i + 1).map(|f| (f.0, f.2)).collect();
+                let rest: Score = later.iter().map(|l| l.1).sum::<Score>() * TIE_BREAKER;
+                let before = fields.iter().take(i).map(|f| f.1).collect();
+                groups.push(Group { bound: bound + rest, fields: Some((*fi, before)), top: Some(*idx), later });
             }
             out.push(groups);
         }
@@ -388,7 +439,7 @@ impl TextQuery {
                 break;
             };
             if let Some(first) = widest.first() {
-                *widest = vec![Group { bound: first.bound, fields: None, top: None, rest: 0.0 }];
+                *widest = vec![Group { bound: first.bound, fields: None, top: None, later: Vec::new() }];
             }
         }
         out
@@ -485,5 +536,44 @@ impl<'r> Cursors<'r> {
             postings.seek(doc);
         }
         Ok(if postings.doc() == doc { postings.term_freq() } else { 1 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A word's score from its fields' scores, as [`TextQuery::score_doc`] combines them.
+    fn dismax(scores: &[Score]) -> Score {
+        let max = scores.iter().copied().fold(0.0, Score::max);
+        let sum: Score = scores.iter().sum();
+        max + (sum - max) * TIE_BREAKER
+    }
+
+    proptest! {
+        /// The per-document bound holds whichever field scores highest in the document, even
+        /// when a later field (lower bound over the segment) beats the group's field there.
+        #[test]
+        fn a_group_bound_is_never_below_the_score(
+            top_bound in 0.0f32..50.0,
+            top_part in 0.0f32..=1.0,
+            later in proptest::collection::vec((0.0f32..50.0, 0.0f32..=1.0, any::<bool>()), 0..6),
+        ) {
+            let mut later = later;
+            later.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let group = Group {
+                bound: 0.0,
+                fields: None,
+                top: Some(0),
+                later: later.iter().enumerate().map(|(i, l)| (i, l.0)).collect(),
+            };
+            let mut scores = vec![top_bound * top_part];
+            scores.extend(later.iter().filter(|l| l.2).map(|l| l.0 * l.1));
+            let bound = group.doc_bound(top_bound, |i| later.get(i).is_some_and(|l| l.2));
+            prop_assert!(dismax(&scores) <= bound * BOUND_MARGIN, "{scores:?} scored above {bound}");
+            let loose = group.doc_bound(top_bound, |_| true);
+            prop_assert!(bound <= loose * BOUND_MARGIN);
+        }
     }
 }
