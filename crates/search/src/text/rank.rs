@@ -174,19 +174,27 @@ impl TextQuery {
             }
             let picked: Vec<(usize, &Group)> =
                 class.iter().enumerate().filter_map(|(u, g)| groups.get(u).and_then(|gs| gs.get(*g)).map(|g| (u, g))).collect();
-            // Each document's own bounds first: from its best field's length, then from every
-            // matching field's length and the largest term frequencies; then its score.
-            let mut cursors = Cursors::new(self, &inverted);
-            let mut failed = None;
-            docs.for_each(|doc| {
-                if failed.is_none()
-                    && let Err(e) = self.rank_doc(norms, &actives, &picked, &mut cursors, col, doc)
+            // The class's documents from the shortest first word's best field to the longest, so
+            // that the page's threshold rises early and the documents whose field is too long
+            // to reach it are left as whole buckets, unread. Within a bucket, each document's own
+            // bounds, then its score (posting cursors move forward only: one set a bucket).
+            let lead = picked.first().and_then(|(u, g)| g.top.and_then(|i| actives.get(*u)?.get(i)).map(|a| (*g, a)));
+            let buckets = match (&lead, self.exhaustive) {
+                (Some((_, a)), false) => by_norm(&docs, |d| norms.norm(d, a.fi)),
+                _ => vec![(0, docs_of(&docs))],
+            };
+            let others: Score = picked.iter().skip(1).map(|(_, g)| g.bound).sum();
+            for (norm, bucket) in buckets {
+                if let Some((g, a)) = &lead
+                    && !self.exhaustive
+                    && !col.can_enter((g.doc_bound(a.table.get(norm), |_| true) + others) * BOUND_MARGIN)
                 {
-                    failed = Some(e);
+                    continue;
                 }
-            });
-            if let Some(e) = failed {
-                return Err(e);
+                let mut cursors = Cursors::new(self, &inverted);
+                for doc in bucket {
+                    self.rank_doc(norms, &actives, &picked, &mut cursors, col, doc)?;
+                }
             }
         }
         Ok(())
@@ -287,6 +295,23 @@ impl TextQuery {
         }
         out
     }
+}
+
+/// The documents of `docs` in buckets of equal `norm`, by ascending norm; ascending within one.
+fn by_norm(docs: &Bits, norm: impl Fn(DocId) -> u8) -> Vec<(u8, Vec<DocId>)> {
+    let mut buckets: Vec<Vec<DocId>> = vec![Vec::new(); 256];
+    docs.for_each(|d| {
+        if let Some(b) = buckets.get_mut(usize::from(norm(d))) {
+            b.push(d);
+        }
+    });
+    buckets.into_iter().enumerate().filter(|(_, b)| !b.is_empty()).map(|(n, b)| (n as u8, b)).collect()
+}
+
+fn docs_of(docs: &Bits) -> Vec<DocId> {
+    let mut out = Vec::new();
+    docs.for_each(|d| out.push(d));
+    out
 }
 
 /// Every combination of one group per word, with its bound, highest first.
