@@ -191,28 +191,23 @@ impl CatalogIndex {
 
     /// Takes the index writer: one per folder across processes ([`SearchError::Locked`]).
     pub fn updater(&self) -> Result<IndexUpdater, SearchError> {
-        let writer = match self.index.writer_with_num_threads(1, WRITER_MEMORY_BYTES) {
-            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(SearchError::Locked),
-            other => other?,
-        };
-        Ok(IndexUpdater {
-            writer,
-            reader: self.reader.clone(),
-            fields: self.fields,
-            applied_seq: self.applied_seq.clone(),
-            cache: self.cache.clone(),
-        })
+        self.updater_with(1, WRITER_MEMORY_BYTES)
     }
 
     /// A writer for filling the index from scratch: `threads` indexing threads sharing
     /// `memory_bytes`, no merges while it fills; [`IndexUpdater::finish_bulk`] then merges the
     /// segments into a few of equal size (one per search thread).
     pub fn bulk_updater(&self, threads: usize, memory_bytes: usize) -> Result<IndexUpdater, SearchError> {
-        let writer = match self.index.writer_with_num_threads(threads.max(1), memory_bytes) {
+        let updater = self.updater_with(threads.max(1), memory_bytes)?;
+        updater.writer.set_merge_policy(Box::new(NoMergePolicy));
+        Ok(updater)
+    }
+
+    fn updater_with(&self, threads: usize, memory_bytes: usize) -> Result<IndexUpdater, SearchError> {
+        let writer = match self.index.writer_with_num_threads(threads, memory_bytes) {
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(SearchError::Locked),
             other => other?,
         };
-        writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok(IndexUpdater {
             writer,
             reader: self.reader.clone(),

@@ -752,6 +752,36 @@ fn compare_engines(index: &mut CatalogIndex, reference: gureum_search::TextEngin
     found
 }
 
+/// The vocabulary catalog committed in chunks ending at `ends` (a segment each), then every
+/// 17th service deleted and, when `replace`, every 23rd from the 6th replaced with a longer name.
+fn engine_index(ends: &[usize], replace: bool) -> (tempfile::TempDir, CatalogIndex) {
+    let docs = vocabulary_catalog(3_000);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
+    let mut up = index.updater().unwrap();
+    let mut from = 0;
+    for (i, end) in ends.iter().enumerate() {
+        for d in &docs[from..*end] {
+            up.upsert(d).unwrap();
+        }
+        up.commit(i as i64 + 1).unwrap();
+        from = *end;
+    }
+    for d in docs.iter().step_by(17) {
+        up.delete(&d.id).unwrap();
+    }
+    if replace {
+        for d in docs.iter().skip(5).step_by(23) {
+            let mut changed = d.clone();
+            changed.name = format!("{} 클라우드 백업", d.name);
+            up.upsert(&changed).unwrap();
+        }
+    }
+    up.commit(10).unwrap();
+    index.set_result_cache(false);
+    (dir, index)
+}
+
 /// The bitset engine, with and without its score bounds, gives tantivy's own answer: totals,
 /// facets, the same documents in the same order. One segment (with deletions): tantivy sums a
 /// document's term scores in an order that depends on each segment's term statistics, so
@@ -759,20 +789,8 @@ fn compare_engines(index: &mut CatalogIndex, reference: gureum_search::TextEngin
 #[test]
 fn text_engines_agree_with_tantivy() {
     use gureum_search::TextEngine;
-    let docs = vocabulary_catalog(3_000);
-    let dir = tempfile::tempdir().unwrap();
-    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
-    let mut up = index.updater().unwrap();
-    for d in &docs {
-        up.upsert(d).unwrap();
-    }
-    up.commit(1).unwrap();
-    for d in docs.iter().step_by(17) {
-        up.delete(&d.id).unwrap();
-    }
-    up.commit(2).unwrap();
+    let (_dir, mut index) = engine_index(&[3_000], false);
     assert_eq!(index.segment_count(), 1);
-    index.set_result_cache(false);
     compare_engines(&mut index, TextEngine::Tantivy, &[TextEngine::Bitsets, TextEngine::Exhaustive]);
 }
 
@@ -781,26 +799,7 @@ fn text_engines_agree_with_tantivy() {
 #[test]
 fn bounded_ranking_equals_exhaustive_ranking() {
     use gureum_search::TextEngine;
-    let docs = vocabulary_catalog(3_000);
-    let dir = tempfile::tempdir().unwrap();
-    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
-    let mut up = index.updater().unwrap();
-    for (i, chunk) in [&docs[..1_600], &docs[1_600..2_400], &docs[2_400..]].into_iter().enumerate() {
-        for d in chunk {
-            up.upsert(d).unwrap();
-        }
-        up.commit(i as i64 + 1).unwrap();
-    }
-    for d in docs.iter().step_by(17) {
-        up.delete(&d.id).unwrap();
-    }
-    for d in docs.iter().skip(5).step_by(23) {
-        let mut changed = d.clone();
-        changed.name = format!("{} 클라우드 백업", d.name);
-        up.upsert(&changed).unwrap();
-    }
-    up.commit(10).unwrap();
+    let (_dir, mut index) = engine_index(&[1_600, 2_400, 3_000], true);
     assert!(index.segment_count() >= 3);
-    index.set_result_cache(false);
     compare_engines(&mut index, TextEngine::Exhaustive, &[TextEngine::Bitsets]);
 }
