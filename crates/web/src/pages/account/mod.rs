@@ -181,6 +181,16 @@ pub(crate) fn require(ctx: &Ctx, rule: Rule) -> Result<&Principal, Response> {
     Ok(p)
 }
 
+/// A form POST that needs a role: the parsed form after the CSRF check, and the person once
+/// `rule` lets them in (else the response to send: 403, or the login page).
+#[allow(clippy::result_large_err)] // the Err is the answer itself, returned at once
+pub(crate) fn checked_form<'c>(ctx: &'c Ctx, headers: &HeaderMap, body: &[u8], rule: Rule) -> Result<(FormData, &'c Principal), Response> {
+    let form = FormData::parse(body);
+    check_csrf(ctx, headers, form.csrf())?;
+    let p = require(ctx, rule)?;
+    Ok((form, p))
+}
+
 /// The CSRF check every POST makes first: the hidden field must match the cookie.
 #[allow(clippy::result_large_err)] // the Err is the answer itself, returned at once
 pub(crate) fn check_csrf(ctx: &Ctx, headers: &HeaderMap, value: Option<&str>) -> Result<(), Response> {

@@ -4,7 +4,7 @@
 
 use super::masking::contact_for;
 use super::org::user_status_label;
-use super::{FormData, check_csrf, notice, redirect, request_id, require};
+use super::{checked_form, notice, redirect, request_id, require};
 use crate::accounts;
 use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
 use crate::error::AppError;
@@ -118,12 +118,8 @@ pub async fn hub(State(state): State<AppState>, ctx: Ctx) -> Response {
 /// The operator rebuilds this instance's search index beside the live one; searches keep
 /// answering from the live generation until the new one is swapped in.
 pub async fn rebuild_index(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
-        return r;
-    }
-    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
-        Ok(p) => p,
+    let (_, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let generation = state.sync().generation();
@@ -232,12 +228,8 @@ pub async fn users(State(state): State<AppState>, ctx: Ctx) -> Response {
 }
 
 async fn set_lock(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, body: Bytes, locked: bool) -> Response {
-    let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
-        return r;
-    }
-    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
-        Ok(p) => p,
+    let (form, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     if locked && p.user().is_some_and(|u| u.id == id) {

@@ -7,7 +7,7 @@ use super::masking::contact_for;
 use super::me::status_label;
 use super::operator::{PER_PAGE, back_of, back_with, is_operator, page_of, q_of};
 use super::org::{InviteValues, RoleOption, role_options, roles_of, user_status_label};
-use super::{FormData, FormErrors, age_days, check_csrf, notice, redirect, request_id, require};
+use super::{FormErrors, age_days, checked_form, notice, redirect, request_id, require};
 use crate::accounts;
 use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
 use crate::error::AppError;
@@ -181,12 +181,8 @@ pub async fn organisations(State(state): State<AppState>, ctx: Ctx) -> Response 
 }
 
 pub async fn create_organisation(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
-        return r;
-    }
-    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
-        Ok(p) => p,
+    let (form, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let v = NewOrgValues {
@@ -323,12 +319,8 @@ pub async fn organisation(State(state): State<AppState>, ctx: Ctx, Path(id): Pat
 }
 
 async fn decide(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, body: Bytes, approve: bool) -> Response {
-    let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
-        return r;
-    }
-    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
-        Ok(p) => p,
+    let (form, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let reason = Some(form.get("reason").trim()).filter(|r| !r.is_empty());
@@ -356,12 +348,8 @@ pub async fn reject(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
 
 /// The operator invites a person (typically the first admin) into any organisation.
 pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
-        return r;
-    }
-    let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
-        Ok(p) => p,
+    let (form, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let v = InviteValues { email: form.get("email").trim().into(), name: form.get("name").trim().into(), admin: form.checked("admin") };
