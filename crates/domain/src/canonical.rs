@@ -10,7 +10,7 @@ pub fn canonical_json(v: &Value) -> String {
     out
 }
 
-fn write_value(v: &Value, out: &mut String) {
+pub(crate) fn write_value(v: &Value, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -28,7 +28,8 @@ fn write_value(v: &Value, out: &mut String) {
         }
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            // serde_json's map is already in byte order, which the stable sort finds in one pass.
+            entries.sort_by(|a, b| utf16_order(a.0, b.0));
             out.push('{');
             for (i, (k, val)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -41,6 +42,11 @@ fn write_value(v: &Value, out: &mut String) {
             out.push('}');
         }
     }
+}
+
+/// The order of two keys by their UTF-16 code units (for ASCII keys, their bytes').
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() { a.cmp(b) } else { a.encode_utf16().cmp(b.encode_utf16()) }
 }
 
 fn write_number(n: &serde_json::Number, out: &mut String) {
@@ -71,23 +77,32 @@ pub fn es_number(f: f64) -> String {
     }
 }
 
-fn write_string(s: &str, out: &mut String) {
+pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole (every byte of a multi-byte character is
+    // >= 0x80, so only ASCII bytes are ever escaped).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -124,6 +139,11 @@ mod tests {
             assert!(pos >= last, "{k} out of order in {s}");
             last = pos;
         }
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(canonical_json(&json!("a\"b\\c\u{1}\u{8}\u{c}\n\r\t줄 끝\u{7f}")), "\"a\\\"b\\\\c\\u0001\\b\\f\\n\\r\\t줄 끝\u{7f}\"");
     }
 
     #[test]

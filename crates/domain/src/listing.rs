@@ -270,7 +270,7 @@ pub fn parse_listing(obj: &Map<String, Value>, code_required: bool) -> Result<Li
 fn text(v: &Value, field: &str, max: usize) -> Result<String, FieldError> {
     let s = v.as_str().ok_or_else(|| FieldError::new(field, "must be a string"))?;
     let s = s.trim();
-    if s.chars().count() > max {
+    if s.len() > max && s.chars().count() > max {
         return Err(FieldError::new(field, format!("longer than {max} characters")));
     }
     Ok(s.to_owned())
@@ -314,7 +314,8 @@ fn str_list(obj: &Map<String, Value>, key: &str, max_len: usize, max_items: usiz
     }
     let mut out: Vec<String> = Vec::with_capacity(arr.len());
     for (i, item) in arr.iter().enumerate() {
-        let s = text(item, &format!("{key}[{i}]"), max_len)?;
+        // The item's path is made only for an error: most lines have none.
+        let s = text(item, key, max_len).map_err(|e| FieldError::new(format!("{key}[{i}]"), e.reason))?;
         if s.is_empty() {
             return Err(FieldError::new(format!("{key}[{i}]"), "must not be empty"));
         }
@@ -337,30 +338,38 @@ fn parse_plans(v: Option<&Value>) -> Result<Vec<PricePlan>, FieldError> {
     arr.iter()
         .enumerate()
         .map(|(i, p)| {
-            let f = |k: &str| format!("price_plans[{i}].{k}");
-            let o = p.as_object().ok_or_else(|| FieldError::new(format!("price_plans[{i}]"), "must be an object"))?;
-            let model_s = req_str(o, "model", &f("model"), 20)?;
-            let model = match model_s.as_str() {
-                "fixed" => PriceModel::Fixed,
-                "metered" => PriceModel::Metered,
-                _ => return Err(FieldError::new(f("model"), "must be fixed or metered")),
-            };
-            let price_v = o.get("unit_price_krw").ok_or_else(|| FieldError::new(f("unit_price_krw"), "required"))?;
-            let unit_price_krw = Krw::price_from_json(price_v).map_err(|e| FieldError::new(f("unit_price_krw"), e.to_string()))?;
-            let vat_included = match o.get("vat_included") {
-                None | Some(Value::Null) => false,
-                Some(Value::Bool(b)) => *b,
-                Some(_) => return Err(FieldError::new(f("vat_included"), "must be true or false")),
-            };
-            Ok(PricePlan {
-                name: req_str(o, "name", &f("name"), MAX_TEXT)?,
-                model,
-                unit: req_str(o, "unit", &f("unit"), 50)?,
-                unit_price_krw,
-                vat_included,
+            // Fields are named within the plan; the plan's path is added only to an error.
+            parse_plan(p).map_err(|e| {
+                let field = if e.field.is_empty() { format!("price_plans[{i}]") } else { format!("price_plans[{i}].{}", e.field) };
+                FieldError::new(field, e.reason)
             })
         })
         .collect()
+}
+
+/// One price plan; an error names the field within the plan (empty: the plan itself).
+fn parse_plan(p: &Value) -> Result<PricePlan, FieldError> {
+    let o = p.as_object().ok_or_else(|| FieldError::new("", "must be an object"))?;
+    let model_s = req_str(o, "model", "model", 20)?;
+    let model = match model_s.as_str() {
+        "fixed" => PriceModel::Fixed,
+        "metered" => PriceModel::Metered,
+        _ => return Err(FieldError::new("model", "must be fixed or metered")),
+    };
+    let price_v = o.get("unit_price_krw").ok_or_else(|| FieldError::new("unit_price_krw", "required"))?;
+    let unit_price_krw = Krw::price_from_json(price_v).map_err(|e| FieldError::new("unit_price_krw", e.to_string()))?;
+    let vat_included = match o.get("vat_included") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(FieldError::new("vat_included", "must be true or false")),
+    };
+    Ok(PricePlan {
+        name: req_str(o, "name", "name", MAX_TEXT)?,
+        model,
+        unit: req_str(o, "unit", "unit", 50)?,
+        unit_price_krw,
+        vat_included,
+    })
 }
 
 fn pct(o: &Map<String, Value>, key: &str, field: &str, min_exclusive: bool) -> Result<Option<f64>, FieldError> {

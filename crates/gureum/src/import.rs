@@ -4,7 +4,7 @@
 
 use crate::cli::{Cli, CmdResult, Failure};
 use gureum_domain::listing::{FieldError, ImportLine, parse_import_line};
-use gureum_storage::{Db, ImportOutcome, LineResult, NewAuditEvent};
+use gureum_storage::{BatchResult, Db, ImportOutcome, LineResult, NewAuditEvent, SqliteBulk, StagedLine};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::collections::HashSet;
@@ -47,18 +47,28 @@ pub struct Importer<'a> {
     db: &'a Db,
     source: String,
     seen_codes: HashSet<String>,
-    pending: Vec<(u64, ImportLine)>,
+    /// Lines staged for the next batch (their stored form and digest made here, on the parsing side).
+    pending: Vec<(u64, StagedLine)>,
     /// `None` while the batch in flight has it.
-    ids: Option<IdSource>,
-    in_flight: Option<tokio::task::JoinHandle<(IdSource, Result<Written, Failure>)>>,
+    writer: Option<Writer>,
+    in_flight: Option<tokio::task::JoinHandle<(Writer, Result<Written, Failure>)>>,
     pub stats: ImportStats,
     report: RejectReport<'a>,
+}
+
+/// What a batch is written with, handed to the task that writes it and back.
+struct Writer {
+    ids: IdSource,
+    /// SQLite: the bulk connection (opened at the first batch); PostgreSQL: the pool.
+    bulk: Option<SqliteBulk>,
 }
 
 /// What one written batch tells the importer.
 struct Written {
     counts: ImportStats,
     rejected: Vec<(u64, FieldError)>,
+    /// The batch's lines, handed back to be freed on the parsing side, not the writer's.
+    spent: Vec<StagedLine>,
 }
 
 /// Told of each rejected line: its number and the bad field.
@@ -71,7 +81,7 @@ impl<'a> Importer<'a> {
             source: source.into(),
             seen_codes: HashSet::new(),
             pending: Vec::new(),
-            ids: Some(ids),
+            writer: Some(Writer { ids, bulk: None }),
             in_flight: None,
             stats: ImportStats::default(),
             report: Box::new(report),
@@ -118,7 +128,7 @@ impl<'a> Importer<'a> {
             self.reject(line_no, FieldError::new("code", format!("{} appears earlier in this file", line.listing.code)));
             return Ok(());
         }
-        self.pending.push((line_no, line));
+        self.pending.push((line_no, StagedLine::new(line)));
         if self.pending.len() >= BATCH {
             self.flush().await?;
         }
@@ -133,20 +143,30 @@ impl<'a> Importer<'a> {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.pending);
-        let Some(mut ids) = self.ids.take() else { unreachable!("settle returned the id source") };
+        let Some(mut writer) = self.writer.take() else { unreachable!("settle returned the writer") };
+        if writer.bulk.is_none() {
+            writer.bulk = self.db.sqlite_bulk()?;
+        }
         let (db, source) = (self.db.clone(), self.source.clone());
-        self.in_flight = Some(tokio::spawn(async move {
-            let written = write_batch(&db, &source, batch, &mut ids).await;
-            (ids, written)
-        }));
+        self.in_flight = Some(if writer.bulk.is_some() {
+            tokio::task::spawn_blocking(move || {
+                let written = write_bulk(&mut writer, &source, batch);
+                (writer, written)
+            })
+        } else {
+            tokio::spawn(async move {
+                let written = write_pooled(&db, &source, batch, &mut writer.ids).await;
+                (writer, written)
+            })
+        });
         Ok(())
     }
 
     /// Waits for the batch in flight and takes in its outcome.
     async fn settle(&mut self) -> Result<(), Failure> {
         let Some(handle) = self.in_flight.take() else { return Ok(()) };
-        let (ids, written) = handle.await.map_err(Failure::env)?;
-        self.ids = Some(ids);
+        let (writer, written) = handle.await.map_err(Failure::env)?;
+        self.writer = Some(writer);
         let written = written?;
         self.stats.imported += written.counts.imported;
         self.stats.revised += written.counts.revised;
@@ -154,6 +174,7 @@ impl<'a> Importer<'a> {
         for (n, e) in written.rejected {
             self.reject(n, e);
         }
+        drop(written.spent);
         Ok(())
     }
 
@@ -164,15 +185,46 @@ impl<'a> Importer<'a> {
     }
 }
 
-/// Writes one batch in one transaction with its audit event.
-async fn write_batch(db: &Db, source: &str, batch: Vec<(u64, ImportLine)>, ids: &mut IdSource) -> Result<Written, Failure> {
-    let (line_nos, lines): (Vec<u64>, Vec<ImportLine>) = batch.into_iter().unzip();
+/// Writes one batch in one transaction of the pool with its audit event.
+async fn write_pooled(db: &Db, source: &str, batch: Vec<(u64, StagedLine)>, ids: &mut IdSource) -> Result<Written, Failure> {
+    let (line_nos, lines): (Vec<u64>, Vec<StagedLine>) = batch.into_iter().unzip();
     let mut tx = db.begin_write().await?;
     let result = tx.import_batch(&lines, &mut **ids).await?;
+    let (counts, rejected, event) = summarise(source, &line_nos, &lines, &result);
+    match event {
+        Some(ev) => {
+            tx.audit(ev).await?;
+            tx.commit().await?;
+        }
+        None => tx.rollback().await?,
+    }
+    Ok(Written { counts, rejected, spent: lines })
+}
+
+/// The same through the bulk SQLite connection (blocking).
+fn write_bulk(writer: &mut Writer, source: &str, batch: Vec<(u64, StagedLine)>) -> Result<Written, Failure> {
+    let Some(bulk) = writer.bulk.as_mut() else { unreachable!("called with the bulk connection") };
+    let (line_nos, lines): (Vec<u64>, Vec<StagedLine>) = batch.into_iter().unzip();
+    let mut tx = bulk.begin()?;
+    let result = tx.import_batch(&lines, &mut *writer.ids)?;
+    let (counts, rejected, event) = summarise(source, &line_nos, &lines, &result);
+    match event {
+        Some(ev) => {
+            tx.audit(ev)?;
+            tx.commit()?;
+        }
+        None => tx.rollback()?,
+    }
+    Ok(Written { counts, rejected, spent: lines })
+}
+
+/// The counts and rejections of a written batch, and the audit event that records it (none when
+/// it changed nothing).
+fn summarise(source: &str, line_nos: &[u64], lines: &[StagedLine], result: &BatchResult) -> Summary {
     let mut audit_lines = Vec::with_capacity(lines.len());
     let mut counts = ImportStats::default();
     let mut rejected = Vec::new();
-    for ((line_no, line), outcome) in line_nos.iter().zip(&lines).zip(&result.lines) {
+    for ((line_no, line), outcome) in line_nos.iter().zip(lines.iter().map(|s| &s.line)).zip(&result.lines) {
         let (outcome, service_id, digest) = match outcome {
             LineResult::CodeOfAnotherSupplier => {
                 rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
@@ -196,21 +248,20 @@ async fn write_batch(db: &Db, source: &str, batch: Vec<(u64, ImportLine)>, ids: 
         };
         audit_lines.push(json!({"line": line_no, "code": line.listing.code, "service_id": service_id, "sha256": digest, "outcome": word}));
     }
-    if counts.imported + counts.revised > 0 || !result.created_suppliers.is_empty() {
+    let event = (counts.imported + counts.revised > 0 || !result.created_suppliers.is_empty()).then(|| {
         let created: Vec<_> = result
             .created_suppliers
             .iter()
             .map(|s| json!({"id": s.id, "business_number": s.business_number, "name": s.name, "size": s.size}))
             .collect();
-        let ev = NewAuditEvent::new("cli", "catalog.import_batch", "import", source)
-            .after(json!({"source": source, "lines": audit_lines, "suppliers_created": created}));
-        tx.audit(ev).await?;
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
-    Ok(Written { counts, rejected })
+        NewAuditEvent::new("cli", "catalog.import_batch", "import", source)
+            .after(json!({"source": source, "lines": audit_lines, "suppliers_created": created}))
+    });
+    (counts, rejected, event)
 }
+
+/// A batch's counts, its rejected lines and the audit event that records it.
+type Summary = (ImportStats, Vec<(u64, FieldError)>, Option<NewAuditEvent>);
 
 /// Reads a JSON-lines file, handing each line to `importer` with its number; a line longer than
 /// the limit is not buffered whole.

@@ -6,8 +6,8 @@
 
 use crate::catalog::{content_digest, first_listed_at, host_code_of};
 use crate::{Backend, ImportOutcome, Result, WriteTx};
+use gureum_domain::ServiceStatus;
 use gureum_domain::listing::ImportLine;
-use gureum_domain::{Listing, ServiceStatus};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -52,18 +52,8 @@ pub struct BatchResult {
     pub created_suppliers: Vec<CreatedSupplier>,
 }
 
-/// What the database already holds of a code.
-struct Existing {
-    id: String,
-    owner_bn: String,
-    status: String,
-    latest: i64,
-    first_listed: Option<i64>,
-    digest: String,
-}
-
 /// `($1, $2, …), (…)` for `rows` rows of `cols` values, numbered from `$1`.
-fn values_list(rows: usize, cols: usize) -> String {
+pub(crate) fn values_list(rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -100,127 +90,282 @@ pub(crate) enum Val<'a> {
     OptInt(Option<i64>),
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+impl<'a> Val<'a> {
+    pub(crate) fn bind_to<'q>(&self, q: AnyQuery<'q>) -> AnyQuery<'q>
+    where
+        'a: 'q,
+    {
+        match *self {
+            Val::Text(s) => q.bind(s),
+            Val::OptText(s) => q.bind(s),
+            Val::Int(n) => q.bind(n),
+            Val::OptInt(n) => q.bind(n),
+        }
+    }
+}
+
+impl rusqlite::ToSql for Val<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+        Ok(match *self {
+            Val::Text(s) | Val::OptText(Some(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Val::Int(n) | Val::OptInt(Some(n)) => ToSqlOutput::Owned(Value::Integer(n)),
+            Val::OptText(None) | Val::OptInt(None) => ToSqlOutput::Owned(Value::Null),
+        })
+    }
+}
+
+/// An import line with its stored form (canonical JSON) and that form's SHA-256, computed where
+/// the line was parsed, so the writer only writes.
+#[derive(Debug, Clone)]
+pub struct StagedLine {
+    pub line: ImportLine,
+    content: String,
+    digest: String,
+}
+
+impl StagedLine {
+    pub fn new(line: ImportLine) -> Self {
+        let (content, digest) = content_digest(&line.listing);
+        Self { line, content, digest }
+    }
+}
+
+/// What the database already holds of a code.
+pub(crate) struct Existing {
+    pub(crate) id: String,
+    pub(crate) owner_bn: String,
+    pub(crate) status: String,
+    pub(crate) latest: i64,
+    pub(crate) first_listed: Option<i64>,
+    pub(crate) digest: String,
+}
+
+/// The lookup of a code's current state (`code` bound once).
+pub(crate) const EXISTING_SQL: &str = "SELECT s.code, s.id, s.status, s.latest_revision, s.first_listed_at, r.content_sha256, p.business_number \
+     FROM services s JOIN service_revisions r ON r.service_id = s.id AND r.revision = s.latest_revision \
+     JOIN suppliers p ON p.id = s.supplier_id WHERE s.code";
+pub(crate) const SUPPLIERS_SQL: &str = "SELECT id, business_number FROM suppliers WHERE business_number";
+pub(crate) const UPDATE_SERVICE_SQL: &str = "UPDATE services SET status = $1, latest_revision = $2, \
+     public_revision = CASE WHEN $3 = 1 THEN $2 ELSE public_revision END, host_code = $4, first_listed_at = $5, updated_at = $6 WHERE id = $7";
+pub(crate) const SUPPLIERS_TABLE: &str = "suppliers (id, business_number, name, size, created_at, updated_at)";
+pub(crate) const SERVICES_TABLE: &str =
+    "services (id, code, supplier_id, status, public_revision, host_code, first_listed_at, created_at, updated_at, latest_revision)";
+pub(crate) const REVISIONS_TABLE: &str = "service_revisions (service_id, revision, content, content_sha256, created_at)";
+pub(crate) const CATEGORIES_TABLE: &str = "categories (name, created_at)";
+pub(crate) const CATEGORIES_TAIL: &str = " ON CONFLICT (name) DO NOTHING";
+pub(crate) const CHANGES_TABLE: &str = "catalog_changes (seq, service_id, created_at)";
+
+/// What the database already knows of a batch: its codes and its suppliers' business numbers.
+#[derive(Default)]
+pub(crate) struct Known {
+    pub(crate) services: HashMap<String, Existing>,
+    /// Business number → supplier id.
+    pub(crate) suppliers: HashMap<String, String>,
+}
+
+/// A service the batch creates.
+struct NewService {
+    id: String,
+    line: usize,
+    supplier_id: String,
+}
+
+/// A known service whose content or status the batch changes.
+struct Update {
+    id: String,
+    line: usize,
+    revision: i64,
+    first_listed: Option<i64>,
+}
+
+/// Everything a batch writes, decided from the lines and what the database knows before a row
+/// is written. Both write paths (sqlx for PostgreSQL, the bulk SQLite connection) carry out the
+/// same plan, so the rules live here once.
+pub(crate) struct Plan<'a> {
+    lines: &'a [StagedLine],
+    now: i64,
+    pub(crate) result: BatchResult,
+    new_services: Vec<NewService>,
+    updates: Vec<Update>,
+    /// (service id, revision, line).
+    revisions: Vec<(String, i64, usize)>,
+    /// Service ids whose public state changed, in line order (the change feed).
+    pub(crate) changed: Vec<String>,
+}
+
+/// The business numbers of the lines whose codes are not another supplier's, each once.
+pub(crate) fn business_numbers<'a>(lines: &'a [StagedLine], known: &HashMap<String, Existing>) -> Vec<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    lines.iter().map(|s| &s.line).filter(|l| !refused(l, known)).map(|l| l.business_number.digits()).filter(|bn| seen.insert(*bn)).collect()
+}
+
+/// A code that exists under another supplier's business number is refused.
+fn refused(line: &ImportLine, known: &HashMap<String, Existing>) -> bool {
+    known.get(&line.listing.code).is_some_and(|e| e.owner_bn != line.business_number.digits())
+}
+
+impl<'a> Plan<'a> {
+    /// Decides what `lines` write. `known.suppliers` must hold every business number of
+    /// [`business_numbers`] the database has; the others become new suppliers.
+    pub(crate) fn new(lines: &'a [StagedLine], mut known: Known, new_id: &mut (dyn FnMut(&str) -> String + Send), now: i64) -> Self {
+        let mut created_suppliers = Vec::new();
+        for line in lines.iter().map(|s| &s.line) {
+            let bn = line.business_number.digits();
+            if !refused(line, &known.services) && !known.suppliers.contains_key(bn) {
+                let id = new_id(&format!("supplier:{bn}"));
+                known.suppliers.insert(bn.to_owned(), id.clone());
+                created_suppliers.push(CreatedSupplier {
+                    id,
+                    business_number: bn.to_owned(),
+                    name: line.supplier.name.clone(),
+                    size: line.supplier.size.as_str().to_owned(),
+                });
+            }
+        }
+        let mut plan = Plan {
+            lines,
+            now,
+            result: BatchResult { lines: Vec::with_capacity(lines.len()), created_suppliers },
+            new_services: Vec::new(),
+            updates: Vec::new(),
+            revisions: Vec::new(),
+            changed: Vec::new(),
+        };
+        for (i, staged) in lines.iter().enumerate() {
+            let line = &staged.line;
+            if refused(line, &known.services) {
+                plan.result.lines.push(LineResult::CodeOfAnotherSupplier);
+                continue;
+            }
+            let digest = staged.digest.clone();
+            let status = line.status.as_str();
+            let (outcome, id) = match known.services.get(&line.listing.code) {
+                None => {
+                    let id = new_id(&format!("service:{}", line.listing.code));
+                    let supplier_id = known.suppliers.get(line.business_number.digits()).cloned().unwrap_or_default();
+                    plan.new_services.push(NewService { id: id.clone(), line: i, supplier_id });
+                    plan.revisions.push((id.clone(), 1, i));
+                    plan.changed.push(id.clone());
+                    (ImportOutcome::Imported, id)
+                }
+                Some(e) if e.digest == digest && e.status == status => (ImportOutcome::Unchanged, e.id.clone()),
+                Some(e) => {
+                    let revision = if e.digest == digest { e.latest } else { e.latest + 1 };
+                    if revision != e.latest {
+                        plan.revisions.push((e.id.clone(), revision, i));
+                    }
+                    let listed = line.status == ServiceStatus::Listed;
+                    let first_listed = e.first_listed.or(listed.then(|| first_listed_at(&line.listing, now)));
+                    plan.updates.push(Update { id: e.id.clone(), line: i, revision, first_listed });
+                    plan.changed.push(e.id.clone());
+                    (ImportOutcome::Revised, e.id.clone())
+                }
+            };
+            plan.result.lines.push(LineResult::Done { outcome, service_id: id, digest });
+        }
+        plan
+    }
+
+    pub(crate) fn supplier_rows(&self) -> impl Iterator<Item = [Val<'_>; 6]> {
+        let now = self.now;
+        self.result.created_suppliers.iter().map(move |c| {
+            [Val::Text(&c.id), Val::Text(&c.business_number), Val::Text(&c.name), Val::Text(&c.size), Val::Int(now), Val::Int(now)]
+        })
+    }
+
+    pub(crate) fn service_rows(&self) -> impl Iterator<Item = [Val<'_>; 10]> {
+        let now = self.now;
+        self.new_services.iter().map(move |n| {
+            let line = &self.lines[n.line].line;
+            let listed = line.status == ServiceStatus::Listed;
+            [
+                Val::Text(&n.id),
+                Val::Text(&line.listing.code),
+                Val::Text(&n.supplier_id),
+                Val::Text(line.status.as_str()),
+                Val::OptInt(listed.then_some(1)),
+                Val::OptText(host_code_of(&line.listing)),
+                Val::OptInt(listed.then(|| first_listed_at(&line.listing, now))),
+                Val::Int(now),
+                Val::Int(now),
+                Val::Int(1),
+            ]
+        })
+    }
+
+    /// The values of [`UPDATE_SERVICE_SQL`], one array per changed known service.
+    pub(crate) fn update_rows(&self) -> impl Iterator<Item = [Val<'_>; 7]> {
+        self.updates.iter().map(move |u| {
+            let line = &self.lines[u.line].line;
+            [
+                Val::Text(line.status.as_str()),
+                Val::Int(u.revision),
+                Val::Int(i64::from(line.status == ServiceStatus::Listed)),
+                Val::OptText(host_code_of(&line.listing)),
+                Val::OptInt(u.first_listed),
+                Val::Int(self.now),
+                Val::Text(&u.id),
+            ]
+        })
+    }
+
+    pub(crate) fn revision_rows(&self) -> impl Iterator<Item = [Val<'_>; 5]> {
+        self.revisions.iter().map(move |(id, rev, i)| {
+            let staged = &self.lines[*i];
+            [Val::Text(id), Val::Int(*rev), Val::Text(&staged.content), Val::Text(&staged.digest), Val::Int(self.now)]
+        })
+    }
+
+    /// The categories of the new and changed services, each once.
+    pub(crate) fn category_rows(&self) -> Vec<[Val<'_>; 2]> {
+        let mut names: Vec<&str> = self
+            .new_services
+            .iter()
+            .map(|n| n.line)
+            .chain(self.updates.iter().map(|u| u.line))
+            .map(|i| self.lines[i].line.listing.category.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter().map(|c| [Val::Text(c), Val::Int(self.now)]).collect()
+    }
+}
+
 impl WriteTx {
     /// Imports `lines` (codes unique within the batch). New suppliers get ids from `new_id`
     /// (called with `supplier:{business number}`), new services from `new_id(service:{code})`.
-    pub async fn import_batch(&mut self, lines: &[ImportLine], new_id: &mut (dyn FnMut(&str) -> String + Send)) -> Result<BatchResult> {
+    pub async fn import_batch(&mut self, lines: &[StagedLine], new_id: &mut (dyn FnMut(&str) -> String + Send)) -> Result<BatchResult> {
         if lines.is_empty() {
             return Ok(BatchResult::default());
         }
-        if self.backend == Backend::Sqlite {
-            // A wide page cache for this connection: the batch touches index pages all over.
-            sqlx::query("PRAGMA cache_size = -131072").execute(&mut *self.tx).await?;
-        }
-        let contents: Vec<(String, String)> = lines.iter().map(|l| content_digest(&l.listing)).collect();
-        let existing = self.existing_by_code(lines).await?;
-
-        // Refuse codes of other suppliers first: their suppliers are not created either.
-        let refused: Vec<bool> =
-            lines.iter().map(|l| existing.get(&l.listing.code).is_some_and(|e| e.owner_bn != l.business_number.digits())).collect();
-        let (supplier_ids, created_suppliers) = self.suppliers_of(lines, &refused, new_id).await?;
-
-        let now = self.now;
-        let mut results = Vec::with_capacity(lines.len());
-        let mut new_services: Vec<[Val<'_>; 10]> = Vec::new();
-        let mut new_revisions: Vec<(String, i64, usize)> = Vec::new();
-        let mut changed: Vec<String> = Vec::new();
-        let mut categories: Vec<&str> = Vec::new();
-        let mut new_ids: Vec<String> = Vec::new();
-        // First pass: ids of new services (borrowed by the rows below).
-        for (i, line) in lines.iter().enumerate() {
-            if !refused[i] && !existing.contains_key(&line.listing.code) {
-                new_ids.push(new_id(&format!("service:{}", line.listing.code)));
+        let services = self.existing_by_code(lines).await?;
+        let suppliers = self.suppliers_by_number(&business_numbers(lines, &services)).await?;
+        let plan = Plan::new(lines, Known { services, suppliers }, new_id, self.now);
+        self.insert_rows(SUPPLIERS_TABLE, plan.supplier_rows().collect()).await?;
+        for row in plan.update_rows() {
+            let mut q = sqlx::query(UPDATE_SERVICE_SQL);
+            for v in &row {
+                q = v.bind_to(q);
             }
+            q.execute(&mut *self.tx).await?;
         }
-        let mut next_new = new_ids.iter();
-        for (i, line) in lines.iter().enumerate() {
-            if refused[i] {
-                results.push(LineResult::CodeOfAnotherSupplier);
-                continue;
-            }
-            let listing: &Listing = &line.listing;
-            let digest = &contents[i].1;
-            let status = line.status.as_str();
-            let listed = line.status == ServiceStatus::Listed;
-            let supplier_id = supplier_ids.get(line.business_number.digits()).map(String::as_str).unwrap_or_default();
-            match existing.get(&listing.code) {
-                None => {
-                    let Some(id) = next_new.next() else { unreachable!("an id was made for every new code") };
-                    new_services.push([
-                        Val::Text(id),
-                        Val::Text(&listing.code),
-                        Val::Text(supplier_id),
-                        Val::Text(status),
-                        Val::OptInt(listed.then_some(1)),
-                        Val::OptText(host_code_of(listing)),
-                        Val::OptInt(listed.then(|| first_listed_at(listing, now))),
-                        Val::Int(now),
-                        Val::Int(now),
-                        Val::Int(1),
-                    ]);
-                    new_revisions.push((id.clone(), 1, i));
-                    changed.push(id.clone());
-                    categories.push(&listing.category);
-                    results.push(LineResult::Done { outcome: ImportOutcome::Imported, service_id: id.clone(), digest: digest.clone() });
-                }
-                Some(e) if e.digest == *digest && e.status == status => {
-                    results.push(LineResult::Done { outcome: ImportOutcome::Unchanged, service_id: e.id.clone(), digest: digest.clone() });
-                }
-                Some(e) => {
-                    let revision = if e.digest == *digest { e.latest } else { e.latest + 1 };
-                    if revision != e.latest {
-                        new_revisions.push((e.id.clone(), revision, i));
-                    }
-                    sqlx::query(
-                        "UPDATE services SET status = $1, latest_revision = $2, public_revision = CASE WHEN $3 = 1 THEN $2 ELSE public_revision END, \
-                         host_code = $4, first_listed_at = $5, updated_at = $6 WHERE id = $7",
-                    )
-                    .bind(status)
-                    .bind(revision)
-                    .bind(i64::from(listed))
-                    .bind(host_code_of(listing))
-                    .bind(e.first_listed.or(if listed { Some(first_listed_at(listing, now)) } else { None }))
-                    .bind(now)
-                    .bind(&e.id)
-                    .execute(&mut *self.tx)
-                    .await?;
-                    changed.push(e.id.clone());
-                    categories.push(&listing.category);
-                    results.push(LineResult::Done { outcome: ImportOutcome::Revised, service_id: e.id.clone(), digest: digest.clone() });
-                }
-            }
-        }
-
-        self.insert_rows(
-            "services (id, code, supplier_id, status, public_revision, host_code, first_listed_at, created_at, updated_at, latest_revision)",
-            new_services,
-        )
-        .await?;
-        let revision_rows: Vec<[Val<'_>; 5]> = new_revisions
-            .iter()
-            .map(|(id, rev, i)| [Val::Text(id), Val::Int(*rev), Val::Text(&contents[*i].0), Val::Text(&contents[*i].1), Val::Int(now)])
-            .collect();
-        self.insert_rows("service_revisions (service_id, revision, content, content_sha256, created_at)", revision_rows).await?;
-        categories.sort_unstable();
-        categories.dedup();
-        let category_rows: Vec<[Val<'_>; 2]> = categories.iter().map(|c| [Val::Text(c), Val::Int(now)]).collect();
-        self.insert_rows_tail("categories (name, created_at)", " ON CONFLICT (name) DO NOTHING", category_rows).await?;
-        self.record_changes(&changed).await?;
-        Ok(BatchResult { lines: results, created_suppliers })
+        self.insert_rows(SERVICES_TABLE, plan.service_rows().collect()).await?;
+        self.insert_rows(REVISIONS_TABLE, plan.revision_rows().collect()).await?;
+        self.insert_rows_tail(CATEGORIES_TABLE, CATEGORIES_TAIL, plan.category_rows()).await?;
+        self.record_changes(&plan.changed).await?;
+        Ok(plan.result)
     }
 
-    async fn existing_by_code(&mut self, lines: &[ImportLine]) -> Result<HashMap<String, Existing>> {
+    async fn existing_by_code(&mut self, lines: &[StagedLine]) -> Result<HashMap<String, Existing>> {
         let mut out = HashMap::new();
         for chunk in lines.chunks(rows_per_statement(self.backend, 1)) {
-            let sql = format!(
-                "SELECT s.code, s.id, s.status, s.latest_revision, s.first_listed_at, r.content_sha256, p.business_number FROM services s \
-                 JOIN service_revisions r ON r.service_id = s.id AND r.revision = s.latest_revision \
-                 JOIN suppliers p ON p.id = s.supplier_id WHERE s.code IN ({})",
-                placeholders(chunk.len())
-            );
+            let sql = format!("{EXISTING_SQL} IN ({})", placeholders(chunk.len()));
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for l in chunk {
-                q = q.bind(&l.listing.code);
+                q = q.bind(&l.line.listing.code);
             }
             for row in q.fetch_all(&mut *self.tx).await? {
                 out.insert(
@@ -239,55 +384,20 @@ impl WriteTx {
         Ok(out)
     }
 
-    /// The supplier id of every business number of the lines not refused, creating the missing
-    /// suppliers from their first line's name and size.
-    async fn suppliers_of(
-        &mut self,
-        lines: &[ImportLine],
-        refused: &[bool],
-        new_id: &mut (dyn FnMut(&str) -> String + Send),
-    ) -> Result<(HashMap<String, String>, Vec<CreatedSupplier>)> {
-        let mut firsts: Vec<&ImportLine> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (line, refused) in lines.iter().zip(refused) {
-            if !refused && seen.insert(line.business_number.digits()) {
-                firsts.push(line);
-            }
-        }
-        let mut ids: HashMap<String, String> = HashMap::with_capacity(firsts.len());
-        for chunk in firsts.chunks(rows_per_statement(self.backend, 1)) {
-            let sql = format!("SELECT id, business_number FROM suppliers WHERE business_number IN ({})", placeholders(chunk.len()));
+    /// The supplier id of each of `numbers` the database holds.
+    async fn suppliers_by_number(&mut self, numbers: &[&str]) -> Result<HashMap<String, String>> {
+        let mut ids = HashMap::with_capacity(numbers.len());
+        for chunk in numbers.chunks(rows_per_statement(self.backend, 1)) {
+            let sql = format!("{SUPPLIERS_SQL} IN ({})", placeholders(chunk.len()));
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for l in chunk {
-                q = q.bind(l.business_number.digits());
+            for bn in chunk {
+                q = q.bind(*bn);
             }
             for row in q.fetch_all(&mut *self.tx).await? {
                 ids.insert(row.try_get("business_number")?, row.try_get("id")?);
             }
         }
-        let mut created = Vec::new();
-        for line in firsts {
-            let bn = line.business_number.digits();
-            if !ids.contains_key(bn) {
-                let id = new_id(&format!("supplier:{bn}"));
-                ids.insert(bn.to_owned(), id.clone());
-                created.push(CreatedSupplier {
-                    id,
-                    business_number: bn.to_owned(),
-                    name: line.supplier.name.clone(),
-                    size: line.supplier.size.as_str().to_owned(),
-                });
-            }
-        }
-        let now = self.now;
-        let rows: Vec<[Val<'_>; 6]> = created
-            .iter()
-            .map(|c| {
-                [Val::Text(&c.id), Val::Text(&c.business_number), Val::Text(&c.name), Val::Text(&c.size), Val::Int(now), Val::Int(now)]
-            })
-            .collect();
-        self.insert_rows("suppliers (id, business_number, name, size, created_at, updated_at)", rows).await?;
-        Ok((ids, created))
+        Ok(ids)
     }
 
     /// `INSERT INTO {table} VALUES (…), (…)` in as few statements as the bind limits allow.
@@ -303,12 +413,7 @@ impl WriteTx {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
                 for v in row {
-                    q = match v {
-                        Val::Text(s) => q.bind(*s),
-                        Val::OptText(s) => q.bind(*s),
-                        Val::Int(n) => q.bind(*n),
-                        Val::OptInt(n) => q.bind(*n),
-                    };
+                    q = v.bind_to(q);
                 }
             }
             q.execute(&mut *self.tx).await?;

@@ -3,7 +3,10 @@
 use crate::{Result, StorageError};
 use gureum_domain::Clock;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -43,6 +46,8 @@ pub struct Db {
     pub(crate) clock: Clock,
     /// SQLite has one writer; in-process writers queue here instead of spinning on SQLITE_BUSY.
     pub(crate) write_lock: Arc<Mutex<()>>,
+    /// The database file, on SQLite.
+    sqlite_file: Option<PathBuf>,
 }
 
 impl Db {
@@ -74,7 +79,13 @@ impl Db {
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
-        let db = Self { pool, backend, clock, write_lock: Arc::new(Mutex::new(())) };
+        let sqlite_file = match backend {
+            // An in-memory database cannot be opened twice.
+            Backend::Sqlite if url.contains("mode=memory") || url.contains(":memory:") => None,
+            Backend::Sqlite => Some(SqliteConnectOptions::from_str(&url)?.get_filename().to_path_buf()),
+            Backend::Postgres => None,
+        };
+        let db = Self { pool, backend, clock, write_lock: Arc::new(Mutex::new(())), sqlite_file };
         db.migrate().await?;
         Ok(db)
     }
@@ -93,6 +104,11 @@ impl Db {
 
     pub fn clock(&self) -> Clock {
         self.clock
+    }
+
+    /// The database file, on SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        self.sqlite_file.clone()
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod audit_query;
+mod bulk;
 mod catalog;
 mod catalog_import;
 mod db;
@@ -21,8 +22,9 @@ mod tx;
 pub use accounts::{ApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
 pub use audit_query::*;
+pub use bulk::{BulkTx, SqliteBulk};
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
-pub use catalog_import::{BatchResult, CreatedSupplier, LineResult};
+pub use catalog_import::{BatchResult, CreatedSupplier, LineResult, StagedLine};
 pub use db::{Backend, Db};
 pub use documents::{DocumentStore, MediaKind};
 pub use lifecycle::*;
@@ -34,6 +36,8 @@ pub use tx::{NewAuditEvent, WriteTx};
 pub enum StorageError {
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error("database error (bulk SQLite connection): {0}")]
+    Bulk(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (use sqlite://… or postgres://…)")]

@@ -1,7 +1,7 @@
 //! A write transaction: it holds the audit chain's head from its first statement to its commit,
 //! so every state change and its audit event land together or not at all.
 
-use crate::catalog_import::Val;
+use crate::catalog_import::{CHANGES_TABLE, Val};
 use crate::{Db, Result};
 use gureum_domain::audit::AuditEvent;
 use serde_json::Value;
@@ -51,6 +51,59 @@ impl NewAuditEvent {
     }
 }
 
+impl NewAuditEvent {
+    /// The event as the chain records it, at `seq` and `at` (µs).
+    pub(crate) fn into_event(self, seq: i64, at: i64) -> AuditEvent {
+        AuditEvent {
+            seq,
+            at,
+            actor: self.actor,
+            organisation: self.organisation,
+            action: self.action,
+            entity_kind: self.entity_kind,
+            entity_id: self.entity_id,
+            before: self.before,
+            after: self.after,
+            request_id: self.request_id,
+        }
+    }
+}
+
+pub(crate) const INSERT_AUDIT_SQL: &str = "INSERT INTO audit_events \
+     (seq, at, actor, organisation, action, entity_kind, entity_id, before_json, after_json, request_id, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+/// Locks the chain head (a write, so SQLite takes its write lock at once and PostgreSQL a row lock).
+pub(crate) const LOCK_HEAD_SQL: &str = "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash";
+pub(crate) const MOVE_HEAD_SQL: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
+pub(crate) const NEXT_CHANGE_SQL: &str = "SELECT COALESCE(MAX(seq), 0) + 1 AS m FROM catalog_changes";
+
+/// The stored text of an event's before and after.
+pub(crate) fn event_json(event: &AuditEvent) -> (Option<String>, Option<String>) {
+    (event.before.as_ref().map(Value::to_string), event.after.as_ref().map(Value::to_string))
+}
+
+/// The values of [`INSERT_AUDIT_SQL`].
+pub(crate) fn audit_values<'a>(
+    event: &'a AuditEvent,
+    before: &'a Option<String>,
+    after: &'a Option<String>,
+    hash: &'a str,
+) -> [Val<'a>; 11] {
+    [
+        Val::Int(event.seq),
+        Val::Int(event.at),
+        Val::Text(&event.actor),
+        Val::OptText(event.organisation.as_deref()),
+        Val::Text(&event.action),
+        Val::Text(&event.entity_kind),
+        Val::Text(&event.entity_id),
+        Val::OptText(before.as_deref()),
+        Val::OptText(after.as_deref()),
+        Val::OptText(event.request_id.as_deref()),
+        Val::Text(hash),
+    ]
+}
+
 pub struct WriteTx {
     pub(crate) tx: Transaction<'static, Any>,
     _guard: OwnedMutexGuard<()>,
@@ -68,7 +121,7 @@ impl Db {
     pub async fn begin_write(&self) -> Result<WriteTx> {
         let guard = self.write_lock.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
+        let row = sqlx::query(LOCK_HEAD_SQL).fetch_one(&mut *tx).await?;
         let head_seq: i64 = row.try_get("seq")?;
         let head_hash: String = row.try_get("hash")?;
         Ok(WriteTx {
@@ -92,36 +145,14 @@ impl WriteTx {
 
     /// Appends an audit event to the chain; returns its sequence.
     pub async fn audit(&mut self, ev: NewAuditEvent) -> Result<i64> {
-        let event = AuditEvent {
-            seq: self.head_seq + 1,
-            at: self.now,
-            actor: ev.actor,
-            organisation: ev.organisation,
-            action: ev.action,
-            entity_kind: ev.entity_kind,
-            entity_id: ev.entity_id,
-            before: ev.before,
-            after: ev.after,
-            request_id: ev.request_id,
-        };
+        let event = ev.into_event(self.head_seq + 1, self.now);
         let hash = event.chain_hash(&self.head_hash);
-        sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor, organisation, action, entity_kind, entity_id, before_json, after_json, request_id, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(event.seq)
-        .bind(event.at)
-        .bind(&event.actor)
-        .bind(&event.organisation)
-        .bind(&event.action)
-        .bind(&event.entity_kind)
-        .bind(&event.entity_id)
-        .bind(event.before.as_ref().map(|v| v.to_string()))
-        .bind(event.after.as_ref().map(|v| v.to_string()))
-        .bind(&event.request_id)
-        .bind(&hash)
-        .execute(&mut *self.tx)
-        .await?;
+        let (before, after) = event_json(&event);
+        let mut q = sqlx::query(INSERT_AUDIT_SQL);
+        for v in audit_values(&event, &before, &after, &hash) {
+            q = v.bind_to(q);
+        }
+        q.execute(&mut *self.tx).await?;
         self.head_seq = event.seq;
         self.head_hash = hash;
         Ok(event.seq)
@@ -132,8 +163,8 @@ impl WriteTx {
         let seq = match self.next_change_seq {
             Some(s) => s,
             None => {
-                let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS m FROM catalog_changes").fetch_one(&mut *self.tx).await?;
-                row.try_get::<i64, _>("m")? + 1
+                let row = sqlx::query(NEXT_CHANGE_SQL).fetch_one(&mut *self.tx).await?;
+                row.try_get::<i64, _>("m")?
             }
         };
         sqlx::query("INSERT INTO catalog_changes (seq, service_id, created_at) VALUES ($1, $2, $3)")
@@ -157,7 +188,7 @@ impl WriteTx {
         let now = self.now;
         let rows: Vec<[Val<'_>; 3]> =
             rest.iter().zip(start..).map(|(id, seq)| [Val::Int(seq), Val::Text(id.as_str()), Val::Int(now)]).collect();
-        self.insert_rows("catalog_changes (seq, service_id, created_at)", rows).await?;
+        self.insert_rows(CHANGES_TABLE, rows).await?;
         self.changed_services.extend(rest.iter().cloned());
         let seq = start + rest.len() as i64;
         self.next_change_seq = Some(seq);
@@ -166,11 +197,7 @@ impl WriteTx {
 
     /// Moves the chain head and commits everything.
     pub async fn commit(mut self) -> Result<()> {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(self.head_seq)
-            .bind(&self.head_hash)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(MOVE_HEAD_SQL).bind(self.head_seq).bind(&self.head_hash).execute(&mut *self.tx).await?;
         self.tx.commit().await?;
         Ok(())
     }

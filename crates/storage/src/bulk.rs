@@ -1,0 +1,231 @@
+//! The bulk import's own door into a SQLite database: one connection, opened beside the pool on
+//! the same file, whose statements are prepared once per batch and bound by position.
+//!
+//! The pool speaks through sqlx's `Any` layer, which hands every statement to a worker thread,
+//! converts every value and finds each `$n` by name; for a million import lines that overhead was
+//! most of the writer's time. This connection carries out the same [`Plan`] as
+//! [`WriteTx::import_batch`](crate::WriteTx::import_batch) and appends to the same audit chain
+//! under the same locks (this process's writer slot, then the chain head), so a batch written here
+//! is indistinguishable from one written through the pool. Its calls block: run them on a
+//! blocking thread.
+
+use crate::catalog_import::{
+    BatchResult, CATEGORIES_TABLE, CATEGORIES_TAIL, CHANGES_TABLE, EXISTING_SQL, Existing, Known, Plan, REVISIONS_TABLE, SERVICES_TABLE,
+    SUPPLIERS_SQL, SUPPLIERS_TABLE, StagedLine, UPDATE_SERVICE_SQL, Val, business_numbers, values_list,
+};
+use crate::tx::{INSERT_AUDIT_SQL, LOCK_HEAD_SQL, MOVE_HEAD_SQL, NEXT_CHANGE_SQL, NewAuditEvent, audit_values, event_json};
+use crate::{Db, Result, StorageError};
+use gureum_domain::Clock;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params_from_iter};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// How often the checkpointing thread copies the write-ahead log back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// Log frames (4 KiB pages) after which the checkpointing thread restarts the log.
+const RESTART_AFTER_FRAMES: i64 = 16_384;
+
+/// A SQLite connection for bulk imports. See the module documentation.
+///
+/// The connection does not checkpoint after its commits (SQLite's default, which would put the
+/// copying of the log into the database and its `fsync` on the writer's thread); a thread of its
+/// own runs passive checkpoints beside the writer instead, and stops when this is dropped. A
+/// passive checkpoint never waits for the writer, so it never quite catches up and the log would
+/// grow for the whole import (each new page of the file zeroed by the kernel first); once the log
+/// passes 64 MiB the thread asks for a restarting checkpoint, which holds the writer back for the
+/// little the passive ones left and lets the log start again from its beginning.
+pub struct SqliteBulk {
+    conn: Connection,
+    write_lock: Arc<Mutex<()>>,
+    clock: Clock,
+    checkpointer: Option<Checkpointer>,
+}
+
+struct Checkpointer {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Checkpointer {
+    fn start(path: &PathBuf) -> Result<Self> {
+        let conn = open(path)?;
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                let checkpoint = |mode: &str| conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get::<_, i64>(1));
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    // Busy or partial checkpoints are normal while the writer runs; the next turn goes on.
+                    match checkpoint("PASSIVE") {
+                        Ok(frames) if frames > RESTART_AFTER_FRAMES => {
+                            if let Err(e) = checkpoint("RESTART") {
+                                tracing::debug!(error = %e, "restarting checkpoint");
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::debug!(error = %e, "passive checkpoint"),
+                    }
+                }
+            })
+            .map_err(|e| StorageError::Bulk(format!("cannot start the checkpointing thread: {e}")))?;
+        Ok(Self { stop, thread })
+    }
+}
+
+impl Drop for SqliteBulk {
+    fn drop(&mut self) {
+        if let Some(c) = self.checkpointer.take() {
+            let _ = c.stop.send(());
+            let _ = c.thread.join();
+        }
+        // The log's remainder goes back now, as SQLite's default would have done.
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+}
+
+impl std::fmt::Debug for SqliteBulk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteBulk").finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// A bulk-import connection to this SQLite database; `None` on PostgreSQL.
+    pub fn sqlite_bulk(&self) -> Result<Option<SqliteBulk>> {
+        let Some(path) = self.sqlite_file() else { return Ok(None) };
+        let conn = open(&path)?;
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        let checkpointer = Some(Checkpointer::start(&path)?);
+        Ok(Some(SqliteBulk { conn, write_lock: self.write_lock.clone(), clock: self.clock, checkpointer }))
+    }
+}
+
+fn open(path: &PathBuf) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;")?;
+    Ok(conn)
+}
+
+/// A JSON array of strings, for `json_each`.
+fn json_array<'s>(items: impl Iterator<Item = &'s str>) -> String {
+    serde_json::Value::Array(items.map(|s| serde_json::Value::String(s.to_owned())).collect()).to_string()
+}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError::Bulk(e.to_string())
+    }
+}
+
+/// One transaction on the bulk connection; it holds the writer slot and the chain head from
+/// [`SqliteBulk::begin`] to its commit, like [`WriteTx`](crate::WriteTx).
+pub struct BulkTx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    _guard: OwnedMutexGuard<()>,
+    now: i64,
+    head_seq: i64,
+    head_hash: String,
+}
+
+impl SqliteBulk {
+    /// Takes this process's writer slot, begins an immediate transaction and locks the chain head.
+    pub fn begin(&mut self) -> Result<BulkTx<'_>> {
+        let guard = self.write_lock.clone().blocking_lock_owned();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (head_seq, head_hash) = tx.query_row(LOCK_HEAD_SQL, [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        Ok(BulkTx { tx, _guard: guard, now: self.clock.now_micros(), head_seq, head_hash })
+    }
+}
+
+impl BulkTx<'_> {
+    /// The same as [`WriteTx::import_batch`](crate::WriteTx::import_batch), through prepared statements.
+    pub fn import_batch(&mut self, lines: &[StagedLine], new_id: &mut (dyn FnMut(&str) -> String + Send)) -> Result<BatchResult> {
+        if lines.is_empty() {
+            return Ok(BatchResult::default());
+        }
+        let services = self.existing_by_code(lines)?;
+        let suppliers = self.suppliers_by_number(&business_numbers(lines, &services))?;
+        let plan = Plan::new(lines, Known { services, suppliers }, new_id, self.now);
+        self.insert(SUPPLIERS_TABLE, "", plan.supplier_rows())?;
+        {
+            let mut update = self.tx.prepare(UPDATE_SERVICE_SQL)?;
+            for row in plan.update_rows() {
+                update.execute(params_from_iter(row.iter()))?;
+            }
+        }
+        self.insert(SERVICES_TABLE, "", plan.service_rows())?;
+        self.insert(REVISIONS_TABLE, "", plan.revision_rows())?;
+        self.insert(CATEGORIES_TABLE, CATEGORIES_TAIL, plan.category_rows())?;
+        let first: i64 = self.tx.query_row(NEXT_CHANGE_SQL, [], |r| r.get(0))?;
+        let now = self.now;
+        self.insert(CHANGES_TABLE, "", plan.changed.iter().zip(first..).map(|(id, seq)| [Val::Int(seq), Val::Text(id), Val::Int(now)]))?;
+        Ok(plan.result)
+    }
+
+    /// One statement for the whole batch: the codes go in as one JSON array (`json_each`), so the
+    /// statement's setup is paid once, not once a line.
+    fn existing_by_code(&self, lines: &[StagedLine]) -> Result<HashMap<String, Existing>> {
+        let codes = json_array(lines.iter().map(|s| s.line.listing.code.as_str()));
+        let mut stmt = self.tx.prepare(&format!("{EXISTING_SQL} IN (SELECT value FROM json_each($1))"))?;
+        let rows = stmt.query_map([codes], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Existing {
+                    id: r.get(1)?,
+                    status: r.get(2)?,
+                    latest: r.get(3)?,
+                    first_listed: r.get(4)?,
+                    digest: r.get(5)?,
+                    owner_bn: r.get(6)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn suppliers_by_number(&self, numbers: &[&str]) -> Result<HashMap<String, String>> {
+        let mut stmt = self.tx.prepare(&format!("{SUPPLIERS_SQL} IN (SELECT value FROM json_each($1))"))?;
+        let rows = stmt.query_map([json_array(numbers.iter().copied())], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(0)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One prepared single-row insert, executed for each row.
+    fn insert<'v, const N: usize>(&self, table: &str, tail: &str, rows: impl IntoIterator<Item = [Val<'v>; N]>) -> Result<()> {
+        let mut rows = rows.into_iter().peekable();
+        if rows.peek().is_none() {
+            return Ok(());
+        }
+        let mut stmt = self.tx.prepare(&format!("INSERT INTO {table} VALUES {}{tail}", values_list(1, N)))?;
+        for row in rows {
+            stmt.execute(params_from_iter(row.iter()))?;
+        }
+        Ok(())
+    }
+
+    /// Appends an audit event to the chain; returns its sequence.
+    pub fn audit(&mut self, ev: NewAuditEvent) -> Result<i64> {
+        let event = ev.into_event(self.head_seq + 1, self.now);
+        let hash = event.chain_hash(&self.head_hash);
+        let (before, after) = event_json(&event);
+        self.tx.execute(INSERT_AUDIT_SQL, params_from_iter(audit_values(&event, &before, &after, &hash).iter()))?;
+        self.head_seq = event.seq;
+        self.head_hash = hash;
+        Ok(event.seq)
+    }
+
+    /// Moves the chain head and commits everything.
+    pub fn commit(self) -> Result<()> {
+        self.tx.execute(MOVE_HEAD_SQL, rusqlite::params![self.head_seq, self.head_hash])?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    pub fn rollback(self) -> Result<()> {
+        self.tx.rollback()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,165 @@
+//! The bulk SQLite connection writes exactly what the pool's transaction writes: the same batches
+//! through both paths give the same outcomes, the same rows in every table the import touches,
+//! and the same audit chain, byte for byte.
+
+use gureum_domain::Clock;
+use gureum_domain::bizno::check_digit;
+use gureum_domain::listing::parse_import_line;
+use gureum_storage::{BatchResult, Db, NewAuditEvent, StagedLine};
+use serde_json::json;
+use sqlx::Row;
+
+fn business_number(n: u32) -> String {
+    let mut first9 = [0u32; 9];
+    let digits = format!("{:09}", 220_810_000 + n);
+    for (d, c) in first9.iter_mut().zip(digits.chars()) {
+        *d = c.to_digit(10).unwrap_or(0);
+    }
+    format!("{digits}{}", check_digit(&first9))
+}
+
+fn line(serial: u32, supplier: u32, summary: &str, status: &str) -> StagedLine {
+    let v = json!({
+        "name": format!("전자결재 {serial}"),
+        "code": format!("SAS-4-09-{serial:05}"),
+        "kind": "saas",
+        "category": if serial.is_multiple_of(2) { "전자결재" } else { "그룹웨어" },
+        "summary": summary,
+        "tags": ["결재", "문서"],
+        "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 5000 + serial}],
+        "certification": {"type": "standard", "grade": "low", "number": format!("CSAP-S-{serial}"), "valid_from": "2024-01-01", "valid_to": "2028-12-31", "host_infra": "IAS-1-01-00001"},
+        "selected_on": "2025-03-02",
+        "supplier": {"name": format!("공급사 {supplier}"), "business_number": business_number(supplier), "size": "small"},
+        "status": status,
+    });
+    StagedLine::new(parse_import_line(&v).expect("a valid line"))
+}
+
+/// Three batches: 30 new services of three suppliers; then 10 unchanged, 10 with new content,
+/// 10 suspended, 5 new of a fourth supplier; then a known code under another supplier (refused)
+/// beside one more new line.
+fn batches() -> Vec<Vec<StagedLine>> {
+    let first = (1..=30).map(|i| line(i, i % 3, "공공기관용 전자결재", "listed")).collect();
+    let mut second: Vec<StagedLine> = Vec::new();
+    for i in 1..=30 {
+        second.push(match i {
+            1..=10 => line(i, i % 3, "공공기관용 전자결재", "listed"),
+            11..=20 => line(i, i % 3, "개정된 요약", "listed"),
+            _ => line(i, i % 3, "공공기관용 전자결재", "suspended"),
+        });
+    }
+    second.extend((31..=35).map(|i| line(i, 4, "새 서비스", "listed")));
+    let third = vec![line(1, 9, "남의 코드", "listed"), line(36, 9, "하나 더", "listed")];
+    vec![first, second, third]
+}
+
+fn ids() -> impl FnMut(&str) -> String + Send {
+    |key: &str| format!("id:{key}")
+}
+
+fn event(n: usize) -> NewAuditEvent {
+    NewAuditEvent::new("cli", "catalog.import_batch", "import", "test.jsonl").after(json!({"lines": n}))
+}
+
+async fn open(dir: &tempfile::TempDir, name: &str) -> Db {
+    let clock = Clock::parse_fixed("2026-11-23T09:00:00+09:00").expect("clock");
+    Db::connect(&format!("sqlite://{}", dir.path().join(name).display()), clock).await.expect("connect")
+}
+
+async fn through_pool(db: &Db) -> Vec<BatchResult> {
+    let mut out = Vec::new();
+    let mut new_id = ids();
+    for batch in batches() {
+        let mut tx = db.begin_write().await.expect("begin");
+        out.push(tx.import_batch(&batch, &mut new_id).await.expect("import"));
+        tx.audit(event(batch.len())).await.expect("audit");
+        tx.commit().await.expect("commit");
+    }
+    out
+}
+
+async fn through_bulk(db: &Db) -> Vec<BatchResult> {
+    let mut bulk = db.sqlite_bulk().expect("open").expect("a SQLite database has a bulk connection");
+    tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        let mut new_id = ids();
+        for batch in batches() {
+            let mut tx = bulk.begin().expect("begin");
+            out.push(tx.import_batch(&batch, &mut new_id).expect("import"));
+            tx.audit(event(batch.len())).expect("audit");
+            tx.commit().expect("commit");
+        }
+        out
+    })
+    .await
+    .expect("join")
+}
+
+/// Every column the import writes, of every table it touches, as text.
+async fn contents(db: &Db) -> Vec<Vec<String>> {
+    let queries = [
+        "SELECT id, business_number, name, size, CAST(created_at AS TEXT) FROM suppliers ORDER BY id",
+        "SELECT id, code, supplier_id, status, CAST(public_revision AS TEXT), CAST(latest_revision AS TEXT), host_code, \
+         CAST(first_listed_at AS TEXT), CAST(updated_at AS TEXT) FROM services ORDER BY id",
+        "SELECT service_id, CAST(revision AS TEXT), content, content_sha256, state FROM service_revisions ORDER BY service_id, revision",
+        "SELECT CAST(seq AS TEXT), service_id FROM catalog_changes ORDER BY seq",
+        "SELECT name, '' FROM categories ORDER BY name",
+        "SELECT CAST(seq AS TEXT), action, after_json, hash FROM audit_events ORDER BY seq",
+        "SELECT CAST(seq AS TEXT), hash FROM audit_head",
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        for row in sqlx::query(q).fetch_all(db.pool()).await.expect("query") {
+            out.push((0..row.len()).map(|i| row.try_get::<Option<String>, _>(i).expect("text").unwrap_or_default()).collect());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_bulk_connection_writes_what_the_pool_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (pool_db, bulk_db) = (open(&dir, "pool.sqlite3").await, open(&dir, "bulk.sqlite3").await);
+    let by_pool = through_pool(&pool_db).await;
+    let by_bulk = through_bulk(&bulk_db).await;
+
+    let outcomes = |r: &[BatchResult]| -> Vec<String> { r.iter().flat_map(|b| b.lines.iter().map(|l| format!("{l:?}"))).collect() };
+    assert_eq!(outcomes(&by_bulk), outcomes(&by_pool));
+    let created = |r: &[BatchResult]| -> Vec<String> { r.iter().flat_map(|b| b.created_suppliers.iter().map(|c| c.id.clone())).collect() };
+    assert_eq!(created(&by_bulk), created(&by_pool));
+    // The batches did what they say: the known code of another supplier was refused.
+    assert!(outcomes(&by_pool)[65].contains("CodeOfAnotherSupplier"), "{:?}", outcomes(&by_pool)[65]);
+    assert_eq!(outcomes(&by_pool).iter().filter(|o| o.contains("Revised")).count(), 20);
+    assert_eq!(outcomes(&by_pool).iter().filter(|o| o.contains("Unchanged")).count(), 10);
+
+    let (a, b) = (contents(&pool_db).await, contents(&bulk_db).await);
+    assert!(a.len() > 100, "the tables hold the import: {} rows", a.len());
+    assert_eq!(a, b);
+    for db in [&pool_db, &bulk_db] {
+        assert_eq!(db.verify_audit_chain().await.expect("verify"), gureum_storage::VerifyReport::Ok { events: 3 });
+    }
+}
+
+#[tokio::test]
+async fn a_failed_bulk_batch_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = open(&dir, "bulk.sqlite3").await;
+    let mut bulk = db.sqlite_bulk().expect("open").expect("bulk");
+    let before = contents(&db).await;
+    let (result, bulk) = tokio::task::spawn_blocking(move || {
+        let mut tx = bulk.begin().expect("begin");
+        let mut new_id = ids();
+        let first = tx.import_batch(&batches()[0], &mut new_id).expect("import");
+        // A second import of new codes whose ids collide with the first: the primary key refuses.
+        let mut same_ids = |key: &str| if key.starts_with("service:") { "id:service:SAS-4-09-00001".to_owned() } else { key.to_owned() };
+        let second = tx.import_batch(&[line(99, 1, "충돌", "listed")], &mut same_ids);
+        drop(tx); // not committed: rolled back
+        ((first, second.is_err()), bulk)
+    })
+    .await
+    .expect("join");
+    drop(bulk);
+    assert_eq!(result.0.lines.len(), 30);
+    assert!(result.1, "the colliding id was refused");
+    assert_eq!(contents(&db).await, before, "nothing of the failed transaction remains");
+}
