@@ -74,7 +74,12 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum ImportWhat {
-    Services { file: PathBuf },
+    Services {
+        file: PathBuf,
+        /// Lines per transaction (each with one audit event naming every line's code and digest).
+        #[arg(long, default_value_t = crate::import::DEFAULT_BATCH, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        batch: u32,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -225,7 +230,9 @@ async fn run(cli: Cli) -> CmdResult {
                     Ok(0)
                 }
                 Command::Seed { services, seed } => crate::seed::seed_command(&cli, &db, *services, *seed).await,
-                Command::Import { what: ImportWhat::Services { file } } => crate::import::import_command(&cli, &db, file).await,
+                Command::Import { what: ImportWhat::Services { file, batch } } => {
+                    crate::import::import_command(&cli, &db, file, *batch as usize).await
+                }
                 Command::Export { what: ExportWhat::Services { output } } => crate::export::export_command(&db, output.as_deref()).await,
                 Command::Reindex => crate::serve::reindex_command(&cli, &db).await,
                 Command::Audit { what: AuditWhat::Verify } => audit_verify(&db).await,

@@ -112,6 +112,13 @@ async fn import_reports_bad_lines_by_number_and_field_and_imports_the_rest() {
     let out = gureum(dir.path(), &url, &["audit", "verify"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with("OK: "), "{}", stdout(&out));
+    // a batch of no lines is refused before anything is read
+    let out = gureum(dir.path(), &url, &["import", "services", "--batch", "0", file2.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--batch"), "{}", stderr(&out));
+    // one line a transaction follows the same rules: the first file again revises the changed one back
+    let out = gureum(dir.path(), &url, &["import", "services", "--batch", "1", file.to_str().expect("path")]);
+    assert!(stdout(&out).contains("imported 0, revised 1, unchanged 1, rejected 9"), "{}", stdout(&out));
 }
 
 #[tokio::test]
@@ -208,7 +215,7 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
         .arg(dir.path())
         .arg("--database-url")
         .arg(&url)
-        .args(["import", "services", file.to_str().expect("path")])
+        .args(["import", "services", "--batch", "2000", file.to_str().expect("path")])
         .env("GUREUM_NOW", common::NOW)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -224,7 +231,7 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
     child.kill().expect("kill -9");
     let _ = child.wait();
     let in_db = db.count_all_services().await.expect("count");
-    // The import commits 2,000 lines at a time.
+    // The import commits 2,000 lines at a time (--batch).
     assert!(in_db > 0 && in_db % 2_000 == 0, "whole batches only: {in_db}");
     assert!(in_db < 20_000, "the import was killed before it finished");
     eprintln!("killed after {in_db} of 20000 services");
@@ -351,7 +358,7 @@ async fn kills_at_several_points_leave_a_database_and_index_that_agree() {
     };
     // an import killed after a few batches, then again further on (re-running it)
     for threshold in [1_500 + 500, 1_500 + 2_000] {
-        let mut child = spawn(&["import", "services", file.to_str().expect("path")]);
+        let mut child = spawn(&["import", "services", "--batch", "2000", file.to_str().expect("path")]);
         for _ in 0..600 {
             if db.count_all_services().await.unwrap_or(0) >= threshold {
                 break;
