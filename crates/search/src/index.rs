@@ -382,6 +382,13 @@ impl IndexUpdater {
         Ok(())
     }
 
+    /// Adds a document known not to be in the index (a fill after [`IndexUpdater::clear`]): no
+    /// delete of an older copy for the writer to resolve when it flushes.
+    pub fn add(&mut self, doc: &SearchDoc) -> Result<(), SearchError> {
+        self.writer.add_document(schema::to_document(doc, &self.fields)?)?;
+        Ok(())
+    }
+
     pub fn delete(&mut self, id: &str) -> Result<(), SearchError> {
         self.writer.delete_term(Term::from_field_text(self.fields.id, id));
         Ok(())

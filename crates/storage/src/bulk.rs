@@ -9,13 +9,14 @@
 //! is indistinguishable from one written through the pool. Its calls block: run them on a
 //! blocking thread.
 
+use crate::catalog::{HOSTS_SQL, HostCerts, INDEX_SOURCES_SQL, IndexSource, add_host, host_codes, service_from_row, with_host_certs};
 use crate::catalog_import::{
     BatchResult, CATEGORIES_TABLE, CATEGORIES_TAIL, CHANGES_TABLE, EXISTING_SQL, Existing, Known, Plan, REVISIONS_TABLE, SERVICES_TABLE,
     SUPPLIERS_SQL, SUPPLIERS_TABLE, StagedLine, UPDATE_SERVICE_SQL, Val, business_numbers, values_list,
 };
 use crate::tx::{INSERT_AUDIT_SQL, LOCK_HEAD_SQL, MOVE_HEAD_SQL, NEXT_CHANGE_SQL, NewAuditEvent, audit_values, event_json};
 use crate::{Db, Result, StorageError};
-use gureum_domain::Clock;
+use gureum_domain::{Clock, ServiceStatus};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params_from_iter};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -227,5 +228,50 @@ impl BulkTx<'_> {
     pub fn rollback(self) -> Result<()> {
         self.tx.rollback()?;
         Ok(())
+    }
+}
+
+/// A connection for reading the whole catalog into a new index: the same queries and the same
+/// row mapping as the pool's [`Db::index_sources_batch`], without converting every value of
+/// every row into sqlx's `Any` form on the way. Its calls block: run them on a blocking thread.
+pub struct SqliteReader {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteReader").finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// A reading connection to this SQLite database; `None` on PostgreSQL.
+    pub fn sqlite_reader(&self) -> Result<Option<SqliteReader>> {
+        let Some(path) = self.sqlite_file() else { return Ok(None) };
+        let conn = open(&path)?;
+        conn.execute_batch("PRAGMA mmap_size = 1073741824;")?;
+        Ok(Some(SqliteReader { conn }))
+    }
+}
+
+impl SqliteReader {
+    /// The same as [`Db::index_sources_batch`].
+    pub fn index_sources_batch(&self, after_id: &str, limit: i64) -> Result<Vec<IndexSource>> {
+        let mut stmt = self.conn.prepare(INDEX_SOURCES_SQL)?;
+        let mut rows = stmt.query(rusqlite::params![after_id, limit])?;
+        let mut records = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+        while let Some(row) = rows.next()? {
+            records.push(service_from_row(row)?);
+        }
+        let mut hosts = HostCerts::new();
+        let codes = host_codes(&records);
+        if !codes.is_empty() {
+            let mut stmt = self.conn.prepare(&format!("{HOSTS_SQL} IN (SELECT value FROM json_each($2))"))?;
+            let mut rows = stmt.query(rusqlite::params![ServiceStatus::Listed.as_str(), json_array(codes.into_iter())])?;
+            while let Some(row) = rows.next()? {
+                add_host(&mut hosts, row.get(0)?, &row.get::<_, String>(1)?)?;
+            }
+        }
+        Ok(with_host_certs(records, &hosts))
     }
 }

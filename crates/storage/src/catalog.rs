@@ -70,34 +70,73 @@ const SERVICE_FROM: &str = "FROM services s \
      JOIN service_revisions r ON r.service_id = s.id AND r.revision = COALESCE(s.public_revision, s.latest_revision) \
      JOIN suppliers p ON p.id = s.supplier_id";
 
-fn supplier_from_row(row: &AnyRow, prefix: bool) -> Result<SupplierRecord> {
+/// A result row read by column name: the pool's rows and the bulk SQLite connection's rows map
+/// to records through the same functions.
+pub(crate) trait Columns {
+    fn string(&self, name: &str) -> Result<String>;
+    fn opt_string(&self, name: &str) -> Result<Option<String>>;
+    fn int(&self, name: &str) -> Result<i64>;
+    fn opt_int(&self, name: &str) -> Result<Option<i64>>;
+}
+
+impl Columns for AnyRow {
+    fn string(&self, name: &str) -> Result<String> {
+        Ok(self.try_get(name)?)
+    }
+    fn opt_string(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.try_get(name)?)
+    }
+    fn int(&self, name: &str) -> Result<i64> {
+        Ok(self.try_get(name)?)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(name)?)
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn string(&self, name: &str) -> Result<String> {
+        Ok(self.get(name)?)
+    }
+    fn opt_string(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.get(name)?)
+    }
+    fn int(&self, name: &str) -> Result<i64> {
+        Ok(self.get(name)?)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self.get(name)?)
+    }
+}
+
+fn supplier_from_row(row: &impl Columns, prefix: bool) -> Result<SupplierRecord> {
     let col = |c: &'static str, p: &'static str| if prefix { p } else { c };
-    let size_s: String = row.try_get(col("size", "supplier_size"))?;
+    let size_s = row.string(col("size", "supplier_size"))?;
     Ok(SupplierRecord {
-        id: row.try_get(col("id", "supplier_id"))?,
-        business_number: row.try_get("business_number")?,
-        name: row.try_get(col("name", "supplier_name"))?,
+        id: row.string(col("id", "supplier_id"))?,
+        business_number: row.string("business_number")?,
+        name: row.string(col("name", "supplier_name"))?,
         size: SupplierSize::parse(&size_s).ok_or_else(|| StorageError::Corrupt(format!("supplier size {size_s}")))?,
-        representative: row.try_get("representative")?,
-        address: row.try_get("address")?,
-        created_at: row.try_get(col("created_at", "supplier_created_at"))?,
+        representative: row.opt_string("representative")?,
+        address: row.opt_string("address")?,
+        created_at: row.int(col("created_at", "supplier_created_at"))?,
     })
 }
 
-fn service_from_row(row: &AnyRow) -> Result<ServiceRecord> {
-    let status_s: String = row.try_get("status")?;
-    let content: String = row.try_get("content")?;
-    let id: String = row.try_get("id")?;
+pub(crate) fn service_from_row(row: &impl Columns) -> Result<ServiceRecord> {
+    let status_s = row.string("status")?;
+    let content = row.string("content")?;
+    let id = row.string("id")?;
     Ok(ServiceRecord {
         status: ServiceStatus::parse(&status_s).ok_or_else(|| StorageError::Corrupt(format!("status {status_s}")))?,
-        status_reason: row.try_get("status_reason")?,
-        code: row.try_get("code")?,
+        status_reason: row.opt_string("status_reason")?,
+        code: row.string("code")?,
         supplier: supplier_from_row(row, true)?,
-        revision: row.try_get("revision")?,
-        revision_created_at: row.try_get("revision_created_at")?,
-        latest_revision: row.try_get("latest_revision")?,
-        public_revision: row.try_get("public_revision")?,
-        first_listed_at: row.try_get("first_listed_at")?,
+        revision: row.int("revision")?,
+        revision_created_at: row.int("revision_created_at")?,
+        latest_revision: row.int("latest_revision")?,
+        public_revision: row.opt_int("public_revision")?,
+        first_listed_at: row.opt_int("first_listed_at")?,
         listing: Listing::from_json(&content).map_err(|e| StorageError::Corrupt(format!("revision of {id}: {e}")))?,
         id,
     })
@@ -207,47 +246,72 @@ impl Db {
 
     /// Every service in id order, `limit` at a time after `after_id` (for a full rebuild).
     pub async fn index_sources_batch(&self, after_id: &str, limit: i64) -> Result<Vec<IndexSource>> {
-        let sql = format!("SELECT {SERVICE_COLUMNS} {SERVICE_FROM} WHERE s.id > $1 ORDER BY s.id LIMIT $2");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(INDEX_SOURCES_SQL).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
         let records = rows.iter().map(service_from_row).collect::<Result<Vec<_>>>()?;
         self.with_hosts(records).await
     }
 
     async fn with_hosts(&self, records: Vec<ServiceRecord>) -> Result<Vec<IndexSource>> {
-        let mut codes: Vec<&str> = records
-            .iter()
-            .filter_map(|r| r.listing.certification.as_ref().and_then(|c| c.host_infra.as_deref()))
-            .filter(|h| ServiceCode::parse(h).is_ok())
-            .collect();
-        codes.sort_unstable();
-        codes.dedup();
-        let mut hosts: std::collections::HashMap<String, Option<Certification>> = std::collections::HashMap::new();
+        let codes = host_codes(&records);
+        let mut hosts = HostCerts::new();
         for chunk in codes.chunks(500) {
             let placeholders: Vec<String> = (2..=chunk.len() + 1).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT s.code, r.content FROM services s JOIN service_revisions r ON r.service_id = s.id AND r.revision = s.public_revision WHERE s.status = $1 AND s.code IN ({})",
-                placeholders.join(",")
-            );
+            let sql = format!("{HOSTS_SQL} IN ({})", placeholders.join(","));
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ServiceStatus::Listed.as_str());
             for c in chunk {
                 q = q.bind(*c);
             }
             for row in q.fetch_all(&self.pool).await? {
-                let code: String = row.try_get("code")?;
-                let content: String = row.try_get("content")?;
-                let listing = Listing::from_json(&content).map_err(|e| StorageError::Corrupt(format!("revision of {code}: {e}")))?;
-                hosts.insert(code, listing.certification);
+                add_host(&mut hosts, row.try_get("code")?, &row.try_get::<String, _>("content")?)?;
             }
         }
-        Ok(records
-            .into_iter()
-            .map(|record| {
-                let host = record.listing.certification.as_ref().and_then(|c| c.host_infra.as_ref()).and_then(|h| hosts.get(h));
-                IndexSource { host_listed: host.is_some(), host_cert: host.cloned().flatten(), record }
-            })
-            .collect())
+        Ok(with_host_certs(records, &hosts))
     }
+}
 
+/// Index sources in id order after `$1`, `$2` at a time.
+pub(crate) const INDEX_SOURCES_SQL: &str = "SELECT s.id, s.code, s.status, s.status_reason, s.public_revision, s.latest_revision, \
+     s.first_listed_at, r.revision, r.content, r.created_at AS revision_created_at, p.id AS supplier_id, p.business_number, \
+     p.name AS supplier_name, p.size AS supplier_size, p.representative, p.address, p.created_at AS supplier_created_at \
+     FROM services s JOIN service_revisions r ON r.service_id = s.id AND r.revision = COALESCE(s.public_revision, s.latest_revision) \
+     JOIN suppliers p ON p.id = s.supplier_id WHERE s.id > $1 ORDER BY s.id LIMIT $2";
+/// The listed services among codes (`$1` is the listed status; the codes follow `IN`).
+pub(crate) const HOSTS_SQL: &str = "SELECT s.code, r.content FROM services s \
+     JOIN service_revisions r ON r.service_id = s.id AND r.revision = s.public_revision WHERE s.status = $1 AND s.code";
+
+/// A listed host's certification (none when it has none), by code.
+pub(crate) type HostCerts = std::collections::HashMap<String, Option<Certification>>;
+
+/// The host codes the records name, each once.
+pub(crate) fn host_codes(records: &[ServiceRecord]) -> Vec<&str> {
+    let mut codes: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.listing.certification.as_ref().and_then(|c| c.host_infra.as_deref()))
+        .filter(|h| ServiceCode::parse(h).is_ok())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+pub(crate) fn add_host(hosts: &mut HostCerts, code: String, content: &str) -> Result<()> {
+    let listing = Listing::from_json(content).map_err(|e| StorageError::Corrupt(format!("revision of {code}: {e}")))?;
+    hosts.insert(code, listing.certification);
+    Ok(())
+}
+
+/// Each record with its host's certification when the host is listed.
+pub(crate) fn with_host_certs(records: Vec<ServiceRecord>, hosts: &HostCerts) -> Vec<IndexSource> {
+    records
+        .into_iter()
+        .map(|record| {
+            let host = record.listing.certification.as_ref().and_then(|c| c.host_infra.as_ref()).and_then(|h| hosts.get(h));
+            IndexSource { host_listed: host.is_some(), host_cert: host.cloned().flatten(), record }
+        })
+        .collect()
+}
+
+impl Db {
     /// Ids of services whose certification names `host_code` as its host.
     pub async fn dependents_of(&self, host_code: &str) -> Result<Vec<String>> {
         let rows = sqlx::query("SELECT id FROM services WHERE host_code = $1").bind(host_code).fetch_all(&self.pool).await?;

@@ -9,7 +9,7 @@
 
 use gureum_domain::cert::Certification;
 use gureum_search::{CatalogIndex, CertFacts, IndexUpdater, Opened, SearchDoc, SearchError};
-use gureum_storage::{Db, IndexSource};
+use gureum_storage::{Db, IndexSource, SqliteReader};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -295,12 +295,13 @@ async fn fill_from_database(db: &Db, index: &Arc<CatalogIndex>, mut progress: im
     let mut updater = index.bulk_updater(threads, bulk_memory_bytes())?;
     updater.clear()?;
     let updater = Arc::new(Mutex::new(updater));
+    let mut sources = Sources::open(db)?;
     let mut after = String::new();
     let mut done = 0u64;
     // While the indexing threads work on one batch, the next is read from the database.
     let mut pending: Option<tokio::task::JoinHandle<Result<(), SyncError>>> = None;
     loop {
-        let batch = db.index_sources_batch(&after, 5_000).await?;
+        let batch = sources.batch(&after, 5_000).await?;
         let Some(last) = batch.last() else { break };
         after = last.record.id.clone();
         done += batch.len() as u64;
@@ -310,8 +311,9 @@ async fn fill_from_database(db: &Db, index: &Arc<CatalogIndex>, mut progress: im
         let u = updater.clone();
         pending = Some(tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
             let mut u = u.lock().map_err(|_| SyncError::Join("index writer lock poisoned".into()))?;
+            // The index was cleared and each service is read once: adds, not upserts.
             for source in &batch {
-                u.upsert(&search_doc(source))?;
+                u.add(&search_doc(source))?;
             }
             Ok(())
         }));
@@ -329,6 +331,42 @@ async fn fill_from_database(db: &Db, index: &Arc<CatalogIndex>, mut progress: im
     .await
     .map_err(|e| SyncError::Join(e.to_string()))??;
     Ok(start_seq)
+}
+
+/// Where a fill reads the catalog: a SQLite file through a reading connection of its own (on a
+/// blocking thread), PostgreSQL through the pool.
+enum Sources {
+    /// `None` only while a read is in flight.
+    Sqlite(Option<SqliteReader>),
+    Pool(Db),
+}
+
+impl Sources {
+    fn open(db: &Db) -> Result<Self, SyncError> {
+        Ok(match db.sqlite_reader()? {
+            Some(reader) => Sources::Sqlite(Some(reader)),
+            None => Sources::Pool(db.clone()),
+        })
+    }
+
+    /// Index sources in id order after `after`, `limit` at a time.
+    async fn batch(&mut self, after: &str, limit: i64) -> Result<Vec<IndexSource>, SyncError> {
+        match self {
+            Sources::Pool(db) => Ok(db.index_sources_batch(after, limit).await?),
+            Sources::Sqlite(slot) => {
+                let reader = slot.take().ok_or_else(|| SyncError::Join("the catalog reader was lost".into()))?;
+                let after = after.to_owned();
+                let (reader, read) = tokio::task::spawn_blocking(move || {
+                    let read = reader.index_sources_batch(&after, limit);
+                    (reader, read)
+                })
+                .await
+                .map_err(|e| SyncError::Join(e.to_string()))?;
+                *slot = Some(reader);
+                Ok(read?)
+            }
+        }
+    }
 }
 
 /// Builds a new generation beside the live one from the database and makes it live; usable
