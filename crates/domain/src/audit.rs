@@ -29,39 +29,38 @@ impl AuditEvent {
     /// object below, written member by member in its sorted order, so an import batch's large
     /// `after` is read in place instead of copied into a new object first.
     pub fn canonical(&self) -> String {
-        fn opt_str(out: &mut String, s: &Option<String>) {
-            match s {
-                Some(s) => write_string(s, out),
-                None => out.push_str("null"),
-            }
+        enum Member<'a> {
+            Text(&'a str),
+            OptText(Option<&'a str>),
+            OptValue(Option<&'a Value>),
+            Int(i64),
         }
-        fn opt_value(out: &mut String, v: &Option<Value>) {
-            match v {
-                Some(v) => write_value(v, out),
-                None => out.push_str("null"),
-            }
-        }
+        let at = crate::clock::rfc3339_utc(self.at);
+        // In RFC 8785 order (these keys are ASCII: byte order).
+        let members = [
+            ("action", Member::Text(&self.action)),
+            ("actor", Member::Text(&self.actor)),
+            ("after", Member::OptValue(self.after.as_ref())),
+            ("at", Member::Text(&at)),
+            ("before", Member::OptValue(self.before.as_ref())),
+            ("entity_id", Member::Text(&self.entity_id)),
+            ("entity_kind", Member::Text(&self.entity_kind)),
+            ("organisation", Member::OptText(self.organisation.as_deref())),
+            ("request_id", Member::OptText(self.request_id.as_deref())),
+            ("seq", Member::Int(self.seq)),
+        ];
         let mut out = String::with_capacity(256);
-        out.push_str("{\"action\":");
-        write_string(&self.action, &mut out);
-        out.push_str(",\"actor\":");
-        write_string(&self.actor, &mut out);
-        out.push_str(",\"after\":");
-        opt_value(&mut out, &self.after);
-        out.push_str(",\"at\":");
-        write_string(&crate::clock::rfc3339_utc(self.at), &mut out);
-        out.push_str(",\"before\":");
-        opt_value(&mut out, &self.before);
-        out.push_str(",\"entity_id\":");
-        write_string(&self.entity_id, &mut out);
-        out.push_str(",\"entity_kind\":");
-        write_string(&self.entity_kind, &mut out);
-        out.push_str(",\"organisation\":");
-        opt_str(&mut out, &self.organisation);
-        out.push_str(",\"request_id\":");
-        opt_str(&mut out, &self.request_id);
-        out.push_str(",\"seq\":");
-        out.push_str(&self.seq.to_string());
+        for (i, (key, member)) in members.into_iter().enumerate() {
+            out.push(if i == 0 { '{' } else { ',' });
+            write_string(key, &mut out);
+            out.push(':');
+            match member {
+                Member::Text(s) | Member::OptText(Some(s)) => write_string(s, &mut out),
+                Member::OptValue(Some(v)) => write_value(v, &mut out),
+                Member::OptText(None) | Member::OptValue(None) => out.push_str("null"),
+                Member::Int(n) => out.push_str(&n.to_string()),
+            }
+        }
         out.push('}');
         out
     }

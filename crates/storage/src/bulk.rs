@@ -38,6 +38,7 @@ const RESTART_AFTER_FRAMES: i64 = 16_384;
 /// grow for the whole import (each new page of the file zeroed by the kernel first); once the log
 /// passes 64 MiB the thread asks for a restarting checkpoint, which holds the writer back for the
 /// little the passive ones left and lets the log start again from its beginning.
+#[derive(Debug)]
 pub struct SqliteBulk {
     conn: Connection,
     write_lock: Arc<Mutex<()>>,
@@ -45,6 +46,7 @@ pub struct SqliteBulk {
     checkpointer: Option<Checkpointer>,
 }
 
+#[derive(Debug)]
 struct Checkpointer {
     stop: std::sync::mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
@@ -52,7 +54,7 @@ struct Checkpointer {
 
 impl Checkpointer {
     fn start(path: &PathBuf) -> Result<Self> {
-        let conn = open(path)?;
+        let conn = open(path, "")?;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -87,27 +89,22 @@ impl Drop for SqliteBulk {
     }
 }
 
-impl std::fmt::Debug for SqliteBulk {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteBulk").finish_non_exhaustive()
-    }
-}
-
 impl Db {
     /// A bulk-import connection to this SQLite database; `None` on PostgreSQL.
     pub fn sqlite_bulk(&self) -> Result<Option<SqliteBulk>> {
         let Some(path) = self.sqlite_file() else { return Ok(None) };
-        let conn = open(&path)?;
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        let conn = open(&path, "PRAGMA wal_autocheckpoint = 0;")?;
         let checkpointer = Some(Checkpointer::start(&path)?);
         Ok(Some(SqliteBulk { conn, write_lock: self.write_lock.clone(), clock: self.clock, checkpointer }))
     }
 }
 
-fn open(path: &PathBuf) -> Result<Connection> {
+/// A connection to the database file with the pool's settings, then `pragmas`.
+fn open(path: &PathBuf, pragmas: &str) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(Duration::from_secs(30))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;")?;
+    conn.execute_batch(pragmas)?;
     Ok(conn)
 }
 
@@ -234,23 +231,16 @@ impl BulkTx<'_> {
 /// A connection for reading the whole catalog into a new index: the same queries and the same
 /// row mapping as the pool's [`Db::index_sources_batch`], without converting every value of
 /// every row into sqlx's `Any` form on the way. Its calls block: run them on a blocking thread.
+#[derive(Debug)]
 pub struct SqliteReader {
     conn: Connection,
-}
-
-impl std::fmt::Debug for SqliteReader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteReader").finish_non_exhaustive()
-    }
 }
 
 impl Db {
     /// A reading connection to this SQLite database; `None` on PostgreSQL.
     pub fn sqlite_reader(&self) -> Result<Option<SqliteReader>> {
         let Some(path) = self.sqlite_file() else { return Ok(None) };
-        let conn = open(&path)?;
-        conn.execute_batch("PRAGMA mmap_size = 1073741824;")?;
-        Ok(Some(SqliteReader { conn }))
+        Ok(Some(SqliteReader { conn: open(&path, "PRAGMA mmap_size = 1073741824;")? }))
     }
 }
 
