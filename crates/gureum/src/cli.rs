@@ -130,6 +130,9 @@ pub enum BenchWhat {
         /// `sqlite`, or `postgres` to time PostgreSQL too (a scratch database next to GUREUM_BENCH_PG_URL).
         #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
         database: String,
+        /// Lines per transaction, as `import services --batch`.
+        #[arg(long, default_value_t = crate::import::DEFAULT_BATCH, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        batch: u32,
     },
 }
 
@@ -218,7 +221,9 @@ async fn run(cli: Cli) -> CmdResult {
             };
             crate::bench::search(opts, clock).await
         }
-        Command::Bench { what: BenchWhat::Import { lines, seed, database } } => crate::bench::import(*lines, *seed, database, clock).await,
+        Command::Bench { what: BenchWhat::Import { lines, seed, database, batch } } => {
+            crate::bench::import(*lines, *seed, database, *batch as usize, clock).await
+        }
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {

@@ -10,18 +10,18 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-pub async fn import(lines: u64, seed: u64, database: &str, clock: Clock) -> CmdResult {
+pub async fn import(lines: u64, seed: u64, database: &str, batch: usize, clock: Clock) -> CmdResult {
     if database != "sqlite" && database != "postgres" {
         return Err(Failure::env(format!("--database must be sqlite or postgres, not {database:?}")));
     }
     let scratch = std::env::temp_dir().join(format!("gureum-bench-import-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&scratch)?;
-    let result = run(&scratch, lines, seed, database, clock).await;
+    let result = run(&scratch, lines, seed, database, batch, clock).await;
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
 
-async fn run(scratch: &Path, lines: u64, seed: u64, database: &str, clock: Clock) -> CmdResult {
+async fn run(scratch: &Path, lines: u64, seed: u64, database: &str, batch: usize, clock: Clock) -> CmdResult {
     let file = scratch.join("services.jsonl");
     let t = Instant::now();
     {
@@ -35,24 +35,26 @@ async fn run(scratch: &Path, lines: u64, seed: u64, database: &str, clock: Clock
     let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     eprintln!("wrote {lines} lines ({:.1} MiB) in {:.2} s", bytes as f64 / 1048576.0, t.elapsed().as_secs_f64());
     // SQLite always; PostgreSQL too when asked (its figures are then the last line).
-    let mut code = time_one(&file, &format!("sqlite://{}", scratch.join("import.sqlite3").display()), "sqlite", lines, clock).await?;
+    let sqlite_url = format!("sqlite://{}", scratch.join("import.sqlite3").display());
+    let mut code = time_one(&file, &sqlite_url, "sqlite", lines, batch, clock).await?;
     if database == "postgres" {
         let pg = PgScratch::create(&pg_admin_url()).await?;
-        let r = time_one(&file, &pg.url, "postgres", lines, clock).await;
+        let r = time_one(&file, &pg.url, "postgres", lines, batch, clock).await;
         pg.drop_db().await;
         code = code.max(r?);
     }
     Ok(code)
 }
 
-async fn time_one(file: &Path, url: &str, database: &str, lines: u64, clock: Clock) -> CmdResult {
+async fn time_one(file: &Path, url: &str, database: &str, lines: u64, batch: usize, clock: Clock) -> CmdResult {
     let db = Db::connect(url, clock).await?;
     let bar = progress_bar(0, true);
     bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     let f = std::fs::File::open(file)?;
     let t = Instant::now();
     let mut importer =
-        Importer::new(&db, "bench.jsonl", crate::import::random_ids(), |n, e| eprintln!("line {n}: {}: {}", e.field, e.reason));
+        Importer::new(&db, "bench.jsonl", crate::import::random_ids(), |n, e| eprintln!("line {n}: {}: {}", e.field, e.reason))
+            .with_batch(batch);
     let outcome = async {
         import_reader(&mut importer, f, &bar).await?;
         importer.finish().await
@@ -63,6 +65,6 @@ async fn time_one(file: &Path, url: &str, database: &str, lines: u64, clock: Clo
     let stats = outcome?;
     let per_s = lines as f64 / seconds.max(1e-9);
     println!("{database:<9} {stats} in {seconds:.2} s = {per_s:.0} lines/s");
-    println!("{}", serde_json::json!({"lines": lines, "seconds": seconds, "lines_per_s": per_s, "database": database}));
+    println!("{}", serde_json::json!({"lines": lines, "seconds": seconds, "lines_per_s": per_s, "database": database, "batch": batch}));
     Ok(if stats.rejected > 0 { 1 } else { 0 })
 }
