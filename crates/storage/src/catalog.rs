@@ -79,35 +79,27 @@ pub(crate) trait Columns {
     fn opt_int(&self, name: &str) -> Result<Option<i64>>;
 }
 
-impl Columns for AnyRow {
-    fn string(&self, name: &str) -> Result<String> {
-        Ok(self.try_get(name)?)
-    }
-    fn opt_string(&self, name: &str) -> Result<Option<String>> {
-        Ok(self.try_get(name)?)
-    }
-    fn int(&self, name: &str) -> Result<i64> {
-        Ok(self.try_get(name)?)
-    }
-    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
-        Ok(self.try_get(name)?)
-    }
+/// Both row types read a typed column by name with one method (`try_get` / `get`).
+macro_rules! columns_through {
+    ($row:ty, $get:ident) => {
+        impl Columns for $row {
+            fn string(&self, name: &str) -> Result<String> {
+                Ok(self.$get(name)?)
+            }
+            fn opt_string(&self, name: &str) -> Result<Option<String>> {
+                Ok(self.$get(name)?)
+            }
+            fn int(&self, name: &str) -> Result<i64> {
+                Ok(self.$get(name)?)
+            }
+            fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+                Ok(self.$get(name)?)
+            }
+        }
+    };
 }
-
-impl Columns for rusqlite::Row<'_> {
-    fn string(&self, name: &str) -> Result<String> {
-        Ok(self.get(name)?)
-    }
-    fn opt_string(&self, name: &str) -> Result<Option<String>> {
-        Ok(self.get(name)?)
-    }
-    fn int(&self, name: &str) -> Result<i64> {
-        Ok(self.get(name)?)
-    }
-    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
-        Ok(self.get(name)?)
-    }
-}
+columns_through!(AnyRow, try_get);
+columns_through!(rusqlite::Row<'_>, get);
 
 fn supplier_from_row(row: &impl Columns, prefix: bool) -> Result<SupplierRecord> {
     let col = |c: &'static str, p: &'static str| if prefix { p } else { c };
