@@ -141,6 +141,39 @@ async fn the_bulk_connection_writes_what_the_pool_writes() {
 }
 
 #[tokio::test]
+async fn the_reading_connection_reads_what_the_pool_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = open(&dir, "read.sqlite3").await;
+    through_pool(&db).await;
+    // The IaaS the services name as their host, listed: their sources carry its certification.
+    let mut host = serde_json::to_value(&line(1, 1, "x", "listed").line.listing).expect("json");
+    host["kind"] = json!("iaas");
+    host["code"] = json!("IAS-1-01-00001");
+    host["certification"]["type"] = json!("iaas");
+    host["certification"]["host_infra"] = json!(null);
+    host["supplier"] = json!({"name": "인프라", "business_number": business_number(7), "size": "large"});
+    let host = StagedLine::new(parse_import_line(&host).expect("a valid host line"));
+    let mut tx = db.begin_write().await.expect("begin");
+    tx.import_batch(&[host], &mut ids()).await.expect("import");
+    tx.audit(event(1)).await.expect("audit");
+    tx.commit().await.expect("commit");
+    let reader = db.sqlite_reader().expect("open").expect("a SQLite database has a reading connection");
+    // Pages of 7 in id order, as an index build reads them, through both doors.
+    let (mut after, mut pages) = (String::new(), 0);
+    loop {
+        let by_pool = db.index_sources_batch(&after, 7).await.expect("pool");
+        let by_reader = reader.index_sources_batch(&after, 7).expect("reader");
+        assert_eq!(by_reader, by_pool);
+        let Some(last) = by_pool.last() else { break };
+        after = last.record.id.clone();
+        pages += 1;
+    }
+    assert_eq!(pages, 6, "37 services in pages of 7");
+    let all = reader.index_sources_batch("", 100).expect("reader");
+    assert_eq!(all.iter().filter(|s| s.host_listed && s.host_cert.is_some()).count(), 36, "every SaaS finds its listed host");
+}
+
+#[tokio::test]
 async fn a_failed_bulk_batch_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = open(&dir, "bulk.sqlite3").await;
