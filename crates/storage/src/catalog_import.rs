@@ -159,7 +159,6 @@ pub(crate) const CATEGORIES_TAIL: &str = " ON CONFLICT (name) DO NOTHING";
 pub(crate) const CHANGES_TABLE: &str = "catalog_changes (seq, service_id, created_at)";
 
 /// What the database already knows of a batch: its codes and its suppliers' business numbers.
-#[derive(Default)]
 pub(crate) struct Known {
     pub(crate) services: HashMap<String, Existing>,
     /// Business number → supplier id.
