@@ -52,6 +52,7 @@ pub struct Fruit {
     pub top: Vec<Key>,
 }
 
+#[derive(Clone)]
 pub struct CatalogCollector {
     pub plan: Arc<Plan>,
     pub cache: Arc<SegmentCache>,

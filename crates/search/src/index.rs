@@ -4,6 +4,7 @@ use crate::SearchError;
 use crate::cache::{SegmentCache, str_terms};
 use crate::collect::CatalogCollector;
 use crate::model::{Facets, SearchDoc, SearchQuery, SearchResult};
+use crate::pool::SearchPool;
 use crate::query::{Plan, base_query, free_text, tag_terms};
 use crate::results::{self, ResultCache};
 use crate::schema::{self, Fields, SCHEMA_VERSION, VERSION_FILE, col};
@@ -19,7 +20,7 @@ use tantivy::index::SegmentId;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, TantivyError, Term};
 
 /// The writer's memory budget (one indexing thread).
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -57,6 +58,9 @@ pub struct CatalogIndex {
     cache: Arc<SegmentCache>,
     results: ResultCache,
     engine: TextEngine,
+    /// The threads searches run on, first come first served (see [`Self::search_then`]); none
+    /// (searches on the caller's thread) until [`Self::set_search_threads`].
+    pool: Arc<SearchPool>,
 }
 
 fn parse_seq(payload: Option<&str>) -> Option<i64> {
@@ -152,17 +156,20 @@ impl CatalogIndex {
             cache: Arc::new(SegmentCache::default()),
             results: ResultCache::default(),
             engine: TextEngine::default(),
+            pool: SearchPool::new(0)?,
         })
     }
 
-    /// Searches the index's segments on `threads` threads (default 1). This lowers the latency
-    /// of one search on a multi-segment index; it does not raise throughput.
+    /// Searches on `threads` threads shared by every search, in the order searches arrive (see
+    /// [`SearchPool`]): an idle index searches one search's segments side by side, a busy one
+    /// keeps the latency of many even. Until this is called, a search runs on the caller's thread.
     pub fn set_search_threads(&mut self, threads: usize) -> Result<(), SearchError> {
         if threads > 1 {
             self.index.set_multithread_executor(threads)?;
         } else {
             self.index.set_executor(tantivy::Executor::SingleThread);
         }
+        self.pool = SearchPool::new(threads.max(1))?;
         // A reader's searchers take the executor of the index it was built from.
         self.reader = self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(())
@@ -217,6 +224,14 @@ impl CatalogIndex {
         })
     }
 
+    /// [`Self::search`] on the index's search threads, after the searches handed over before
+    /// it; `done` takes the answer there (a server hands over every search this way, so that the
+    /// cores are shared first come first served instead of between every search in flight).
+    pub fn search_then(self: Arc<Self>, q: SearchQuery, done: impl FnOnce(Result<SearchResult, SearchError>) + Send + 'static) {
+        let pool = self.pool.clone();
+        pool.spawn(move || done(self.search(&q)));
+    }
+
     /// A catalog search (SPEC §4 `GET /api/v1/services`).
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
@@ -246,10 +261,14 @@ impl CatalogIndex {
                 let bitsets = text.is_some() || (!has_text && self.engine != TextEngine::Tantivy);
                 let fruit = Arc::new(if bitsets {
                     let tags = tag_terms(q, &self.fields);
-                    let fruits = searcher.index().search_executor().map(
-                        |(ord, reader)| collect_segment(text.as_ref(), &collector, ord as u32, reader, &tags),
-                        searcher.segment_readers().iter().enumerate(),
-                    )?;
+                    let segments: Vec<(u32, SegmentReader)> =
+                        searcher.segment_readers().iter().enumerate().map(|(ord, r)| (ord as u32, r.clone())).collect();
+                    let (text, c) = (text.map(Arc::new), collector.clone());
+                    let answers =
+                        self.pool.fork_join(segments, move |(ord, reader)| collect_segment(text.as_deref(), &c, ord, &reader, &tags));
+                    let answers: Option<Vec<_>> = answers.into_iter().collect();
+                    let answers = answers.ok_or_else(|| TantivyError::InternalError("a segment's search panicked".into()))?;
+                    let fruits = answers.into_iter().collect::<tantivy::Result<Vec<_>>>()?;
                     collector.merge_fruits(fruits)?
                 } else {
                     searcher.search(&*query, &collector)?

@@ -12,6 +12,7 @@ mod dense;
 mod index;
 pub mod model;
 mod orders;
+mod pool;
 mod query;
 mod results;
 mod schema;

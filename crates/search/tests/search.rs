@@ -803,3 +803,22 @@ fn bounded_ranking_equals_exhaustive_ranking() {
     assert!(index.segment_count() >= 3);
     compare_engines(&mut index, TextEngine::Exhaustive, &[TextEngine::Bitsets]);
 }
+
+/// Searching a search's segments on the shared threads (as a server does, through
+/// `search_then` too) gives exactly the answers of searching them one after another.
+#[test]
+fn searching_on_threads_gives_the_same_answers() {
+    let (_dir, mut index) = engine_index(&[1_000, 2_000, 3_000], true);
+    assert!(index.segment_count() >= 3);
+    let queries = engine_queries();
+    let alone: Vec<_> = queries.iter().map(|q| index.search(q).unwrap()).collect();
+    index.set_search_threads(2).unwrap();
+    let index = std::sync::Arc::new(index);
+    for (q, expected) in queries.iter().zip(&alone) {
+        assert_eq!(&index.search(q).unwrap(), expected, "{q:?}");
+        let (tx, rx) = std::sync::mpsc::channel();
+        index.clone().search_then(q.clone(), move |answer| tx.send(answer.unwrap()).unwrap());
+        assert_eq!(&rx.recv().unwrap(), expected, "{q:?} through search_then");
+    }
+    assert!(alone.iter().filter(|r| !r.items.is_empty()).count() > queries.len() * 3 / 4);
+}

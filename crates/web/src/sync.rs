@@ -211,8 +211,9 @@ impl IndexSync {
 }
 
 /// `GUREUM_SEARCH_CACHE=off` turns the cache of repeated searches off (benchmarks measure real
-/// searches with it; production keeps it on). One search runs over the index's segments on as
-/// many threads as the machine has cores (at most 4; `GUREUM_SEARCH_THREADS` overrides).
+/// searches with it; production keeps it on). Searches run on as many threads as the machine has
+/// cores (at most 4; `GUREUM_SEARCH_THREADS` overrides), first come first served; an idle server
+/// searches one search's segments side by side.
 fn configure(index: &mut CatalogIndex) {
     if std::env::var("GUREUM_SEARCH_CACHE").is_ok_and(|v| v == "off") {
         index.set_result_cache(false);
@@ -223,7 +224,7 @@ fn configure(index: &mut CatalogIndex) {
     }
 }
 
-/// Threads one search runs on: the machine's cores, at most 4 (`GUREUM_SEARCH_THREADS` overrides).
+/// Threads searches run on: the machine's cores, at most 4 (`GUREUM_SEARCH_THREADS` overrides).
 fn search_threads() -> usize {
     std::env::var("GUREUM_SEARCH_THREADS")
         .ok()

@@ -19,8 +19,11 @@ pub async fn run_search(state: &AppState, q: gureum_search::SearchQuery) -> Resu
     if !state.is_ready() {
         return Err(AppError::index_not_ready());
     }
-    let index = state.sync().index_arc();
-    tokio::task::spawn_blocking(move || index.search(&q)).await.map_err(AppError::internal)?.map_err(AppError::from)
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    state.sync().index_arc().search_then(q, move |answer| {
+        let _ = tx.send(answer);
+    });
+    rx.await.map_err(|_| AppError::internal("the search failed"))?.map_err(AppError::from)
 }
 
 /// Catalog search.
