@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 type Task = Box<dyn FnOnce() + Send + 'static>;
 
 pub struct SearchPool {
-    queue: Mutex<Sender<Task>>,
+    queue: Sender<Task>,
 }
 
 impl SearchPool {
@@ -27,14 +27,13 @@ impl SearchPool {
             let rx = rx.clone();
             std::thread::Builder::new().name(format!("gureum-search-{i}")).spawn(move || work(&rx))?;
         }
-        Ok(Arc::new(Self { queue: Mutex::new(tx) }))
+        Ok(Arc::new(Self { queue: tx }))
     }
 
     /// Runs `task` on one of the pool's threads, after the tasks queued before it.
     pub fn spawn(&self, task: impl FnOnce() + Send + 'static) {
-        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-        // Fails when the pool has no thread: the task is then run here.
-        if let Err(e) = queue.send(Box::new(task)) {
+        // Fails when the pool has no thread: the task is then run here (and may hand over more).
+        if let Err(e) = self.queue.send(Box::new(task)) {
             (e.0)();
         }
     }
@@ -132,11 +131,14 @@ mod tests {
         let caller = std::thread::current().id();
         let here = pool.fork_join(vec![0, 1, 2], move |_: i32| std::thread::current().id() == caller);
         assert_eq!(here, vec![Some(true); 3]);
+        // A task that hands over another, as a search handed over does with its segments.
         let (tx, rx) = channel();
+        let inner = pool.clone();
         pool.spawn(move || {
-            let _ = tx.send(std::thread::current().id() == caller);
+            let answers = inner.fork_join(vec![1, 2], |i: i32| i * 10);
+            let _ = tx.send((std::thread::current().id() == caller, answers));
         });
-        assert_eq!(rx.try_recv(), Ok(true), "ran before spawn returned");
+        assert_eq!(rx.try_recv(), Ok((true, vec![Some(10), Some(20)])), "ran before spawn returned");
     }
 
     #[test]
