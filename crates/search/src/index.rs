@@ -164,6 +164,8 @@ impl CatalogIndex {
     /// [`SearchPool`]): an idle index searches one search's segments side by side, a busy one
     /// keeps the latency of many even. Until this is called, a search runs on the caller's thread.
     pub fn set_search_threads(&mut self, threads: usize) -> Result<(), SearchError> {
+        // tantivy's own query (one-syllable words, code lookups; rare) still splits a search's
+        // segments on tantivy's pool, from the search thread that runs it.
         if threads > 1 {
             self.index.set_multithread_executor(threads)?;
         } else {
