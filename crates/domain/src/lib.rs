@@ -11,6 +11,7 @@ pub mod cert;
 pub mod clock;
 pub mod code;
 pub mod fair;
+pub mod json;
 pub mod kind;
 pub mod listing;
 pub mod money;

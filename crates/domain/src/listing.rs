@@ -5,6 +5,7 @@ use crate::bizno::BusinessNumber;
 use crate::cert::{CertType, Certification, CsapGrade};
 use crate::clock::parse_date;
 use crate::code::ServiceCode;
+use crate::json::{Json, Object};
 use crate::kind::ServiceKind;
 use crate::money::Krw;
 use crate::status::ServiceStatus;
@@ -201,6 +202,18 @@ const MAX_PLANS: usize = 50;
 
 /// Parses an import line (already JSON) into an [`ImportLine`], naming the first bad field.
 pub fn parse_import_line(v: &Value) -> Result<ImportLine, FieldError> {
+    parse_import(&Json::from_value(v))
+}
+
+/// Parses one line of an import file: its JSON, then its fields (an error names the first bad
+/// one; malformed JSON is the field `line`). The line's strings are read in place, not copied
+/// into a `Value` first.
+pub fn parse_import_text(text: &str) -> Result<ImportLine, FieldError> {
+    let json = Json::parse(text).map_err(|e| FieldError::new("line", format!("malformed JSON: {e}")))?;
+    parse_import(&json)
+}
+
+fn parse_import(v: &Json) -> Result<ImportLine, FieldError> {
     let obj = v.as_object().ok_or_else(|| FieldError::new("line", "each line must be a JSON object"))?;
     let supplier_v = obj.get("supplier").ok_or_else(|| FieldError::new("supplier", "required"))?;
     let sup = supplier_v.as_object().ok_or_else(|| FieldError::new("supplier", "must be an object"))?;
@@ -214,10 +227,10 @@ pub fn parse_import_line(v: &Value) -> Result<ImportLine, FieldError> {
             SupplierSize::parse(&s).ok_or_else(|| FieldError::new("supplier.size", "must be small, medium, midsize or large"))?
         },
     };
-    let listing = parse_listing(obj, true)?;
+    let listing = listing_fields(obj, true)?;
     let status = match obj.get("status") {
-        None | Some(Value::Null) => ServiceStatus::Listed,
-        Some(Value::String(s)) => ServiceStatus::parse(s).ok_or_else(|| FieldError::new("status", format!("unknown status {s:?}")))?,
+        None | Some(Json::Null) => ServiceStatus::Listed,
+        Some(Json::Str(s)) => ServiceStatus::parse(s).ok_or_else(|| FieldError::new("status", format!("unknown status {s:?}")))?,
         Some(_) => return Err(FieldError::new("status", "must be a string")),
     };
     Ok(ImportLine { listing, supplier, business_number, status })
@@ -225,6 +238,10 @@ pub fn parse_import_line(v: &Value) -> Result<ImportLine, FieldError> {
 
 /// Parses the listing fields of an object. `code` is required when `code_required`.
 pub fn parse_listing(obj: &Map<String, Value>, code_required: bool) -> Result<Listing, FieldError> {
+    listing_fields(&Object::from_map(obj), code_required)
+}
+
+fn listing_fields(obj: &Object, code_required: bool) -> Result<Listing, FieldError> {
     let kind_s = req_str(obj, "kind", "kind", 20)?;
     let kind = ServiceKind::parse(&kind_s)
         .ok_or_else(|| FieldError::new("kind", format!("unknown kind {kind_s:?}; one of iaas, paas, saas, daas, support, convergence")))?;
@@ -267,7 +284,7 @@ pub fn parse_listing(obj: &Map<String, Value>, code_required: bool) -> Result<Li
     Ok(listing)
 }
 
-fn text(v: &Value, field: &str, max: usize) -> Result<String, FieldError> {
+fn text(v: &Json, field: &str, max: usize) -> Result<String, FieldError> {
     let s = v.as_str().ok_or_else(|| FieldError::new(field, "must be a string"))?;
     let s = s.trim();
     if s.len() > max && s.chars().count() > max {
@@ -276,9 +293,9 @@ fn text(v: &Value, field: &str, max: usize) -> Result<String, FieldError> {
     Ok(s.to_owned())
 }
 
-fn req_str(obj: &Map<String, Value>, key: &str, field: &str, max: usize) -> Result<String, FieldError> {
+fn req_str(obj: &Object, key: &str, field: &str, max: usize) -> Result<String, FieldError> {
     match obj.get(key) {
-        None | Some(Value::Null) => Err(FieldError::new(field, "required")),
+        None | Some(Json::Null) => Err(FieldError::new(field, "required")),
         Some(v) => {
             let s = text(v, field, max)?;
             if s.is_empty() { Err(FieldError::new(field, "must not be empty")) } else { Ok(s) }
@@ -286,9 +303,9 @@ fn req_str(obj: &Map<String, Value>, key: &str, field: &str, max: usize) -> Resu
     }
 }
 
-fn opt_str(obj: &Map<String, Value>, key: &str, field: &str, max: usize) -> Result<Option<String>, FieldError> {
+fn opt_str(obj: &Object, key: &str, field: &str, max: usize) -> Result<Option<String>, FieldError> {
     match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
+        None | Some(Json::Null) => Ok(None),
         Some(v) => {
             let s = text(v, field, max)?;
             Ok(if s.is_empty() { None } else { Some(s) })
@@ -296,17 +313,17 @@ fn opt_str(obj: &Map<String, Value>, key: &str, field: &str, max: usize) -> Resu
     }
 }
 
-fn opt_date(obj: &Map<String, Value>, key: &str) -> Result<Option<Date>, FieldError> {
+fn opt_date(obj: &Object, key: &str) -> Result<Option<Date>, FieldError> {
     match opt_str(obj, key, key, 10)? {
         None => Ok(None),
         Some(s) => parse_date(&s).map(Some).ok_or_else(|| FieldError::new(key, "must be a date YYYY-MM-DD")),
     }
 }
 
-fn str_list(obj: &Map<String, Value>, key: &str, max_len: usize, max_items: usize) -> Result<Vec<String>, FieldError> {
+fn str_list(obj: &Object, key: &str, max_len: usize, max_items: usize) -> Result<Vec<String>, FieldError> {
     let arr = match obj.get(key) {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(a)) => a,
+        None | Some(Json::Null) => return Ok(Vec::new()),
+        Some(Json::Array(a)) => a,
         Some(_) => return Err(FieldError::new(key, "must be an array of strings")),
     };
     if arr.len() > max_items {
@@ -326,10 +343,10 @@ fn str_list(obj: &Map<String, Value>, key: &str, max_len: usize, max_items: usiz
     Ok(out)
 }
 
-fn parse_plans(v: Option<&Value>) -> Result<Vec<PricePlan>, FieldError> {
+fn parse_plans(v: Option<&Json>) -> Result<Vec<PricePlan>, FieldError> {
     let arr = match v {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(a)) => a,
+        None | Some(Json::Null) => return Ok(Vec::new()),
+        Some(Json::Array(a)) => a,
         Some(_) => return Err(FieldError::new("price_plans", "must be an array")),
     };
     if arr.len() > MAX_PLANS {
@@ -348,7 +365,7 @@ fn parse_plans(v: Option<&Value>) -> Result<Vec<PricePlan>, FieldError> {
 }
 
 /// One price plan; an error names the field within the plan (empty: the plan itself).
-fn parse_plan(p: &Value) -> Result<PricePlan, FieldError> {
+fn parse_plan(p: &Json) -> Result<PricePlan, FieldError> {
     let o = p.as_object().ok_or_else(|| FieldError::new("", "must be an object"))?;
     let model_s = req_str(o, "model", "model", 20)?;
     let model = match model_s.as_str() {
@@ -357,10 +374,10 @@ fn parse_plan(p: &Value) -> Result<PricePlan, FieldError> {
         _ => return Err(FieldError::new("model", "must be fixed or metered")),
     };
     let price_v = o.get("unit_price_krw").ok_or_else(|| FieldError::new("unit_price_krw", "required"))?;
-    let unit_price_krw = Krw::price_from_json(price_v).map_err(|e| FieldError::new("unit_price_krw", e.to_string()))?;
+    let unit_price_krw = Krw::price_from_json(&price_v.scalar_value()).map_err(|e| FieldError::new("unit_price_krw", e.to_string()))?;
     let vat_included = match o.get("vat_included") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
         Some(_) => return Err(FieldError::new("vat_included", "must be true or false")),
     };
     Ok(PricePlan {
@@ -372,9 +389,9 @@ fn parse_plan(p: &Value) -> Result<PricePlan, FieldError> {
     })
 }
 
-fn pct(o: &Map<String, Value>, key: &str, field: &str, min_exclusive: bool) -> Result<Option<f64>, FieldError> {
+fn pct(o: &Object, key: &str, field: &str, min_exclusive: bool) -> Result<Option<f64>, FieldError> {
     match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
+        None | Some(Json::Null) => Ok(None),
         Some(v) => {
             let x = v.as_f64().ok_or_else(|| FieldError::new(field, "must be a number"))?;
             let low_ok = if min_exclusive { x > 0.0 } else { x >= 0.0 };
@@ -386,10 +403,10 @@ fn pct(o: &Map<String, Value>, key: &str, field: &str, min_exclusive: bool) -> R
     }
 }
 
-fn parse_sla(v: Option<&Value>) -> Result<Option<Sla>, FieldError> {
+fn parse_sla(v: Option<&Json>) -> Result<Option<Sla>, FieldError> {
     let o = match v {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(o)) => o,
+        None | Some(Json::Null) => return Ok(None),
+        Some(Json::Object(o)) => o,
         Some(_) => return Err(FieldError::new("sla", "must be an object")),
     };
     Ok(Some(Sla {
@@ -399,10 +416,10 @@ fn parse_sla(v: Option<&Value>) -> Result<Option<Sla>, FieldError> {
     }))
 }
 
-fn parse_cert(v: Option<&Value>) -> Result<Option<Certification>, FieldError> {
+fn parse_cert(v: Option<&Json>) -> Result<Option<Certification>, FieldError> {
     let o = match v {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(o)) => o,
+        None | Some(Json::Null) => return Ok(None),
+        Some(Json::Object(o)) => o,
         Some(_) => return Err(FieldError::new("certification", "must be an object or null")),
     };
     let type_s = req_str(o, "type", "certification.type", 20)?;
@@ -423,8 +440,8 @@ fn parse_cert(v: Option<&Value>) -> Result<Option<Certification>, FieldError> {
         return Err(FieldError::new("certification.valid_to", "ends before valid_from"));
     }
     let revoked = match o.get("revoked") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
         Some(_) => return Err(FieldError::new("certification.revoked", "must be true or false")),
     };
     Ok(Some(Certification {
@@ -476,12 +493,59 @@ mod tests {
         assert_eq!(parse_import_line(&l.to_value()), Ok(l));
     }
 
+    /// The field named by the error of the line after `mutate`. The line is parsed both as a
+    /// `Value` and from its text, which must agree to the letter.
     fn err_field(mutate: impl FnOnce(&mut Map<String, Value>)) -> String {
         let mut v = line();
         if let Value::Object(m) = &mut v {
             mutate(m);
         }
-        parse_import_line(&v).err().map(|e| e.field).unwrap_or_default()
+        let from_value = parse_import_line(&v);
+        assert_eq!(parse_import_text(&v.to_string()), from_value, "{v}");
+        from_value.err().map(|e| e.field).unwrap_or_default()
+    }
+
+    #[test]
+    fn text_lines_parse_as_their_values() {
+        let v = line();
+        assert_eq!(parse_import_text(&v.to_string()), parse_import_line(&v));
+        assert!(parse_import_text(&v.to_string()).is_ok());
+        // Escapes, a repeated key (its last value counts, as in a Value) and spacing.
+        let text = r#" {"name": "전자\"결재\u0022", "name": "온나라 \n 결재", "code": "SAS-4-09-10374", "kind": "saas",
+            "supplier": {"name": "구름소프트", "business_number": "220-81-62517", "size": "small"},
+            "category": "전자결재", "summary": "요약", "price_plans": [{"name": "기본", "model": "fixed", "unit": "월", "unit_price_krw": 5000.0}]} "#;
+        let v: Value = serde_json::from_str(text).expect("valid");
+        let parsed = parse_import_text(text).expect("valid line");
+        assert_eq!(Ok(parsed.clone()), parse_import_line(&v));
+        assert_eq!(parsed.listing.name, "온나라 \n 결재");
+        assert_eq!(parsed.listing.price_from(), Some(Krw::new(5000)));
+        // Not JSON, or not an object.
+        let bad = parse_import_text("{\"name\": ").expect_err("malformed");
+        assert_eq!(bad.field, "line");
+        assert!(bad.reason.starts_with("malformed JSON: "), "{}", bad.reason);
+        assert_eq!(parse_import_text("[1]").err().map(|e| e.reason), Some("each line must be a JSON object".into()));
+        // Wrong types keep their messages.
+        for (key, value, field, reason) in [
+            ("name", json!(7), "name", "must be a string"),
+            ("tags", json!(["a", 3]), "tags[1]", "must be a string"),
+            (
+                "price_plans",
+                json!([{"name": "a", "model": "fixed", "unit": "u", "unit_price_krw": "5"}]),
+                "price_plans[0].unit_price_krw",
+                "",
+            ),
+            ("sla", json!({"availability_pct": "high"}), "sla.availability_pct", "must be a number"),
+            ("certification", json!([]), "certification", "must be an object or null"),
+        ] {
+            let mut v = line();
+            v[key] = value;
+            let err = parse_import_text(&v.to_string()).expect_err("rejected");
+            assert_eq!(Err(err.clone()), parse_import_line(&v));
+            assert_eq!(err.field, field);
+            if !reason.is_empty() {
+                assert_eq!(err.reason, reason);
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! each batch one transaction with one audit event recording every line's code and digest.
 
 use crate::cli::{Cli, CmdResult, Failure};
-use gureum_domain::listing::{FieldError, ImportLine, parse_import_line};
+use gureum_domain::listing::{FieldError, ImportLine, parse_import_text};
 use gureum_storage::{BatchResult, Db, ImportOutcome, LineResult, NewAuditEvent, SqliteBulk, StagedLine};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -117,14 +117,7 @@ impl<'a> Importer<'a> {
         if text.trim().is_empty() {
             return Ok(());
         }
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                self.reject(line_no, FieldError::new("line", format!("malformed JSON: {e}")));
-                return Ok(());
-            }
-        };
-        match parse_import_line(&value) {
+        match parse_import_text(text) {
             Ok(line) => self.push(line_no, line).await,
             Err(e) => {
                 self.reject(line_no, e);
