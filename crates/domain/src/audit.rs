@@ -29,18 +29,29 @@ impl AuditEvent {
     /// object below, written member by member in its sorted order, so an import batch's large
     /// `after` is read in place instead of copied into a new object first.
     pub fn canonical(&self) -> String {
+        self.canonical_with(None)
+    }
+
+    /// The same, with `after_text` — the canonical JSON text of the event's after, written as
+    /// text by a caller too large to build it as a `Value` — in place of `after`.
+    pub fn canonical_with(&self, after_text: Option<&str>) -> String {
         enum Member<'a> {
             Text(&'a str),
             OptText(Option<&'a str>),
             OptValue(Option<&'a Value>),
+            Raw(&'a str),
             Int(i64),
         }
         let at = crate::clock::rfc3339_utc(self.at);
+        let after = match after_text {
+            Some(text) => Member::Raw(text),
+            None => Member::OptValue(self.after.as_ref()),
+        };
         // In RFC 8785 order (these keys are ASCII: byte order).
         let members = [
             ("action", Member::Text(&self.action)),
             ("actor", Member::Text(&self.actor)),
-            ("after", Member::OptValue(self.after.as_ref())),
+            ("after", after),
             ("at", Member::Text(&at)),
             ("before", Member::OptValue(self.before.as_ref())),
             ("entity_id", Member::Text(&self.entity_id)),
@@ -57,6 +68,7 @@ impl AuditEvent {
             match member {
                 Member::Text(s) | Member::OptText(Some(s)) => write_string(s, &mut out),
                 Member::OptValue(Some(v)) => write_value(v, &mut out),
+                Member::Raw(text) => out.push_str(text),
                 Member::OptText(None) | Member::OptValue(None) => out.push_str("null"),
                 Member::Int(n) => out.push_str(&n.to_string()),
             }
@@ -66,9 +78,14 @@ impl AuditEvent {
     }
 
     pub fn chain_hash(&self, previous_hash: &str) -> String {
+        self.chain_hash_with(previous_hash, None)
+    }
+
+    /// The hash with the after given as canonical text (see [`AuditEvent::canonical_with`]).
+    pub fn chain_hash_with(&self, previous_hash: &str, after_text: Option<&str>) -> String {
         let mut h = Sha256::new();
         h.update(previous_hash.as_bytes());
-        h.update(self.canonical().as_bytes());
+        h.update(self.canonical_with(after_text).as_bytes());
         hex::encode(h.finalize())
     }
 }
@@ -128,6 +145,17 @@ mod tests {
             after: Some(json!({"name": "전자결재"})),
             request_id: None,
         }
+    }
+
+    #[test]
+    fn an_after_given_as_canonical_text_hashes_as_its_value() {
+        let mut e = event(3);
+        let after = json!({"lines": [{"code": "SAS-1", "line": 7}], "source": "파일 \"1\".jsonl"});
+        e.after = Some(after.clone());
+        let by_value = e.chain_hash("prev");
+        e.after = None;
+        assert_eq!(e.chain_hash_with("prev", Some(&canonical_json(&after))), by_value);
+        assert_ne!(e.chain_hash_with("prev", Some("{}")), by_value);
     }
 
     #[test]

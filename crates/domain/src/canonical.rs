@@ -44,6 +44,46 @@ pub(crate) fn write_value(v: &Value, out: &mut String) {
     }
 }
 
+/// Writes one JSON object in canonical form straight into text, for records too large to build
+/// as a `Value` first. Members must be given in canonical order (by their keys' UTF-16 code
+/// units; for ASCII keys, byte order) — checked in debug builds — with values written by
+/// [`write_string`], [`ObjectWriter::int`] or nested writers.
+pub struct ObjectWriter<'o> {
+    out: &'o mut String,
+    last: Option<&'static str>,
+}
+
+impl<'o> ObjectWriter<'o> {
+    pub fn new(out: &'o mut String) -> Self {
+        out.push('{');
+        Self { out, last: None }
+    }
+
+    /// Starts the member `key` and returns the text to write its value into.
+    pub fn key(&mut self, key: &'static str) -> &mut String {
+        debug_assert!(self.last.is_none_or(|last| utf16_order(last, key).is_lt()), "{key} after {:?}", self.last);
+        if self.last.is_some() {
+            self.out.push(',');
+        }
+        self.last = Some(key);
+        write_string(key, self.out);
+        self.out.push(':');
+        self.out
+    }
+
+    pub fn str(&mut self, key: &'static str, value: &str) {
+        write_string(value, self.key(key));
+    }
+
+    pub fn int(&mut self, key: &'static str, value: i64) {
+        let _ = write!(self.key(key), "{value}");
+    }
+
+    pub fn finish(self) {
+        self.out.push('}');
+    }
+}
+
 /// The order of two keys by their UTF-16 code units (for ASCII keys, their bytes').
 fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() { a.cmp(b) } else { a.encode_utf16().cmp(b.encode_utf16()) }
@@ -77,7 +117,8 @@ pub fn es_number(f: f64) -> String {
     }
 }
 
-pub(crate) fn write_string(s: &str, out: &mut String) {
+/// Writes `s` as a JSON string in canonical form.
+pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
     // Runs of bytes that need no escape are copied whole (every byte of a multi-byte character is
     // >= 0x80, so only ASCII bytes are ever escaped).
@@ -110,6 +151,36 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_object_written_member_by_member_is_canonical() {
+        let tricky = "줄\n바꿈 \"인용\" \\ \u{1} \u{7f} €";
+        let mut out = String::new();
+        let mut o = ObjectWriter::new(&mut out);
+        o.str("a", tricky);
+        o.int("b", -42);
+        {
+            let items = o.key("c");
+            items.push('[');
+            let mut inner = ObjectWriter::new(items);
+            inner.int("x", i64::MAX);
+            inner.str("y", "");
+            inner.finish();
+            items.push(']');
+        }
+        o.finish();
+        assert_eq!(out, canonical_json(&json!({"c": [{"y": "", "x": i64::MAX}], "b": -42, "a": tricky})));
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "after")]
+    fn members_out_of_order_are_refused() {
+        let mut out = String::new();
+        let mut o = ObjectWriter::new(&mut out);
+        o.int("b", 1);
+        o.int("a", 2);
+    }
 
     #[test]
     fn sorts_and_compacts() {

@@ -3,10 +3,10 @@
 //! each batch one transaction with one audit event recording every line's code and digest.
 
 use crate::cli::{Cli, CmdResult, Failure};
+use gureum_domain::canonical::ObjectWriter;
 use gureum_domain::listing::{FieldError, ImportLine, parse_import_text};
 use gureum_storage::{BatchResult, Db, ImportOutcome, LineResult, NewAuditEvent, SqliteBulk, StagedLine};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -241,8 +241,8 @@ fn summarise_by(source: &str, line_nos: &[u64], lines: &[StagedLine], result: &B
     let mut events = Vec::new();
     let mut created: std::collections::HashMap<&str, &gureum_storage::CreatedSupplier> =
         result.created_suppliers.iter().map(|c| (c.business_number.as_str(), c)).collect();
-    let mut audit_lines = Vec::new();
-    let mut created_here = Vec::new();
+    // The events' lines and new suppliers, each a list of canonical JSON objects.
+    let (mut audit_lines, mut created_here) = (String::new(), String::new());
     let mut changed_here = false;
     let entries = line_nos.iter().zip(lines.iter().map(|s| &s.line)).zip(&result.lines);
     let last = result.lines.len().saturating_sub(1);
@@ -268,23 +268,52 @@ fn summarise_by(source: &str, line_nos: &[u64], lines: &[StagedLine], result: &B
                 };
                 changed_here |= *outcome != ImportOutcome::Unchanged;
                 if let Some(c) = created.remove(line.business_number.digits()) {
-                    created_here.push(json!({"id": c.id, "business_number": c.business_number, "name": c.name, "size": c.size}));
+                    let mut o = list_item(&mut created_here);
+                    o.str("business_number", &c.business_number);
+                    o.str("id", &c.id);
+                    o.str("name", &c.name);
+                    o.str("size", &c.size);
+                    o.finish();
                 }
-                audit_lines
-                    .push(json!({"line": line_no, "code": line.listing.code, "service_id": service_id, "sha256": digest, "outcome": word}));
+                let mut o = list_item(&mut audit_lines);
+                o.str("code", &line.listing.code);
+                o.int("line", i64::try_from(*line_no).unwrap_or(i64::MAX));
+                o.str("outcome", word);
+                o.str("service_id", service_id);
+                o.str("sha256", digest);
+                o.finish();
             }
         }
         if (i + 1) % per_event == 0 || i == last {
-            let (lines_json, created_json) = (std::mem::take(&mut audit_lines), std::mem::take(&mut created_here));
-            if std::mem::take(&mut changed_here) || !created_json.is_empty() {
-                events.push(
-                    NewAuditEvent::new("cli", "catalog.import_batch", "import", source)
-                        .after(json!({"source": source, "lines": lines_json, "suppliers_created": created_json})),
-                );
+            if std::mem::take(&mut changed_here) || !created_here.is_empty() {
+                let mut after = String::with_capacity(audit_lines.len() + created_here.len() + source.len() + 64);
+                let mut o = ObjectWriter::new(&mut after);
+                list(o.key("lines"), &audit_lines);
+                o.str("source", source);
+                list(o.key("suppliers_created"), &created_here);
+                o.finish();
+                events.push(NewAuditEvent::new("cli", "catalog.import_batch", "import", source).after_canonical(after));
             }
+            audit_lines.clear();
+            created_here.clear();
         }
     }
     (counts, rejected, events)
+}
+
+/// Starts the next object of a comma-separated list of canonical JSON objects.
+fn list_item(items: &mut String) -> ObjectWriter<'_> {
+    if !items.is_empty() {
+        items.push(',');
+    }
+    ObjectWriter::new(items)
+}
+
+/// Writes a JSON array of the objects of `items`.
+fn list(out: &mut String, items: &str) {
+    out.push('[');
+    out.push_str(items);
+    out.push(']');
 }
 
 /// A batch's counts, its rejected lines and the audit events that record it.
@@ -402,13 +431,21 @@ mod tests {
         assert_eq!((counts.imported, counts.revised, counts.unchanged), (2, 1, 3));
         assert_eq!(rejected.iter().map(|r| r.0).collect::<Vec<_>>(), vec![6]);
         // Lines 1–2 (a change), 3–4 (unchanged only: no event), 5–6, 7 (a change and the new supplier).
-        let after: Vec<&serde_json::Value> = events.iter().filter_map(|e| e.after.as_ref()).collect();
+        let texts: Vec<&str> = events.iter().filter_map(|e| e.after_text()).collect();
+        let after: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_str(t).expect("JSON")).collect();
+        for (text, value) in texts.iter().zip(&after) {
+            assert_eq!(*text, gureum_domain::canonical::canonical_json(value), "written in canonical form");
+        }
+        assert_eq!(
+            after[0]["lines"][0],
+            serde_json::json!({"line": 1, "code": lines[0].line.listing.code, "service_id": "id0", "sha256": "d0", "outcome": "imported"})
+        );
         assert_eq!(after.len(), 3, "{after:?}");
         let named =
             |v: &serde_json::Value| v["lines"].as_array().map(|a| a.iter().map(|l| l["line"].as_u64().unwrap_or(0)).collect::<Vec<_>>());
-        assert_eq!(named(after[0]), Some(vec![1, 2]));
-        assert_eq!(named(after[1]), Some(vec![5]));
-        assert_eq!(named(after[2]), Some(vec![7]));
+        assert_eq!(named(&after[0]), Some(vec![1, 2]));
+        assert_eq!(named(&after[1]), Some(vec![5]));
+        assert_eq!(named(&after[2]), Some(vec![7]));
         assert_eq!(after[2]["suppliers_created"][0]["id"], "s1");
         assert_eq!(after[0]["suppliers_created"], serde_json::json!([]));
         // One event a batch when it fits.

@@ -14,7 +14,7 @@ use crate::catalog_import::{
     BatchResult, CATEGORIES_TABLE, CATEGORIES_TAIL, CHANGES_TABLE, EXISTING_SQL, Existing, Known, Plan, REVISIONS_TABLE, SERVICES_TABLE,
     SUPPLIERS_SQL, SUPPLIERS_TABLE, StagedLine, UPDATE_SERVICE_SQL, Val, business_numbers, values_list,
 };
-use crate::tx::{INSERT_AUDIT_SQL, LOCK_HEAD_SQL, MOVE_HEAD_SQL, NEXT_CHANGE_SQL, NewAuditEvent, audit_values, event_json};
+use crate::tx::{INSERT_AUDIT_SQL, LOCK_HEAD_SQL, MOVE_HEAD_SQL, NEXT_CHANGE_SQL, NewAuditEvent};
 use crate::{Db, Result, StorageError};
 use gureum_domain::{Clock, ServiceStatus};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params_from_iter};
@@ -220,13 +220,11 @@ impl BulkTx<'_> {
 
     /// Appends an audit event to the chain; returns its sequence.
     pub fn audit(&mut self, ev: NewAuditEvent) -> Result<i64> {
-        let event = ev.into_event(self.head_seq + 1, self.now);
-        let hash = event.chain_hash(&self.head_hash);
-        let (before, after) = event_json(&event);
-        self.tx.execute(INSERT_AUDIT_SQL, params_from_iter(audit_values(&event, &before, &after, &hash).iter()))?;
-        self.head_seq = event.seq;
-        self.head_hash = hash;
-        Ok(event.seq)
+        let record = ev.record(self.head_seq + 1, self.now, &self.head_hash);
+        self.tx.execute(INSERT_AUDIT_SQL, params_from_iter(record.values().iter()))?;
+        self.head_seq = record.event.seq;
+        self.head_hash = record.hash;
+        Ok(self.head_seq)
     }
 
     /// Moves the chain head and commits everything.

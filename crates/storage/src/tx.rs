@@ -19,6 +19,8 @@ pub struct NewAuditEvent {
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub request_id: Option<String>,
+    /// The after as canonical JSON text instead of `after` (see [`NewAuditEvent::after_canonical`]).
+    after_text: Option<String>,
 }
 
 impl NewAuditEvent {
@@ -32,7 +34,22 @@ impl NewAuditEvent {
             before: None,
             after: None,
             request_id: None,
+            after_text: None,
         }
+    }
+
+    /// The after as the canonical JSON text (RFC 8785) of an object, written by
+    /// [`gureum_domain::canonical::ObjectWriter`]: hashed and stored as it is, for records too
+    /// large to build as a `Value` first (an import batch names every line). It replaces `after`.
+    pub fn after_canonical(mut self, text: String) -> Self {
+        self.after = None;
+        self.after_text = Some(text);
+        self
+    }
+
+    /// The after given by [`NewAuditEvent::after_canonical`].
+    pub fn after_text(&self) -> Option<&str> {
+        self.after_text.as_deref()
     }
 
     pub fn before(mut self, v: Value) -> Self {
@@ -52,9 +69,10 @@ impl NewAuditEvent {
 }
 
 impl NewAuditEvent {
-    /// The event as the chain records it, at `seq` and `at` (µs).
-    pub(crate) fn into_event(self, seq: i64, at: i64) -> AuditEvent {
-        AuditEvent {
+    /// The event as the chain records it at `seq` and `at` (µs) after `previous_hash`: the
+    /// event, its hash and the stored text of its before and after.
+    pub(crate) fn record(self, seq: i64, at: i64, previous_hash: &str) -> AuditRecord {
+        let event = AuditEvent {
             seq,
             at,
             actor: self.actor,
@@ -65,7 +83,25 @@ impl NewAuditEvent {
             before: self.before,
             after: self.after,
             request_id: self.request_id,
-        }
+        };
+        let hash = event.chain_hash_with(previous_hash, self.after_text.as_deref());
+        let (before, after) = event_json(&event);
+        AuditRecord { after: self.after_text.or(after), before, hash, event }
+    }
+}
+
+/// An audit event ready to be inserted.
+pub(crate) struct AuditRecord {
+    pub(crate) event: AuditEvent,
+    pub(crate) hash: String,
+    pub(crate) before: Option<String>,
+    pub(crate) after: Option<String>,
+}
+
+impl AuditRecord {
+    /// The values of [`INSERT_AUDIT_SQL`].
+    pub(crate) fn values(&self) -> [Val<'_>; 11] {
+        audit_values(&self.event, &self.before, &self.after, &self.hash)
     }
 }
 
@@ -145,17 +181,15 @@ impl WriteTx {
 
     /// Appends an audit event to the chain; returns its sequence.
     pub async fn audit(&mut self, ev: NewAuditEvent) -> Result<i64> {
-        let event = ev.into_event(self.head_seq + 1, self.now);
-        let hash = event.chain_hash(&self.head_hash);
-        let (before, after) = event_json(&event);
+        let record = ev.record(self.head_seq + 1, self.now, &self.head_hash);
         let mut q = sqlx::query(INSERT_AUDIT_SQL);
-        for v in audit_values(&event, &before, &after, &hash) {
+        for v in record.values() {
             q = v.bind_to(q);
         }
         q.execute(&mut *self.tx).await?;
-        self.head_seq = event.seq;
-        self.head_hash = hash;
-        Ok(event.seq)
+        self.head_seq = record.event.seq;
+        self.head_hash = record.hash;
+        Ok(self.head_seq)
     }
 
     /// Records that a service's public state changed, for every index's change feed.
