@@ -244,12 +244,12 @@ fn summarise_by(source: &str, line_nos: &[u64], lines: &[StagedLine], result: &B
     // The events' lines and new suppliers, each a list of canonical JSON objects.
     let (mut audit_lines, mut created_here) = (String::new(), String::new());
     let mut changed_here = false;
-    let entries = line_nos.iter().zip(lines.iter().map(|s| &s.line)).zip(&result.lines);
+    let entries = line_nos.iter().zip(lines).zip(&result.lines);
     let last = result.lines.len().saturating_sub(1);
     for (i, ((line_no, line), outcome)) in entries.enumerate() {
         match outcome {
             LineResult::CodeOfAnotherSupplier => {
-                rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.listing.code))));
+                rejected.push((*line_no, FieldError::new("code", format!("{} belongs to another supplier", line.code))));
             }
             LineResult::Done { outcome, service_id, digest } => {
                 let word = match outcome {
@@ -267,7 +267,7 @@ fn summarise_by(source: &str, line_nos: &[u64], lines: &[StagedLine], result: &B
                     }
                 };
                 changed_here |= *outcome != ImportOutcome::Unchanged;
-                if let Some(c) = created.remove(line.business_number.digits()) {
+                if let Some(c) = created.remove(line.business_number.as_str()) {
                     let mut o = list_item(&mut created_here);
                     o.str("business_number", &c.business_number);
                     o.str("id", &c.id);
@@ -276,7 +276,7 @@ fn summarise_by(source: &str, line_nos: &[u64], lines: &[StagedLine], result: &B
                     o.finish();
                 }
                 let mut o = list_item(&mut audit_lines);
-                o.str("code", &line.listing.code);
+                o.str("code", &line.code);
                 o.int("line", i64::try_from(*line_no).unwrap_or(i64::MAX));
                 o.str("outcome", word);
                 o.str("service_id", service_id);
@@ -408,9 +408,10 @@ mod tests {
     #[test]
     fn a_large_batch_records_itself_in_several_events() {
         let today = time::macros::date!(2026 - 11 - 23);
-        let mut lines: Vec<StagedLine> = crate::seed::Generator::new(7, 1, today).map(StagedLine::new).collect();
+        let mut parsed: Vec<ImportLine> = crate::seed::Generator::new(7, 1, today).collect();
         // The last line's supplier is new to the database and to the batch.
-        lines[6].line.business_number = gureum_domain::BusinessNumber::from_first9([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        parsed[6].business_number = gureum_domain::BusinessNumber::from_first9([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        let lines: Vec<StagedLine> = parsed.into_iter().map(StagedLine::new).collect();
         let line_nos: Vec<u64> = (1..=7).collect();
         let outcomes = [
             ImportOutcome::Imported,
@@ -423,7 +424,7 @@ mod tests {
         ];
         let mut results: Vec<LineResult> = outcomes.iter().enumerate().map(|(i, o)| done(*o, i)).collect();
         results[5] = LineResult::CodeOfAnotherSupplier;
-        let bn = lines[6].line.business_number.digits().to_owned();
+        let bn = lines[6].business_number.clone();
         let created = vec![CreatedSupplier { id: "s1".into(), business_number: bn, name: "새 공급사".into(), size: "small".into() }];
         let result = BatchResult { lines: results, created_suppliers: created };
 
@@ -438,7 +439,7 @@ mod tests {
         }
         assert_eq!(
             after[0]["lines"][0],
-            serde_json::json!({"line": 1, "code": lines[0].line.listing.code, "service_id": "id0", "sha256": "d0", "outcome": "imported"})
+            serde_json::json!({"line": 1, "code": lines[0].code, "service_id": "id0", "sha256": "d0", "outcome": "imported"})
         );
         assert_eq!(after.len(), 3, "{after:?}");
         let named =

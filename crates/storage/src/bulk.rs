@@ -181,7 +181,7 @@ impl BulkTx<'_> {
     /// One statement for the whole batch: the codes go in as one JSON array (`json_each`), so the
     /// statement's setup is paid once, not once a line.
     fn existing_by_code(&self, lines: &[StagedLine]) -> Result<HashMap<String, Existing>> {
-        let codes = json_array(lines.iter().map(|s| s.line.listing.code.as_str()));
+        let codes = json_array(lines.iter().map(|s| s.code.as_str()));
         let mut stmt = self.tx.prepare(&format!("{EXISTING_SQL} IN (SELECT value FROM json_each($1))"))?;
         let rows = stmt.query_map([codes], |r| {
             Ok((

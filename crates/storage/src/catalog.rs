@@ -319,9 +319,8 @@ pub fn content_digest(listing: &Listing) -> (String, String) {
 }
 
 /// A service is first listed when the committee selected it (Seoul midnight), never later than now.
-pub(crate) fn first_listed_at(listing: &Listing, now: i64) -> i64 {
-    listing
-        .selected_on
+pub(crate) fn first_listed_from(selected_on: Option<time::Date>, now: i64) -> i64 {
+    selected_on
         .map(|d| gureum_domain::clock::to_micros(d.midnight().assume_offset(gureum_domain::clock::SEOUL)))
         .filter(|t| *t <= now)
         .unwrap_or(now)

@@ -4,7 +4,7 @@
 //! changed content is a new revision, the same content is nothing, and a code of another
 //! supplier is refused without touching anything.
 
-use crate::catalog::{content_digest, first_listed_at, host_code_of};
+use crate::catalog::{content_digest, first_listed_from, host_code_of};
 use crate::{Backend, ImportOutcome, Result, WriteTx};
 use gureum_domain::ServiceStatus;
 use gureum_domain::listing::ImportLine;
@@ -117,11 +117,21 @@ impl rusqlite::ToSql for Val<'_> {
     }
 }
 
-/// An import line with its stored form (canonical JSON) and that form's SHA-256, computed where
-/// the line was parsed, so the writer only writes.
+/// What a batch writes of an import line: its stored form (canonical JSON) and that form's
+/// SHA-256, computed where the line was parsed so the writer only writes, and the few fields
+/// the rules read. The parsed listing itself is not kept: a batch in flight holds ~1.5 KiB a
+/// line instead of the whole parsed line besides its stored form.
 #[derive(Debug, Clone)]
 pub struct StagedLine {
-    pub line: ImportLine,
+    pub code: String,
+    /// The supplier's business number (10 digits).
+    pub business_number: String,
+    supplier_name: String,
+    supplier_size: &'static str,
+    pub status: ServiceStatus,
+    category: String,
+    host_code: Option<String>,
+    selected_on: Option<time::Date>,
     content: String,
     digest: String,
 }
@@ -129,7 +139,24 @@ pub struct StagedLine {
 impl StagedLine {
     pub fn new(line: ImportLine) -> Self {
         let (content, digest) = content_digest(&line.listing);
-        Self { line, content, digest }
+        let host_code = host_code_of(&line.listing).map(str::to_owned);
+        let ImportLine { listing, supplier, business_number, status } = line;
+        Self {
+            business_number: business_number.digits().to_owned(),
+            supplier_name: supplier.name,
+            supplier_size: supplier.size.as_str(),
+            status,
+            category: listing.category,
+            host_code,
+            selected_on: listing.selected_on,
+            code: listing.code,
+            content,
+            digest,
+        }
+    }
+
+    fn first_listed(&self, now: i64) -> i64 {
+        first_listed_from(self.selected_on, now)
     }
 }
 
@@ -198,12 +225,12 @@ pub(crate) struct Plan<'a> {
 /// The business numbers of the lines whose codes are not another supplier's, each once.
 pub(crate) fn business_numbers<'a>(lines: &'a [StagedLine], known: &HashMap<String, Existing>) -> Vec<&'a str> {
     let mut seen = std::collections::HashSet::new();
-    lines.iter().map(|s| &s.line).filter(|l| !refused(l, known)).map(|l| l.business_number.digits()).filter(|bn| seen.insert(*bn)).collect()
+    lines.iter().filter(|l| !refused(l, known)).map(|l| l.business_number.as_str()).filter(|bn| seen.insert(*bn)).collect()
 }
 
 /// A code that exists under another supplier's business number is refused.
-fn refused(line: &ImportLine, known: &HashMap<String, Existing>) -> bool {
-    known.get(&line.listing.code).is_some_and(|e| e.owner_bn != line.business_number.digits())
+fn refused(line: &StagedLine, known: &HashMap<String, Existing>) -> bool {
+    known.get(&line.code).is_some_and(|e| e.owner_bn != line.business_number)
 }
 
 impl<'a> Plan<'a> {
@@ -211,16 +238,16 @@ impl<'a> Plan<'a> {
     /// [`business_numbers`] the database has; the others become new suppliers.
     pub(crate) fn new(lines: &'a [StagedLine], mut known: Known, new_id: &mut (dyn FnMut(&str) -> String + Send), now: i64) -> Self {
         let mut created_suppliers = Vec::new();
-        for line in lines.iter().map(|s| &s.line) {
-            let bn = line.business_number.digits();
+        for line in lines {
+            let bn = line.business_number.as_str();
             if !refused(line, &known.services) && !known.suppliers.contains_key(bn) {
                 let id = new_id(&format!("supplier:{bn}"));
                 known.suppliers.insert(bn.to_owned(), id.clone());
                 created_suppliers.push(CreatedSupplier {
                     id,
                     business_number: bn.to_owned(),
-                    name: line.supplier.name.clone(),
-                    size: line.supplier.size.as_str().to_owned(),
+                    name: line.supplier_name.clone(),
+                    size: line.supplier_size.to_owned(),
                 });
             }
         }
@@ -233,18 +260,17 @@ impl<'a> Plan<'a> {
             revisions: Vec::new(),
             changed: Vec::new(),
         };
-        for (i, staged) in lines.iter().enumerate() {
-            let line = &staged.line;
+        for (i, line) in lines.iter().enumerate() {
             if refused(line, &known.services) {
                 plan.result.lines.push(LineResult::CodeOfAnotherSupplier);
                 continue;
             }
-            let digest = staged.digest.clone();
+            let digest = line.digest.clone();
             let status = line.status.as_str();
-            let (outcome, id) = match known.services.get(&line.listing.code) {
+            let (outcome, id) = match known.services.get(&line.code) {
                 None => {
-                    let id = new_id(&format!("service:{}", line.listing.code));
-                    let supplier_id = known.suppliers.get(line.business_number.digits()).cloned().unwrap_or_default();
+                    let id = new_id(&format!("service:{}", line.code));
+                    let supplier_id = known.suppliers.get(&line.business_number).cloned().unwrap_or_default();
                     plan.new_services.push(NewService { id: id.clone(), line: i, supplier_id });
                     plan.revisions.push((id.clone(), 1, i));
                     plan.changed.push(id.clone());
@@ -257,7 +283,7 @@ impl<'a> Plan<'a> {
                         plan.revisions.push((e.id.clone(), revision, i));
                     }
                     let listed = line.status == ServiceStatus::Listed;
-                    let first_listed = e.first_listed.or(listed.then(|| first_listed_at(&line.listing, now)));
+                    let first_listed = e.first_listed.or(listed.then(|| line.first_listed(now)));
                     plan.updates.push(Update { id: e.id.clone(), line: i, revision, first_listed });
                     plan.changed.push(e.id.clone());
                     (ImportOutcome::Revised, e.id.clone())
@@ -278,16 +304,16 @@ impl<'a> Plan<'a> {
     pub(crate) fn service_rows(&self) -> impl Iterator<Item = [Val<'_>; 10]> {
         let now = self.now;
         self.new_services.iter().map(move |n| {
-            let line = &self.lines[n.line].line;
+            let line = &self.lines[n.line];
             let listed = line.status == ServiceStatus::Listed;
             [
                 Val::Text(&n.id),
-                Val::Text(&line.listing.code),
+                Val::Text(&line.code),
                 Val::Text(&n.supplier_id),
                 Val::Text(line.status.as_str()),
                 Val::OptInt(listed.then_some(1)),
-                Val::OptText(host_code_of(&line.listing)),
-                Val::OptInt(listed.then(|| first_listed_at(&line.listing, now))),
+                Val::OptText(line.host_code.as_deref()),
+                Val::OptInt(listed.then(|| line.first_listed(now))),
                 Val::Int(now),
                 Val::Int(now),
                 Val::Int(1),
@@ -298,12 +324,12 @@ impl<'a> Plan<'a> {
     /// The values of [`UPDATE_SERVICE_SQL`], one array per changed known service.
     pub(crate) fn update_rows(&self) -> impl Iterator<Item = [Val<'_>; 7]> {
         self.updates.iter().map(move |u| {
-            let line = &self.lines[u.line].line;
+            let line = &self.lines[u.line];
             [
                 Val::Text(line.status.as_str()),
                 Val::Int(u.revision),
                 Val::Int(i64::from(line.status == ServiceStatus::Listed)),
-                Val::OptText(host_code_of(&line.listing)),
+                Val::OptText(line.host_code.as_deref()),
                 Val::OptInt(u.first_listed),
                 Val::Int(self.now),
                 Val::Text(&u.id),
@@ -325,7 +351,7 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|n| n.line)
             .chain(self.updates.iter().map(|u| u.line))
-            .map(|i| self.lines[i].line.listing.category.as_str())
+            .map(|i| self.lines[i].category.as_str())
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -364,7 +390,7 @@ impl WriteTx {
             let sql = format!("{EXISTING_SQL} IN ({})", placeholders(chunk.len()));
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for l in chunk {
-                q = q.bind(&l.line.listing.code);
+                q = q.bind(&l.code);
             }
             for row in q.fetch_all(&mut *self.tx).await? {
                 out.insert(

@@ -4,7 +4,7 @@
 
 use gureum_domain::Clock;
 use gureum_domain::bizno::check_digit;
-use gureum_domain::listing::parse_import_line;
+use gureum_domain::listing::{ImportLine, parse_import_line};
 use gureum_storage::{BatchResult, Db, NewAuditEvent, StagedLine};
 use serde_json::json;
 use sqlx::Row;
@@ -19,6 +19,10 @@ fn business_number(n: u32) -> String {
 }
 
 fn line(serial: u32, supplier: u32, summary: &str, status: &str) -> StagedLine {
+    StagedLine::new(import_line(serial, supplier, summary, status))
+}
+
+fn import_line(serial: u32, supplier: u32, summary: &str, status: &str) -> ImportLine {
     let v = json!({
         "name": format!("전자결재 {serial}"),
         "code": format!("SAS-4-09-{serial:05}"),
@@ -32,7 +36,7 @@ fn line(serial: u32, supplier: u32, summary: &str, status: &str) -> StagedLine {
         "supplier": {"name": format!("공급사 {supplier}"), "business_number": business_number(supplier), "size": "small"},
         "status": status,
     });
-    StagedLine::new(parse_import_line(&v).expect("a valid line"))
+    parse_import_line(&v).expect("a valid line")
 }
 
 /// Three batches: 30 new services of three suppliers; then 10 unchanged, 10 with new content,
@@ -146,7 +150,7 @@ async fn the_reading_connection_reads_what_the_pool_reads() {
     let db = open(&dir, "read.sqlite3").await;
     through_pool(&db).await;
     // The IaaS the services name as their host, listed: their sources carry its certification.
-    let mut host = serde_json::to_value(&line(1, 1, "x", "listed").line.listing).expect("json");
+    let mut host = serde_json::to_value(&import_line(1, 1, "x", "listed").listing).expect("json");
     host["kind"] = json!("iaas");
     host["code"] = json!("IAS-1-01-00001");
     host["certification"]["type"] = json!("iaas");
