@@ -26,8 +26,14 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// How often the checkpointing thread copies the write-ahead log back into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-/// Log frames (4 KiB pages) after which the checkpointing thread restarts the log.
-const RESTART_AFTER_FRAMES: i64 = 16_384;
+/// Log frames (4 KiB pages) after which the checkpointing thread restarts the log: 512 MiB.
+/// A restart holds the writer back while the frames the passive checkpoints have not copied
+/// yet — at least the last batch's — are copied and the database file is synced. At 1M lines a
+/// batch writes ~100 MiB of frames (most index pages change in every batch), so with a 64 MiB
+/// limit every batch paid a restart (~250 ms, 9 of 40 s); with 512 MiB one batch in five does:
+/// 25,500–27,800 → 30,800–33,500 lines/s at 1M (same build, back to back). The log is truncated
+/// when the import ends.
+const RESTART_AFTER_FRAMES: i64 = 131_072;
 
 /// A SQLite connection for bulk imports. See the module documentation.
 ///
@@ -36,8 +42,8 @@ const RESTART_AFTER_FRAMES: i64 = 16_384;
 /// own runs passive checkpoints beside the writer instead, and stops when this is dropped. A
 /// passive checkpoint never waits for the writer, so it never quite catches up and the log would
 /// grow for the whole import (each new page of the file zeroed by the kernel first); once the log
-/// passes 64 MiB the thread asks for a restarting checkpoint, which holds the writer back for the
-/// little the passive ones left and lets the log start again from its beginning.
+/// passes [`RESTART_AFTER_FRAMES`] the thread asks for a restarting checkpoint, which holds the
+/// writer back for what the passive ones left and lets the log start again from its beginning.
 #[derive(Debug)]
 pub struct SqliteBulk {
     conn: Connection,
@@ -84,8 +90,12 @@ impl Drop for SqliteBulk {
             let _ = c.stop.send(());
             let _ = c.thread.join();
         }
-        // The log's remainder goes back now, as SQLite's default would have done.
+        // The log's remainder goes back now, as SQLite's default would have done, and the log
+        // file, up to 600 MiB during a large import, is truncated when no reader holds it within
+        // a second (else it stays until a later checkpoint restarts it).
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        let _ = self.conn.busy_handler(Some(wait_a_second));
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
 }
 
@@ -111,6 +121,12 @@ const BUSY_STEP: Duration = Duration::from_millis(1);
 fn wait_briefly(tries: i32) -> bool {
     std::thread::sleep(BUSY_STEP);
     i64::from(tries) < (BUSY_WAIT.as_millis() / BUSY_STEP.as_millis()) as i64
+}
+
+/// The busy handler of a closing bulk connection's last checkpoint: a second in all.
+fn wait_a_second(tries: i32) -> bool {
+    std::thread::sleep(BUSY_STEP);
+    i64::from(tries) < (1_000 / BUSY_STEP.as_millis()) as i64
 }
 
 /// A connection to the database file with the pool's settings, then `pragmas`.
