@@ -6,8 +6,11 @@
 //!
 //! It reads what `serde_json::Value` reads, with the same rules where they could differ: a key
 //! given twice in one object means its last value, numbers keep serde_json's integer or float
-//! form, and the same nesting limit applies. A `Value` can be viewed as one too
-//! ([`Json::from_value`]), so API bodies go through the same parsers.
+//! form, and the same nesting limit and error messages apply. One difference: with serde_json's
+//! `raw_value` feature on (sqlx turns it on), a `Value` reads an object whose first key is
+//! serde_json's private raw-value token as the JSON text of its value; this reads it as the
+//! ordinary object it is. A `Value` can be viewed as one too ([`Json::from_value`]), so API
+//! bodies go through the same parsers.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
@@ -84,14 +87,12 @@ impl<'a> Json<'a> {
         matches!(self, Json::Null)
     }
 
-    /// The `serde_json::Value` of a scalar (numbers are what the money rules read); `Null` for
-    /// arrays and objects.
-    pub fn scalar_value(&self) -> Value {
+    /// The `serde_json::Value` of a number (what the money rules read); `Null` for anything
+    /// else, which those rules refuse as not a number just as they refuse the value itself.
+    pub fn number_value(&self) -> Value {
         match self {
-            Json::Bool(b) => Value::Bool(*b),
             Json::Number(n) => Value::Number(n.clone()),
-            Json::Str(s) => Value::String(s.to_string()),
-            Json::Null | Json::Array(_) | Json::Object(_) => Value::Null,
+            _ => Value::Null,
         }
     }
 }

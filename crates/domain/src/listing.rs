@@ -374,7 +374,7 @@ fn parse_plan(p: &Json) -> Result<PricePlan, FieldError> {
         _ => return Err(FieldError::new("model", "must be fixed or metered")),
     };
     let price_v = o.get("unit_price_krw").ok_or_else(|| FieldError::new("unit_price_krw", "required"))?;
-    let unit_price_krw = Krw::price_from_json(&price_v.scalar_value()).map_err(|e| FieldError::new("unit_price_krw", e.to_string()))?;
+    let unit_price_krw = Krw::price_from_json(&price_v.number_value()).map_err(|e| FieldError::new("unit_price_krw", e.to_string()))?;
     let vat_included = match o.get("vat_included") {
         None | Some(Json::Null) => false,
         Some(Json::Bool(b)) => *b,
@@ -532,8 +532,28 @@ mod tests {
                 "price_plans",
                 json!([{"name": "a", "model": "fixed", "unit": "u", "unit_price_krw": "5"}]),
                 "price_plans[0].unit_price_krw",
-                "",
+                "an amount in won must be a whole number",
             ),
+            (
+                "price_plans",
+                json!([{"name": "a", "model": "fixed", "unit": "u", "unit_price_krw": [5]}]),
+                "price_plans[0].unit_price_krw",
+                "an amount in won must be a whole number",
+            ),
+            (
+                "price_plans",
+                json!([{"name": "a", "model": "fixed", "unit": "u", "unit_price_krw": -5}]),
+                "price_plans[0].unit_price_krw",
+                "a price cannot be negative",
+            ),
+            ("price_plans", json!([7]), "price_plans[0]", "must be an object"),
+            ("kind", json!("cloud"), "kind", "unknown kind \"cloud\"; one of iaas, paas, saas, daas, support, convergence"),
+            ("status", json!(1), "status", "must be a string"),
+            ("status", json!("live"), "status", "unknown status \"live\""),
+            ("name", json!("  "), "name", "must not be empty"),
+            ("name", json!(null), "name", "required"),
+            ("summary", json!("가".repeat(2_001)), "summary", "longer than 2000 characters"),
+            ("selected_on", json!("2025-2-1"), "selected_on", "must be a date YYYY-MM-DD"),
             ("sla", json!({"availability_pct": "high"}), "sla.availability_pct", "must be a number"),
             ("certification", json!([]), "certification", "must be an object or null"),
         ] {
@@ -541,11 +561,15 @@ mod tests {
             v[key] = value;
             let err = parse_import_text(&v.to_string()).expect_err("rejected");
             assert_eq!(Err(err.clone()), parse_import_line(&v));
-            assert_eq!(err.field, field);
-            if !reason.is_empty() {
-                assert_eq!(err.reason, reason);
-            }
+            assert_eq!((err.field.as_str(), err.reason.as_str()), (field, reason));
         }
+        // A key repeated inside a nested object also means its last value.
+        let text = line().to_string().replacen("\"grade\":\"low\"", "\"grade\":\"top\",\"grade\":\"low\"", 1);
+        assert!(text.contains("\"grade\":\"top\""), "{text}");
+        assert_eq!(parse_import_text(&text), parse_import_line(&line()));
+        let text = text.replacen("\"grade\":\"low\"", "\"grade\":\"top\"", 1);
+        let err = parse_import_text(&text).expect_err("the last grade counts");
+        assert_eq!((err.field.as_str(), err.reason.as_str()), ("certification.grade", "unknown grade \"top\"; one of high, medium, low"));
     }
 
     #[test]

@@ -69,7 +69,9 @@ impl Db {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;").await?;
+                        // journal_size_limit: a log a bulk import left large (up to ~600 MiB) is
+                        // cut back to 64 MiB when one of these next restarts it.
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824; PRAGMA journal_size_limit = 67108864;").await?;
                     }
                     Ok(())
                 })

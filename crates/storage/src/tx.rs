@@ -57,8 +57,10 @@ impl NewAuditEvent {
         self
     }
 
+    /// The after as a value (replacing one given by [`NewAuditEvent::after_canonical`]).
     pub fn after(mut self, v: Value) -> Self {
         self.after = Some(v);
+        self.after_text = None;
         self
     }
 
