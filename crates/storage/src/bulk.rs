@@ -122,14 +122,18 @@ const BUSY_STEP: Duration = Duration::from_millis(1);
 /// to 100 ms after the lock was free, before every batch. A 1 ms step wakes it within a
 /// millisecond (300,000 lines: 24,600 → 29,000 lines/s).
 fn wait_briefly(tries: i32) -> bool {
-    std::thread::sleep(BUSY_STEP);
-    i64::from(tries) < (BUSY_WAIT.as_millis() / BUSY_STEP.as_millis()) as i64
+    step_within(tries, BUSY_WAIT)
 }
 
 /// The busy handler of a closing bulk connection's last checkpoint: a second in all.
 fn wait_a_second(tries: i32) -> bool {
+    step_within(tries, Duration::from_secs(1))
+}
+
+/// Sleeps one [`BUSY_STEP`]; whether another try still fits within `total`.
+fn step_within(tries: i32, total: Duration) -> bool {
     std::thread::sleep(BUSY_STEP);
-    i64::from(tries) < (1_000 / BUSY_STEP.as_millis()) as i64
+    u128::try_from(tries).unwrap_or(0) < total.as_millis() / BUSY_STEP.as_millis()
 }
 
 /// A connection to the database file with the pool's settings, then `pragmas`.
