@@ -105,7 +105,6 @@ impl TextQuery {
         doc: DocId,
         mut field: impl FnMut(usize, &Active, u8) -> tantivy::Result<Score>,
     ) -> tantivy::Result<Score> {
-        let row = norms.row(doc);
         let mut total: Score = 0.0;
         for (u, fields) in actives.iter().enumerate() {
             let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
@@ -113,7 +112,7 @@ impl TextQuery {
                 if !a.bits.contains(doc) {
                     continue;
                 }
-                let s = field(u, a, row.get(a.fi).copied().unwrap_or(0))?;
+                let s = field(u, a, norms.norm(doc, a.fi))?;
                 max = max.max(s);
                 sum += s;
             }
