@@ -50,6 +50,11 @@ pub struct SqliteBulk {
     write_lock: Arc<Mutex<()>>,
     clock: Clock,
     checkpointer: Option<Checkpointer>,
+    /// Business number → supplier id, of the suppliers this connection's committed batches
+    /// found or created. A supplier is never deleted and its business number never changes,
+    /// so an entry stays true; a number not here is looked up. At 1M lines from 240,000
+    /// suppliers the lookups took ~4 of the writer's ~33 s.
+    suppliers: HashMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -106,7 +111,7 @@ impl Db {
         let Some(path) = self.sqlite_file() else { return Ok(None) };
         let conn = open(&path, "PRAGMA wal_autocheckpoint = 0;")?;
         let checkpointer = Some(Checkpointer::start(&path)?);
-        Ok(Some(SqliteBulk { conn, write_lock: self.write_lock.clone(), clock: self.clock, checkpointer }))
+        Ok(Some(SqliteBulk { conn, write_lock: self.write_lock.clone(), clock: self.clock, checkpointer, suppliers: HashMap::new() }))
     }
 }
 
@@ -160,6 +165,9 @@ impl From<rusqlite::Error> for StorageError {
 /// [`SqliteBulk::begin`] to its commit, like [`WriteTx`](crate::WriteTx).
 pub struct BulkTx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// The connection's known suppliers; extended by `learned` only when this commits.
+    suppliers: &'c mut HashMap<String, String>,
+    learned: Vec<(String, String)>,
     _guard: OwnedMutexGuard<()>,
     now: i64,
     head_seq: i64,
@@ -170,9 +178,10 @@ impl SqliteBulk {
     /// Takes this process's writer slot, begins an immediate transaction and locks the chain head.
     pub fn begin(&mut self) -> Result<BulkTx<'_>> {
         let guard = self.write_lock.clone().blocking_lock_owned();
+        let now = self.clock.now_micros();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (head_seq, head_hash) = tx.query_row(LOCK_HEAD_SQL, [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        Ok(BulkTx { tx, _guard: guard, now: self.clock.now_micros(), head_seq, head_hash })
+        Ok(BulkTx { tx, suppliers: &mut self.suppliers, learned: Vec::new(), _guard: guard, now, head_seq, head_hash })
     }
 }
 
@@ -183,8 +192,21 @@ impl BulkTx<'_> {
             return Ok(BatchResult::default());
         }
         let services = self.existing_by_code(lines)?;
-        let suppliers = self.suppliers_by_number(&business_numbers(lines, &services))?;
+        let mut suppliers = HashMap::new();
+        let mut unknown = Vec::new();
+        for bn in business_numbers(lines, &services) {
+            match self.suppliers.get(bn) {
+                Some(id) => {
+                    suppliers.insert(bn.to_owned(), id.clone());
+                }
+                None => unknown.push(bn),
+            }
+        }
+        let found = self.suppliers_by_number(&unknown)?;
+        self.learned.extend(found.iter().map(|(bn, id)| (bn.clone(), id.clone())));
+        suppliers.extend(found);
         let plan = Plan::new(lines, Known { services, suppliers }, new_id, self.now);
+        self.learned.extend(plan.result.created_suppliers.iter().map(|c| (c.business_number.clone(), c.id.clone())));
         self.insert(SUPPLIERS_TABLE, "", plan.supplier_rows())?;
         {
             let mut update = self.tx.prepare(UPDATE_SERVICE_SQL)?;
@@ -223,6 +245,9 @@ impl BulkTx<'_> {
     }
 
     fn suppliers_by_number(&self, numbers: &[&str]) -> Result<HashMap<String, String>> {
+        if numbers.is_empty() {
+            return Ok(HashMap::new());
+        }
         let mut stmt = self.tx.prepare(&format!("{SUPPLIERS_SQL} IN (SELECT value FROM json_each($1))"))?;
         let rows = stmt.query_map([json_array(numbers.iter().copied())], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(0)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -254,6 +279,7 @@ impl BulkTx<'_> {
     pub fn commit(self) -> Result<()> {
         self.tx.execute(MOVE_HEAD_SQL, rusqlite::params![self.head_seq, self.head_hash])?;
         self.tx.commit()?;
+        self.suppliers.extend(self.learned);
         Ok(())
     }
 

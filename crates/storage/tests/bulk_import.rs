@@ -187,7 +187,7 @@ async fn a_failed_bulk_batch_writes_nothing() {
     let db = open(&dir, "bulk.sqlite3").await;
     let mut bulk = db.sqlite_bulk().expect("open").expect("bulk");
     let before = contents(&db).await;
-    let (result, bulk) = tokio::task::spawn_blocking(move || {
+    let (result, mut bulk) = tokio::task::spawn_blocking(move || {
         let mut tx = bulk.begin().expect("begin");
         let mut new_id = ids();
         let first = tx.import_batch(&batches()[0], &mut new_id).expect("import");
@@ -199,8 +199,24 @@ async fn a_failed_bulk_batch_writes_nothing() {
     })
     .await
     .expect("join");
-    drop(bulk);
     assert_eq!(result.0.lines.len(), 30);
     assert!(result.1, "the colliding id was refused");
     assert_eq!(contents(&db).await, before, "nothing of the failed transaction remains");
+    // The suppliers the failed transaction created are not remembered by the connection: the
+    // same lines again create them again, and every service names a supplier that exists.
+    let created = tokio::task::spawn_blocking(move || {
+        let mut tx = bulk.begin().expect("begin");
+        let result = tx.import_batch(&batches()[0], &mut ids()).expect("import again");
+        tx.audit(event(30)).expect("audit");
+        tx.commit().expect("commit");
+        result.created_suppliers.len()
+    })
+    .await
+    .expect("join");
+    assert_eq!(created, 3, "the three suppliers are created again");
+    let orphans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE supplier_id NOT IN (SELECT id FROM suppliers)")
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    assert_eq!(orphans, 0);
 }
