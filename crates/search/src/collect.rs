@@ -80,9 +80,6 @@ pub struct CatalogSegmentCollector {
     worst: Option<Key>,
 }
 
-/// Up to this many documents in a word, its facets are counted document by document.
-const FEW: u32 = 12;
-
 /// The status, SME and certified filters pass (a document failing them counts nowhere).
 const HARD: u8 = 1;
 const KIND_OK: u8 = 2;
