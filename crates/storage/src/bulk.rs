@@ -178,9 +178,11 @@ impl SqliteBulk {
     /// Takes this process's writer slot, begins an immediate transaction and locks the chain head.
     pub fn begin(&mut self) -> Result<BulkTx<'_>> {
         let guard = self.write_lock.clone().blocking_lock_owned();
-        let now = self.clock.now_micros();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (head_seq, head_hash) = tx.query_row(LOCK_HEAD_SQL, [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        // The batch's instant is read once the locks are held, so that the chain's instants
+        // follow its order when another process wrote while this one waited.
+        let now = self.clock.now_micros();
         Ok(BulkTx { tx, suppliers: &mut self.suppliers, learned: Vec::new(), _guard: guard, now, head_seq, head_hash })
     }
 }
