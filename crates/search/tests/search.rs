@@ -822,3 +822,35 @@ fn searching_on_threads_gives_the_same_answers() {
     }
     assert!(alone.iter().filter(|r| !r.items.is_empty()).count() > queries.len() * 3 / 4);
 }
+
+/// Documents equal in their best field and differing only in the lengths of later fields (more
+/// distinct lengths than the ranking's length bands hold): every page of the bounded ranking is
+/// the exhaustive one and tantivy's. A bound a few lengths too tight leaves documents out here.
+#[test]
+fn later_field_lengths_decide_the_ranking_exactly() {
+    use gureum_search::TextEngine;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
+    let mut up = index.updater().unwrap();
+    let filler = |k: u32| vec!["가나"; k as usize].join(" ");
+    for i in 1..=600u32 {
+        let mut d = doc(i, "보안 서비스");
+        d.summary = format!("보안 {}", filler(i % 41));
+        if i % 3 != 0 {
+            d.description = format!("{} 보안 {}", filler(i % 7), filler((i * 7) % 53));
+        }
+        up.upsert(&d).unwrap();
+    }
+    up.commit(1).unwrap();
+    index.set_result_cache(false);
+    for page in 1..=4 {
+        let query = SearchQuery { per_page: 20, page, ..q("보안") };
+        index.set_text_engine(TextEngine::Tantivy);
+        let expected = index.search(&query).unwrap();
+        assert_eq!(expected.items.len(), 20);
+        for engine in [TextEngine::Exhaustive, TextEngine::Bitsets] {
+            index.set_text_engine(engine);
+            assert_eq!(index.search(&query).unwrap(), expected, "{engine:?}, page {page}");
+        }
+    }
+}

@@ -39,10 +39,17 @@ impl Group {
     /// the best later bound.
     #[inline]
     fn doc_bound(&self, top: Score, mut matches: impl FnMut(usize) -> bool) -> Score {
+        self.doc_bound_by(top, |i, b| matches(i).then_some(b))
+    }
+
+    /// The same with each later field's bound given by `later(field, bound over the segment)`:
+    /// `None` where the document does not match it, else a bound at most the segment's.
+    #[inline]
+    fn doc_bound_by(&self, top: Score, mut later: impl FnMut(usize, Score) -> Option<Score>) -> Score {
         let (mut max, mut sum) = (top, top);
         for (i, b) in &self.later {
-            if matches(*i) {
-                max = max.max(*b);
+            if let Some(b) = later(*i, *b) {
+                max = max.max(b);
                 sum += b;
             }
         }
@@ -211,8 +218,8 @@ impl TextQuery {
     ) -> tantivy::Result<()> {
         if !self.exhaustive {
             // From each word's best field's length, first with every later field, then with
-            // the later fields it matches in (other orders of operations than the score's,
-            // hence the margin).
+            // the later fields it matches in, each bounded from its length's band (other
+            // orders of operations than the score's, hence the margin).
             let top =
                 |u: usize, g: &Group| g.top.and_then(|i| actives.get(u).and_then(|a| a.get(i))).map(|a| a.table.get(norms.norm(doc, a.fi)));
             let first: Score = picked
@@ -229,8 +236,13 @@ impl TextQuery {
                 .iter()
                 .map(|(u, g)| match top(*u, g) {
                     Some(t) => {
+                        // Each later field it matches in, from its length rounded down to its
+                        // band (half a byte a document, mostly in cache; see `dense::Bands`).
                         let word = actives.get(*u).map(Vec::as_slice).unwrap_or_default();
-                        g.doc_bound(t, |i| word.get(i).is_some_and(|a| a.bits.contains(doc)))
+                        g.doc_bound_by(t, |i, b| {
+                            let a = word.get(i)?;
+                            a.bits.contains(doc).then(|| b.min(a.table.get(norms.norm_floor(doc, a.fi))))
+                        })
                     }
                     None => g.bound,
                 })
@@ -392,7 +404,7 @@ mod tests {
         fn a_group_bound_is_never_below_the_score(
             top_bound in 0.0f32..50.0,
             top_part in 0.0f32..=1.0,
-            later in proptest::collection::vec((0.0f32..50.0, 0.0f32..=1.0, any::<bool>()), 0..6),
+            later in proptest::collection::vec((0.0f32..50.0, 0.0f32..=1.0, any::<bool>(), 0.0f32..=1.0), 0..6),
         ) {
             let mut later = later;
             later.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -408,6 +420,14 @@ mod tests {
             prop_assert!(dismax(&scores) <= bound * BOUND_MARGIN, "{scores:?} scored above {bound}");
             let loose = group.doc_bound(top_bound, |_| true);
             prop_assert!(bound <= loose * BOUND_MARGIN);
+            // With each matched later field bounded from its band (between its score and the
+            // segment's bound): still a bound, and never looser.
+            let banded = group.doc_bound_by(top_bound, |i, b| {
+                let l = later.get(i)?;
+                l.2.then_some(l.0 * l.1 + (b - l.0 * l.1) * l.3)
+            });
+            prop_assert!(dismax(&scores) <= banded * BOUND_MARGIN, "{scores:?} scored above the banded {banded}");
+            prop_assert!(banded <= bound * BOUND_MARGIN);
         }
     }
 }
