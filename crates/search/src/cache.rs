@@ -56,6 +56,9 @@ pub struct Static {
 pub struct Daily {
     /// Ascending fair-order key.
     pub fair: Vec<u64>,
+    /// Each key's highest byte (64 documents a cache line, where `fair` holds 8): the ranking
+    /// compares a document tied with the page's last on this first.
+    pub fair_hi: Vec<u8>,
     /// Everything the collector filters and counts on, one word a document (see [`word`]).
     pub word: Vec<u32>,
     /// The same, as a bitset per value.
@@ -275,7 +278,8 @@ fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::R
     }
     let values = ValueBits::build(&words, statics.categories.len());
     let by_fair = fair_order(&fair);
-    Ok(Daily { fair, word: words, values, by_fair })
+    let fair_hi = fair.iter().map(|k| (k >> 56) as u8).collect();
+    Ok(Daily { fair, fair_hi, word: words, values, by_fair })
 }
 
 #[cfg(test)]
