@@ -75,7 +75,8 @@ impl ValueBits {
                 word::sme(w).then_some(v.sme),
                 (cert & CERTIFIED != 0).then_some(v.certified),
                 (cert & CERTIFIED != 0).then(|| column(&v.grades, cert & GRADE_MASK)).flatten(),
-                v.categories.as_ref().map(|c| c.start + word::category(w) as usize).filter(|c| *c < stride),
+                // No category (`word::NO_CATEGORY`) or an ordinal past the segment's: no set.
+                v.categories.as_ref().and_then(|c| c.clone().nth(word::category(w) as usize)),
             ];
             let base = (doc / 64) * stride;
             for col in cols.iter_mut().filter_map(Option::take) {
@@ -101,9 +102,13 @@ mod tests {
     /// Each document is in the set of each of its values and in no other.
     #[test]
     fn rows_hold_each_document_in_its_values_sets() {
-        // (kind, status, sme, cert, category) of 150 documents: three rows, the last partial.
+        // (kind, status, sme, cert, category) of 150 documents: three rows, the last partial;
+        // every 11th without a category.
         let docs: Vec<(u8, u8, bool, u8, u32)> = (0..150u32)
-            .map(|d| ((d % 3) as u8 + 1, (d % 2) as u8, d % 5 == 0, if d % 4 == 0 { CERTIFIED | 2 } else { 0 }, d % 7))
+            .map(|d| {
+                let category = if d % 11 == 0 { word::NO_CATEGORY } else { d % 7 };
+                ((d % 3) as u8 + 1, (d % 2) as u8, d % 5 == 0, if d % 4 == 0 { CERTIFIED | 2 } else { 0 }, category)
+            })
             .collect();
         let words: Vec<u32> = docs
             .iter()

@@ -724,6 +724,7 @@ fn engine_queries() -> Vec<SearchQuery> {
         queries.push(SearchQuery { sme: true, certified: true, per_page: 10, ..base.clone() });
         queries.push(SearchQuery { kinds: vec![ServiceKind::Iaas], categories: vec!["보안".into(), "인프라".into()], ..base.clone() });
         queries.push(SearchQuery { grades: vec![CsapGrade::High], max_price: Some(20_000), ..base.clone() });
+        queries.push(SearchQuery { grades: vec![CsapGrade::Medium, CsapGrade::High], per_page: 10, ..base.clone() });
         queries.push(SearchQuery { tags: vec!["백업".into(), "cloud".into()], per_page: 15, ..base.clone() });
         queries.push(SearchQuery { sort: Some(Sort::Newest), per_page: 10, ..base.clone() });
         queries.push(SearchQuery { sort: Some(Sort::PriceAsc), per_page: 10, ..base.clone() });
@@ -852,5 +853,29 @@ fn later_field_lengths_decide_the_ranking_exactly() {
             index.set_text_engine(engine);
             assert_eq!(index.search(&query).unwrap(), expected, "{engine:?}, page {page}");
         }
+    }
+}
+
+/// Thousands of documents with one equal score: the page holds those of the smallest fair keys,
+/// whether two keys differ in their highest byte (most pairs) or only below it (with 3,000
+/// keys, many pairs share it), for every page size up to 60.
+#[test]
+fn equal_scores_are_ordered_by_the_whole_fair_key() {
+    use gureum_search::TextEngine;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut index, _) = CatalogIndex::open_or_create(dir.path()).unwrap();
+    let mut up = index.updater().unwrap();
+    for i in 1..=3_000u32 {
+        up.upsert(&doc(i, "보안 서비스")).unwrap();
+    }
+    up.commit(1).unwrap();
+    index.set_result_cache(false);
+    for per_page in 1..=60 {
+        let query = SearchQuery { per_page, ..q("보안") };
+        index.set_text_engine(TextEngine::Exhaustive);
+        let expected = index.search(&query).unwrap();
+        assert_eq!(expected.items.len(), per_page as usize);
+        index.set_text_engine(TextEngine::Bitsets);
+        assert_eq!(index.search(&query).unwrap(), expected, "per_page {per_page}");
     }
 }
