@@ -141,11 +141,13 @@ impl Bands {
         Self { floor, packed }
     }
 
-    /// The smallest fieldnorm id of `doc`'s band: at most its own.
+    /// The smallest fieldnorm id of `doc`'s band: at most its own (0 past the column).
     #[inline]
     fn floor(&self, doc: u32) -> u8 {
-        let band = self.packed.get(doc as usize / 16).map_or(0, |w| (w >> (4 * (doc % 16))) & 0xf);
-        self.floor.get(band as usize).copied().unwrap_or(0)
+        let Some(w) = self.packed.get(doc as usize / 16) else {
+            return 0;
+        };
+        self.floor.get(((w >> (4 * (doc % 16))) & 0xf) as usize).copied().unwrap_or(0)
     }
 }
 

@@ -69,7 +69,7 @@ impl ValueBits {
         let column = |list: &[(usize, usize)], code: u8| list.iter().find(|(c, _)| *c == usize::from(code)).map(|(_, col)| *col);
         for (doc, &w) in words.iter().enumerate() {
             let cert = word::cert(w);
-            let mut cols = [
+            let cols = [
                 column(&v.kinds, word::kind(w)),
                 column(&v.statuses, word::status(w)),
                 word::sme(w).then_some(v.sme),
@@ -79,7 +79,7 @@ impl ValueBits {
                 v.categories.as_ref().and_then(|c| c.clone().nth(word::category(w) as usize)),
             ];
             let base = (doc / 64) * stride;
-            for col in cols.iter_mut().filter_map(Option::take) {
+            for col in cols.into_iter().flatten() {
                 if let Some(cell) = v.rows.get_mut(base + col) {
                     *cell |= 1 << (doc % 64);
                 }
