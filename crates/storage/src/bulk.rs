@@ -26,14 +26,14 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// How often the checkpointing thread copies the write-ahead log back into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-/// Log frames (4 KiB pages) after which the checkpointing thread restarts the log: 512 MiB.
+/// Bytes of log after which the checkpointing thread restarts the log: 512 MiB.
 /// A restart holds the writer back while the frames the passive checkpoints have not copied
 /// yet — at least the last batch's — are copied and the database file is synced. At 1M lines a
 /// batch writes ~100 MiB of frames (most index pages change in every batch), so with a 64 MiB
 /// limit every batch paid a restart (~250 ms, 9 of 40 s); with 512 MiB one batch in five does:
 /// 25,500–27,800 → 30,800–33,500 lines/s at 1M (same build, back to back). The log is truncated
 /// when the import ends.
-const RESTART_AFTER_FRAMES: i64 = 131_072;
+const RESTART_AFTER_BYTES: i64 = 512 << 20;
 
 /// A SQLite connection for bulk imports. See the module documentation.
 ///
@@ -42,7 +42,7 @@ const RESTART_AFTER_FRAMES: i64 = 131_072;
 /// own runs passive checkpoints beside the writer instead, and stops when this is dropped. A
 /// passive checkpoint never waits for the writer, so it never quite catches up and the log would
 /// grow for the whole import (each new page of the file zeroed by the kernel first); once the log
-/// passes [`RESTART_AFTER_FRAMES`] the thread asks for a restarting checkpoint, which holds the
+/// passes [`RESTART_AFTER_BYTES`] the thread asks for a restarting checkpoint, which holds the
 /// writer back for what the passive ones left and lets the log start again from its beginning.
 #[derive(Debug)]
 pub struct SqliteBulk {
@@ -66,6 +66,8 @@ struct Checkpointer {
 impl Checkpointer {
     fn start(path: &PathBuf) -> Result<Self> {
         let conn = open(path, "")?;
+        let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let restart_after = RESTART_AFTER_BYTES / page_size.max(512);
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -74,7 +76,7 @@ impl Checkpointer {
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
                     // Busy or partial checkpoints are normal while the writer runs; the next turn goes on.
                     match checkpoint("PASSIVE") {
-                        Ok(frames) if frames > RESTART_AFTER_FRAMES => {
+                        Ok(frames) if frames > restart_after => {
                             if let Err(e) = checkpoint("RESTART") {
                                 tracing::debug!(error = %e, "restarting checkpoint");
                             }

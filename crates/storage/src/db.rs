@@ -69,9 +69,15 @@ impl Db {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // page_size: 8 KiB pages for a new file (an existing one keeps its
+                        // own; this must come before anything is written, the log mode below
+                        // included). A stored revision takes ~1.5 KiB: two fit a 4 KiB page
+                        // (2.5 a page at 1M services), five an 8 KiB one, so the file wastes
+                        // less and a bulk import writes fewer pages (1M-line import, same build
+                        // alternating: 25,900 / 26,500 → 31,800 / 29,700 lines/s).
                         // journal_size_limit: a log a bulk import left large (up to ~600 MiB) is
                         // cut back to 64 MiB when one of these next restarts it.
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824; PRAGMA journal_size_limit = 67108864;").await?;
+                        conn.execute("PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824; PRAGMA journal_size_limit = 67108864;").await?;
                     }
                     Ok(())
                 })

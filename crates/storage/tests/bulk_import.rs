@@ -220,3 +220,23 @@ async fn a_failed_bulk_batch_writes_nothing() {
         .expect("count");
     assert_eq!(orphans, 0);
 }
+
+/// A new database file is made of 8 KiB pages (a stored revision, ~1.3 KiB, fills them better
+/// than 4 KiB ones), and the pragma that asks for them leaves an existing file as it is.
+#[tokio::test]
+async fn a_new_database_has_8_kib_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = open(&dir, "pages.sqlite3").await;
+    let size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(db.pool()).await.expect("page size");
+    assert_eq!(size, 8192);
+    db.close().await;
+    let old = dir.path().join("old.sqlite3");
+    let conn = rusqlite::Connection::open(&old).expect("open");
+    conn.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x);").expect("make");
+    drop(conn);
+    let db = Db::connect(&format!("sqlite://{}", old.display()), Clock::parse_fixed("2026-11-23T09:00:00+09:00").expect("clock"))
+        .await
+        .expect("connect");
+    let size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(db.pool()).await.expect("page size");
+    assert_eq!(size, 4096, "an existing file keeps its pages");
+}
