@@ -185,10 +185,10 @@ impl<'a> Importer<'a> {
     pub async fn finish(mut self) -> Result<ImportStats, Failure> {
         self.flush().await?;
         self.settle().await?;
-        // Closing the bulk connection joins its checkpointing thread and checkpoints the rest of
-        // the log: blocking work, kept off the async threads.
-        if let Some(writer) = self.writer.take() {
-            tokio::task::spawn_blocking(move || drop(writer)).await.map_err(Failure::env)?;
+        // Closing the bulk connection joins its checkpointing thread, builds the indexes it
+        // deferred and checkpoints the rest of the log: blocking work, kept off the async threads.
+        if let Some(bulk) = self.writer.take().and_then(|w| w.bulk) {
+            tokio::task::spawn_blocking(move || bulk.close()).await.map_err(Failure::env)??;
         }
         Ok(self.stats)
     }

@@ -55,6 +55,37 @@ pub struct SqliteBulk {
     /// so an entry stays true; a number not here is looked up. At 1M lines from 240,000
     /// suppliers the lookups took ~4 of the writer's ~33 s.
     suppliers: HashMap<String, String>,
+    /// Whether this connection's committed batches dropped the [`DEFERRED_INDEXES`] (decided
+    /// by its first batch); [`SqliteBulk::close`] builds them again.
+    deferred: Deferral,
+    closed: bool,
+}
+
+/// The indexes a large import into a small catalog leaves out while it loads and builds at its
+/// end, with the statement that builds each (the same definition as the migrations'; a test
+/// compares the two).
+///
+/// The supplier index's entries land all over it (a service's supplier is any of hundreds of
+/// thousands), so every batch of a large import changed most of its pages, and each changed
+/// page is written to the log and copied back by the checkpoint. Built at the end from the
+/// finished table it takes ~1 s at 1M services. Only a plain index is deferred: the code's
+/// `UNIQUE` is a rule, not a speed-up, and the host index answers the change feed's "which
+/// services run on this host" for every infrastructure service a running server re-indexes.
+/// Without the supplier index a supplier's own list is read by a scan of the table for the
+/// duration of the load. A load that is killed leaves it missing: [`Db::connect`] builds every
+/// missing one ([`repair_deferred_indexes`]).
+pub(crate) const DEFERRED_INDEXES: &[(&str, &str)] =
+    &[("ix_services_supplier", "CREATE INDEX IF NOT EXISTS ix_services_supplier ON services(supplier_id)")];
+
+/// What a bulk connection decided about the [`DEFERRED_INDEXES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deferral {
+    /// No batch has committed yet.
+    Undecided,
+    /// The catalog was large enough that they stay.
+    Kept,
+    /// Dropped by a committed batch; built again at close.
+    Deferred,
 }
 
 #[derive(Debug)]
@@ -91,12 +122,25 @@ impl Checkpointer {
     }
 }
 
-impl Drop for SqliteBulk {
-    fn drop(&mut self) {
+impl SqliteBulk {
+    /// Ends the import: stops the checkpointing thread, builds the indexes this connection
+    /// deferred, copies the rest of the log back and truncates it. Dropping the connection does
+    /// the same but cannot report a failure, and builds the indexes only if this process's
+    /// writer slot is free at once (it may be dropped on an async thread); else the next
+    /// [`Db::connect`] builds them. Blocks: call it on a blocking thread.
+    pub fn close(mut self) -> Result<()> {
+        self.shut(true)
+    }
+
+    fn shut(&mut self, wait_for_slot: bool) -> Result<()> {
+        if std::mem::replace(&mut self.closed, true) {
+            return Ok(());
+        }
         if let Some(c) = self.checkpointer.take() {
             let _ = c.stop.send(());
             let _ = c.thread.join();
         }
+        let rebuilt = if self.deferred == Deferral::Deferred { self.build_deferred(wait_for_slot) } else { Ok(()) };
         // The log's remainder goes back now, as SQLite's default would have done, and the log
         // file, up to 600 MiB during a large import, is truncated if no reader holds it within a
         // second; else the pool's connections cut it to their `journal_size_limit` at their next
@@ -104,7 +148,42 @@ impl Drop for SqliteBulk {
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         let _ = self.conn.busy_handler(Some(wait_a_second));
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        rebuilt
     }
+
+    /// Builds the deferred indexes in one transaction under this process's writer slot.
+    fn build_deferred(&mut self, wait_for_slot: bool) -> Result<()> {
+        let _guard = if wait_for_slot {
+            self.write_lock.clone().blocking_lock_owned()
+        } else {
+            self.write_lock.clone().try_lock_owned().map_err(|_| StorageError::Bulk("the writer slot is busy".into()))?
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (_, create) in DEFERRED_INDEXES {
+            tx.execute_batch(create)?;
+        }
+        tx.commit()?;
+        self.deferred = Deferral::Kept;
+        Ok(())
+    }
+}
+
+impl Drop for SqliteBulk {
+    fn drop(&mut self) {
+        if let Err(e) = self.shut(false) {
+            tracing::warn!(error = %e, "building the indexes an import deferred; the next start builds them");
+        }
+    }
+}
+
+/// Builds any of the [`DEFERRED_INDEXES`] that is missing: after an import that was killed
+/// while it loaded without them (an import still loading elsewhere only gets slower).
+pub(crate) async fn repair_deferred_indexes(pool: &sqlx::AnyPool) -> Result<()> {
+    use sqlx::Executor;
+    for (_, create) in DEFERRED_INDEXES {
+        pool.execute(*create).await?;
+    }
+    Ok(())
 }
 
 impl Db {
@@ -113,7 +192,15 @@ impl Db {
         let Some(path) = self.sqlite_file() else { return Ok(None) };
         let conn = open(&path, "PRAGMA wal_autocheckpoint = 0;")?;
         let checkpointer = Some(Checkpointer::start(&path)?);
-        Ok(Some(SqliteBulk { conn, write_lock: self.write_lock.clone(), clock: self.clock, checkpointer, suppliers: HashMap::new() }))
+        Ok(Some(SqliteBulk {
+            conn,
+            write_lock: self.write_lock.clone(),
+            clock: self.clock,
+            checkpointer,
+            suppliers: HashMap::new(),
+            deferred: Deferral::Undecided,
+            closed: false,
+        }))
     }
 }
 
@@ -170,6 +257,9 @@ pub struct BulkTx<'c> {
     /// The connection's known suppliers; extended by `learned` only when this commits.
     suppliers: &'c mut HashMap<String, String>,
     learned: Vec<(String, String)>,
+    /// The connection's decision on the deferred indexes; `decided` takes its place at commit.
+    deferral: &'c mut Deferral,
+    decided: Option<Deferral>,
     _guard: OwnedMutexGuard<()>,
     now: i64,
     head_seq: i64,
@@ -185,7 +275,17 @@ impl SqliteBulk {
         // The batch's instant is read once the locks are held, so that the chain's instants
         // follow its order when another process wrote while this one waited.
         let now = self.clock.now_micros();
-        Ok(BulkTx { tx, suppliers: &mut self.suppliers, learned: Vec::new(), _guard: guard, now, head_seq, head_hash })
+        Ok(BulkTx {
+            tx,
+            suppliers: &mut self.suppliers,
+            learned: Vec::new(),
+            deferral: &mut self.deferred,
+            decided: None,
+            _guard: guard,
+            now,
+            head_seq,
+            head_hash,
+        })
     }
 }
 
@@ -194,6 +294,9 @@ impl BulkTx<'_> {
     pub fn import_batch(&mut self, lines: &[StagedLine], new_id: &mut (dyn FnMut(&str) -> String + Send)) -> Result<BatchResult> {
         if lines.is_empty() {
             return Ok(BatchResult::default());
+        }
+        if *self.deferral == Deferral::Undecided && self.decided.is_none() {
+            self.decide_deferral(lines.len())?;
         }
         let services = self.existing_by_code(lines)?;
         let mut suppliers = HashMap::new();
@@ -225,6 +328,22 @@ impl BulkTx<'_> {
         let now = self.now;
         self.insert(CHANGES_TABLE, "", plan.changed.iter().zip(first..).map(|(id, seq)| [Val::Int(seq), Val::Text(id), Val::Int(now)]))?;
         Ok(plan.result)
+    }
+
+    /// On a connection's first batch: when the catalog holds fewer services than the batch
+    /// brings, the [`DEFERRED_INDEXES`] are dropped for the load (in this batch's transaction,
+    /// so a batch that rolls back leaves them), and building them at the end costs less than
+    /// the batch itself.
+    fn decide_deferral(&mut self, batch: usize) -> Result<()> {
+        let limit = i64::try_from(batch).unwrap_or(i64::MAX);
+        let small: bool = self.tx.query_row("SELECT count(*) < ?1 FROM (SELECT 1 FROM services LIMIT ?1)", [limit], |r| r.get(0))?;
+        if small {
+            for (name, _) in DEFERRED_INDEXES {
+                self.tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+            }
+        }
+        self.decided = Some(if small { Deferral::Deferred } else { Deferral::Kept });
+        Ok(())
     }
 
     /// One statement for the whole batch: the codes go in as one JSON array (`json_each`), so the
@@ -284,6 +403,9 @@ impl BulkTx<'_> {
         self.tx.execute(MOVE_HEAD_SQL, rusqlite::params![self.head_seq, self.head_hash])?;
         self.tx.commit()?;
         self.suppliers.extend(self.learned);
+        if let Some(d) = self.decided {
+            *self.deferral = d;
+        }
         Ok(())
     }
 

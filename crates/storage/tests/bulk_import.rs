@@ -240,3 +240,90 @@ async fn a_new_database_has_8_kib_pages() {
     let size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(db.pool()).await.expect("page size");
     assert_eq!(size, 4096, "an existing file keeps its pages");
 }
+
+/// The supplier index's definition as the database holds it, if it exists.
+async fn supplier_index(db: &Db) -> Option<String> {
+    sqlx::query_scalar("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'ix_services_supplier'")
+        .fetch_optional(db.pool())
+        .await
+        .expect("schema")
+}
+
+/// A bulk connection whose first batch brings more services than the catalog holds loads
+/// without the supplier index and builds it when it closes, exactly as the migration defines
+/// it; a smaller import keeps it; a batch that rolls back leaves it; and a start after a load
+/// that never closed (killed) builds it.
+#[tokio::test]
+async fn a_large_import_into_a_small_catalog_builds_the_supplier_index_at_its_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = open(&dir, "defer.sqlite3").await;
+    let migrated = supplier_index(&db).await.expect("the migration creates the index");
+    assert!(migrated.contains("services(supplier_id)"), "{migrated}");
+
+    // A first batch that rolls back decides nothing: the index stays.
+    let bulk = db.sqlite_bulk().expect("open").expect("bulk");
+    let mut bulk = tokio::task::spawn_blocking(move || {
+        let mut bulk = bulk;
+        let mut tx = bulk.begin().expect("begin");
+        tx.import_batch(&batches()[0], &mut ids()).expect("import");
+        tx.rollback().expect("rollback");
+        bulk
+    })
+    .await
+    .expect("join");
+    assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "a rolled-back batch keeps the index");
+
+    // 30 lines into an empty catalog: loaded without it.
+    bulk = tokio::task::spawn_blocking(move || {
+        let mut tx = bulk.begin().expect("begin");
+        tx.import_batch(&batches()[0], &mut ids()).expect("import");
+        tx.audit(event(30)).expect("audit");
+        tx.commit().expect("commit");
+        bulk
+    })
+    .await
+    .expect("join");
+    assert_eq!(supplier_index(&db).await, None, "deferred while the import loads");
+    // A supplier's services are still found (by a scan) meanwhile.
+    let supplier_id: String =
+        sqlx::query_scalar("SELECT supplier_id FROM services ORDER BY code LIMIT 1").fetch_one(db.pool()).await.expect("a supplier");
+    let theirs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE supplier_id = $1")
+        .bind(&supplier_id)
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    assert_eq!(theirs, 10);
+    // The next batch of the same import goes on without it; closing builds it.
+    tokio::task::spawn_blocking(move || {
+        let mut tx = bulk.begin().expect("begin");
+        tx.import_batch(&batches()[1], &mut ids()).expect("import");
+        tx.audit(event(35)).expect("audit");
+        tx.commit().expect("commit");
+        bulk.close()
+    })
+    .await
+    .expect("join")
+    .expect("close builds the index");
+    assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "built again as the migration defines it");
+
+    // A batch smaller than the catalog (35 services) keeps the index.
+    let bulk = db.sqlite_bulk().expect("open").expect("bulk");
+    let bulk = tokio::task::spawn_blocking(move || {
+        let mut bulk = bulk;
+        let mut tx = bulk.begin().expect("begin");
+        tx.import_batch(&batches()[2], &mut ids()).expect("import");
+        tx.audit(event(2)).expect("audit");
+        tx.commit().expect("commit");
+        bulk
+    })
+    .await
+    .expect("join");
+    assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "a small import keeps the index");
+    tokio::task::spawn_blocking(move || bulk.close()).await.expect("join").expect("close");
+
+    // A load killed before it closed leaves the index missing; the next start builds it.
+    sqlx::query("DROP INDEX ix_services_supplier").execute(db.pool()).await.expect("drop");
+    db.close().await;
+    let db = open(&dir, "defer.sqlite3").await;
+    assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "the start builds the missing index");
+}
