@@ -249,6 +249,24 @@ async fn supplier_index(db: &Db) -> Option<String> {
         .expect("schema")
 }
 
+/// Writes one batch through `bulk` on a blocking thread, committed with its audit event or
+/// rolled back, and hands the connection back.
+async fn bulk_batch(mut bulk: gureum_storage::SqliteBulk, batch: Vec<StagedLine>, commit: bool) -> gureum_storage::SqliteBulk {
+    tokio::task::spawn_blocking(move || {
+        let mut tx = bulk.begin().expect("begin");
+        tx.import_batch(&batch, &mut ids()).expect("import");
+        if commit {
+            tx.audit(event(batch.len())).expect("audit");
+            tx.commit().expect("commit");
+        } else {
+            tx.rollback().expect("rollback");
+        }
+        bulk
+    })
+    .await
+    .expect("join")
+}
+
 /// A bulk connection whose first batch brings more services than the catalog holds loads
 /// without the supplier index and builds it when it closes, exactly as the migration defines
 /// it; a smaller import keeps it; a batch that rolls back leaves it; and a start after a load
@@ -261,28 +279,11 @@ async fn a_large_import_into_a_small_catalog_builds_the_supplier_index_at_its_en
     assert!(migrated.contains("services(supplier_id)"), "{migrated}");
 
     // A first batch that rolls back decides nothing: the index stays.
-    let bulk = db.sqlite_bulk().expect("open").expect("bulk");
-    let mut bulk = tokio::task::spawn_blocking(move || {
-        let mut bulk = bulk;
-        let mut tx = bulk.begin().expect("begin");
-        tx.import_batch(&batches()[0], &mut ids()).expect("import");
-        tx.rollback().expect("rollback");
-        bulk
-    })
-    .await
-    .expect("join");
+    let bulk = bulk_batch(db.sqlite_bulk().expect("open").expect("bulk"), batches().remove(0), false).await;
     assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "a rolled-back batch keeps the index");
 
     // 30 lines into an empty catalog: loaded without it.
-    bulk = tokio::task::spawn_blocking(move || {
-        let mut tx = bulk.begin().expect("begin");
-        tx.import_batch(&batches()[0], &mut ids()).expect("import");
-        tx.audit(event(30)).expect("audit");
-        tx.commit().expect("commit");
-        bulk
-    })
-    .await
-    .expect("join");
+    let bulk = bulk_batch(bulk, batches().remove(0), true).await;
     assert_eq!(supplier_index(&db).await, None, "deferred while the import loads");
     // A supplier's services are still found (by a scan) meanwhile.
     let supplier_id: String =
@@ -294,30 +295,12 @@ async fn a_large_import_into_a_small_catalog_builds_the_supplier_index_at_its_en
         .expect("count");
     assert_eq!(theirs, 10);
     // The next batch of the same import goes on without it; closing builds it.
-    tokio::task::spawn_blocking(move || {
-        let mut tx = bulk.begin().expect("begin");
-        tx.import_batch(&batches()[1], &mut ids()).expect("import");
-        tx.audit(event(35)).expect("audit");
-        tx.commit().expect("commit");
-        bulk.close()
-    })
-    .await
-    .expect("join")
-    .expect("close builds the index");
+    let bulk = bulk_batch(bulk, batches().remove(1), true).await;
+    tokio::task::spawn_blocking(move || bulk.close()).await.expect("join").expect("close builds the index");
     assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "built again as the migration defines it");
 
     // A batch smaller than the catalog (35 services) keeps the index.
-    let bulk = db.sqlite_bulk().expect("open").expect("bulk");
-    let bulk = tokio::task::spawn_blocking(move || {
-        let mut bulk = bulk;
-        let mut tx = bulk.begin().expect("begin");
-        tx.import_batch(&batches()[2], &mut ids()).expect("import");
-        tx.audit(event(2)).expect("audit");
-        tx.commit().expect("commit");
-        bulk
-    })
-    .await
-    .expect("join");
+    let bulk = bulk_batch(db.sqlite_bulk().expect("open").expect("bulk"), batches().remove(2), true).await;
     assert_eq!(supplier_index(&db).await.as_deref(), Some(migrated.as_str()), "a small import keeps the index");
     tokio::task::spawn_blocking(move || bulk.close()).await.expect("join").expect("close");
 
