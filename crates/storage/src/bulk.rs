@@ -58,7 +58,6 @@ pub struct SqliteBulk {
     /// Whether this connection's committed batches dropped the [`DEFERRED_INDEXES`] (decided
     /// by its first batch); [`SqliteBulk::close`] builds them again.
     deferred: Deferral,
-    closed: bool,
 }
 
 /// The indexes a large import into a small catalog leaves out while it loads and builds at its
@@ -133,13 +132,10 @@ impl SqliteBulk {
     }
 
     fn shut(&mut self, wait_for_slot: bool) -> Result<()> {
-        if std::mem::replace(&mut self.closed, true) {
-            return Ok(());
-        }
-        if let Some(c) = self.checkpointer.take() {
-            let _ = c.stop.send(());
-            let _ = c.thread.join();
-        }
+        // The checkpointing thread runs until the connection is shut: without it, it was.
+        let Some(c) = self.checkpointer.take() else { return Ok(()) };
+        let _ = c.stop.send(());
+        let _ = c.thread.join();
         let rebuilt = if self.deferred == Deferral::Deferred { self.build_deferred(wait_for_slot) } else { Ok(()) };
         // The log's remainder goes back now, as SQLite's default would have done, and the log
         // file, up to 600 MiB during a large import, is truncated if no reader holds it within a
@@ -199,7 +195,6 @@ impl Db {
             checkpointer,
             suppliers: HashMap::new(),
             deferred: Deferral::Undecided,
-            closed: false,
         }))
     }
 }
