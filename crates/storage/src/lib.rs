@@ -22,7 +22,7 @@ mod tx;
 pub use accounts::{ApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
 pub use audit_query::*;
-pub use bulk::{BulkTx, SqliteBulk, SqliteReader};
+pub use bulk::{BulkTx, Rewrite, SqliteBulk, SqliteReader};
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
 pub use catalog_import::{BatchResult, CreatedSupplier, LineResult, StagedLine};
 pub use db::{Backend, Db};

@@ -221,6 +221,36 @@ async fn a_failed_bulk_batch_writes_nothing() {
     assert_eq!(orphans, 0);
 }
 
+/// The import benchmark's baseline writes again exactly the rows an import wrote, in batches of
+/// its own size, defers and builds the supplier index as the import does, and refuses a target
+/// that already holds services.
+#[tokio::test]
+async fn the_engine_baseline_writes_again_what_an_import_wrote() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = open(&dir, "source.sqlite3").await;
+    let bulk = bulk_batch(source.sqlite_bulk().expect("open").expect("bulk"), batches().remove(0), true).await;
+    let bulk = bulk_batch(bulk, (31..=35).map(|i| line(i, 4, "새 서비스", "listed")).collect(), true).await;
+    tokio::task::spawn_blocking(move || bulk.close()).await.expect("join").expect("close");
+    let target = open(&dir, "target.sqlite3").await;
+    let bulk = target.sqlite_bulk().expect("open").expect("bulk");
+    let path = dir.path().join("source.sqlite3");
+    let rewritten = tokio::task::spawn_blocking(move || bulk.rewrite_import(&path, 10)).await.expect("join").expect("rewrite");
+    assert_eq!(rewritten.services, 35);
+    assert!(rewritten.seconds > 0.0 && rewritten.closing <= rewritten.seconds, "{rewritten:?}");
+
+    // Every row the import wrote, the chain head aside (the rewrite copies events, not appends).
+    let (mut a, mut b) = (contents(&source).await, contents(&target).await);
+    assert!(a.len() > 100, "{} rows", a.len());
+    assert_eq!((a.pop(), b.pop()), (Some(vec!["2".into(), a[a.len() - 1][3].clone()]), Some(vec!["0".into(), String::new()])));
+    assert_eq!(a, b);
+    assert!(supplier_index(&target).await.is_some(), "the deferred index is built at the end");
+
+    let bulk = target.sqlite_bulk().expect("open").expect("bulk");
+    let path = dir.path().join("source.sqlite3");
+    let again = tokio::task::spawn_blocking(move || bulk.rewrite_import(&path, 10)).await.expect("join");
+    assert!(again.is_err_and(|e| e.to_string().contains("already holds services")));
+}
+
 /// A new database file is made of 8 KiB pages (a stored revision, ~1.3 KiB, fills them better
 /// than 4 KiB ones), and the pragma that asks for them leaves an existing file as it is.
 #[tokio::test]
