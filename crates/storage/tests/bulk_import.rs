@@ -221,9 +221,10 @@ async fn a_failed_bulk_batch_writes_nothing() {
     assert_eq!(orphans, 0);
 }
 
-/// The import benchmark's baseline writes again exactly the rows an import wrote, in batches of
+/// The import benchmark's baseline writes again exactly the rows an import wrote — suppliers
+/// in the batch of their first service, the audit chain's head moved as it goes — in batches of
 /// its own size, defers and builds the supplier index as the import does, and refuses a target
-/// that already holds services.
+/// that holds anything or a source that is not one import into an empty catalog.
 #[tokio::test]
 async fn the_engine_baseline_writes_again_what_an_import_wrote() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -231,24 +232,38 @@ async fn the_engine_baseline_writes_again_what_an_import_wrote() {
     let bulk = bulk_batch(source.sqlite_bulk().expect("open").expect("bulk"), batches().remove(0), true).await;
     let bulk = bulk_batch(bulk, (31..=35).map(|i| line(i, 4, "새 서비스", "listed")).collect(), true).await;
     tokio::task::spawn_blocking(move || bulk.close()).await.expect("join").expect("close");
+    let rewrite = |db: &Db, from: &str, batch: usize| {
+        let bulk = db.sqlite_bulk().expect("open").expect("bulk");
+        let path = dir.path().join(from);
+        tokio::task::spawn_blocking(move || bulk.rewrite_import(&path, batch))
+    };
+
     let target = open(&dir, "target.sqlite3").await;
-    let bulk = target.sqlite_bulk().expect("open").expect("bulk");
-    let path = dir.path().join("source.sqlite3");
-    let rewritten = tokio::task::spawn_blocking(move || bulk.rewrite_import(&path, 10)).await.expect("join").expect("rewrite");
-    assert_eq!(rewritten.services, 35);
+    let rewritten = rewrite(&target, "source.sqlite3", 10).await.expect("join").expect("rewrite");
+    assert_eq!((rewritten.services, rewritten.batches, rewritten.deferred), (35, 4, true), "{rewritten:?}");
     assert!(rewritten.seconds > 0.0 && rewritten.closing <= rewritten.seconds, "{rewritten:?}");
-
-    // Every row the import wrote, the chain head aside (the rewrite copies events, not appends).
-    let (mut a, mut b) = (contents(&source).await, contents(&target).await);
+    let (a, b) = (contents(&source).await, contents(&target).await);
     assert!(a.len() > 100, "{} rows", a.len());
-    assert_eq!((a.pop(), b.pop()), (Some(vec!["2".into(), a[a.len() - 1][3].clone()]), Some(vec!["0".into(), String::new()])));
-    assert_eq!(a, b);
+    assert_eq!(a, b, "every row, the chain head included");
+    assert_eq!(target.verify_audit_chain().await.expect("verify"), gureum_storage::VerifyReport::Ok { events: 2 });
     assert!(supplier_index(&target).await.is_some(), "the deferred index is built at the end");
+    // Suppliers in the order the import created them (that of their first service).
+    let order = |db: Db| async move {
+        sqlx::query_scalar::<_, String>("SELECT id FROM suppliers ORDER BY rowid").fetch_all(db.pool()).await.expect("suppliers")
+    };
+    assert_eq!(order(target.clone()).await, order(source.clone()).await);
 
-    let bulk = target.sqlite_bulk().expect("open").expect("bulk");
-    let path = dir.path().join("source.sqlite3");
-    let again = tokio::task::spawn_blocking(move || bulk.rewrite_import(&path, 10)).await.expect("join");
+    let again = rewrite(&target, "source.sqlite3", 10).await.expect("join");
     assert!(again.is_err_and(|e| e.to_string().contains("already holds services")));
+    let missing = rewrite(&open(&dir, "t2.sqlite3").await, "nowhere.sqlite3", 10).await.expect("join");
+    assert!(missing.is_err_and(|e| e.to_string().contains("no database at")));
+    // A source where a line revised a service holds two revisions of it: not one import.
+    let revised = open(&dir, "revised.sqlite3").await;
+    let bulk = bulk_batch(revised.sqlite_bulk().expect("open").expect("bulk"), batches().remove(0), true).await;
+    let bulk = bulk_batch(bulk, batches().remove(1), true).await;
+    tokio::task::spawn_blocking(move || bulk.close()).await.expect("join").expect("close");
+    let refused = rewrite(&open(&dir, "t3.sqlite3").await, "revised.sqlite3", 10).await.expect("join");
+    assert!(refused.is_err_and(|e| e.to_string().contains("not one import")));
 }
 
 /// A new database file is made of 8 KiB pages (a stored revision, ~1.3 KiB, fills them better
