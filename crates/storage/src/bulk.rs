@@ -457,8 +457,8 @@ impl SqliteBulk {
                 return Err(StorageError::Bulk(format!("the rewrite's target database already holds {table}")));
             }
         }
-        // The source's pages still on their way to the disk would share it with the timed
-        // writes (an import just ended: at 1M, 7 s of closing instead of 2–3): sent first.
+        // The source's pages still on their way to the disk (an import just ended) would share
+        // it with the timed writes: sent first.
         std::fs::File::open(source).and_then(|f| f.sync_all()).map_err(|e| StorageError::Bulk(format!("{}: {e}", source.display())))?;
         self.conn.execute("ATTACH DATABASE ?1 AS src", [source.to_string_lossy()])?;
         let services = holds(&self.conn, "src", "services")?;

@@ -1,8 +1,8 @@
 //! `gureum bench import --lines N [--database sqlite|postgres]`: writes an N-line synthetic JSONL
 //! file into a scratch folder and times the import path into a fresh database. On SQLite its
 //! baseline runs in the same process: the rows the import wrote, written again into another
-//! fresh database by the storage engine alone ([`SqliteBulk::rewrite_import`]), which is as fast
-//! as an import of those lines could ever be on this machine.
+//! fresh database by the storage engine alone ([`SqliteBulk::rewrite_import`]): as fast as an
+//! import of those lines can be on this machine with this schema and these settings.
 
 use super::baseline::{PgScratch, pg_admin_url};
 use crate::cli::{CmdResult, Failure};
