@@ -431,6 +431,8 @@ pub struct Rewrite {
 /// import line into an empty catalog (a new service, its first revision, its change), written
 /// by the import in the same order, so a batch of services is the same range of rows in each.
 const ROW_FOR_ROW: &[&str] = &["services", "service_revisions", "catalog_changes"];
+/// Every table the rewrite holds in memory as `temp.rw_{name}`.
+const IN_MEMORY: &[&str] = &["services", "service_revisions", "catalog_changes", "audit_events", "first", "suppliers"];
 
 impl SqliteBulk {
     /// The import benchmark's baseline: the rows one import into an empty catalog wrote into
@@ -499,13 +501,13 @@ impl SqliteBulk {
         for k in 0..batches {
             // Rows after `from` up to and including `to` (temp tables number theirs from 1).
             let (from, to) = (k * per_batch, ((k + 1) * per_batch).min(services));
-            let suppliers = (firsts.partition_point(|f| *f <= row(from)), firsts.partition_point(|f| *f <= row(to)));
+            let suppliers = [from, to].map(|end| i64::try_from(firsts.partition_point(|f| *f <= row(end))).unwrap_or(i64::MAX));
             let events_part = (row(k) * events / row(batches), row(k + 1) * events / row(batches));
             let mut tx = self.begin()?;
             if k == 0 {
                 tx.decide_deferral(usize::try_from(to - from).unwrap_or(usize::MAX))?;
             }
-            let parts = [("suppliers", (row(suppliers.0 as u64), row(suppliers.1 as u64)))]
+            let parts = [("suppliers", (suppliers[0], suppliers[1]))]
                 .into_iter()
                 .chain(ROW_FOR_ROW.iter().map(|t| (*t, (row(from), row(to)))))
                 .chain([("audit_events", events_part)]);
@@ -525,13 +527,7 @@ impl SqliteBulk {
         }
         let writing = started.elapsed();
         let deferred = self.deferred == Deferral::Deferred;
-        self.conn.execute_batch(
-            &ROW_FOR_ROW
-                .iter()
-                .chain(&["audit_events", "suppliers", "first"])
-                .map(|t| format!("DROP TABLE temp.rw_{t};"))
-                .collect::<String>(),
-        )?;
+        self.conn.execute_batch(&IN_MEMORY.iter().map(|t| format!("DROP TABLE temp.rw_{t};")).collect::<String>())?;
         let close_started = std::time::Instant::now();
         self.close()?;
         let closing = close_started.elapsed();
