@@ -12,10 +12,10 @@ pub use import::import;
 
 use crate::cli::{CmdResult, Failure};
 use baseline::{Baseline, PgScratch, Search, pg_admin_url};
+use gureum_app::index::IndexSync;
 use gureum_domain::Clock;
 use gureum_search::TextEngine;
 use gureum_storage::Db;
-use gureum_web::sync::IndexSync;
 use server::{Server, http_search, peak_rss_of, rss_of, start_server};
 use std::path::Path;
 use std::sync::Arc;
@@ -127,7 +127,7 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
         // In process, without the result cache: the engine alone, one warm-up pass then one round.
         // The live generation, read-only beside the server's folder (opening the folder itself
         // would find no index there and start it afresh).
-        let live = gureum_web::sync::current_generation(&index_dir).ok_or_else(|| Failure::env("the build left no live generation"))?;
+        let live = gureum_app::index::current_generation(&index_dir).ok_or_else(|| Failure::env("the build left no live generation"))?;
         let (mut index, opened) = gureum_search::CatalogIndex::open_or_create(&index_dir.join(live)).map_err(Failure::env)?;
         if opened != gureum_search::Opened::Existing {
             return Err(Failure::env("the index just built could not be opened"));

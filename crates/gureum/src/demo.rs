@@ -28,7 +28,7 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
     if db.user_by_email("operator@demo.gureum.kr").await?.is_some() {
         return Ok(ACCOUNTS.iter().map(|a| format!("{}@demo.gureum.kr", a.0)).collect());
     }
-    let hash = gureum_web::auth::hash_password(DEMO_PASSWORD.to_owned()).await.map_err(|e| Failure::env(e.message))?;
+    let hash = gureum_app::secrets::hash_password(DEMO_PASSWORD.to_owned()).await.map_err(|e| Failure::env(e.message))?;
     // The two suppliers that own the most listed services are the demo supplier companies.
     let suppliers = db.suppliers_by_listed_count(2).await?;
     let sme_bn = gureum_domain::BusinessNumber::from_first9([5, 0, 1, 8, 1, 2, 3, 4, 5]);

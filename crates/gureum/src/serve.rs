@@ -1,9 +1,9 @@
 //! `gureum serve` and the index upkeep the data commands share.
 
 use crate::cli::{Cli, CmdResult, Failure, index_dir};
+use gureum_app::index::IndexSync;
 use gureum_domain::Clock;
 use gureum_storage::Db;
-use gureum_web::sync::IndexSync;
 use gureum_web::{AppState, router};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,7 +46,7 @@ pub async fn reindex_command(cli: &Cli, db: &Db) -> CmdResult {
     let b = bar.clone();
     let started = std::time::Instant::now();
     let generation =
-        gureum_web::sync::rebuild_beside(db, &index_dir(&cli.data_dir), move |n| b.set_position(n)).await.map_err(Failure::env)?;
+        gureum_app::index::rebuild_beside(db, &index_dir(&cli.data_dir), move |n| b.set_position(n)).await.map_err(Failure::env)?;
     bar.finish_and_clear();
     println!("reindexed {total} services in {:.1}s (now {generation})", started.elapsed().as_secs_f64());
     Ok(0)
@@ -73,7 +73,7 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo:
     }
     let public_url = std::env::var("GUREUM_PUBLIC_URL").unwrap_or_else(|_| format!("http://{bind}:{port}"));
     let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
-    let state = AppState::new(db.clone(), sync.clone(), clock, documents, &public_url);
+    let state = AppState::new(gureum_app::Context::new(db.clone(), sync.clone(), clock, documents, &public_url));
     let app = router(state.clone());
     let listener =
         tokio::net::TcpListener::bind((bind, port)).await.map_err(|e| Failure::env(format!("cannot listen on {bind}:{port}: {e}")))?;

@@ -39,13 +39,13 @@ async fn app_with_accounts() -> TestApp {
 /// The same database and index seen at a later time.
 fn later(app: &TestApp, minutes: i64) -> axum::Router {
     let t = common::clock().now() + time::Duration::minutes(minutes);
-    let state = gureum_web::AppState::new(
+    let state = gureum_web::AppState::new(gureum_app::Context::new(
         app.db.clone(),
         app.state.sync().clone(),
         Clock::Fixed(t),
         gureum_storage::DocumentStore::new(app.dir.path().join("documents")),
         "http://gureum.test",
-    );
+    ));
     state.set_ready(true);
     gureum_web::router(state)
 }

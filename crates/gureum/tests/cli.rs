@@ -142,7 +142,7 @@ async fn export_then_import_into_an_empty_folder_reproduces_the_catalog() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // seed left the index up to date
     let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
-    let index = gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
+    let index = gureum_app::index::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
     assert!(!index.was_created());
     assert_eq!(index.index().doc_count() as i64, db.count_all_services().await.expect("count"));
     assert_eq!(index.index().applied_seq(), Some(db.max_change_seq().await.expect("seq")));
@@ -151,7 +151,7 @@ async fn export_then_import_into_an_empty_folder_reproduces_the_catalog() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("reindexed 120 services"), "{}", stdout(&out));
     let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
-    let index = gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
+    let index = gureum_app::index::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
     assert_eq!(index.generation(), "gen-2", "reindex built a new generation and made it live");
     assert_eq!(index.index().doc_count(), 120);
     db.close().await;
@@ -253,7 +253,7 @@ async fn a_killed_import_leaves_a_consistent_database_and_index() {
     if sqlite {
         assert_eq!(supplier_index().await, 1, "the next start builds the supplier index");
     }
-    let sync = std::sync::Arc::new(gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), true).expect("open index"));
+    let sync = std::sync::Arc::new(gureum_app::index::IndexSync::open(db.clone(), &dir.path().join("index"), true).expect("open index"));
     if sync.was_created() {
         sync.rebuild(|_| {}).await.expect("rebuild");
     } else {
@@ -276,7 +276,7 @@ async fn serve_repairs_a_missing_or_damaged_index() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let index = dir.path().join("index");
     let damage: [&dyn Fn(&std::path::Path); 2] = [&|p| std::fs::remove_dir_all(p).expect("remove index"), &|p| {
-        let generation = gureum_web::sync::current_generation(p).expect("a live generation");
+        let generation = gureum_app::index::current_generation(p).expect("a live generation");
         std::fs::write(p.join(generation).join("meta.json"), b"{ this is not tantivy").expect("damage meta")
     }];
     let client = reqwest::Client::new();
@@ -429,7 +429,7 @@ async fn assert_index_agrees(dir: &tempfile::TempDir, url: &str, db: &gureum_sto
     let _ = child.kill();
     let _ = child.wait();
     assert!(ready, "the next start became ready");
-    let sync = gureum_web::sync::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
+    let sync = gureum_app::index::IndexSync::open(db.clone(), &dir.path().join("index"), false).expect("index");
     let mut in_index = sync.index().all_ids().expect("ids");
     in_index.sort();
     let truth = database_truth(db).await;

@@ -147,7 +147,7 @@ async fn reindex_while_serving_keeps_answering_with_full_results() {
     let listed = db.count_services(gureum_domain::ServiceStatus::Listed).await.expect("count") as u64;
     let data = root.path().join("a");
     let server = start(&data, &url, &root.path().join("documents")).await;
-    let before = gureum_web::sync::current_generation(&data.join("index")).expect("generation");
+    let before = gureum_app::index::current_generation(&data.join("index")).expect("generation");
 
     let base = server.base.clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -180,7 +180,7 @@ async fn reindex_while_serving_keeps_answering_with_full_results() {
         .output()
         .expect("reindex");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let after = gureum_web::sync::current_generation(&data.join("index")).expect("generation");
+    let after = gureum_app::index::current_generation(&data.join("index")).expect("generation");
     assert_ne!(before, after, "a new generation is live");
     // let the server notice the swap, then stop searching
     tokio::time::sleep(Duration::from_millis(1_500)).await;

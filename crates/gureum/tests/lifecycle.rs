@@ -180,7 +180,7 @@ async fn create_edit_submit_list_and_find_at_once() {
 
     // listing a draft is refused
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/list"), Some(&w.operator), None).await;
-    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_state")), "{v}");
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "{v}");
 
     // attach a document, submit
     let (s, doc) = upload(app, &id, &w.supplier, "service_definition", "정의서.pdf", PDF).await;
@@ -190,7 +190,7 @@ async fn create_edit_submit_list_and_find_at_once() {
     assert_eq!(v["status"], "submitted");
     assert_eq!(v["draft"]["state"], "submitted");
     let (s, v) = call(app, "PATCH", &format!("/api/v1/services/{id}"), Some(&w.supplier), Some(json!({"summary": "x"}))).await;
-    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_state")), "a submitted revision waits for the decision");
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "a submitted revision waits for the decision");
 
     // the operator's queue shows it with its age in days; the operator is told in the app
     let (s, q) = call(app, "GET", "/api/v1/operator/services", Some(&w.operator), None).await;
@@ -300,7 +300,7 @@ async fn rejections_need_a_reason_and_tell_the_supplier() {
     assert_eq!((s, v["status"].as_str(), v["draft"]["revision"].as_i64()), (200, Some("draft"), Some(2)), "{v}");
     // a second decision on a decided revision is refused
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/reject"), Some(&w.operator), Some(json!({"reason": "again"}))).await;
-    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_state")));
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));
 }
 
 #[tokio::test]
@@ -424,7 +424,7 @@ async fn suspend_and_reinstate() {
     assert_eq!(s, 200);
     assert!(html.contains("판매중지") && html.contains("보안인증 갱신 확인 중"), "the page shows the notice");
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/suspend"), Some(&w.operator), Some(json!({"reason": "again"}))).await;
-    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_state")));
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));
     assert!(app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox").iter().any(|m| m.body.contains("보안인증 갱신 확인 중")));
 
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/reinstate"), Some(&w.operator), None).await;

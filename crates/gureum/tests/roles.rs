@@ -363,9 +363,9 @@ async fn world() -> World {
     fixtures.insert("supplier_token", t["token"]["id"].as_str().expect("id").to_owned());
     // a signed-up company waiting for approval
     let state = &app.state;
-    let (org, _) = gureum_web::accounts::signup(
+    let (org, _) = gureum_app::accounts::signup(
         state,
-        gureum_web::accounts::Signup {
+        gureum_app::accounts::Signup {
             kind: gureum_domain::account::OrgKind::Sme,
             business_number: gureum_domain::BusinessNumber::from_first9([2, 7, 1, 8, 2, 8, 1, 8, 2]).digits().to_owned(),
             company_name: "대기상회".into(),

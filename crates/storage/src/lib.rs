@@ -35,7 +35,10 @@ pub use tx::{NewAuditEvent, WriteTx};
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
+    /// A unique constraint refused a write (a race that slipped past the use case's checks).
+    #[error("unique constraint {} refused the write", .0.constraint())]
+    Unique(UniqueKey),
     #[error("database error (bulk SQLite connection): {0}")]
     Bulk(String),
     #[error("migration failed: {0}")]
@@ -46,6 +49,55 @@ pub enum StorageError {
     CodeOfAnotherSupplier(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+/// The unique constraints a use case may meet, by the names the migrations give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueKey {
+    SupplierBusinessNumber,
+    ServiceCode,
+    OrgSupplier,
+    OrgKindBusinessNumber,
+    UserEmail,
+    ApiTokenHash,
+}
+
+impl UniqueKey {
+    /// Each key with its constraint name (PostgreSQL reports it) and its columns as SQLite
+    /// reports them (SQLite names no constraint, only `table.column, …`).
+    const ALL: [(UniqueKey, &'static str, &'static str); 6] = [
+        (Self::SupplierBusinessNumber, "uq_supplier_bizno", "suppliers.business_number"),
+        (Self::ServiceCode, "uq_service_code", "services.code"),
+        (Self::OrgSupplier, "uq_org_supplier", "organisations.supplier_id"),
+        (Self::OrgKindBusinessNumber, "uq_org_kind_bizno", "organisations.kind, organisations.business_number"),
+        (Self::UserEmail, "uq_user_email", "users.email"),
+        (Self::ApiTokenHash, "uq_api_token_hash", "api_tokens.token_hash"),
+    ];
+
+    pub fn constraint(self) -> &'static str {
+        Self::ALL.iter().find(|(k, _, _)| *k == self).map(|(_, name, _)| *name).unwrap_or("unknown")
+    }
+
+    /// The key a unique violation names: its constraint (PostgreSQL) or its columns (SQLite).
+    fn of(e: &dyn sqlx::error::DatabaseError) -> Option<Self> {
+        if let Some(name) = e.constraint() {
+            return Self::ALL.iter().find(|(_, n, _)| *n == name).map(|(k, _, _)| *k);
+        }
+        let columns = e.message().strip_prefix("UNIQUE constraint failed: ")?;
+        Self::ALL.iter().find(|(_, _, c)| *c == columns).map(|(k, _, _)| *k)
+    }
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.kind() == sqlx::error::ErrorKind::UniqueViolation
+            && let Some(key) = UniqueKey::of(db.as_ref())
+        {
+            return Self::Unique(key);
+        }
+        Self::Sqlx(e)
+    }
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -1,16 +1,19 @@
-//! The one error type at the HTTP edge: a status, a stable snake_case `code` that pages
-//! translate, and a human message. Causes of 5xx answers are logged, never sent.
+//! The one error type at the HTTP edge: a use case's [`gureum_app::Error`] (or an edge refusal
+//! such as a bad CSRF token) with the HTTP status its [`Code`] carries. The answer is `{"code",
+//! "message"}` plus the error's details; causes of 5xx answers are logged, never sent.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+pub use gureum_app::Code;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The JSON body of every error answer.
@@ -23,37 +26,27 @@ pub struct ErrorBody {
 }
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
-    }
-
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
-    }
-
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self::from(gureum_app::Error::new(code, message))
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
-    }
-
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, message)
+        Self::from(gureum_app::Error::not_found(what))
     }
 
     pub fn index_not_ready() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "index_not_ready",
-            "the search index is catching up with the database; try again shortly",
-        )
+        Self::new(Code::IndexNotReady, "the search index is catching up with the database; try again shortly")
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an internal error occurred; it has been logged")
+        Self::from(gureum_app::Error::internal(cause))
+    }
+}
+
+impl From<gureum_app::Error> for AppError {
+    fn from(e: gureum_app::Error) -> Self {
+        let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self { status, code: e.code, message: e.message, details: e.details }
     }
 }
 
@@ -71,7 +64,10 @@ impl From<gureum_search::SearchError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { code: self.code.into(), message: self.message })).into_response()
+        let mut body = self.details.unwrap_or_default();
+        body.insert("code".into(), self.code.as_str().into());
+        body.insert("message".into(), self.message.into());
+        (self.status, Json(serde_json::Value::Object(body))).into_response()
     }
 }
 
@@ -80,7 +76,7 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
     let detail =
         err.downcast_ref::<String>().map(String::as_str).or_else(|| err.downcast_ref::<&str>().copied()).unwrap_or("unknown panic");
     tracing::error!(panic = %detail, "handler panicked");
-    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an internal error occurred; it has been logged").into_response()
+    AppError::new(Code::InternalError, "an internal error occurred; it has been logged").into_response()
 }
 
 #[cfg(test)]
@@ -96,9 +92,12 @@ mod tests {
     }
 
     #[test]
-    fn errors_carry_stable_codes() {
+    fn errors_carry_stable_codes_and_their_status() {
         assert_eq!(AppError::index_not_ready().status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(AppError::not_found("service").code, "not_found");
         assert_eq!(AppError::internal("boom").code, "internal_error");
+        for c in Code::ALL {
+            assert_eq!(AppError::new(*c, "x").status.as_u16(), c.status(), "{c}");
+        }
     }
 }

@@ -8,7 +8,6 @@ mod strings;
 
 use gureum_domain::listing::SupplierSize;
 use gureum_domain::{CertType, CsapGrade, ServiceKind, ServiceStatus};
-use strings::error_entry;
 
 /// A UI string by key, from whichever area's file holds it.
 fn entry(key: &str) -> Option<(&'static str, &'static str)> {
@@ -89,9 +88,8 @@ impl Lang {
     }
 
     /// The reader's message for an error code of [`crate::AppError`].
-    pub fn error_message(self, code: &str) -> &'static str {
-        let (ko, en) = account::error_entry(code).unwrap_or_else(|| error_entry(code));
-        self.pick(ko, en)
+    pub fn error_message(self, code: crate::error::Code) -> &'static str {
+        code.message(self.is_ko())
     }
 
     /// The heading of an error page for a status code.
@@ -150,6 +148,7 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Code;
 
     #[test]
     fn query_beats_cookie_beats_default() {
@@ -170,8 +169,8 @@ mod tests {
         assert_eq!(Lang::Ko.won(1234567), "1,234,567원");
         assert_eq!(Lang::En.won(1234), "KRW 1,234");
         assert_eq!(Lang::En.kind(ServiceKind::Support), "Support service");
-        assert!(Lang::Ko.error_message("invalid_kind").contains("유형"));
-        assert_ne!(Lang::Ko.error_message("index_not_ready"), Lang::Ko.error_message("whatever"));
+        assert!(Lang::Ko.error_message(Code::InvalidKind).contains("유형"));
+        assert_ne!(Lang::Ko.error_message(Code::IndexNotReady), Lang::Ko.error_message(Code::NotFound));
     }
 
     /// Every template file, in sub-folders too.
@@ -202,52 +201,6 @@ mod tests {
             }
         }
         assert!(checked > 50);
-    }
-
-    #[test]
-    fn every_error_code_is_translated() {
-        for code in [
-            "invalid_kind",
-            "invalid_page",
-            "invalid_per_page",
-            "invalid_sort",
-            "invalid_price",
-            "invalid_certified",
-            "invalid_sme",
-            "invalid_csap_grade",
-            "invalid_status",
-            "forbidden_status",
-            "invalid_id",
-            "not_found",
-            "index_not_ready",
-            "internal_error",
-        ] {
-            assert_ne!(error_entry(code), error_entry("unknown"), "{code}");
-        }
-        // The account codes a page may show.
-        for code in [
-            "csrf_failed",
-            "invalid_credentials",
-            "account_locked",
-            "consent_required",
-            "invalid_business_number",
-            "invalid_email",
-            "weak_password",
-            "wrong_password",
-            "password_mismatch",
-            "certificate_required",
-            "invalid_file_type",
-            "file_too_large",
-            "company_exists",
-            "email_taken",
-            "invalid_link",
-            "invalid_roles",
-            "reason_required",
-            "forbidden",
-        ] {
-            assert!(account::error_entry(code).is_some(), "{code}");
-            assert_ne!(Lang::Ko.error_message(code), Lang::Ko.error_message("unknown"), "{code}");
-        }
     }
 
     #[test]

@@ -1,17 +1,13 @@
 //! Gureum's HTTP edge: the JSON API under `/api/v1` (described by the OpenAPI document the router
 //! itself produces) and the server-rendered pages, over one [`AppState`].
 
-pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
-pub mod lifecycle;
 pub mod pages;
-pub mod profile;
 pub mod query;
 pub mod state;
-pub mod sync;
 
 pub use error::AppError;
 pub use state::AppState;

@@ -1,7 +1,7 @@
 //! Parsing a catalog search from query-string pairs (SPEC §4), shared by the API and the pages,
 //! so both accept and refuse exactly the same things.
 
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use gureum_domain::{CsapGrade, ServiceKind, ServiceStatus};
 use gureum_search::{SearchQuery, Sort};
 use time::Date;
@@ -15,22 +15,22 @@ fn bool_param(name: &'static str, v: &str) -> Result<bool, AppError> {
     match v {
         "true" | "1" | "on" => Ok(true),
         "false" | "0" => Ok(false),
-        _ => Err(AppError::bad_request(code_for(name), format!("{name} must be true or false"))),
+        _ => Err(AppError::new(code_for(name), format!("{name} must be true or false"))),
     }
 }
 
-fn code_for(name: &str) -> &'static str {
+fn code_for(name: &str) -> Code {
     match name {
-        "kind" => "invalid_kind",
-        "csap_grade" => "invalid_csap_grade",
-        "certified" => "invalid_certified",
-        "sme" => "invalid_sme",
-        "min_price" | "max_price" => "invalid_price",
-        "sort" => "invalid_sort",
-        "page" => "invalid_page",
-        "per_page" => "invalid_per_page",
-        "status" => "invalid_status",
-        _ => "invalid_parameter",
+        "kind" => Code::InvalidKind,
+        "csap_grade" => Code::InvalidCsapGrade,
+        "certified" => Code::InvalidCertified,
+        "sme" => Code::InvalidSme,
+        "min_price" | "max_price" => Code::InvalidPrice,
+        "sort" => Code::InvalidSort,
+        "page" => Code::InvalidPage,
+        "per_page" => Code::InvalidPerPage,
+        "status" => Code::InvalidStatusFilter,
+        _ => Code::InvalidParameter,
     }
 }
 
@@ -38,7 +38,7 @@ fn price(name: &'static str, v: &str) -> Result<i64, AppError> {
     let digits: String = v.chars().filter(|c| *c != ',').collect();
     match digits.parse::<i64>() {
         Ok(n) if n >= 0 => Ok(n),
-        _ => Err(AppError::bad_request(code_for(name), format!("{name} must be a whole number of won, 0 or more"))),
+        _ => Err(AppError::new(code_for(name), format!("{name} must be a whole number of won, 0 or more"))),
     }
 }
 
@@ -54,40 +54,35 @@ pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: 
         match k.as_str() {
             "q" => q.q = Some(v.chars().take(200).collect()),
             "kind" => q.kinds.push(ServiceKind::parse(v).ok_or_else(|| {
-                AppError::bad_request("invalid_kind", format!("unknown kind {v:?}; use iaas, paas, saas, daas, support or convergence"))
+                AppError::new(Code::InvalidKind, format!("unknown kind {v:?}; use iaas, paas, saas, daas, support or convergence"))
             })?),
             "category" => q.categories.push(v.to_owned()),
             "tag" => q.tags.push(v.to_owned()),
-            "csap_grade" => q.grades.push(CsapGrade::parse(v).ok_or_else(|| {
-                AppError::bad_request("invalid_csap_grade", format!("unknown csap_grade {v:?}; use high, medium or low"))
-            })?),
+            "csap_grade" => q.grades.push(
+                CsapGrade::parse(v)
+                    .ok_or_else(|| AppError::new(Code::InvalidCsapGrade, format!("unknown csap_grade {v:?}; use high, medium or low")))?,
+            ),
             "certified" => q.certified = bool_param("certified", v)?,
             "sme" => q.sme = bool_param("sme", v)?,
             "min_price" => q.min_price = Some(price("min_price", v)?),
             "max_price" => q.max_price = Some(price("max_price", v)?),
             "sort" => {
                 q.sort = Some(Sort::parse(v).ok_or_else(|| {
-                    AppError::bad_request(
-                        "invalid_sort",
-                        format!("unknown sort {v:?}; use relevance, price_asc, price_desc, newest or rating"),
-                    )
+                    AppError::new(Code::InvalidSort, format!("unknown sort {v:?}; use relevance, price_asc, price_desc, newest or rating"))
                 })?)
             }
             "page" => match v.parse::<u32>() {
                 Ok(n) if n >= 1 => q.page = n,
-                _ => return Err(AppError::bad_request("invalid_page", "page must be a whole number from 1")),
+                _ => return Err(AppError::new(Code::InvalidPage, "page must be a whole number from 1")),
             },
             "per_page" => match v.parse::<u32>() {
                 Ok(n) if (1..=100).contains(&n) => q.per_page = n,
-                _ => return Err(AppError::bad_request("invalid_per_page", "per_page must be a whole number from 1 to 100")),
+                _ => return Err(AppError::new(Code::InvalidPerPage, "per_page must be a whole number from 1 to 100")),
             },
             "status" => {
-                let s = ServiceStatus::parse(v).ok_or_else(|| AppError::bad_request("invalid_status", format!("unknown status {v:?}")))?;
+                let s = ServiceStatus::parse(v).ok_or_else(|| AppError::new(Code::InvalidStatusFilter, format!("unknown status {v:?}")))?;
                 if s != ServiceStatus::Listed && !may_filter_status {
-                    return Err(AppError::forbidden(
-                        "forbidden_status",
-                        "only operators and auditors may search other statuses than listed",
-                    ));
+                    return Err(AppError::new(Code::ForbiddenStatus, "only operators and auditors may search other statuses than listed"));
                 }
                 q.statuses.push(s);
             }
@@ -97,11 +92,11 @@ pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: 
     if let (Some(lo), Some(hi)) = (q.min_price, q.max_price)
         && lo > hi
     {
-        return Err(AppError::bad_request("invalid_price", "min_price is above max_price"));
+        return Err(AppError::new(Code::InvalidPrice, "min_price is above max_price"));
     }
     // A page far beyond any result would only cost work.
     if u64::from(q.page) * u64::from(q.per_page) > 100_000 {
-        return Err(AppError::bad_request("invalid_page", "page is too far; narrow the search instead"));
+        return Err(AppError::new(Code::InvalidPage, "page is too far; narrow the search instead"));
     }
     Ok(q)
 }
@@ -144,9 +139,9 @@ mod tests {
             ("certified=yes", "invalid_certified"),
             ("csap_grade=top", "invalid_csap_grade"),
             ("status=draft", "forbidden_status"),
-            ("status=nope", "invalid_status"),
+            ("status=nope", "invalid_status_filter"),
         ] {
-            assert_eq!(parse_search(&p(qs), today, false).err().map(|e| e.code), Some(code), "{qs}");
+            assert_eq!(parse_search(&p(qs), today, false).err().map(|e| e.code.as_str()), Some(code), "{qs}");
         }
         assert!(parse_search(&p("status=draft"), today, true).is_ok());
         assert!(parse_search(&p("status=listed"), today, false).is_ok());

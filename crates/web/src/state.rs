@@ -1,64 +1,40 @@
-//! The state every handler shares.
+//! The state every handler shares: the use cases' [`Context`] and whether this instance is
+//! ready (its index caught up since start). It dereferences to the context, so a handler passes
+//! `&state` straight to a use case.
 
-use crate::sync::IndexSync;
-use gureum_domain::Clock;
-use gureum_search::CatalogIndex;
-use gureum_storage::{Db, DocumentStore};
+use gureum_app::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone)]
 pub struct AppState {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    db: Db,
-    sync: Arc<IndexSync>,
-    clock: Clock,
-    ready: AtomicBool,
-    documents: DocumentStore,
-    public_url: String,
+    ctx: Context,
+    ready: Arc<AtomicBool>,
 }
 
 impl AppState {
-    /// `public_url`: where people reach this instance (links in e-mails), without a trailing slash.
-    pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock, documents: DocumentStore, public_url: &str) -> Self {
-        let public_url = public_url.trim_end_matches('/').to_owned();
-        Self { inner: Arc::new(Inner { db, sync, clock, ready: AtomicBool::new(false), documents, public_url }) }
+    pub fn new(ctx: Context) -> Self {
+        Self { ctx, ready: Arc::new(AtomicBool::new(false)) }
     }
 
-    pub fn documents(&self) -> &DocumentStore {
-        &self.inner.documents
-    }
-
-    pub fn public_url(&self) -> &str {
-        &self.inner.public_url
-    }
-
-    pub fn db(&self) -> &Db {
-        &self.inner.db
-    }
-
-    /// The live index (hold the `Arc` for one search; a rebuild may swap it).
-    pub fn index(&self) -> Arc<CatalogIndex> {
-        self.inner.sync.index()
-    }
-
-    pub fn sync(&self) -> &Arc<IndexSync> {
-        &self.inner.sync
-    }
-
-    pub fn clock(&self) -> Clock {
-        self.inner.clock
+    pub fn ctx(&self) -> &Context {
+        &self.ctx
     }
 
     /// True once the index has caught up with the database after start.
     pub fn is_ready(&self) -> bool {
-        self.inner.ready.load(Ordering::Acquire)
+        self.ready.load(Ordering::Acquire)
     }
 
     pub fn set_ready(&self, ready: bool) {
-        self.inner.ready.store(ready, Ordering::Release);
+        self.ready.store(ready, Ordering::Release);
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.ctx
     }
 }

@@ -2,9 +2,9 @@
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`), the real router, and the real binary.
 #![allow(dead_code)]
 
+use gureum_app::index::IndexSync;
 use gureum_domain::Clock;
 use gureum_storage::Db;
-use gureum_web::sync::IndexSync;
 use gureum_web::{AppState, router};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -138,7 +138,7 @@ pub async fn spawn_app(services: u64) -> TestApp {
     let sync = Arc::new(IndexSync::open(db.clone(), &dir.path().join("index"), true).expect("index"));
     sync.rebuild(|_| {}).await.expect("rebuild");
     let documents = gureum_storage::DocumentStore::new(dir.path().join("documents"));
-    let state = AppState::new(db.clone(), sync, clock(), documents, "http://gureum.test");
+    let state = AppState::new(gureum_app::Context::new(db.clone(), sync, clock(), documents, "http://gureum.test"));
     state.set_ready(true);
     let router = router(state.clone());
     TestApp { dir, db, state, router, url }

@@ -2,13 +2,13 @@
 
 use super::auth::UserView;
 use super::json::ApiJson;
-use crate::accounts::{self, Signup};
 use crate::auth::{Auth, OPERATOR, Rule, request_id};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use gureum_app::accounts::{self, Signup};
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{OrgStatus, Organisation};
@@ -57,24 +57,23 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
     let mut f = std::collections::HashMap::<String, String>::new();
     let mut certificate = None;
     while let Some(field) =
-        mp.next_field().await.map_err(|e| AppError::bad_request("invalid_body", format!("the form could not be read: {e}")))?
+        mp.next_field().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "certificate" {
-            let bytes =
-                field.bytes().await.map_err(|e| AppError::bad_request("invalid_body", format!("the file could not be read: {e}")))?;
+            let bytes = field.bytes().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the file could not be read: {e}")))?;
             if !bytes.is_empty() {
                 certificate = Some(bytes.to_vec());
             }
         } else {
-            let text = field.text().await.map_err(|e| AppError::bad_request("invalid_body", format!("the form could not be read: {e}")))?;
+            let text = field.text().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?;
             f.insert(name, text);
         }
     }
     let kind = match f.get("kind").map(String::as_str) {
         Some("supplier") | None => OrgKind::Supplier,
         Some("sme") => OrgKind::Sme,
-        Some(_) => return Err(AppError::bad_request("invalid_kind", "kind is supplier or sme")),
+        Some(_) => return Err(AppError::new(Code::InvalidKind, "kind is supplier or sme")),
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let opt = |k: &str| f.get(k).cloned().filter(|v| !v.trim().is_empty());
@@ -114,7 +113,7 @@ pub async fn signup(
     headers: HeaderMap,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<SignupResponse>), AppError> {
-    let mp = mp.map_err(|e| AppError::bad_request("invalid_body", format!("send the sign-up as multipart/form-data: {e}")))?;
+    let mp = mp.map_err(|e| AppError::new(Code::InvalidBody, format!("send the sign-up as multipart/form-data: {e}")))?;
     let (form, _) = read_signup(mp).await?;
     let (org, user) = accounts::signup(&state, form, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(SignupResponse { organisation: (&org).into(), user: UserView::new(&user, &org) })))
@@ -138,7 +137,7 @@ pub async fn list_organisations(
     let status = match f.status.as_deref() {
         None | Some("") => None,
         Some(s) => {
-            Some(OrgStatus::parse(s).ok_or_else(|| AppError::bad_request("invalid_status", "status is pending, approved or rejected"))?)
+            Some(OrgStatus::parse(s).ok_or_else(|| AppError::new(Code::InvalidStatusFilter, "status is pending, approved or rejected"))?)
         }
     };
     Ok(Json(state.db().organisations(status).await?.iter().map(OrganisationView::from).collect()))
@@ -187,7 +186,7 @@ async fn decide(
 
 /// Approve a signed-up company (operator).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/approve", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = OrganisationView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_state", body = ErrorBody)))]
+    responses((status = 200, body = OrganisationView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_status", body = ErrorBody)))]
 pub async fn approve_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -233,7 +232,7 @@ pub async fn invite(
     let roles = body
         .roles
         .iter()
-        .map(|r| Role::parse(r).ok_or_else(|| AppError::bad_request("invalid_roles", format!("unknown role {r:?}"))))
+        .map(|r| Role::parse(r).ok_or_else(|| AppError::new(Code::InvalidRoles, format!("unknown role {r:?}"))))
         .collect::<Result<Vec<_>, _>>()?;
     let user = accounts::invite(&state, p, &id, &body.email, &body.name, &roles, body.admin, request_id(&headers)).await?;
     let org = state.db().organisation(&user.org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;

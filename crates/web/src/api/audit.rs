@@ -2,7 +2,7 @@
 //! reads; an auditor has no write route anywhere (SPEC §2: reads everything, changes nothing).
 
 use crate::auth::{AUDIT_READERS, Auth, Rule};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -54,7 +54,7 @@ pub fn parse_audit_query(pairs: &[(String, String)]) -> Result<AuditQuery, AppEr
             "entity_id" => q.filter.entity_id = text,
             "action" => q.filter.action = text,
             "from" | "to" => {
-                let d = parse_date(v).ok_or_else(|| AppError::bad_request("invalid_date", format!("{k} must be a date YYYY-MM-DD")))?;
+                let d = parse_date(v).ok_or_else(|| AppError::new(Code::InvalidDate, format!("{k} must be a date YYYY-MM-DD")))?;
                 if k == "from" {
                     q.filter.from = Some(d);
                 } else {
@@ -66,14 +66,14 @@ pub fn parse_audit_query(pairs: &[(String, String)]) -> Result<AuditQuery, AppEr
                     .parse::<u32>()
                     .ok()
                     .filter(|p| (1..=1_000_000).contains(p))
-                    .ok_or_else(|| AppError::bad_request("invalid_page", "page is a whole number from 1"))?;
+                    .ok_or_else(|| AppError::new(Code::InvalidPage, "page is a whole number from 1"))?;
             }
             "per_page" => {
                 q.per_page = v
                     .parse::<u32>()
                     .ok()
                     .filter(|p| (1..=MAX_PER_PAGE).contains(p))
-                    .ok_or_else(|| AppError::bad_request("invalid_per_page", format!("per_page is 1–{MAX_PER_PAGE}")))?;
+                    .ok_or_else(|| AppError::new(Code::InvalidPerPage, format!("per_page is 1–{MAX_PER_PAGE}")))?;
             }
             _ => {}
         }
@@ -81,7 +81,7 @@ pub fn parse_audit_query(pairs: &[(String, String)]) -> Result<AuditQuery, AppEr
     if let (Some(from), Some(to)) = (q.filter.from, q.filter.to)
         && from > to
     {
-        return Err(AppError::bad_request("invalid_date", "from must not be after to"));
+        return Err(AppError::new(Code::InvalidDate, "from must not be after to"));
     }
     Ok(q)
 }
@@ -501,7 +501,7 @@ mod tests {
             ("per_page=501", "invalid_per_page"),
             ("per_page=x", "invalid_per_page"),
         ] {
-            assert_eq!(parse_audit_query(&p(bad)).err().map(|e| e.code), Some(code), "{bad}");
+            assert_eq!(parse_audit_query(&p(bad)).err().map(|e| e.code.as_str()), Some(code), "{bad}");
         }
     }
 

@@ -1,13 +1,13 @@
 //! Log in and out, who am I, password reset and change, invitations (SPEC §4 auth contract).
 
 use super::json::ApiJson;
-use crate::accounts;
 use crate::auth::{Auth, Rule, request_id};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use gureum_app::accounts;
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Organisation, User};
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, auth: Aut
     responses((status = 200, description = "The signed-in person", body = UserView), (status = 401, description = "unauthenticated", body = ErrorBody)))]
 pub async fn me(auth: Auth) -> Result<Json<UserView>, AppError> {
     let p = auth.require(Rule::Person)?;
-    let u = p.user().ok_or_else(|| AppError::forbidden("forbidden", "a machine token has no person"))?;
+    let u = p.user().ok_or_else(|| AppError::new(Code::Forbidden, "a machine token has no person"))?;
     Ok(Json(UserView::new(u, p.org())))
 }
 

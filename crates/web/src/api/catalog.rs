@@ -1,7 +1,7 @@
 //! Categories and supplier pages of the public catalog.
 
 use super::services::run_search;
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -55,7 +55,7 @@ pub struct SupplierView {
 /// A supplier and its listed services.
 pub async fn supplier_view(state: &AppState, id: &str) -> Result<SupplierView, AppError> {
     if uuid::Uuid::try_parse(id).is_err() {
-        return Err(AppError::bad_request("invalid_id", "a supplier id is a UUID"));
+        return Err(AppError::new(Code::InvalidId, "a supplier id is a UUID"));
     }
     let sup = state.db().supplier(&id.to_ascii_lowercase()).await?.ok_or_else(|| AppError::not_found("supplier"))?;
     let mut services = Vec::new();

@@ -1,6 +1,6 @@
 //! A JSON body extractor whose every failure is a 400 with a code (never axum's 422).
 
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
@@ -16,10 +16,10 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| AppError::bad_request("invalid_body", format!("the body could not be read: {e}")))?;
+            .map_err(|e| AppError::new(Code::InvalidBody, format!("the body could not be read: {e}")))?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
-            let code = if e.is_data() { "invalid_field" } else { "invalid_body" };
-            AppError::bad_request(code, format!("the JSON body is not as expected: {e}"))
+            let code = if e.is_data() { Code::InvalidField } else { Code::InvalidBody };
+            AppError::new(code, format!("the JSON body is not as expected: {e}"))
         })
     }
 }

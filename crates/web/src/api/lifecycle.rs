@@ -4,8 +4,7 @@
 use super::json::ApiJson;
 use super::services::ServiceView;
 use crate::auth::{AUDIT_READERS, Auth, OPERATOR, Principal, Rule, SUPPLIER, request_id};
-use crate::error::{AppError, ErrorBody};
-use crate::lifecycle::{self, FieldChange};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -13,6 +12,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use gureum_app::lifecycle::{self, FieldChange};
 use gureum_domain::Listing;
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Revision, ServiceDocument, ServiceHead, ServiceKey};
@@ -222,7 +222,7 @@ pub async fn create_service(
         (status = 400, description = "invalid_id, invalid_body, invalid_field", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "not_found (also another supplier's service)", body = ErrorBody),
-        (status = 409, description = "invalid_state: the revision is with the operator", body = ErrorBody),
+        (status = 409, description = "invalid_status: the revision is with the operator", body = ErrorBody),
     ))]
 pub async fn update_service(
     State(state): State<AppState>,
@@ -243,7 +243,7 @@ pub async fn update_service(
         (status = 200, description = "Submitted", body = ServiceDetail),
         (status = 400, description = "invalid_id", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_state: no draft, or already submitted", body = ErrorBody),
+        (status = 409, description = "invalid_status: no draft, or already submitted", body = ErrorBody),
     ))]
 pub async fn submit_service(
     State(state): State<AppState>,
@@ -262,7 +262,7 @@ pub async fn submit_service(
     responses(
         (status = 200, description = "In review", body = ServiceDetail),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_state", body = ErrorBody),
+        (status = 409, description = "invalid_status", body = ErrorBody),
     ))]
 pub async fn review_service(
     State(state): State<AppState>,
@@ -283,7 +283,7 @@ pub async fn review_service(
         (status = 200, description = "Listed: the open revision is now the public one", body = ServiceDetail),
         (status = 400, description = "invalid_id", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_state: neither submitted nor in review; code_taken", body = ErrorBody),
+        (status = 409, description = "invalid_status: neither submitted nor in review; code_taken", body = ErrorBody),
     ))]
 pub async fn list_service(
     State(state): State<AppState>,
@@ -309,8 +309,8 @@ fn reason_of(body: &Bytes) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     serde_json::from_slice::<ReasonRequest>(body).map(|r| r.reason).map_err(|e| {
-        let code = if e.is_data() { "invalid_field" } else { "invalid_body" };
-        AppError::bad_request(code, format!("the JSON body is not as expected: {e}"))
+        let code = if e.is_data() { Code::InvalidField } else { Code::InvalidBody };
+        AppError::new(code, format!("the JSON body is not as expected: {e}"))
     })
 }
 
@@ -322,7 +322,7 @@ fn reason_of(body: &Bytes) -> Result<Option<String>, AppError> {
         (status = 200, description = "Rejected", body = ServiceDetail),
         (status = 400, description = "reason_required, invalid_id, invalid_body", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_state", body = ErrorBody),
+        (status = 409, description = "invalid_status", body = ErrorBody),
     ))]
 pub async fn reject_service(
     State(state): State<AppState>,
@@ -345,7 +345,7 @@ pub async fn reject_service(
         (status = 200, description = "Suspended", body = ServiceDetail),
         (status = 400, description = "reason_required, invalid_id, invalid_body", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_state: not listed", body = ErrorBody),
+        (status = 409, description = "invalid_status: not listed", body = ErrorBody),
     ))]
 pub async fn suspend_service(
     State(state): State<AppState>,
@@ -366,7 +366,7 @@ pub async fn suspend_service(
     responses(
         (status = 200, description = "Listed again", body = ServiceDetail),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_state: not suspended", body = ErrorBody),
+        (status = 409, description = "invalid_status: not suspended", body = ErrorBody),
     ))]
 pub async fn reinstate_service(
     State(state): State<AppState>,
@@ -414,15 +414,15 @@ impl From<&ServiceDocument> for DocumentView {
 
 fn upload_error(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", "a file may be at most 20 MiB")
+        AppError::new(Code::FileTooLarge, "a file may be at most 20 MiB")
     } else {
-        AppError::bad_request("invalid_body", format!("the form could not be read: {e}"))
+        AppError::new(Code::InvalidBody, format!("the form could not be read: {e}"))
     }
 }
 
 /// A body that is not a multipart form: 400 with a code, as every API error.
 pub fn not_multipart(e: MultipartRejection) -> AppError {
-    AppError::bad_request("invalid_body", format!("send a multipart/form-data form: {e}"))
+    AppError::new(Code::InvalidBody, format!("send a multipart/form-data form: {e}"))
 }
 
 /// A read multipart document upload: fields by name, and the file with its name.
@@ -473,7 +473,7 @@ pub async fn upload_document(
     // Another supplier's service is 404 before its body is even read.
     lifecycle::owned_head(&state, p, &id).await?;
     let up = read_upload(mp.map_err(not_multipart)?).await?;
-    let (filename, bytes) = up.file.ok_or_else(|| AppError::bad_request("file_required", "attach a PDF file in the field `file`"))?;
+    let (filename, bytes) = up.file.ok_or_else(|| AppError::new(Code::FileRequired, "attach a PDF file in the field `file`"))?;
     let doc_type = up.fields.get("doc_type").map(String::as_str).unwrap_or_default();
     let doc = lifecycle::attach_document(&state, p, &id, doc_type, &filename, bytes, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(DocumentView::from(&doc))))

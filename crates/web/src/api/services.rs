@@ -1,7 +1,7 @@
 //! `GET /api/v1/services` (catalog search, SPEC §4) and `GET /api/v1/services/{id}`.
 
 use crate::auth::{AUDIT_READERS, MaybeAuth};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::query::{pairs, parse_search};
 use crate::state::AppState;
 use axum::Json;
@@ -225,7 +225,7 @@ pub async fn load_public_service(state: &AppState, key: &str) -> Result<ServiceR
     } else if ServiceCode::parse(key).is_ok() {
         state.db().service(ServiceKey::Code(key)).await?
     } else {
-        return Err(AppError::bad_request("invalid_id", "a service id is a UUID or a service code such as SAS-4-09-10374"));
+        return Err(AppError::new(Code::InvalidId, "a service id is a UUID or a service code such as SAS-4-09-10374"));
     };
     rec.filter(|r| r.status.is_public() && r.public_revision.is_some()).ok_or_else(|| AppError::not_found("service"))
 }
@@ -250,7 +250,7 @@ pub async fn get_service(
 ) -> Result<Json<super::lifecycle::ServiceDetail>, AppError> {
     // The owner, the operator and the auditor also see drafts (SPEC §4); visitors as before.
     if let Some(p) = &p
-        && let Some(head) = crate::lifecycle::find_head(&state, &id).await?.filter(|h| super::lifecycle::sees_drafts(p, h))
+        && let Some(head) = gureum_app::lifecycle::find_head(&state, &id).await?.filter(|h| super::lifecycle::sees_drafts(p, h))
     {
         return Ok(Json(super::lifecycle::detail(&state, &head).await?));
     }

@@ -1,58 +1,5 @@
 //! The UI's words: key → (Korean, English), and the reader's message for each error code.
 
-pub(super) fn error_entry(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "invalid_kind" => (
-            "서비스 유형이 올바르지 않습니다. IaaS, PaaS, SaaS, DaaS, 지원서비스, 융합서비스 중에서 고르세요.",
-            "The service kind is not valid. Choose IaaS, PaaS, SaaS, DaaS, support or convergence.",
-        ),
-        "invalid_page" => (
-            "페이지 번호가 올바르지 않습니다. 1 이상의 숫자여야 하며, 너무 먼 페이지는 조건을 좁혀 찾으세요.",
-            "The page number is not valid. Use a whole number from 1; for pages far back, narrow the search.",
-        ),
-        "invalid_per_page" => ("한 페이지에 보일 결과 수는 1에서 100 사이여야 합니다.", "Results per page must be between 1 and 100."),
-        "invalid_sort" => ("정렬 방식이 올바르지 않습니다.", "The sort order is not valid."),
-        "invalid_price" => (
-            "가격은 0 이상의 원 단위 숫자로 입력하세요. 최저 가격은 최고 가격보다 클 수 없습니다.",
-            "Enter prices as whole numbers of won, 0 or more; the minimum cannot be above the maximum.",
-        ),
-        "invalid_certified" => ("보안인증 조건 값이 올바르지 않습니다.", "The certified filter value is not valid."),
-        "invalid_sme" => ("중소기업 조건 값이 올바르지 않습니다.", "The SME filter value is not valid."),
-        "invalid_csap_grade" => ("CSAP 등급은 상, 중, 하 중에서 고르세요.", "Choose a CSAP grade of high, medium or low."),
-        "invalid_status" => ("서비스 상태 값이 올바르지 않습니다.", "The service status value is not valid."),
-        "forbidden_status" => (
-            "등록된 서비스가 아닌 다른 상태는 운영기관과 감사만 검색할 수 있습니다.",
-            "Only operators and auditors may search services in other statuses than listed.",
-        ),
-        "invalid_id" => (
-            "주소의 식별자가 올바르지 않습니다. 서비스는 UUID 또는 서비스 코드(예: SAS-4-09-10374)로, 제공기업은 UUID로 찾습니다.",
-            "The identifier in the address is not valid. A service is found by its UUID or code (e.g. SAS-4-09-10374), a supplier by its UUID.",
-        ),
-        "invalid_compare" => ("비교하려면 서비스를 2개 이상 4개 이하로 선택하세요.", "Choose from 2 to 4 services to compare."),
-        "not_found" => (
-            "찾는 페이지나 서비스가 없습니다. 주소를 확인하거나 서비스 찾기를 이용하세요.",
-            "There is no such page or service. Check the address or use the service search.",
-        ),
-        "index_not_ready" => (
-            "검색 색인을 최신 상태로 맞추는 중입니다. 잠시 후 다시 시도하세요.",
-            "The search index is catching up with the database. Please try again shortly.",
-        ),
-        "internal_error" => (
-            "일시적인 오류가 발생했습니다. 오류는 기록되었으며, 잠시 후 다시 시도하세요.",
-            "An internal error occurred and has been logged. Please try again shortly.",
-        ),
-        // audit log (감사 기록)
-        "invalid_date" => (
-            "날짜는 YYYY-MM-DD 형식으로 입력하세요. 시작일은 종료일보다 늦을 수 없습니다.",
-            "Enter dates as YYYY-MM-DD; the start cannot be after the end.",
-        ),
-        "audit_forbidden" => {
-            ("감사 기록은 감사와 운영기관 담당자만 볼 수 있습니다.", "Only auditors and operators may read the audit log.")
-        }
-        _ => ("요청 값이 올바르지 않습니다.", "A value in the request is not valid."),
-    }
-}
-
 /// Every UI string: key → (Korean, English).
 pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {

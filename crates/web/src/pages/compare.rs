@@ -5,7 +5,7 @@ use super::layout::{Ctx, Layout, Section};
 use super::links;
 use super::service::{cert_type_label, grade_label, host_view, load_view, pct, plan_rows, purchase_labels};
 use crate::api::services::ServiceView;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -27,7 +27,7 @@ pub fn compare_ids(pairs: &[(String, String)]) -> Result<Vec<String>, AppError> 
         }
     }
     if !(2..=4).contains(&ids.len()) {
-        return Err(AppError::bad_request("invalid_compare", "choose from 2 to 4 services to compare (id=…&id=…)"));
+        return Err(AppError::new(Code::InvalidCompare, "choose from 2 to 4 services to compare (id=…&id=…)"));
     }
     Ok(ids)
 }
@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn two_to_four_distinct_ids() {
         assert_eq!(compare_ids(&p("id=a&id=b&id=a&x=1")).ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
-        assert_eq!(compare_ids(&p("id=a&id=a")).err().map(|e| e.code), Some("invalid_compare"));
+        assert_eq!(compare_ids(&p("id=a&id=a")).err().map(|e| e.code.as_str()), Some("invalid_compare"));
         assert_eq!(compare_ids(&p("")).err().map(|e| e.status), Some(StatusCode::BAD_REQUEST));
         assert!(compare_ids(&p("id=a&id=b&id=c&id=d")).is_ok());
         assert!(compare_ids(&p("id=a&id=b&id=c&id=d&id=e")).is_err());

@@ -258,7 +258,7 @@ impl Ctx {
             layout: self.layout(heading, Section::None),
             heading,
             message: self.lang.error_message(err.code),
-            code: err.code,
+            code: err.code.as_str(),
             class,
         };
         self.render(err.status, &tpl)

@@ -9,6 +9,7 @@ mod catalog;
 mod compare;
 pub mod desk;
 mod docs;
+mod form;
 mod home;
 mod layout;
 pub mod links;

@@ -216,7 +216,7 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx) -> Response {
         error: error.as_ref().map(|e: &AppError| ErrorView {
             title: lang.error_title(e.status.as_u16()),
             message: lang.error_message(e.code),
-            code: e.code,
+            code: e.code.as_str(),
         }),
         result: result_view,
         pager,

@@ -4,15 +4,15 @@
 use super::signup::SizeOption;
 use super::{FormData, FormErrors, check_csrf, notice, redirect, request_id, require};
 use crate::auth::{Principal, Rule};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
-use crate::profile::{self, CompanyEdit};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::profile::{self, CompanyEdit};
 use gureum_domain::BusinessNumber;
 use gureum_domain::listing::SupplierSize;
 
@@ -34,7 +34,7 @@ struct CompanyTpl {
 fn company_admin(ctx: &Ctx) -> Result<&Principal, Response> {
     let p = require(ctx, Rule::OrgAdmin)?;
     if !p.org().kind.self_service() {
-        return Err(ctx.error(&AppError::forbidden("forbidden", "only suppliers and SMEs keep a company profile here")));
+        return Err(ctx.error(&AppError::new(Code::Forbidden, "only suppliers and SMEs keep a company profile here")));
     }
     Ok(p)
 }
@@ -113,10 +113,10 @@ pub async fn save(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, b
         contact_email: form.get("contact_email").to_owned(),
         size: form.get("size").to_owned(),
     };
-    match profile::update_company(&state, p, &v, request_id(&headers)).await {
+    match profile::update_company(&state, p, &v, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect("/account/company?done=saved"),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
-            let errs = FormErrors::one(ctx.lang, company_field(e.code), &e);
+            let errs = FormErrors::one(ctx.lang, company_field(e.code.as_str()), &e);
             page(&ctx, p, v, errs, e.status)
         }
         Err(e) => ctx.error(&e),

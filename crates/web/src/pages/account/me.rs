@@ -3,15 +3,15 @@
 
 use super::{FormData, FormErrors, check_csrf, notice, redirect, request_id, require, with_cookie};
 use crate::auth::{self, Principal, Rule};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
-use crate::{accounts, profile};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::{accounts, profile};
 use gureum_domain::clock::seoul_minute;
 use gureum_storage::OrgStatus;
 
@@ -56,7 +56,7 @@ pub(crate) fn status_label(ctx: &Ctx, s: OrgStatus) -> &'static str {
 }
 
 async fn page(state: &AppState, ctx: &Ctx, p: &Principal, errs: FormErrors, status: StatusCode) -> Response {
-    let Some(user) = p.user() else { return ctx.error(&AppError::forbidden("forbidden", "a person only")) };
+    let Some(user) = p.user() else { return ctx.error(&AppError::new(Code::Forbidden, "a person only")) };
     let org = p.org();
     let (list, unread) = match (state.db().notifications_of(&user.id, NOTIFICATIONS).await, state.db().unread_notifications(&user.id).await)
     {
@@ -112,10 +112,13 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, headers: H
         Err(r) => return r,
     };
     if form.get("new_password") != form.get("new_password_confirm") {
-        let e = AppError::bad_request("password_mismatch", "the two new passwords differ");
+        let e = AppError::new(Code::PasswordMismatch, "the two new passwords differ");
         return page(&state, &ctx, p, FormErrors::one(ctx.lang, "new_password_confirm", &e), e.status).await;
     }
-    match accounts::change_password(&state, p, form.get("current_password"), form.get("new_password"), request_id(&headers)).await {
+    match accounts::change_password(&state, p, form.get("current_password"), form.get("new_password"), request_id(&headers))
+        .await
+        .map_err(AppError::from)
+    {
         // Every session of the person ended with the change: sign in again with the new one.
         Ok(()) => with_cookie(redirect("/login?done=password_changed"), &auth::session_cookie("", 0)),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
@@ -136,7 +139,7 @@ pub async fn mark_read(State(state): State<AppState>, ctx: Ctx, headers: HeaderM
         Err(r) => return r,
     };
     let id = Some(form.get("id")).filter(|v| !v.is_empty());
-    match profile::mark_read(&state, p, id, request_id(&headers)).await {
+    match profile::mark_read(&state, p, id, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect("/account?done=read#notifications"),
         Err(e) => ctx.error(&e),
     }

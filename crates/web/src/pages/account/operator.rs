@@ -5,9 +5,8 @@
 use super::masking::contact_for;
 use super::org::user_status_label;
 use super::{checked_form, notice, redirect, request_id, require};
-use crate::accounts;
 use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::pages::links::{self, Pager};
 use crate::state::AppState;
@@ -17,6 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use gureum_app::accounts;
 use gureum_domain::account::Role;
 use gureum_storage::{OrgStatus, UserStatus};
 
@@ -124,7 +124,7 @@ pub async fn rebuild_index(State(state): State<AppState>, ctx: Ctx, headers: Hea
     };
     let generation = state.sync().generation();
     if state.sync().is_rebuilding() {
-        return ctx.error(&AppError::conflict("rebuild_running", "a rebuild of the search index is already running"));
+        return ctx.error(&AppError::new(Code::RebuildRunning, "a rebuild of the search index is already running"));
     }
     let ev = gureum_storage::NewAuditEvent::new(&p.actor(), "search.rebuild", "search_index", &generation).request_id(request_id(&headers));
     let recorded = async {
@@ -136,7 +136,7 @@ pub async fn rebuild_index(State(state): State<AppState>, ctx: Ctx, headers: Hea
         return ctx.error(&AppError::from(e));
     }
     if !state.sync().start_rebuild() {
-        return ctx.error(&AppError::conflict("rebuild_running", "a rebuild of the search index is already running"));
+        return ctx.error(&AppError::new(Code::RebuildRunning, "a rebuild of the search index is already running"));
     }
     redirect("/operator?done=rebuilding")
 }
@@ -233,9 +233,9 @@ async fn set_lock(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, bod
         Err(r) => return r,
     };
     if locked && p.user().is_some_and(|u| u.id == id) {
-        return ctx.error(&AppError::bad_request("cannot_lock_self", "an operator does not lock its own account"));
+        return ctx.error(&AppError::new(Code::CannotLockSelf, "an operator does not lock its own account"));
     }
-    match accounts::set_locked(&state, p, &id, locked, request_id(&headers)).await {
+    match accounts::set_locked(&state, p, &id, locked, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect(&back_with(form.get("back"), "/operator/users", if locked { "locked" } else { "unlocked" })),
         Err(e) => ctx.error(&e),
     }

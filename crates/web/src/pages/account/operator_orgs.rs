@@ -8,7 +8,6 @@ use super::me::status_label;
 use super::operator::{PER_PAGE, back_of, back_with, is_operator, page_of, q_of};
 use super::org::{InviteValues, RoleOption, role_options, roles_of, user_status_label};
 use super::{FormErrors, age_days, checked_form, notice, redirect, request_id, require};
-use crate::accounts;
 use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
 use crate::error::AppError;
 use crate::pages::layout::{Ctx, Layout, Section};
@@ -19,6 +18,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::accounts;
 use gureum_domain::BusinessNumber;
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::clock::seoul_minute;
@@ -190,10 +190,13 @@ pub async fn create_organisation(State(state): State<AppState>, ctx: Ctx, header
         name: form.get("name").trim().to_owned(),
         business_number: form.get("business_number").trim().to_owned(),
     };
-    match accounts::create_organisation(&state, p, &v.kind, &v.name, Some(v.business_number.as_str()), request_id(&headers)).await {
+    match accounts::create_organisation(&state, p, &v.kind, &v.name, Some(v.business_number.as_str()), request_id(&headers))
+        .await
+        .map_err(AppError::from)
+    {
         Ok(org) => redirect(&format!("{LIST}/{}?done=created", org.id)),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
-            let field = match e.code {
+            let field = match e.code.as_str() {
                 "invalid_kind" => "new_kind",
                 "invalid_name" => "new_name",
                 "invalid_business_number" | "company_exists" => "new_business_number",
@@ -324,7 +327,7 @@ async fn decide(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, body:
         Err(r) => return r,
     };
     let reason = Some(form.get("reason").trim()).filter(|r| !r.is_empty());
-    match accounts::decide_organisation(&state, p, &id, approve, reason, request_id(&headers)).await {
+    match accounts::decide_organisation(&state, p, &id, approve, reason, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect(&back_with(form.get("back"), LIST, if approve { "approved" } else { "rejected" })),
         Err(e) if e.code == "reason_required" => {
             let errs = FormErrors::one(ctx.lang, &format!("reason-{id}"), &e);
@@ -354,15 +357,16 @@ pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     };
     let v = InviteValues { email: form.get("email").trim().into(), name: form.get("name").trim().into(), admin: form.checked("admin") };
     let result = match roles_of(&form) {
-        Ok(roles) => {
-            accounts::invite(&state, p, &id, &v.email, &v.name, &roles, v.admin, request_id(&headers)).await.map_err(|e| (e, roles))
-        }
+        Ok(roles) => accounts::invite(&state, p, &id, &v.email, &v.name, &roles, v.admin, request_id(&headers))
+            .await
+            .map_err(AppError::from)
+            .map_err(|e| (e, roles)),
         Err(e) => Err((e, Vec::new())),
     };
     match result {
         Ok(_) => redirect(&format!("{LIST}/{id}?done=invited")),
         Err((e, roles)) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
-            let field = match e.code {
+            let field = match e.code.as_str() {
                 "invalid_email" | "email_taken" => "email",
                 "invalid_name" => "name",
                 "invalid_roles" => "roles",

@@ -4,15 +4,15 @@
 use super::masking::contact_for;
 use super::{FormData, FormErrors, check_csrf, notice, private, redirect, request_id, require};
 use crate::auth::{Principal, Rule};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
-use crate::{accounts, profile};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::{accounts, profile};
 use gureum_domain::account::Role;
 use gureum_domain::clock::seoul_minute;
 use gureum_storage::{User, UserStatus};
@@ -35,7 +35,7 @@ pub fn role_options(lang: crate::i18n::Lang, allowed: &[Role], checked: &[Role])
 pub fn roles_of(form: &FormData) -> Result<Vec<Role>, AppError> {
     form.all("roles")
         .into_iter()
-        .map(|r| Role::parse(r).ok_or_else(|| AppError::bad_request("invalid_roles", format!("unknown role {r:?}"))))
+        .map(|r| Role::parse(r).ok_or_else(|| AppError::new(Code::InvalidRoles, format!("unknown role {r:?}"))))
         .collect()
 }
 
@@ -156,15 +156,16 @@ pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     };
     let v = InviteValues { email: form.get("email").trim().into(), name: form.get("name").trim().into(), admin: form.checked("admin") };
     let result = match roles_of(&form) {
-        Ok(roles) => {
-            accounts::invite(&state, p, &p.org().id, &v.email, &v.name, &roles, v.admin, request_id(&headers)).await.map_err(|e| (e, roles))
-        }
+        Ok(roles) => accounts::invite(&state, p, &p.org().id, &v.email, &v.name, &roles, v.admin, request_id(&headers))
+            .await
+            .map_err(AppError::from)
+            .map_err(|e| (e, roles)),
         Err(e) => Err((e, Vec::new())),
     };
     match result {
         Ok(_) => redirect("/account/people?done=invited"),
         Err((e, roles)) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN && e.status != StatusCode::NOT_FOUND => {
-            let errs = FormErrors::one(ctx.lang, invite_field(e.code), &e);
+            let errs = FormErrors::one(ctx.lang, invite_field(e.code.as_str()), &e);
             people_page(&state, &ctx, p, v, &roles, errs, e.status).await
         }
         Err((e, _)) => ctx.error(&e),
@@ -181,7 +182,7 @@ pub async fn set_roles(State(state): State<AppState>, ctx: Ctx, headers: HeaderM
         Err(r) => return r,
     };
     let result = match roles_of(&form) {
-        Ok(roles) => profile::set_roles(&state, p, &id, &roles, form.checked("admin"), request_id(&headers)).await,
+        Ok(roles) => profile::set_roles(&state, p, &id, &roles, form.checked("admin"), request_id(&headers)).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -265,7 +266,7 @@ pub async fn create_token(State(state): State<AppState>, ctx: Ctx, headers: Head
         Ok(p) => p,
         Err(r) => return r,
     };
-    match accounts::create_api_token(&state, p, form.get("name"), request_id(&headers)).await {
+    match accounts::create_api_token(&state, p, form.get("name"), request_id(&headers)).await.map_err(AppError::from) {
         Ok((t, secret)) => {
             let tpl = TokenCreatedTpl { layout: ctx.layout(ctx.t("tokens.created_title"), Section::Desk), name: t.name, secret };
             private(ctx.render(StatusCode::CREATED, &tpl))
@@ -287,7 +288,7 @@ pub async fn revoke_token(State(state): State<AppState>, ctx: Ctx, headers: Head
         Ok(p) => p,
         Err(r) => return r,
     };
-    match accounts::revoke_api_token(&state, p, &id, request_id(&headers)).await {
+    match accounts::revoke_api_token(&state, p, &id, request_id(&headers)).await.map_err(AppError::from) {
         Ok(()) => redirect("/account/tokens?done=revoked"),
         Err(e) => ctx.error(&e),
     }

@@ -2,9 +2,8 @@
 //! (a forgotten password) and `/account/accept` (an invitation).
 
 use super::{FormData, FormErrors, check_csrf, notice, private, redirect, request_id, safe_next, with_cookie};
-use crate::accounts;
 use crate::auth::{self, SESSION_IDLE_MICROS};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
@@ -12,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::accounts;
 
 #[derive(Template)]
 #[template(path = "account/login.html")]
@@ -52,7 +52,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
         return r;
     }
     let next = form.get("next").to_owned();
-    match accounts::login(&state, form.get("email"), form.get("password"), request_id(&headers)).await {
+    match accounts::login(&state, form.get("email"), form.get("password"), request_id(&headers)).await.map_err(AppError::from) {
         Ok(li) => {
             let res = redirect(&safe_next(&next));
             let res = with_cookie(res, &auth::session_cookie(&li.token, SESSION_IDLE_MICROS / 1_000_000));
@@ -82,7 +82,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
         return r;
     }
     if let Some(p) = ctx.person()
-        && let Err(e) = accounts::logout(&state, p, request_id(&headers)).await
+        && let Err(e) = accounts::logout(&state, p, request_id(&headers)).await.map_err(AppError::from)
     {
         return ctx.error(&e);
     }
@@ -109,7 +109,7 @@ pub async fn reset_request(State(state): State<AppState>, ctx: Ctx, headers: Hea
     if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
         return r;
     }
-    if let Err(e) = accounts::request_reset(&state, form.get("email"), request_id(&headers)).await {
+    if let Err(e) = accounts::request_reset(&state, form.get("email"), request_id(&headers)).await.map_err(AppError::from) {
         return ctx.error(&e);
     }
     let tpl = ResetRequestTpl {
@@ -218,11 +218,11 @@ async fn link_submit(state: AppState, ctx: Ctx, headers: HeaderMap, body: Bytes,
     let ctx = ctx.with_forms();
     let token = form.get("token");
     if form.get("password") != form.get("password_confirm") {
-        let e = AppError::bad_request("password_mismatch", "the two passwords differ");
+        let e = AppError::new(Code::PasswordMismatch, "the two passwords differ");
         let errs = FormErrors::one(ctx.lang, "password_confirm", &e);
         return set_password_page(&state, &ctx, purpose, token, errs, e.status).await;
     }
-    match accounts::use_link(&state, purpose.as_str(), token, form.get("password"), request_id(&headers)).await {
+    match accounts::use_link(&state, purpose.as_str(), token, form.get("password"), request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect(purpose.done()),
         Err(e) if e.code == "invalid_link" => link_invalid(&ctx, purpose),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {

@@ -3,9 +3,8 @@
 //! waits for the operator's approval.
 
 use super::{FormErrors, check_csrf, redirect, request_id};
-use crate::accounts::{self, Signup};
 use crate::api::accounts::read_signup;
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
@@ -13,6 +12,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::accounts::{self, Signup};
 use gureum_domain::account::OrgKind;
 use gureum_domain::listing::SupplierSize;
 
@@ -119,7 +119,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     let ctx = ctx.with_forms();
     let mp = match mp {
         Ok(mp) => mp,
-        Err(e) => return ctx.error(&AppError::bad_request("invalid_body", e.body_text())),
+        Err(e) => return ctx.error(&AppError::new(Code::InvalidBody, e.body_text())),
     };
     let (form, csrf) = match read_signup(mp).await {
         Ok(x) => x,
@@ -132,10 +132,10 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
         return r;
     }
     let values = SignupValues::of(&form);
-    match accounts::signup(&state, form, request_id(&headers)).await {
+    match accounts::signup(&state, form, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect("/signup/done"),
         Err(e) if e.status.is_client_error() => {
-            let errs = FormErrors::one(ctx.lang, signup_field(e.code, &values), &e);
+            let errs = FormErrors::one(ctx.lang, signup_field(e.code.as_str(), &values), &e);
             page(&ctx, values, errs, e.status)
         }
         Err(e) => ctx.error(&e),

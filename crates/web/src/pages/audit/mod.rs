@@ -6,7 +6,7 @@ use super::layout::{Ctx, Layout, Section};
 use super::links::{self, Pager};
 use crate::api::audit::{self as api, AuditQuery, VerifyView};
 use crate::auth::{AUDIT_READERS, MaybeAuth, Rule};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -44,7 +44,7 @@ fn gate(ctx: &Ctx, auth: &MaybeAuth) -> Option<Response> {
         Some(p) => Rule::AnyRole(AUDIT_READERS)
             .check(p)
             .err()
-            .map(|_| ctx.error(&AppError::forbidden("audit_forbidden", "only auditors and operators may read the audit log"))),
+            .map(|_| ctx.error(&AppError::new(Code::AuditForbidden, "only auditors and operators may read the audit log"))),
     }
 }
 
@@ -306,7 +306,7 @@ async fn render(state: &AppState, ctx: &Ctx, verify: Option<VerifyView>) -> Resp
     match parsed {
         Err(e) => {
             status = e.status;
-            error = Some(ErrorView { message: lang.error_message(e.code), code: e.code });
+            error = Some(ErrorView { message: lang.error_message(e.code), code: e.code.as_str() });
         }
         Ok(q) => match api::load_page(state, &q).await {
             Err(e) => return ctx.error(&e),

@@ -9,12 +9,13 @@ mod show;
 mod supplier;
 mod words;
 
+use super::form::{FormData, check_csrf, require};
 use super::layout::Ctx;
-use crate::auth::{self, Principal, Rule};
+use crate::auth::{Principal, Rule};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -32,33 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/services/{id}/{action}", axum::routing::post(operator::act))
 }
 
-/// A signed-in page's caller and the CSRF token of its forms.
+/// A signed-in desk page's caller and the CSRF token of its forms (the page's `Ctx` resolved
+/// both once; its render sets a fresh CSRF cookie).
 pub(super) struct Desk {
     pub p: Principal,
     pub csrf: String,
-    /// `Set-Cookie` for a fresh CSRF token.
-    pub set_cookie: Option<String>,
-}
-
-impl Desk {
-    /// Adds the CSRF cookie to a page when the token is fresh.
-    pub fn finish(&self, mut res: Response) -> Response {
-        if let Some(c) = &self.set_cookie
-            && let Ok(v) = HeaderValue::from_str(c)
-        {
-            res.headers_mut().append(SET_COOKIE, v);
-        }
-        res
-    }
-}
-
-/// 303 to the sign-in page, coming back here afterwards.
-fn to_login(ctx: &Ctx) -> Response {
-    let here = match ctx.query.as_deref().filter(|q| !q.is_empty()) {
-        Some(q) => format!("{}?{q}", ctx.path),
-        None => ctx.path.clone(),
-    };
-    see_other(&format!("/login?{}", super::links::query1("next", &here)))
 }
 
 pub(super) fn see_other(location: &str) -> Response {
@@ -71,27 +50,18 @@ pub(super) fn see_other(location: &str) -> Response {
 
 /// The caller of a desk page: a visitor is sent to sign in; a role not among `roles` gets the
 /// 403 page.
-pub(super) async fn desk(state: &AppState, ctx: &Ctx, headers: &HeaderMap, roles: &'static [Role]) -> Result<Desk, Response> {
-    let p = match auth::principal(state, headers).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return Err(to_login(ctx)),
-        Err(e) => return Err(ctx.error(&e)),
-    };
-    Rule::AnyRole(roles).check(&p).map_err(|e| ctx.error(&e))?;
-    let (csrf, set_cookie) = auth::form_csrf(headers).map_err(|e| ctx.error(&e))?;
-    Ok(Desk { p, csrf, set_cookie })
+#[allow(clippy::result_large_err)] // the Err is the answer itself, returned at once
+pub(super) fn desk(ctx: &Ctx, roles: &'static [Role]) -> Result<Desk, Response> {
+    let p = require(ctx, Rule::AnyRole(roles))?;
+    Ok(Desk { p: p.clone(), csrf: ctx.csrf.clone() })
 }
 
-/// A posted urlencoded form as pairs, after the CSRF check.
-pub(super) fn posted(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    let token = pairs.iter().find(|(k, _)| k == auth::CSRF_FIELD).map(|(_, v)| v.as_str());
-    auth::check_csrf(headers, token)?;
-    Ok(pairs)
-}
-
-pub(super) fn field<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+/// A posted form, after the CSRF check.
+#[allow(clippy::result_large_err)] // the Err is the answer itself, returned at once
+pub(super) fn posted(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<FormData, Response> {
+    let form = FormData::parse(body);
+    check_csrf(ctx, headers, form.csrf())?;
+    Ok(form)
 }
 
 /// An error shown on the form that caused it: the translated message and the code.
@@ -103,7 +73,7 @@ pub(super) struct FormError {
 
 impl FormError {
     pub fn new(lang: crate::i18n::Lang, e: &AppError) -> Self {
-        Self { message: words::error_message(lang, e.code).to_owned(), detail: e.message.clone(), code: e.code }
+        Self { message: words::error_message(lang, e.code).to_owned(), detail: e.message.clone(), code: e.code.as_str() }
     }
 }
 

@@ -5,10 +5,9 @@
 use super::show::{ChangeRow, RevRow, change_rows, rev_rows, state_badge, status_badge};
 use super::supplier::{DocRow, doc_rows};
 use super::words::Words;
-use super::{Desk, FormError, desk, done_notice, field, posted, see_other};
+use super::{Desk, FormError, desk, done_notice, posted, see_other};
 use crate::auth::{OPERATOR, request_id};
 use crate::error::AppError;
-use crate::lifecycle;
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
@@ -16,6 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::lifecycle;
 use gureum_domain::ServiceStatus;
 use gureum_domain::clock::seoul_minute;
 use gureum_storage::{QueueEntry, RevisionState};
@@ -60,16 +60,15 @@ struct QueueTpl {
     not_found: bool,
 }
 
-pub async fn queue(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let d = match desk(&state, &ctx, &headers, OPERATOR).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Response {
+    if let Err(r) = desk(&ctx, OPERATOR) {
+        return r;
+    }
     let w = Words(ctx.lang);
-    let find = field(&ctx.pairs(), "find").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let find = ctx.pairs().into_iter().find(|(k, _)| k == "find").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     let mut not_found = false;
     if !find.is_empty() {
-        match lifecycle::find_head(&state, &find).await {
+        match lifecycle::find_head(&state, &find).await.map_err(AppError::from) {
             Ok(Some(h)) => return see_other(&format!("/operator/services/{}", h.id)),
             Ok(None) | Err(_) => not_found = true,
         }
@@ -81,7 +80,7 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) 
     let today = state.clock().today();
     let rows = entries.iter().map(|e| queue_row(w, e, today)).collect();
     let tpl = QueueTpl { layout: ctx.layout(w.t("queue.title"), Section::None), w, rows, find, not_found };
-    d.finish(ctx.render(if not_found { StatusCode::NOT_FOUND } else { StatusCode::OK }, &tpl))
+    ctx.render(if not_found { StatusCode::NOT_FOUND } else { StatusCode::OK }, &tpl)
 }
 
 #[derive(Template)]
@@ -165,11 +164,11 @@ async fn render_service(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status:
         notice: if error.is_none() { done_notice(ctx) } else { None },
         error,
     };
-    d.finish(ctx.render(status, &tpl))
+    ctx.render(status, &tpl)
 }
 
-pub async fn service(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    match desk(&state, &ctx, &headers, OPERATOR).await {
+pub async fn service(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    match desk(&ctx, OPERATOR) {
         Ok(d) => render_service(&state, &ctx, &d, &id, StatusCode::OK, None).await,
         Err(r) => r,
     }
@@ -182,22 +181,22 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let d = match desk(&state, &ctx, &headers, OPERATOR).await {
+    let d = match desk(&ctx, OPERATOR) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let pairs = match posted(&headers, &body) {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
+    let posted_form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     let rid = request_id(&headers);
-    let reason = field(&pairs, "reason");
+    let reason = Some(posted_form.get("reason"));
     let (result, done) = match action.as_str() {
-        "review" => (lifecycle::start_review(&state, &d.p, &id, rid).await, "review"),
-        "list" => (lifecycle::list(&state, &d.p, &id, rid).await, "listed"),
-        "reject" => (lifecycle::reject(&state, &d.p, &id, reason, rid).await, "rejected"),
-        "suspend" => (lifecycle::suspend(&state, &d.p, &id, reason, rid).await, "suspended"),
-        "reinstate" => (lifecycle::reinstate(&state, &d.p, &id, rid).await, "reinstated"),
+        "review" => (lifecycle::start_review(&state, &d.p, &id, rid).await.map_err(AppError::from), "review"),
+        "list" => (lifecycle::list(&state, &d.p, &id, rid).await.map_err(AppError::from), "listed"),
+        "reject" => (lifecycle::reject(&state, &d.p, &id, reason, rid).await.map_err(AppError::from), "rejected"),
+        "suspend" => (lifecycle::suspend(&state, &d.p, &id, reason, rid).await.map_err(AppError::from), "suspended"),
+        "reinstate" => (lifecycle::reinstate(&state, &d.p, &id, rid).await.map_err(AppError::from), "reinstated"),
         _ => return ctx.error(&AppError::not_found("page")),
     };
     match result {

@@ -4,8 +4,8 @@
 
 use super::words::Words;
 use crate::i18n::Lang;
-use crate::lifecycle::FieldChange;
 use crate::pages::service::pct;
+use gureum_app::lifecycle::FieldChange;
 use gureum_domain::clock::seoul_minute;
 use gureum_domain::listing::{PriceModel, PricePlan, Sla};
 use gureum_domain::{Certification, ServiceKind, ServiceStatus};

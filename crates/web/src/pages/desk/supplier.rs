@@ -7,8 +7,7 @@ use super::words::Words;
 use super::{Desk, FormError, desk, done_notice, posted, see_other};
 use crate::api::lifecycle::{not_multipart, read_upload};
 use crate::auth::{SUPPLIER, request_id};
-use crate::error::AppError;
-use crate::lifecycle::{self, DOC_TYPES};
+use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
@@ -17,6 +16,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::lifecycle::{self, DOC_TYPES};
 use gureum_domain::ServiceStatus;
 use gureum_domain::clock::seoul_minute;
 use gureum_storage::{Revision, RevisionState, ServiceHead};
@@ -83,8 +83,8 @@ struct ListTpl {
     cards: Vec<Card>,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let d = match desk(&state, &ctx, &headers, SUPPLIER).await {
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let d = match desk(&ctx, SUPPLIER) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -101,7 +101,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -
         Ok(cards) => {
             let tpl =
                 ListTpl { layout: ctx.layout(w.t("my.title"), Section::None), w, csrf: d.csrf.clone(), notice: done_notice(&ctx), cards };
-            d.finish(ctx.render(StatusCode::OK, &tpl))
+            ctx.render(StatusCode::OK, &tpl)
         }
         Err(e) => ctx.error(&e),
     }
@@ -158,11 +158,11 @@ fn render_form(ctx: &Ctx, d: &Desk, status: StatusCode, st: FormState<'_>) -> Re
         v: FormView::new(ctx.lang, form),
         docs_href: head.map(|h| format!("/supplier/services/{}/documents", h.id)),
     };
-    d.finish(ctx.render(status, &tpl))
+    ctx.render(status, &tpl)
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
-    match desk(&state, &ctx, &headers, SUPPLIER).await {
+pub async fn new_form(ctx: Ctx) -> Response {
+    match desk(&ctx, SUPPLIER) {
         Ok(d) => render_form(
             &ctx,
             &d,
@@ -174,16 +174,16 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx, headers: HeaderMa
 }
 
 pub async fn create(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    let d = match desk(&state, &ctx, &headers, SUPPLIER).await {
+    let d = match desk(&ctx, SUPPLIER) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let pairs = match posted(&headers, &body) {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
+    let posted_form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    let form = ListingForm::from_pairs(&pairs);
-    match lifecycle::create(&state, &d.p, &form.to_json(true), request_id(&headers)).await {
+    let form = ListingForm::from_pairs(posted_form.pairs());
+    match lifecycle::create(&state, &d.p, &form.to_json(true), request_id(&headers)).await.map_err(AppError::from) {
         Ok(id) => see_other(&format!("/supplier/services/{id}/documents?done=created")),
         Err(e) => render_form(
             &ctx,
@@ -209,8 +209,8 @@ fn editable(head: &ServiceHead, revisions: &[Revision]) -> (Option<Revision>, bo
     (open.or_else(|| find(head.public_revision)).or_else(|| find(Some(head.latest_revision))), locked)
 }
 
-pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let d = match desk(&state, &ctx, &headers, SUPPLIER).await {
+pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let d = match desk(&ctx, SUPPLIER) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -236,16 +236,16 @@ pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, headers: HeaderM
 }
 
 pub async fn save(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let d = match desk(&state, &ctx, &headers, SUPPLIER).await {
+    let d = match desk(&ctx, SUPPLIER) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let pairs = match posted(&headers, &body) {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
+    let posted_form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    let form = ListingForm::from_pairs(&pairs);
-    match lifecycle::update(&state, &d.p, &id, &form.to_json(false), request_id(&headers)).await {
+    let form = ListingForm::from_pairs(posted_form.pairs());
+    match lifecycle::update(&state, &d.p, &id, &form.to_json(false), request_id(&headers)).await.map_err(AppError::from) {
         Ok(id) => see_other(&format!("/supplier/services/{id}/edit?done=saved")),
         Err(e) => match load_own(&state, &d, &id).await {
             Ok((head, revisions)) => {
@@ -355,11 +355,11 @@ async fn render_docs(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status: St
             .collect(),
         can_submit: open.is_some_and(|r| r.state == RevisionState::Draft) && head.status != ServiceStatus::Cancelled,
     };
-    d.finish(ctx.render(status, &tpl))
+    ctx.render(status, &tpl)
 }
 
-pub async fn documents(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    match desk(&state, &ctx, &headers, SUPPLIER).await {
+pub async fn documents(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    match desk(&ctx, SUPPLIER) {
         Ok(d) => render_docs(&state, &ctx, &d, &id, StatusCode::OK, None).await,
         Err(r) => r,
     }
@@ -372,7 +372,7 @@ pub async fn upload(
     Path(id): Path<String>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let d = match desk(&state, &ctx, &headers, SUPPLIER).await {
+    let d = match desk(&ctx, SUPPLIER) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -380,9 +380,9 @@ pub async fn upload(
         lifecycle::owned_head(&state, &d.p, &id).await?;
         let up = read_upload(mp.map_err(not_multipart)?).await?;
         crate::auth::check_csrf(&headers, up.fields.get(crate::auth::CSRF_FIELD).map(String::as_str))?;
-        let (filename, bytes) = up.file.ok_or_else(|| AppError::bad_request("file_required", "attach a PDF file in the field `file`"))?;
+        let (filename, bytes) = up.file.ok_or_else(|| AppError::new(Code::FileRequired, "attach a PDF file in the field `file`"))?;
         let doc_type = up.fields.get("doc_type").map(String::as_str).unwrap_or_default();
-        lifecycle::attach_document(&state, &d.p, &id, doc_type, &filename, bytes, request_id(&headers)).await
+        lifecycle::attach_document(&state, &d.p, &id, doc_type, &filename, bytes, request_id(&headers)).await.map_err(AppError::from)
     };
     match result.await {
         Ok(doc) => see_other(&format!("/supplier/services/{}/documents?done=uploaded", doc.service_id)),
@@ -392,14 +392,14 @@ pub async fn upload(
 }
 
 pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let d = match desk(&state, &ctx, &headers, SUPPLIER).await {
+    let d = match desk(&ctx, SUPPLIER) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if let Err(e) = posted(&headers, &body) {
-        return ctx.error(&e);
+    if let Err(r) = posted(&ctx, &headers, &body) {
+        return r;
     }
-    match lifecycle::submit(&state, &d.p, &id, request_id(&headers)).await {
+    match lifecycle::submit(&state, &d.p, &id, request_id(&headers)).await.map_err(AppError::from) {
         Ok(id) => see_other(&format!("/supplier/services?done=submitted#svc-{id}")),
         Err(e) if e.status == StatusCode::CONFLICT => {
             render_docs(&state, &ctx, &d, &id, e.status, Some(FormError::new(ctx.lang, &e))).await

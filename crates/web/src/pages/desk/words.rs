@@ -17,31 +17,9 @@ impl Words {
     }
 }
 
-/// The reader's message for an error code of these desks, else the site's.
-pub fn error_message(lang: Lang, code: &str) -> &'static str {
-    let m = match code {
-        "invalid_field" => ("입력한 내용을 확인하세요.", "Check what you entered."),
-        "reason_required" => ("사유를 입력하세요. 사유는 제공기업에 전달됩니다.", "Give the reason; the supplier is told it."),
-        "invalid_reason" => ("사유는 2,000자 이내로 입력하세요.", "The reason may be at most 2,000 characters."),
-        "invalid_state" => (
-            "지금 상태에서는 할 수 없는 처리입니다. 화면을 새로 고쳐 현재 상태를 확인하세요.",
-            "This cannot be done in the service's present state. Reload the page to see where it stands.",
-        ),
-        "invalid_file_type" => (
-            "PDF 파일만 올릴 수 있습니다. 파일의 내용으로 판단합니다.",
-            "Only PDF files can be attached; the content decides, not the name.",
-        ),
-        "file_too_large" => ("파일은 20MB(20 MiB) 이하여야 합니다.", "A file may be at most 20 MiB."),
-        "file_required" => ("올릴 PDF 파일을 고르세요.", "Choose the PDF file to attach."),
-        "invalid_doc_type" => ("문서 종류를 고르세요.", "Choose the kind of document."),
-        "code_taken" => ("이미 쓰이는 서비스 코드입니다.", "This service code is already in use."),
-        "csrf_failed" => (
-            "양식이 만료되었거나 이 누리집에서 보낸 것이 아닙니다. 화면을 새로 고친 뒤 다시 시도하세요.",
-            "The form has expired or did not come from this site. Reload the page and try again.",
-        ),
-        _ => return lang.error_message(code),
-    };
-    lang.pick(m.0, m.1)
+/// The reader's message for an error code.
+pub fn error_message(lang: Lang, code: crate::error::Code) -> &'static str {
+    lang.error_message(code)
 }
 
 /// Every word of the desks.

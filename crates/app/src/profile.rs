@@ -2,9 +2,9 @@
 //! (대표자, 주소, 연락처, 기업 규모), the roles of the people an admin invited, and the reading of
 //! in-app notifications. Each change is one write transaction with its audit event.
 
-use crate::auth::Principal;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::actor::Principal;
+use crate::context::Context;
+use crate::error::{Code, Error};
 use gureum_domain::account::{Email, Role};
 use gureum_domain::listing::SupplierSize;
 use gureum_storage::{NewAuditEvent, OrgStatus, Organisation, User};
@@ -24,10 +24,10 @@ pub struct CompanyEdit {
 
 const MAX_TEXT: usize = 200;
 
-fn optional_text(v: &str, code: &'static str, what: &str) -> Result<Option<String>, AppError> {
+fn optional_text(v: &str, code: Code, what: &str) -> Result<Option<String>, Error> {
     let v = v.trim();
     if v.chars().count() > MAX_TEXT {
-        return Err(AppError::bad_request(code, format!("{what} has at most {MAX_TEXT} characters")));
+        return Err(Error::new(code, format!("{what} has at most {MAX_TEXT} characters")));
     }
     Ok((!v.is_empty()).then(|| v.to_owned()))
 }
@@ -41,11 +41,11 @@ pub fn phone_acceptable(p: &str) -> bool {
         && !p.chars().skip(1).any(|c| c == '+')
 }
 
-fn admin_of_company(p: &Principal) -> Result<(&User, &Organisation), AppError> {
-    let user = p.user().ok_or_else(|| AppError::forbidden("forbidden", "a machine token cannot edit a company"))?;
+fn admin_of_company(p: &Principal) -> Result<(&User, &Organisation), Error> {
+    let user = p.user().ok_or_else(|| Error::new(Code::Forbidden, "a machine token cannot edit a company"))?;
     let org = p.org();
     if !user.is_admin || org.status != OrgStatus::Approved || !org.kind.self_service() {
-        return Err(AppError::forbidden("forbidden", "only an admin of an approved supplier or SME edits its company profile"));
+        return Err(Error::new(Code::Forbidden, "only an admin of an approved supplier or SME edits its company profile"));
     }
     Ok((user, org))
 }
@@ -53,37 +53,30 @@ fn admin_of_company(p: &Principal) -> Result<(&User, &Organisation), AppError> {
 /// Updates the caller's company profile. A supplier's representative, address and size are
 /// also the catalog supplier's; a change of size feeds every service of the supplier to the
 /// search indexes (the SME filter reads it).
-pub async fn update_company(
-    state: &AppState,
-    p: &Principal,
-    edit: &CompanyEdit,
-    request_id: Option<String>,
-) -> Result<Organisation, AppError> {
+pub async fn update_company(ctx: &Context, p: &Principal, edit: &CompanyEdit, request_id: Option<String>) -> Result<Organisation, Error> {
     let (user, org) = admin_of_company(p)?;
-    let representative = optional_text(&edit.representative, "invalid_representative", "the representative")?;
-    let address = optional_text(&edit.address, "invalid_address", "the address")?;
-    let phone = optional_text(&edit.phone, "invalid_phone", "the phone number")?;
+    let representative = optional_text(&edit.representative, Code::InvalidRepresentative, "the representative")?;
+    let address = optional_text(&edit.address, Code::InvalidAddress, "the address")?;
+    let phone = optional_text(&edit.phone, Code::InvalidPhone, "the phone number")?;
     if phone.as_deref().is_some_and(|v| !phone_acceptable(v)) {
-        return Err(AppError::bad_request("invalid_phone", "write the phone number with 7 to 15 digits, e.g. 02-1234-5678"));
+        return Err(Error::new(Code::InvalidPhone, "write the phone number with 7 to 15 digits, e.g. 02-1234-5678"));
     }
     let contact_email = match edit.contact_email.trim() {
         "" => None,
-        e => Some(
-            Email::parse(e).ok_or_else(|| AppError::bad_request("invalid_email", "the e-mail address is not valid"))?.as_str().to_owned(),
-        ),
+        e => Some(Email::parse(e).ok_or_else(|| Error::new(Code::InvalidEmail, "the e-mail address is not valid"))?.as_str().to_owned()),
     };
     let supplier = match &org.supplier_id {
-        Some(id) => Some(state.db().supplier(id).await?.ok_or_else(|| AppError::internal("company without its supplier"))?),
+        Some(id) => Some(ctx.db().supplier(id).await?.ok_or_else(|| Error::internal("company without its supplier"))?),
         None => None,
     };
     let size = match &supplier {
         Some(_) => Some(
             SupplierSize::parse(edit.size.trim())
-                .ok_or_else(|| AppError::bad_request("invalid_size", "size is small, medium, midsize or large"))?,
+                .ok_or_else(|| Error::new(Code::InvalidSize, "size is small, medium, midsize or large"))?,
         ),
         None => None,
     };
-    let mut tx = state.db().begin_write().await?;
+    let mut tx = ctx.db().begin_write().await?;
     tx.update_organisation_profile(
         &org.id,
         &org.name,
@@ -107,36 +100,36 @@ pub async fn update_company(
     tx.audit(ev).await?;
     tx.commit().await?;
     if fed > 0
-        && let Err(e) = state.sync().catch_up().await
+        && let Err(e) = ctx.sync().catch_up().await
     {
         // The change feed holds the rows; the next poll applies them.
         tracing::warn!(error = %e, "index catch-up after a size change failed");
     }
-    state.db().organisation(&org.id).await?.ok_or_else(|| AppError::not_found("organisation"))
+    ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::not_found("organisation"))
 }
 
 /// An admin changes the roles (and the admin flag) of another person of its organisation.
 pub async fn set_roles(
-    state: &AppState,
+    ctx: &Context,
     p: &Principal,
     user_id: &str,
     roles: &[Role],
     admin: bool,
     request_id: Option<String>,
-) -> Result<User, AppError> {
-    let me = p.user().ok_or_else(|| AppError::forbidden("forbidden", "only a person changes roles"))?;
+) -> Result<User, Error> {
+    let me = p.user().ok_or_else(|| Error::new(Code::Forbidden, "only a person changes roles"))?;
     let org = p.org();
     if !me.is_admin || org.status != OrgStatus::Approved {
-        return Err(AppError::forbidden("forbidden", "only an admin changes roles"));
+        return Err(Error::new(Code::Forbidden, "only an admin changes roles"));
     }
-    let target = state.db().user(user_id).await?.filter(|u| u.org_id == org.id).ok_or_else(|| AppError::not_found("user"))?;
+    let target = ctx.db().user(user_id).await?.filter(|u| u.org_id == org.id).ok_or_else(|| Error::not_found("user"))?;
     if target.id == me.id {
-        return Err(AppError::bad_request("cannot_change_self", "ask another admin to change your own roles"));
+        return Err(Error::new(Code::CannotChangeSelf, "ask another admin to change your own roles"));
     }
     if roles.is_empty() || roles.iter().any(|r| !org.kind.allowed_roles().contains(r)) {
-        return Err(AppError::bad_request("invalid_roles", "give roles that this kind of organisation may hold"));
+        return Err(Error::new(Code::InvalidRoles, "give roles that this kind of organisation may hold"));
     }
-    let mut tx = state.db().begin_write().await?;
+    let mut tx = ctx.db().begin_write().await?;
     tx.set_user_roles(&target.id, roles, admin).await?;
     let names = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>();
     let mut ev = NewAuditEvent::new(&me.id, "user.roles", "user", &target.id)
@@ -146,13 +139,13 @@ pub async fn set_roles(
     ev.organisation = Some(org.id.clone());
     tx.audit(ev).await?;
     tx.commit().await?;
-    state.db().user(&target.id).await?.ok_or_else(|| AppError::not_found("user"))
+    ctx.db().user(&target.id).await?.ok_or_else(|| Error::not_found("user"))
 }
 
 /// Marks one of the caller's notifications (or all of them) read.
-pub async fn mark_read(state: &AppState, p: &Principal, id: Option<&str>, request_id: Option<String>) -> Result<u64, AppError> {
-    let me = p.user().ok_or_else(|| AppError::forbidden("forbidden", "a machine token has no notifications"))?;
-    let mut tx = state.db().begin_write().await?;
+pub async fn mark_read(ctx: &Context, p: &Principal, id: Option<&str>, request_id: Option<String>) -> Result<u64, Error> {
+    let me = p.user().ok_or_else(|| Error::new(Code::Forbidden, "a machine token has no notifications"))?;
+    let mut tx = ctx.db().begin_write().await?;
     let n = tx.mark_notifications_read(&me.id, id).await?;
     if n == 0 {
         tx.rollback().await?;
@@ -183,8 +176,8 @@ mod tests {
 
     #[test]
     fn text_limits() {
-        assert_eq!(optional_text("  ", "c", "x"), Ok(None));
-        assert_eq!(optional_text(" 세종 ", "c", "x"), Ok(Some("세종".into())));
-        assert_eq!(optional_text(&"가".repeat(201), "invalid_address", "x").map_err(|e| e.code), Err("invalid_address"));
+        assert_eq!(optional_text("  ", Code::InvalidName, "x"), Ok(None));
+        assert_eq!(optional_text(" 세종 ", Code::InvalidAddress, "x"), Ok(Some("세종".into())));
+        assert_eq!(optional_text(&"가".repeat(201), Code::InvalidAddress, "x").map_err(|e| e.code), Err(Code::InvalidAddress));
     }
 }

@@ -1,13 +1,14 @@
 //! A supplier's own services and the operator's decisions on them (SPEC §3 "Service status", §4),
-//! as the application does them: who may do what in which state, the field-by-field change
+//! as the application does them: who may do what in which ctx, the field-by-field change
 //! between the public revision and the open one (and whether it is material), and the
 //! notifications. Every action is one write transaction with its audit event; the API and the
 //! pages both call these functions, so both accept and refuse exactly the same things.
 
-use crate::accounts::{check_upload, tell_org_admins};
-use crate::auth::Principal;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::actor::Principal;
+use crate::context::Context;
+use crate::documents::{check_upload, clean_filename};
+use crate::error::{Code, Error};
+use crate::notify::tell_org_admins;
 use gureum_domain::fair::fnv1a64;
 use gureum_domain::listing::parse_listing;
 use gureum_domain::{Listing, ServiceCode, ServiceStatus};
@@ -41,27 +42,23 @@ pub const DIFF_FIELDS: [&str; 15] = [
 
 const MAX_REASON: usize = 2_000;
 
-fn invalid_state(message: impl Into<String>) -> AppError {
-    AppError::conflict("invalid_state", message)
-}
-
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
 /// A service id (UUID) or code from a path; anything else is 400 `invalid_id`.
-pub fn service_key(key: &str) -> Result<ServiceKey<'_>, AppError> {
+pub fn service_key(key: &str) -> Result<ServiceKey<'_>, Error> {
     if uuid::Uuid::try_parse(key).is_ok() {
         Ok(ServiceKey::Id(key))
     } else if ServiceCode::parse(key).is_ok() {
         Ok(ServiceKey::Code(key))
     } else {
-        Err(AppError::bad_request("invalid_id", "a service id is a UUID or a service code such as SAS-4-09-10374"))
+        Err(Error::new(Code::InvalidId, "a service id is a UUID or a service code such as SAS-4-09-10374"))
     }
 }
 
 /// Any service by id or code (no visibility rule applied).
-pub async fn find_head(state: &AppState, key: &str) -> Result<Option<ServiceHead>, AppError> {
+pub async fn find_head(ctx: &Context, key: &str) -> Result<Option<ServiceHead>, Error> {
     let lowered;
     let key = match service_key(key)? {
         ServiceKey::Id(id) => {
@@ -70,12 +67,12 @@ pub async fn find_head(state: &AppState, key: &str) -> Result<Option<ServiceHead
         }
         k => k,
     };
-    Ok(state.db().service_head(key).await?)
+    Ok(ctx.db().service_head(key).await?)
 }
 
 /// The catalog supplier a principal acts for (its organisation's), or 403.
-pub fn supplier_of(p: &Principal) -> Result<&str, AppError> {
-    p.org().supplier_id.as_deref().ok_or_else(|| AppError::forbidden("forbidden", "this organisation is not a catalog supplier"))
+pub fn supplier_of(p: &Principal) -> Result<&str, Error> {
+    p.org().supplier_id.as_deref().ok_or_else(|| Error::new(Code::Forbidden, "this organisation is not a catalog supplier"))
 }
 
 /// Whether the principal is the supplier that owns a service.
@@ -84,23 +81,23 @@ pub fn owns(p: &Principal, head: &ServiceHead) -> bool {
 }
 
 /// The caller's own service, or 404 as if it did not exist.
-pub async fn owned_head(state: &AppState, p: &Principal, key: &str) -> Result<ServiceHead, AppError> {
+pub async fn owned_head(ctx: &Context, p: &Principal, key: &str) -> Result<ServiceHead, Error> {
     let supplier = supplier_of(p)?;
-    find_head(state, key).await?.filter(|h| h.supplier_id == supplier).ok_or_else(|| AppError::not_found("service"))
+    find_head(ctx, key).await?.filter(|h| h.supplier_id == supplier).ok_or_else(|| Error::not_found("service"))
 }
 
 /// Any service, for the operator: 404 when there is none.
-pub async fn any_head(state: &AppState, key: &str) -> Result<ServiceHead, AppError> {
-    find_head(state, key).await?.ok_or_else(|| AppError::not_found("service"))
+pub async fn any_head(ctx: &Context, key: &str) -> Result<ServiceHead, Error> {
+    find_head(ctx, key).await?.ok_or_else(|| Error::not_found("service"))
 }
 
-fn field_error(e: gureum_domain::FieldError) -> AppError {
-    AppError::bad_request("invalid_field", e.to_string())
+fn field_error(e: gureum_domain::FieldError) -> Error {
+    Error::new(Code::InvalidField, e.to_string())
 }
 
-fn reject_operator_fields(obj: &Map<String, Value>) -> Result<(), AppError> {
+fn reject_operator_fields(obj: &Map<String, Value>) -> Result<(), Error> {
     match NOT_SUPPLIER_FIELDS.iter().find(|k| obj.contains_key(**k)) {
-        Some(k) => Err(AppError::bad_request("invalid_field", format!("{k}: set by the operator, not by the supplier"))),
+        Some(k) => Err(Error::new(Code::InvalidField, format!("{k}: set by the operator, not by the supplier"))),
         None => Ok(()),
     }
 }
@@ -138,22 +135,13 @@ async fn audit(
     before: Option<Value>,
     after: Option<Value>,
     request_id: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let mut ev = NewAuditEvent::new(&p.actor(), action, "service", service_id).request_id(request_id);
     ev.before = before;
     ev.after = after;
     ev.organisation = Some(p.org().id.clone());
     tx.audit(ev).await?;
     Ok(())
-}
-
-/// Brings this instance's index up to date after a change the public sees, so that the answer
-/// is only sent once search agrees with it. The change is committed either way; a failure here
-/// is logged and left to the change-feed follower.
-async fn wait_for_index(state: &AppState) {
-    if let Err(e) = state.sync().catch_up().await {
-        tracing::warn!(error = %e, "index catch-up after a catalog change failed; the follower will retry");
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,17 +240,17 @@ fn changes_json(changes: &[FieldChange]) -> (Value, Value) {
 
 /// Creates a draft service from the import line's fields (without the operator's). The code is
 /// assigned when absent. Returns the new service's id.
-pub async fn create(state: &AppState, p: &Principal, body: &Value, request_id: Option<String>) -> Result<String, AppError> {
+pub async fn create(ctx: &Context, p: &Principal, body: &Value, request_id: Option<String>) -> Result<String, Error> {
     let supplier_id = supplier_of(p)?.to_owned();
-    let obj = body.as_object().ok_or_else(|| AppError::bad_request("invalid_body", "the body must be a JSON object"))?;
+    let obj = body.as_object().ok_or_else(|| Error::new(Code::InvalidBody, "the body must be a JSON object"))?;
     reject_operator_fields(obj)?;
     let mut listing = parse_listing(obj, false).map_err(field_error)?;
-    let mut tx = state.db().begin_write().await?;
+    let mut tx = ctx.db().begin_write().await?;
     if listing.code.is_empty() {
         let (class, sub) = classification(&listing);
         listing.code = tx.assign_service_code(listing.kind, class, sub).await?;
     } else if tx.service_code_taken(&listing.code).await? {
-        return Err(AppError::conflict("code_taken", format!("the service code {} is already in use", listing.code)));
+        return Err(Error::new(Code::CodeTaken, format!("the service code {} is already in use", listing.code)));
     }
     let id = new_id();
     tx.create_draft_service(&id, &supplier_id, &listing).await?;
@@ -276,38 +264,38 @@ pub async fn create(state: &AppState, p: &Principal, body: &Value, request_id: O
 /// Edits the open draft with a merge patch of listing fields, opening a draft from the public
 /// revision (else the latest) when there is none; the whole listing is validated again. A new
 /// kind gets a new code. Returns the service's id.
-pub async fn update(state: &AppState, p: &Principal, key: &str, patch: &Value, request_id: Option<String>) -> Result<String, AppError> {
-    let obj = patch.as_object().ok_or_else(|| AppError::bad_request("invalid_body", "the body must be a JSON object"))?;
+pub async fn update(ctx: &Context, p: &Principal, key: &str, patch: &Value, request_id: Option<String>) -> Result<String, Error> {
+    let obj = patch.as_object().ok_or_else(|| Error::new(Code::InvalidBody, "the body must be a JSON object"))?;
     reject_operator_fields(obj)?;
-    let id = owned_head(state, p, key).await?.id;
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let id = owned_head(ctx, p, key).await?.id;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     if matches!(head.status, ServiceStatus::Cancelled | ServiceStatus::Withdrawn) {
-        return Err(invalid_state(format!("a {} service cannot be edited", head.status.as_str())));
+        return Err(Error::invalid_status(format!("a {} service cannot be edited", head.status.as_str())));
     }
     let (open, current) = match head.draft_revision {
         Some(r) => {
-            let rev = tx.service_revision(&id, r).await?.ok_or_else(|| AppError::internal("open revision missing"))?;
+            let rev = tx.service_revision(&id, r).await?.ok_or_else(|| Error::internal("open revision missing"))?;
             if rev.state != RevisionState::Draft {
-                return Err(invalid_state("the revision is with the operator; it can be edited again once it is decided"));
+                return Err(Error::invalid_status("the revision is with the operator; it can be edited again once it is decided"));
             }
             (Some(r), rev.listing)
         }
         None => {
             let base = head.public_revision.unwrap_or(head.latest_revision);
-            let rev = tx.service_revision(&id, base).await?.ok_or_else(|| AppError::internal("revision missing"))?;
+            let rev = tx.service_revision(&id, base).await?.ok_or_else(|| Error::internal("revision missing"))?;
             (None, rev.listing)
         }
     };
     if let Some(code) = obj.get("code")
         && code.as_str() != Some(current.code.as_str())
     {
-        return Err(AppError::bad_request("invalid_field", "code: a service keeps its code; a new kind is given a new one"));
+        return Err(Error::new(Code::InvalidField, "code: a service keeps its code; a new kind is given a new one"));
     }
-    let mut merged = serde_json::to_value(&current).map_err(AppError::internal)?;
+    let mut merged = serde_json::to_value(&current).map_err(Error::internal)?;
     merge_patch(&mut merged, patch);
     let kind_changed = merged.get("kind").and_then(Value::as_str) != Some(current.kind.as_str());
-    let Value::Object(mut merged) = merged else { return Err(AppError::internal("listing is not an object")) };
+    let Value::Object(mut merged) = merged else { return Err(Error::internal("listing is not an object")) };
     if kind_changed {
         merged.remove("code");
     }
@@ -351,21 +339,21 @@ pub async fn update(state: &AppState, p: &Principal, key: &str, patch: &Value, r
     .await?;
     tx.commit().await?;
     if head.public_revision.is_none() {
-        wait_for_index(state).await;
+        ctx.wait_for_index().await;
     }
     Ok(id)
 }
 
 /// Sends the open draft to the operator.
-pub async fn submit(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
-    let id = owned_head(state, p, key).await?.id;
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
-    let nothing = || invalid_state("there is no draft to submit; edit the service first");
+pub async fn submit(ctx: &Context, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, Error> {
+    let id = owned_head(ctx, p, key).await?.id;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
+    let nothing = || Error::invalid_status("there is no draft to submit; edit the service first");
     let r = head.draft_revision.ok_or_else(nothing)?;
     let rev = tx.service_revision(&id, r).await?.ok_or_else(nothing)?;
     if rev.state != RevisionState::Draft {
-        return Err(invalid_state("this revision was already submitted"));
+        return Err(Error::invalid_status("this revision was already submitted"));
     }
     let base = match head.public_revision {
         Some(pr) => tx.service_revision(&id, pr).await?.map(|r| r.listing),
@@ -383,16 +371,16 @@ pub async fn submit(state: &AppState, p: &Principal, key: &str, request_id: Opti
         p,
         "service.submit",
         &id,
-        Some(json!({"status": head.status.as_str(), "revision": r, "state": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": r, "state": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision})),
+        Some(json!({"status": head.status.as_str(), "revision": r, "ctx": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": r, "ctx": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision})),
         request_id,
     )
     .await?;
     let name = &rev.listing.name;
     let code = &rev.listing.code;
     let link = format!("/operator/services/{id}");
-    crate::accounts::notify_operators(
-        state,
+    crate::notify::notify_operators(
+        ctx,
         &mut tx,
         "service.submitted",
         &format!("서비스 등록 신청: {name} ({code})"),
@@ -402,7 +390,7 @@ pub async fn submit(state: &AppState, p: &Principal, key: &str, request_id: Opti
     .await?;
     tx.commit().await?;
     if status != head.status {
-        wait_for_index(state).await;
+        ctx.wait_for_index().await;
     }
     Ok(id)
 }
@@ -410,26 +398,26 @@ pub async fn submit(state: &AppState, p: &Principal, key: &str, request_id: Opti
 /// Attaches a PDF to a service (to its open revision, else its latest). The file is recognised
 /// by its content and stored once by its SHA-256.
 pub async fn attach_document(
-    state: &AppState,
+    ctx: &Context,
     p: &Principal,
     key: &str,
     doc_type: &str,
     filename: &str,
     bytes: Vec<u8>,
     request_id: Option<String>,
-) -> Result<ServiceDocument, AppError> {
-    let id = owned_head(state, p, key).await?.id;
+) -> Result<ServiceDocument, Error> {
+    let id = owned_head(ctx, p, key).await?.id;
     if !DOC_TYPES.contains(&doc_type) {
-        return Err(AppError::bad_request("invalid_doc_type", "doc_type is service_definition, price_list, sla or certificate"));
+        return Err(Error::new(Code::InvalidDocType, "doc_type is service_definition, price_list, sla or certificate"));
     }
     let media = check_upload(&bytes, false)?;
     let filename = clean_filename(filename);
     let size = bytes.len() as i64;
-    let store = state.documents().clone();
-    let sha = tokio::task::spawn_blocking(move || store.put(&bytes)).await.map_err(AppError::internal)?.map_err(AppError::internal)?;
+    let store = ctx.documents().clone();
+    let sha = tokio::task::spawn_blocking(move || store.put(&bytes)).await.map_err(Error::internal)?.map_err(Error::internal)?;
     let doc_id = new_id();
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let revision = head.draft_revision.unwrap_or(head.latest_revision);
     tx.record_document(&sha, size, media.media_type()).await?;
     tx.insert_service_document(&doc_id, &id, revision, doc_type, &sha, &filename).await?;
@@ -437,56 +425,47 @@ pub async fn attach_document(
         json!({"document": doc_id, "doc_type": doc_type, "sha256": sha, "filename": filename, "size_bytes": size, "revision": revision});
     audit(&mut tx, p, "service.document_add", &id, None, Some(after), request_id).await?;
     tx.commit().await?;
-    state.db().service_document(&id, &doc_id).await?.ok_or_else(|| AppError::internal("document vanished"))
-}
-
-/// The last path segment of an uploaded file's name, without control characters, at most 200
-/// characters; `document.pdf` when nothing is left.
-pub fn clean_filename(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
-    let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() { "document.pdf".into() } else { cleaned }
+    ctx.db().service_document(&id, &doc_id).await?.ok_or_else(|| Error::internal("document vanished"))
 }
 
 // ---------------------------------------------------------------------------------------------
 // The operator's decisions
 
-fn required_reason(reason: Option<&str>) -> Result<String, AppError> {
+fn required_reason(reason: Option<&str>) -> Result<String, Error> {
     let r = reason.map(str::trim).unwrap_or_default();
     if r.is_empty() {
-        return Err(AppError::bad_request("reason_required", "give the reason; the supplier is told it"));
+        return Err(Error::new(Code::ReasonRequired, "give the reason; the supplier is told it"));
     }
     if r.chars().count() > MAX_REASON {
-        return Err(AppError::bad_request("invalid_reason", format!("the reason may be at most {MAX_REASON} characters")));
+        return Err(Error::new(Code::InvalidReason, format!("the reason may be at most {MAX_REASON} characters")));
     }
     Ok(r.to_owned())
 }
 
 /// Tells the supplier's organisation (admins and supplier staff), in the app and by e-mail.
-async fn tell_supplier(state: &AppState, tx: &mut WriteTx, head: &ServiceHead, kind: &str, ko: &str, en: &str) -> Result<(), AppError> {
-    if let Some(org) = state.db().organisation_of_supplier(&head.supplier_id).await? {
-        tell_org_admins(state, tx, &org.id, kind, ko, en, "/supplier/services").await?;
+async fn tell_supplier(ctx: &Context, tx: &mut WriteTx, head: &ServiceHead, kind: &str, ko: &str, en: &str) -> Result<(), Error> {
+    if let Some(org) = ctx.db().organisation_of_supplier(&head.supplier_id).await? {
+        tell_org_admins(ctx, tx, &org.id, kind, ko, en, "/supplier/services").await?;
     }
     Ok(())
 }
 
-/// The open revision when it waits for a decision, else 409 `invalid_state`.
-async fn pending_revision(tx: &mut WriteTx, head: &ServiceHead, what: &str) -> Result<gureum_storage::Revision, AppError> {
-    let not_pending = || invalid_state(format!("only a submitted or in-review service can be {what}"));
+/// The open revision when it waits for a decision, else 409 `invalid_status`.
+async fn pending_revision(tx: &mut WriteTx, head: &ServiceHead, what: &str) -> Result<gureum_storage::Revision, Error> {
+    let not_pending = || Error::invalid_status(format!("only a submitted or in-review service can be {what}"));
     let r = head.draft_revision.ok_or_else(not_pending)?;
     let rev = tx.service_revision(&head.id, r).await?.ok_or_else(not_pending)?;
     if rev.state.is_pending() { Ok(rev) } else { Err(not_pending()) }
 }
 
 /// The operator takes a submitted revision into review.
-pub async fn start_review(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
-    let id = any_head(state, key).await?.id;
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+pub async fn start_review(ctx: &Context, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, Error> {
+    let id = any_head(ctx, key).await?.id;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let rev = pending_revision(&mut tx, &head, "taken into review").await?;
     if rev.state != RevisionState::Submitted {
-        return Err(invalid_state("this revision is already in review"));
+        return Err(Error::invalid_status("this revision is already in review"));
     }
     tx.set_revision_state(&id, rev.revision, RevisionState::InReview).await?;
     let status = if head.public_revision.is_none() { ServiceStatus::InReview } else { head.status };
@@ -499,27 +478,27 @@ pub async fn start_review(state: &AppState, p: &Principal, key: &str, request_id
         p,
         "service.review",
         &id,
-        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "state": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": rev.revision, "state": RevisionState::InReview.as_str()})),
+        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "ctx": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": rev.revision, "ctx": RevisionState::InReview.as_str()})),
         request_id,
     )
     .await?;
     tx.commit().await?;
     if status != head.status {
-        wait_for_index(state).await;
+        ctx.wait_for_index().await;
     }
     Ok(id)
 }
 
 /// The operator lists the open revision: it becomes the public one, and the answer waits until
 /// this instance's search finds it.
-pub async fn list(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
-    let id = any_head(state, key).await?.id;
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+pub async fn list(ctx: &Context, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, Error> {
+    let id = any_head(ctx, key).await?.id;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let rev = pending_revision(&mut tx, &head, "listed").await?;
     if rev.listing.code != head.code && tx.service_code_taken(&rev.listing.code).await? {
-        return Err(AppError::conflict("code_taken", format!("the service code {} is already in use", rev.listing.code)));
+        return Err(Error::new(Code::CodeTaken, format!("the service code {} is already in use", rev.listing.code)));
     }
     // A suspended service stays suspended until it is reinstated.
     let status = if head.status == ServiceStatus::Suspended { ServiceStatus::Suspended } else { ServiceStatus::Listed };
@@ -537,7 +516,7 @@ pub async fn list(state: &AppState, p: &Principal, key: &str, request_id: Option
     .await?;
     let (name, code) = (&rev.listing.name, &rev.listing.code);
     tell_supplier(
-        state,
+        ctx,
         &mut tx,
         &head,
         "service.listed",
@@ -546,23 +525,17 @@ pub async fn list(state: &AppState, p: &Principal, key: &str, request_id: Option
     )
     .await?;
     tx.commit().await?;
-    wait_for_index(state).await;
+    ctx.wait_for_index().await;
     Ok(id)
 }
 
 /// The operator turns the open revision down with a reason; a listed service keeps its public
 /// revision.
-pub async fn reject(
-    state: &AppState,
-    p: &Principal,
-    key: &str,
-    reason: Option<&str>,
-    request_id: Option<String>,
-) -> Result<String, AppError> {
+pub async fn reject(ctx: &Context, p: &Principal, key: &str, reason: Option<&str>, request_id: Option<String>) -> Result<String, Error> {
     let reason = required_reason(reason)?;
-    let id = any_head(state, key).await?.id;
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let id = any_head(ctx, key).await?.id;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let rev = pending_revision(&mut tx, &head, "rejected").await?;
     tx.reject_revision(&id, rev.revision, &reason).await?;
     let status = if head.public_revision.is_none() { ServiceStatus::Rejected } else { head.status };
@@ -575,14 +548,14 @@ pub async fn reject(
         p,
         "service.reject",
         &id,
-        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "state": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": rev.revision, "state": RevisionState::Rejected.as_str(), "reason": reason})),
+        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "ctx": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": rev.revision, "ctx": RevisionState::Rejected.as_str(), "reason": reason})),
         request_id,
     )
     .await?;
     let (name, code) = (&rev.listing.name, &rev.listing.code);
     tell_supplier(
-        state,
+        ctx,
         &mut tx,
         &head,
         "service.rejected",
@@ -592,43 +565,37 @@ pub async fn reject(
     .await?;
     tx.commit().await?;
     if status != head.status {
-        wait_for_index(state).await;
+        ctx.wait_for_index().await;
     }
     Ok(id)
 }
 
 /// The operator suspends a listed service (판매중지) with a reason shown as a notice.
-pub async fn suspend(
-    state: &AppState,
-    p: &Principal,
-    key: &str,
-    reason: Option<&str>,
-    request_id: Option<String>,
-) -> Result<String, AppError> {
+pub async fn suspend(ctx: &Context, p: &Principal, key: &str, reason: Option<&str>, request_id: Option<String>) -> Result<String, Error> {
     let reason = required_reason(reason)?;
-    set_suspended(state, p, key, Some(reason), request_id).await
+    set_suspended(ctx, p, key, Some(reason), request_id).await
 }
 
 /// The operator lifts a suspension.
-pub async fn reinstate(state: &AppState, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, AppError> {
-    set_suspended(state, p, key, None, request_id).await
+pub async fn reinstate(ctx: &Context, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, Error> {
+    set_suspended(ctx, p, key, None, request_id).await
 }
 
 async fn set_suspended(
-    state: &AppState,
+    ctx: &Context,
     p: &Principal,
     key: &str,
     reason: Option<String>,
     request_id: Option<String>,
-) -> Result<String, AppError> {
-    let id = any_head(state, key).await?.id;
+) -> Result<String, Error> {
+    let id = any_head(ctx, key).await?.id;
     let suspend = reason.is_some();
     let (from, to) =
         if suspend { (ServiceStatus::Listed, ServiceStatus::Suspended) } else { (ServiceStatus::Suspended, ServiceStatus::Listed) };
-    let mut tx = state.db().begin_write().await?;
-    let head = tx.service_head(&id).await?.ok_or_else(|| AppError::not_found("service"))?;
+    let mut tx = ctx.db().begin_write().await?;
+    let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     if head.status != from {
-        return Err(invalid_state(if suspend {
+        return Err(Error::invalid_status(if suspend {
             "only a listed service can be suspended"
         } else {
             "only a suspended service can be reinstated"
@@ -663,9 +630,9 @@ async fn set_suspended(
             format!("Your service is reinstated: {name} ({code})"),
         ),
     };
-    tell_supplier(state, &mut tx, &head, kind, &ko, &en).await?;
+    tell_supplier(ctx, &mut tx, &head, kind, &ko, &en).await?;
     tx.commit().await?;
-    wait_for_index(state).await;
+    ctx.wait_for_index().await;
     Ok(id)
 }
 
@@ -734,14 +701,6 @@ mod tests {
         let mut v = json!({"a": 1, "o": {"x": 1, "y": 2}, "l": [1, 2]});
         merge_patch(&mut v, &json!({"a": null, "o": {"y": 3}, "l": [3]}));
         assert_eq!(v, json!({"o": {"x": 1, "y": 3}, "l": [3]}));
-    }
-
-    #[test]
-    fn filenames_are_cleaned() {
-        assert_eq!(clean_filename("C:\\Users\\me\\정의서.pdf"), "정의서.pdf");
-        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
-        assert_eq!(clean_filename(""), "document.pdf");
-        assert_eq!(clean_filename("a\"b\n.pdf"), "ab.pdf");
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! The operator's and the admins' work on organisations and people: approving a signed-up
+//! company, creating an organisation, inviting people, locking and unlocking accounts.
+
+use super::*;
+use crate::actor::Rule;
+use crate::notify::tell_org_admins;
+/// The operator approves or rejects a signed-up company.
+pub async fn decide_organisation(
+    ctx: &Context,
+    p: &Principal,
+    org_id: &str,
+    approve: bool,
+    reason: Option<&str>,
+    request_id: Option<String>,
+) -> Result<Organisation, Error> {
+    let org = ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))?;
+    if org.status != OrgStatus::Pending {
+        return Err(Error::new(Code::InvalidStatus, "only a company waiting for approval can be approved or rejected"));
+    }
+    if !approve && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(Error::new(Code::ReasonRequired, "a rejection needs a reason"));
+    }
+    let status = if approve { OrgStatus::Approved } else { OrgStatus::Rejected };
+    let mut tx = ctx.db().begin_write().await?;
+    tx.set_organisation_status(org_id, status, reason).await?;
+    let mut ev = NewAuditEvent::new(&p.actor(), if approve { "org.approve" } else { "org.reject" }, "organisation", org_id)
+        .before(json!({"status": org.status.as_str()}))
+        .after(json!({"status": status.as_str(), "reason": reason}))
+        .request_id(request_id);
+    ev.organisation = Some(org_id.to_owned());
+    tx.audit(ev).await?;
+    let (ko, en) = if approve {
+        (format!("{} 가입이 승인되었습니다", org.name), format!("{} has been approved", org.name))
+    } else {
+        (
+            format!("{} 가입이 반려되었습니다: {}", org.name, reason.unwrap_or_default()),
+            format!("{} was not approved: {}", org.name, reason.unwrap_or_default()),
+        )
+    };
+    tell_org_admins(ctx, &mut tx, org_id, "org.decision", &ko, &en, "/account").await?;
+    tx.commit().await?;
+    ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))
+}
+
+/// Invites a person into an organisation: its admin for its own organisation, or the operator
+/// for any (the first admin of an organisation it created).
+#[allow(clippy::too_many_arguments)]
+pub async fn invite(
+    ctx: &Context,
+    p: &Principal,
+    org_id: &str,
+    email: &str,
+    name: &str,
+    roles: &[Role],
+    admin: bool,
+    request_id: Option<String>,
+) -> Result<User, Error> {
+    let org = ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))?;
+    let allowed = p.has_role(Role::Operator) || (Rule::OrgAdmin.check(p).is_ok() && p.org().id == org.id);
+    if !allowed {
+        return Err(if p.org().id == org.id {
+            Error::new(Code::Forbidden, "only an admin invites people")
+        } else {
+            Error::not_found("organisation")
+        });
+    }
+    let email = Email::parse(email).ok_or_else(|| Error::new(Code::InvalidEmail, "the e-mail address is not valid"))?;
+    let name = required(name, Code::InvalidName, "the name")?;
+    if roles.is_empty() || roles.iter().any(|r| !org.kind.allowed_roles().contains(r)) {
+        return Err(Error::new(Code::InvalidRoles, "give roles that this kind of organisation may hold"));
+    }
+    if ctx.db().user_by_email(email.as_str()).await?.is_some() {
+        return Err(Error::new(Code::EmailTaken, "this e-mail already has an account"));
+    }
+    let user = NewUser {
+        id: id(),
+        org_id: org.id.clone(),
+        email: email.as_str().to_owned(),
+        name,
+        phone: None,
+        password_hash: None,
+        roles: roles.to_vec(),
+        is_admin: admin,
+        status: UserStatus::Invited,
+    };
+    let mut tx = ctx.db().begin_write().await?;
+    tx.insert_user(&user).await.map_err(map_unique)?;
+    let mut ev = NewAuditEvent::new(&p.actor(), "user.invite", "user", &user.id)
+        .after(json!({"email": user.email, "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "admin": admin}))
+        .request_id(request_id);
+    ev.organisation = Some(org.id.clone());
+    tx.audit(ev).await?;
+    let stored = User {
+        id: user.id.clone(),
+        org_id: user.org_id.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        phone: None,
+        password_hash: None,
+        roles: user.roles.clone(),
+        is_admin: admin,
+        status: UserStatus::Invited,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: tx.now(),
+    };
+    let intro = format!(
+        "{} 구름에 초대되었습니다. 아래 링크에서 비밀번호를 정하세요(7일 안).\nYou are invited to Gureum ({}). Set your password at the link below (within 7 days).",
+        org.name, org.name
+    );
+    send_link(ctx, &mut tx, &stored, "invite", INVITE_LINK_MICROS, "[구름] 초대 / Invitation", &intro).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// The operator locks (disables) or unlocks a person's account.
+pub async fn set_locked(ctx: &Context, p: &Principal, user_id: &str, locked: bool, request_id: Option<String>) -> Result<User, Error> {
+    let user = ctx.db().user(user_id).await?.ok_or_else(|| Error::not_found("user"))?;
+    let status = if locked {
+        UserStatus::Disabled
+    } else if user.password_hash.is_some() {
+        UserStatus::Active
+    } else {
+        UserStatus::Invited
+    };
+    let mut tx = ctx.db().begin_write().await?;
+    tx.set_user_status(user_id, status).await?;
+    if !locked {
+        tx.reset_failed_logins(user_id).await?;
+    }
+    let mut ev = NewAuditEvent::new(&p.actor(), if locked { "user.lock" } else { "user.unlock" }, "user", user_id)
+        .before(json!({"status": user.status.as_str()}))
+        .after(json!({"status": status.as_str()}))
+        .request_id(request_id);
+    ev.organisation = Some(user.org_id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    ctx.db().user(user_id).await?.ok_or_else(|| Error::not_found("user"))
+}
+
+/// The operator creates an organisation of a kind that does not sign up itself; it is approved
+/// at once, and its first admin is then invited.
+pub async fn create_organisation(
+    ctx: &Context,
+    p: &Principal,
+    kind: &str,
+    name: &str,
+    business_number: Option<&str>,
+    request_id: Option<String>,
+) -> Result<Organisation, Error> {
+    let kind = OrgKind::parse(kind).ok_or_else(|| Error::new(Code::InvalidKind, "unknown organisation kind"))?;
+    if kind.self_service() {
+        return Err(Error::new(Code::InvalidKind, "suppliers and SMEs sign up themselves"));
+    }
+    let name = required(name, Code::InvalidName, "the name")?;
+    let bn = match business_number.filter(|b| !b.trim().is_empty()) {
+        Some(b) => Some(BusinessNumber::parse(b).map_err(|e| Error::new(Code::InvalidBusinessNumber, e.to_string()))?.digits().to_owned()),
+        None => None,
+    };
+    let org = NewOrganisation {
+        id: id(),
+        kind,
+        name,
+        business_number: bn,
+        supplier_id: None,
+        status: OrgStatus::Approved,
+        registration_doc: None,
+        representative: None,
+        address: None,
+        phone: None,
+        contact_email: None,
+        privacy_consent: false,
+    };
+    let mut tx = ctx.db().begin_write().await?;
+    tx.insert_organisation(&org).await.map_err(map_unique)?;
+    let mut ev = NewAuditEvent::new(&p.actor(), "org.create", "organisation", &org.id)
+        .after(json!({"kind": kind.as_str(), "name": org.name, "business_number": org.business_number}))
+        .request_id(request_id);
+    ev.organisation = Some(org.id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::internal("organisation vanished"))
+}

@@ -1,0 +1,66 @@
+//! Passwords: reset by an e-mailed one-time link, the first password through an invitation, and
+//! a change by the signed-in person.
+
+use super::*;
+/// Asks for a reset link. Always succeeds, so the answer never tells whether an e-mail exists.
+pub async fn request_reset(ctx: &Context, email: &str, request_id: Option<String>) -> Result<(), Error> {
+    let Some(e) = Email::parse(email) else { return Ok(()) };
+    let Some(user) = ctx.db().user_by_email(e.as_str()).await? else { return Ok(()) };
+    if user.status != UserStatus::Active {
+        return Ok(());
+    }
+    let mut tx = ctx.db().begin_write().await?;
+    let mut ev = NewAuditEvent::new(&user.id, "auth.reset_requested", "user", &user.id).request_id(request_id);
+    ev.organisation = Some(user.org_id.clone());
+    tx.audit(ev).await?;
+    let intro = "비밀번호 재설정 링크입니다(1시간 동안 한 번 쓸 수 있습니다). 요청하지 않았다면 무시하세요.\nYour password reset link (valid once, for 1 hour). Ignore this if you did not ask for it.";
+    send_link(ctx, &mut tx, &user, "reset", RESET_LINK_MICROS, "[구름] 비밀번호 재설정 / Password reset", intro).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a password through a one-time link (`reset` or `invite`).
+pub async fn use_link(ctx: &Context, purpose: &str, token: &str, new_password: &str, request_id: Option<String>) -> Result<User, Error> {
+    let now = ctx.clock().now_micros();
+    let hash_of_link = secret_hash(token.trim());
+    let user = ctx
+        .db()
+        .one_time_link(&hash_of_link, purpose, now)
+        .await?
+        .ok_or_else(|| Error::new(Code::InvalidLink, "this link has expired or was already used; ask for a new one"))?;
+    check_password(new_password)?;
+    let hash = auth::hash_password(new_password.to_owned()).await?;
+    let mut tx = ctx.db().begin_write().await?;
+    if !tx.use_one_time_link(&hash_of_link, now).await? {
+        tx.rollback().await?;
+        return Err(Error::new(Code::InvalidLink, "this link has expired or was already used; ask for a new one"));
+    }
+    tx.set_password(&user.id, &hash).await?;
+    tx.reset_failed_logins(&user.id).await?;
+    let action = if purpose == "invite" { "user.accept_invite" } else { "auth.password_reset" };
+    let mut ev = NewAuditEvent::new(&user.id, action, "user", &user.id).request_id(request_id);
+    ev.organisation = Some(user.org_id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn change_password(ctx: &Context, p: &Principal, current: &str, new: &str, request_id: Option<String>) -> Result<(), Error> {
+    let user = p.user().ok_or_else(|| Error::new(Code::Forbidden, "a machine token has no password"))?;
+    let ok = match &user.password_hash {
+        Some(h) => auth::verify_password(current.to_owned(), h.clone()).await,
+        None => false,
+    };
+    if !ok {
+        return Err(Error::new(Code::WrongPassword, "the current password is wrong"));
+    }
+    check_password(new)?;
+    let hash = auth::hash_password(new.to_owned()).await?;
+    let mut tx = ctx.db().begin_write().await?;
+    tx.set_password(&user.id, &hash).await?;
+    let mut ev = NewAuditEvent::new(&user.id, "auth.password_changed", "user", &user.id).request_id(request_id);
+    ev.organisation = Some(user.org_id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! What every use case works with: the database, this instance's search index, the clock, the
+//! document store and the public address (for links in e-mails). Cheap to clone.
+
+use crate::index::IndexSync;
+use gureum_domain::Clock;
+use gureum_search::CatalogIndex;
+use gureum_storage::{Db, DocumentStore};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Context {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    sync: Arc<IndexSync>,
+    clock: Clock,
+    documents: DocumentStore,
+    public_url: String,
+}
+
+impl Context {
+    /// `public_url`: where people reach this instance (links in e-mails), without a trailing slash.
+    pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock, documents: DocumentStore, public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        Self { inner: Arc::new(Inner { db, sync, clock, documents, public_url }) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The live index (hold the `Arc` for one search; a rebuild may swap it).
+    pub fn index(&self) -> Arc<CatalogIndex> {
+        self.inner.sync.index()
+    }
+
+    pub fn sync(&self) -> &Arc<IndexSync> {
+        &self.inner.sync
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.inner.clock
+    }
+
+    pub fn documents(&self) -> &DocumentStore {
+        &self.inner.documents
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
+    }
+
+    /// Brings this instance's index up to date after a change the public sees, so that an
+    /// answer is only sent once search agrees with it. The change is committed either way; a
+    /// failure here is logged and left to the change-feed follower.
+    pub async fn wait_for_index(&self) {
+        if let Err(e) = self.sync().catch_up().await {
+            tracing::warn!(error = %e, "index catch-up after a catalog change failed; the follower will retry");
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! The one list of error codes the product answers with (issue #21 "one error code list"): each
+//! code's HTTP status and its Korean and English messages sit in one exhaustive match, so a new
+//! code cannot ship without a status or a translation. The web edge maps [`Code::status`] to an
+//! HTTP answer; pages show [`Code::message`] in the reader's language.
+
+use serde_json::Value;
+
+/// A stable snake_case error code (`{"code": …}` in every error answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    AccountLocked,
+    AuditForbidden,
+    CannotChangeSelf,
+    CannotLockSelf,
+    CertificateRequired,
+    CodeTaken,
+    CompanyExists,
+    ConsentRequired,
+    CsrfFailed,
+    EmailTaken,
+    FileRequired,
+    FileTooLarge,
+    Forbidden,
+    ForbiddenStatus,
+    IndexNotReady,
+    InternalError,
+    InvalidAddress,
+    InvalidBody,
+    InvalidBusinessNumber,
+    InvalidCertified,
+    InvalidCompare,
+    InvalidCredentials,
+    InvalidCsapGrade,
+    InvalidDate,
+    InvalidDocType,
+    InvalidEmail,
+    InvalidField,
+    InvalidFileType,
+    InvalidId,
+    InvalidKind,
+    InvalidLink,
+    InvalidName,
+    InvalidPage,
+    InvalidParameter,
+    InvalidPerPage,
+    InvalidPhone,
+    InvalidPrice,
+    InvalidReason,
+    InvalidRepresentative,
+    InvalidRoles,
+    InvalidSize,
+    InvalidSme,
+    InvalidSort,
+    InvalidStatus,
+    InvalidStatusFilter,
+    NotASession,
+    NotFound,
+    PasswordMismatch,
+    ReasonRequired,
+    RebuildRunning,
+    Unauthenticated,
+    WeakPassword,
+    WrongPassword,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::AccountLocked,
+        Code::AuditForbidden,
+        Code::CannotChangeSelf,
+        Code::CannotLockSelf,
+        Code::CertificateRequired,
+        Code::CodeTaken,
+        Code::CompanyExists,
+        Code::ConsentRequired,
+        Code::CsrfFailed,
+        Code::EmailTaken,
+        Code::FileRequired,
+        Code::FileTooLarge,
+        Code::Forbidden,
+        Code::ForbiddenStatus,
+        Code::IndexNotReady,
+        Code::InternalError,
+        Code::InvalidAddress,
+        Code::InvalidBody,
+        Code::InvalidBusinessNumber,
+        Code::InvalidCertified,
+        Code::InvalidCompare,
+        Code::InvalidCredentials,
+        Code::InvalidCsapGrade,
+        Code::InvalidDate,
+        Code::InvalidDocType,
+        Code::InvalidEmail,
+        Code::InvalidField,
+        Code::InvalidFileType,
+        Code::InvalidId,
+        Code::InvalidKind,
+        Code::InvalidLink,
+        Code::InvalidName,
+        Code::InvalidPage,
+        Code::InvalidParameter,
+        Code::InvalidPerPage,
+        Code::InvalidPhone,
+        Code::InvalidPrice,
+        Code::InvalidReason,
+        Code::InvalidRepresentative,
+        Code::InvalidRoles,
+        Code::InvalidSize,
+        Code::InvalidSme,
+        Code::InvalidSort,
+        Code::InvalidStatus,
+        Code::InvalidStatusFilter,
+        Code::NotASession,
+        Code::NotFound,
+        Code::PasswordMismatch,
+        Code::ReasonRequired,
+        Code::RebuildRunning,
+        Code::Unauthenticated,
+        Code::WeakPassword,
+        Code::WrongPassword,
+    ];
+
+    /// The code as sent: snake_case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::AccountLocked => "account_locked",
+            Code::AuditForbidden => "audit_forbidden",
+            Code::CannotChangeSelf => "cannot_change_self",
+            Code::CannotLockSelf => "cannot_lock_self",
+            Code::CertificateRequired => "certificate_required",
+            Code::CodeTaken => "code_taken",
+            Code::CompanyExists => "company_exists",
+            Code::ConsentRequired => "consent_required",
+            Code::CsrfFailed => "csrf_failed",
+            Code::EmailTaken => "email_taken",
+            Code::FileRequired => "file_required",
+            Code::FileTooLarge => "file_too_large",
+            Code::Forbidden => "forbidden",
+            Code::ForbiddenStatus => "forbidden_status",
+            Code::IndexNotReady => "index_not_ready",
+            Code::InternalError => "internal_error",
+            Code::InvalidAddress => "invalid_address",
+            Code::InvalidBody => "invalid_body",
+            Code::InvalidBusinessNumber => "invalid_business_number",
+            Code::InvalidCertified => "invalid_certified",
+            Code::InvalidCompare => "invalid_compare",
+            Code::InvalidCredentials => "invalid_credentials",
+            Code::InvalidCsapGrade => "invalid_csap_grade",
+            Code::InvalidDate => "invalid_date",
+            Code::InvalidDocType => "invalid_doc_type",
+            Code::InvalidEmail => "invalid_email",
+            Code::InvalidField => "invalid_field",
+            Code::InvalidFileType => "invalid_file_type",
+            Code::InvalidId => "invalid_id",
+            Code::InvalidKind => "invalid_kind",
+            Code::InvalidLink => "invalid_link",
+            Code::InvalidName => "invalid_name",
+            Code::InvalidPage => "invalid_page",
+            Code::InvalidParameter => "invalid_parameter",
+            Code::InvalidPerPage => "invalid_per_page",
+            Code::InvalidPhone => "invalid_phone",
+            Code::InvalidPrice => "invalid_price",
+            Code::InvalidReason => "invalid_reason",
+            Code::InvalidRepresentative => "invalid_representative",
+            Code::InvalidRoles => "invalid_roles",
+            Code::InvalidSize => "invalid_size",
+            Code::InvalidSme => "invalid_sme",
+            Code::InvalidSort => "invalid_sort",
+            Code::InvalidStatus => "invalid_status",
+            Code::InvalidStatusFilter => "invalid_status_filter",
+            Code::NotASession => "not_a_session",
+            Code::NotFound => "not_found",
+            Code::PasswordMismatch => "password_mismatch",
+            Code::ReasonRequired => "reason_required",
+            Code::RebuildRunning => "rebuild_running",
+            Code::Unauthenticated => "unauthenticated",
+            Code::WeakPassword => "weak_password",
+            Code::WrongPassword => "wrong_password",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
+    /// The HTTP status the code is answered with, and its messages (Korean, English).
+    pub fn entry(self) -> (u16, &'static str, &'static str) {
+        match self {
+            Code::AccountLocked => (
+                401,
+                "계정이 잠겨 있습니다. 로그인에 5번 연속 실패하면 15분 동안 잠깁니다. 잠시 후 다시 시도하거나 운영기관에 문의하세요.",
+                "This account is locked. Five failed logins in a row lock it for 15 minutes. Try again later or contact the operator.",
+            ),
+            Code::AuditForbidden => {
+                (403, "감사 기록은 감사와 운영기관 담당자만 볼 수 있습니다.", "Only auditors and operators may read the audit log.")
+            }
+            Code::CannotChangeSelf => {
+                (400, "자신의 역할은 바꿀 수 없습니다. 다른 관리자에게 요청하세요.", "You cannot change your own roles; ask another admin.")
+            }
+            Code::CannotLockSelf => (400, "자신의 계정은 잠글 수 없습니다.", "You cannot lock your own account."),
+            Code::CertificateRequired => (
+                400,
+                "사업자등록증 파일(PDF 또는 이미지)을 첨부하세요.",
+                "Attach the business registration certificate (a PDF or an image).",
+            ),
+            Code::CodeTaken => (409, "이미 쓰이는 서비스 코드입니다.", "This service code is already in use."),
+            Code::CompanyExists => (
+                409,
+                "이 사업자등록번호로 이미 가입된 기업이 있습니다. 그 기업의 관리자에게 초대를 요청하세요.",
+                "A company with this business number already has an account. Ask its admin to invite you.",
+            ),
+            Code::ConsentRequired => (
+                400,
+                "개인정보 수집·이용에 동의해야 가입할 수 있습니다.",
+                "You need to consent to the collection and use of personal information to sign up.",
+            ),
+            Code::CsrfFailed => (
+                403,
+                "보안 확인값이 없거나 만료된 양식입니다. 저장된 내용은 없습니다. 페이지를 새로 고친 뒤 다시 제출하세요.",
+                "The form has no valid security token (it expired or came from another site). Nothing was saved. Reload the page and submit again.",
+            ),
+            Code::EmailTaken => (409, "이 이메일로 이미 가입된 계정이 있습니다.", "This e-mail already has an account."),
+            Code::FileRequired => (400, "올릴 PDF 파일을 고르세요.", "Choose the PDF file to attach."),
+            Code::FileTooLarge => (413, "파일은 20MB 이하여야 합니다.", "A file may be at most 20 MiB."),
+            Code::Forbidden => (
+                403,
+                "이 화면이나 기능은 현재 계정의 역할로 이용할 수 없습니다. 필요하면 소속 기관의 관리자에게 역할을 요청하세요.",
+                "Your role may not use this page or action. Ask your organisation's admin for a role if you need it.",
+            ),
+            Code::ForbiddenStatus => (
+                403,
+                "등록된 서비스가 아닌 다른 상태는 운영기관과 감사만 검색할 수 있습니다.",
+                "Only operators and auditors may search services in other statuses than listed.",
+            ),
+            Code::IndexNotReady => (
+                503,
+                "검색 색인을 최신 상태로 맞추는 중입니다. 잠시 후 다시 시도하세요.",
+                "The search index is catching up with the database. Please try again shortly.",
+            ),
+            Code::InternalError => (
+                500,
+                "일시적인 오류가 발생했습니다. 오류는 기록되었으며, 잠시 후 다시 시도하세요.",
+                "An internal error occurred and has been logged. Please try again shortly.",
+            ),
+            Code::InvalidAddress => (400, "주소는 200자 이내로 입력하세요.", "The address has at most 200 characters."),
+            Code::InvalidBody => (400, "양식을 읽을 수 없습니다. 다시 제출하세요.", "The form could not be read. Please submit it again."),
+            Code::InvalidBusinessNumber => (
+                400,
+                "사업자등록번호가 올바르지 않습니다. 10자리 숫자(예: 123-45-67890)를 확인하세요. 마지막 자리는 검증번호입니다.",
+                "The business registration number is not valid. Check its 10 digits (e.g. 123-45-67890); the last one is a check digit.",
+            ),
+            Code::InvalidCertified => (400, "보안인증 조건 값이 올바르지 않습니다.", "The certified filter value is not valid."),
+            Code::InvalidCompare => (400, "비교하려면 서비스를 2개 이상 4개 이하로 선택하세요.", "Choose from 2 to 4 services to compare."),
+            Code::InvalidCredentials => (401, "이메일 또는 비밀번호가 올바르지 않습니다.", "The e-mail or the password is wrong."),
+            Code::InvalidCsapGrade => (400, "CSAP 등급은 상, 중, 하 중에서 고르세요.", "Choose a CSAP grade of high, medium or low."),
+            Code::InvalidDate => (
+                400,
+                "날짜는 YYYY-MM-DD 형식으로 입력하세요. 시작일은 종료일보다 늦을 수 없습니다.",
+                "Enter dates as YYYY-MM-DD; the start cannot be after the end.",
+            ),
+            Code::InvalidDocType => (400, "문서 종류를 고르세요.", "Choose the kind of document."),
+            Code::InvalidEmail => (
+                400,
+                "이메일 주소 형식이 올바르지 않습니다 (예: hong@agency.go.kr).",
+                "Enter a valid e-mail address (e.g. hong@agency.go.kr).",
+            ),
+            Code::InvalidField => (400, "입력한 내용을 확인하세요.", "Check what you entered."),
+            Code::InvalidFileType => (
+                400,
+                "사업자등록증은 PDF 또는 이미지(PNG, JPEG, GIF, WebP) 파일이어야 합니다. 파일 이름이 아니라 내용으로 확인합니다.",
+                "The certificate must be a PDF or an image (PNG, JPEG, GIF, WebP). The file's content is checked, not its name.",
+            ),
+            Code::InvalidId => (
+                400,
+                "주소의 식별자가 올바르지 않습니다. 서비스는 UUID 또는 서비스 코드(예: SAS-4-09-10374)로, 제공기업은 UUID로 찾습니다.",
+                "The identifier in the address is not valid. A service is found by its UUID or code (e.g. SAS-4-09-10374), a supplier by its UUID.",
+            ),
+            Code::InvalidKind => (
+                400,
+                "서비스 유형이 올바르지 않습니다. IaaS, PaaS, SaaS, DaaS, 지원서비스, 융합서비스 중에서 고르세요.",
+                "The service kind is not valid. Choose IaaS, PaaS, SaaS, DaaS, support or convergence.",
+            ),
+            Code::InvalidLink => (
+                400,
+                "링크가 만료되었거나 이미 사용되었습니다. 새 링크를 요청하세요.",
+                "This link has expired or was already used. Ask for a new one.",
+            ),
+            Code::InvalidName => (400, "이름을 입력하세요 (200자 이내).", "Enter a name (at most 200 characters)."),
+            Code::InvalidPage => (
+                400,
+                "페이지 번호가 올바르지 않습니다. 1 이상의 숫자여야 하며, 너무 먼 페이지는 조건을 좁혀 찾으세요.",
+                "The page number is not valid. Use a whole number from 1; for pages far back, narrow the search.",
+            ),
+            Code::InvalidParameter => (400, "요청 값이 올바르지 않습니다.", "A value in the request is not valid."),
+            Code::InvalidPerPage => {
+                (400, "한 페이지에 보일 결과 수는 1에서 100 사이여야 합니다.", "Results per page must be between 1 and 100.")
+            }
+            Code::InvalidPhone => (
+                400,
+                "전화번호는 숫자 7~15자리로 입력하세요 (예: 02-1234-5678).",
+                "Enter the phone number with 7 to 15 digits (e.g. 02-1234-5678).",
+            ),
+            Code::InvalidPrice => (
+                400,
+                "가격은 0 이상의 원 단위 숫자로 입력하세요. 최저 가격은 최고 가격보다 클 수 없습니다.",
+                "Enter prices as whole numbers of won, 0 or more; the minimum cannot be above the maximum.",
+            ),
+            Code::InvalidReason => (400, "사유는 2,000자 이내로 입력하세요.", "The reason may be at most 2,000 characters."),
+            Code::InvalidRepresentative => {
+                (400, "대표자 이름은 200자 이내로 입력하세요.", "The representative's name has at most 200 characters.")
+            }
+            Code::InvalidRoles => (
+                400,
+                "역할을 하나 이상 고르세요. 기관 유형에 맞는 역할만 줄 수 있습니다.",
+                "Choose at least one role; only the roles of the organisation's kind can be given.",
+            ),
+            Code::InvalidSize => (400, "기업 규모를 고르세요 (제공기업은 필수).", "Choose the company size (required for suppliers)."),
+            Code::InvalidSme => (400, "중소기업 조건 값이 올바르지 않습니다.", "The SME filter value is not valid."),
+            Code::InvalidSort => (400, "정렬 방식이 올바르지 않습니다.", "The sort order is not valid."),
+            Code::InvalidStatus => (
+                409,
+                "지금 상태에서는 할 수 없는 처리입니다. 화면을 새로 고쳐 현재 상태를 확인하세요.",
+                "This cannot be done in the object's present state. Reload the page to see where it stands.",
+            ),
+            Code::InvalidStatusFilter => (400, "서비스 상태 값이 올바르지 않습니다.", "The service status value is not valid."),
+            Code::NotASession => {
+                (400, "API 토큰은 로그아웃하지 않고 관리자가 폐기합니다.", "An API token is revoked by an admin, not logged out.")
+            }
+            Code::NotFound => (
+                404,
+                "찾는 페이지나 서비스가 없습니다. 주소를 확인하거나 서비스 찾기를 이용하세요.",
+                "There is no such page or service. Check the address or use the service search.",
+            ),
+            Code::PasswordMismatch => (
+                400,
+                "두 비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력하세요.",
+                "The two passwords differ. Type the same password twice.",
+            ),
+            Code::ReasonRequired => {
+                (400, "사유를 입력하세요. 사유는 상대방에게 전달됩니다.", "Give the reason; the other party is told it.")
+            }
+            Code::RebuildRunning => (
+                409,
+                "색인 재구축이 이미 진행 중입니다. 끝난 뒤 다시 시도하세요.",
+                "An index rebuild is already running; try again when it has finished.",
+            ),
+            Code::Unauthenticated => (401, "로그인이 필요합니다.", "Please sign in."),
+            Code::WeakPassword => (400, "비밀번호는 10자 이상이어야 합니다.", "A password has at least 10 characters."),
+            Code::WrongPassword => (400, "현재 비밀번호가 올바르지 않습니다.", "The current password is wrong."),
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        self.entry().0
+    }
+
+    /// The reader's message: Korean when `korean`, else English.
+    pub fn message(self, korean: bool) -> &'static str {
+        let (_, ko, en) = self.entry();
+        if korean { ko } else { en }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// What a use case refuses with: a code, a message for this case (English, specific), and
+/// optional details that the API answer carries beside `code` and `message` (e.g. `missing`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub code: Code,
+    pub message: String,
+    pub details: Option<serde_json::Map<String, Value>>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), details: None }
+    }
+
+    /// Adds a field to the answer beside `code` and `message`.
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        self.details.get_or_insert_with(Default::default).insert(key.to_owned(), value);
+        self
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(Code::NotFound, format!("{what} not found"))
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(Code::Forbidden, "your role may not do this")
+    }
+
+    pub fn invalid_status(message: impl Into<String>) -> Self {
+        Self::new(Code::InvalidStatus, message)
+    }
+
+    /// A server fault: the cause is logged here and never sent.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(Code::InternalError, "an internal error occurred; it has been logged")
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<gureum_storage::StorageError> for Error {
+    fn from(e: gureum_storage::StorageError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<gureum_search::SearchError> for Error {
+    fn from(e: gureum_search::SearchError) -> Self {
+        Self::internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips_and_has_both_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(*c));
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            let (status, ko, en) = c.entry();
+            assert!((400..600).contains(&status), "{c}");
+            assert!(!ko.is_empty() && !en.is_empty(), "{c}");
+            assert!(ko.chars().any(|ch| ('가'..='힣').contains(&ch)), "{c}: Korean message");
+            assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{c}");
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_spec() {
+        assert_eq!(Code::InvalidStatus.status(), 409);
+        assert_eq!(Code::Unauthenticated.status(), 401);
+        assert_eq!(Code::Forbidden.status(), 403);
+        assert_eq!(Code::NotFound.status(), 404);
+        assert_eq!(Code::InvalidId.status(), 400);
+        assert_eq!(Code::InternalError.status(), 500);
+    }
+
+    #[test]
+    fn details_ride_along() {
+        let e = Error::new(Code::InvalidField, "x").with("missing", serde_json::json!(["sla"]));
+        assert_eq!(e.details.and_then(|d| d.get("missing").cloned()), Some(serde_json::json!(["sla"])));
+    }
+}

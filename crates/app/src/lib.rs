@@ -1,0 +1,20 @@
+//! Gureum's use cases: one module per capability, each a set of functions that take the
+//! [`Context`] (database, index, clock, documents) and the acting [`Principal`], ask the domain
+//! what is allowed, write the change and its audit event in one transaction, and return a domain
+//! value or an [`Error`] with a stable [`Code`]. No HTTP types live here: the web edge, the pages,
+//! the CLI and the jobs call the same functions, so they accept and refuse exactly the same things.
+
+pub mod accounts;
+pub mod actor;
+pub mod context;
+pub mod documents;
+pub mod error;
+pub mod index;
+pub mod lifecycle;
+pub mod notify;
+pub mod profile;
+pub mod secrets;
+
+pub use actor::{Principal, Rule};
+pub use context::Context;
+pub use error::{Code, Error, Result};
