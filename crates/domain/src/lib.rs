@@ -4,6 +4,7 @@
 //! types that cannot hold an invalid state ("parse, don't validate").
 
 pub mod account;
+pub mod account_status;
 pub mod audit;
 pub mod bizno;
 pub mod canonical;
@@ -15,8 +16,10 @@ pub mod json;
 pub mod kind;
 pub mod listing;
 pub mod money;
+pub mod revision;
 pub mod status;
 
+pub use account_status::{OrgStatus, UserStatus};
 pub use bizno::BusinessNumber;
 pub use cert::{CertType, Certification, CsapGrade};
 pub use clock::Clock;
@@ -24,4 +27,5 @@ pub use code::ServiceCode;
 pub use kind::ServiceKind;
 pub use listing::{FieldError, Listing, PricePlan, Sla, SupplierRef};
 pub use money::Krw;
+pub use revision::RevisionState;
 pub use status::ServiceStatus;
