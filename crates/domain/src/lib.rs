@@ -14,6 +14,7 @@ pub mod code;
 pub mod fair;
 pub mod json;
 pub mod kind;
+pub mod lifecycle;
 pub mod listing;
 pub mod money;
 pub mod revision;
