@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bizno;
 pub mod canonical;
 pub mod cert;
+pub mod change;
 pub mod clock;
 pub mod code;
 pub mod fair;
@@ -17,6 +18,7 @@ pub mod kind;
 pub mod lifecycle;
 pub mod listing;
 pub mod money;
+pub mod patch;
 pub mod revision;
 pub mod status;
 
