@@ -1,7 +1,8 @@
 //! Gureum's domain: the pure rules of the digital-service marketplace (디지털서비스 전문계약제도).
 //!
 //! Nothing here performs I/O or knows about SQL or HTTP. Values are parsed at the edge into
-//! types that cannot hold an invalid state ("parse, don't validate").
+//! types that cannot hold an invalid state ("parse, don't validate"). The rules themselves are
+//! written out in docs/RULES.md, which the modules cite.
 
 pub mod account;
 pub mod account_status;
