@@ -1,4 +1,4 @@
-//! Organisations, roles and people (SPEC §2, §3 "Accounts"): the rules, without storage.
+//! Organisations, roles and people (docs/RULES.md#accounts): the rules, without storage.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,5 +1,5 @@
 //! Certifications (보안인증). Generic, because CSAP is due to merge into one NIS verification in
-//! 2027; CSAP's types and grades are the ones validated today.
+//! 2027; CSAP's types and grades are the ones validated today (docs/RULES.md#certificates).
 
 use serde::{Deserialize, Serialize};
 use time::Date;

@@ -1,5 +1,6 @@
 //! The injectable clock. Time is UTC in storage and Asia/Seoul (UTC+9, no daylight saving since
-//! 1988) when shown or reasoned about (dates, fiscal years, billing periods).
+//! 1988) when shown or reasoned about (dates, fiscal years, billing periods):
+//! docs/RULES.md#time-and-calendar.
 
 use time::{Date, OffsetDateTime, UtcOffset, format_description::well_known::Rfc3339};
 
@@ -80,6 +81,13 @@ pub fn seoul_minute(us: i64) -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
 }
 
+/// Whole days from an instant (µs) to `today`, both taken as Asia/Seoul dates: how long a
+/// submission has waited (0 on the day it came in).
+pub fn age_days(since_micros: i64, today: Date) -> i64 {
+    let day = from_micros(since_micros).to_offset(SEOUL).date();
+    (today - day).whole_days()
+}
+
 /// `YYYY-MM-DD`.
 pub fn format_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
@@ -128,7 +136,27 @@ mod tests {
         assert_eq!(epoch_day(time::macros::date!(1970 - 01 - 02)), 1);
     }
 
+    #[test]
+    fn ages_count_seoul_days() {
+        let at = |s: &str| Clock::parse_fixed(s).expect("valid").now_micros();
+        let today = time::macros::date!(2026 - 11 - 23);
+        assert_eq!(age_days(at("2026-11-23T00:00:00+09:00"), today), 0);
+        assert_eq!(age_days(at("2026-11-22T23:59:59+09:00"), today), 1);
+        // 2026-11-22 15:30 UTC is already the 23rd in Seoul.
+        assert_eq!(age_days(at("2026-11-22T15:30:00Z"), today), 0);
+        assert_eq!(age_days(at("2026-11-22T14:59:59Z"), today), 1);
+        assert_eq!(age_days(at("2026-10-24T12:00:00+09:00"), today), 30);
+    }
+
     proptest! {
+        /// Any instant of a Seoul day is `n` days old `n` days later.
+        #[test]
+        fn age_is_the_seoul_date_difference(day in 0i64..30_000, second in 0i64..86_400, n in -400i64..400) {
+            let d = from_epoch_day(day);
+            let instant = d.midnight().assume_offset(SEOUL) + time::Duration::seconds(second);
+            prop_assert_eq!(age_days(to_micros(instant), from_epoch_day(day + n)), n);
+        }
+
         #[test]
         fn epoch_days_round_trip(n in -100_000i64..100_000) {
             prop_assert_eq!(epoch_day(from_epoch_day(n)), n);

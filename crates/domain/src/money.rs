@@ -1,4 +1,4 @@
-//! Money: whole Korean won (KRW has no minor unit) in an integer.
+//! Money: whole Korean won (KRW has no minor unit) in an integer (docs/RULES.md#money).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,5 @@
-//! The life of a listing (서비스 상태).
+//! The life of a listing (서비스 상태): docs/RULES.md#statuses; what moves it is
+//! [`lifecycle`](crate::lifecycle).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Per-segment arrays read from fast fields once and reused by every search: the columns the
 //! collector reads for every matching document (status, kind, SME, category), and, per date,
-//! the fair-order key and the certification facts valid that day.
+//! the fair-order key (docs/RULES.md#fair-order) and the certification facts valid that day.
 //!
 //! Segments are immutable (deletes live in a separate alive bitset), so an entry keyed by the
 //! segment id stays correct for the segment's life; entries of segments that left the index
@@ -12,24 +12,13 @@ use crate::orders::{Orders, fair_order};
 use crate::schema::{self, col};
 use crate::values::ValueBits;
 use gureum_domain::clock::{format_date, from_epoch_day};
+use gureum_domain::fair::{FNV1A64_OFFSET, fair_key_from_state, fnv1a64};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-/// Continues an FNV-1a 64 hash over more bytes (so the id part is hashed once, not daily).
-pub fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
 
 /// Bit set in [`Daily::cert`] when the own certificate is valid that day.
 pub const CERTIFIED: u8 = 0b100;
@@ -44,7 +33,8 @@ pub struct Static {
     pub category: Vec<u32>,
     /// The segment's category names by ordinal (sorted).
     pub categories: Vec<String>,
-    /// FNV-1a state after the service id's bytes.
+    /// The FNV-1a state after the service id's bytes: the part of the fair key that does not
+    /// change with the date, hashed once per segment.
     id_state: Vec<u64>,
     /// The text fields' dense posting lists as bitsets.
     pub dense: DenseTerms,
@@ -233,10 +223,10 @@ fn build_static(reader: &SegmentReader) -> tantivy::Result<Static> {
     };
     let id_state = match str_terms(reader, col::ID)? {
         Some((ids, ords)) => {
-            let by_ord: Vec<u64> = ids.iter().map(|id| fnv_extend(FNV_OFFSET, id.as_bytes())).collect();
-            (0..max).map(|doc| ords.first(doc).and_then(|o| by_ord.get(o as usize).copied()).unwrap_or(FNV_OFFSET)).collect()
+            let by_ord: Vec<u64> = ids.iter().map(|id| fnv1a64(id.as_bytes())).collect();
+            (0..max).map(|doc| ords.first(doc).and_then(|o| by_ord.get(o as usize).copied()).unwrap_or(FNV1A64_OFFSET)).collect()
         }
-        None => vec![FNV_OFFSET; max as usize],
+        None => vec![FNV1A64_OFFSET; max as usize],
     };
     let dense = DenseTerms::build(reader, &schema::build().1)?;
     let orders = Orders::build(reader, col::PRICE, col::LISTED_AT, col::RATING)?;
@@ -251,7 +241,7 @@ fn valid(from: &Option<Column<i64>>, to: &Option<Column<i64>>, doc: DocId, day: 
 
 fn build_daily(reader: &SegmentReader, statics: &Static, day: i64) -> tantivy::Result<Daily> {
     let date = format_date(from_epoch_day(day));
-    let fair: Vec<u64> = statics.id_state.iter().map(|h| fnv_extend(*h, date.as_bytes())).collect();
+    let fair: Vec<u64> = statics.id_state.iter().map(|h| fair_key_from_state(*h, &date)).collect();
     let cert_grade = u64_col(reader, col::CERT_GRADE)?;
     let cert_from = i64_col(reader, col::CERT_FROM)?;
     let cert_to = i64_col(reader, col::CERT_TO)?;
@@ -287,12 +277,14 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    /// The cache's two-part computation (the id once, the date daily) is the domain's key.
     #[test]
-    fn extended_fnv_is_the_fair_key() {
+    fn cached_state_gives_the_fair_key() {
         for id in ["", "a", "0b7c2a52-6f1e-4c6b-9a4e-1f2d3c4b5a69"] {
             for d in [date!(2026 - 11 - 23), date!(2027 - 01 - 01)] {
-                let h = fnv_extend(fnv_extend(FNV_OFFSET, id.as_bytes()), format_date(d).as_bytes());
+                let h = fair_key_from_state(fnv1a64(id.as_bytes()), &format_date(d));
                 assert_eq!(h, gureum_domain::fair::fair_key(id, d));
+                assert_eq!(h, gureum_domain::fair::fmix64(fnv1a64(format!("{id}{}", format_date(d)).as_bytes())));
             }
         }
     }

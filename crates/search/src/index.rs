@@ -234,7 +234,7 @@ impl CatalogIndex {
         pool.spawn(move || done(self.search(&q)));
     }
 
-    /// A catalog search (SPEC §4 `GET /api/v1/services`).
+    /// A catalog search (`GET /api/v1/services`, docs/RULES.md#search).
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();

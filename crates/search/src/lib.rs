@@ -1,5 +1,5 @@
 //! The catalog's search index (tantivy): Korean syllable-bigram and English analysis, filters,
-//! facets and the fair order of SPEC §4 `GET /api/v1/services`.
+//! facets and the fair order of `GET /api/v1/services` (docs/RULES.md#search, docs/RULES.md#fair-order).
 //!
 //! Layout: [`tokenizer`] (the analyser), `schema` (fields and documents), `stored` (the stored
 //! blob behind a [`Hit`]), `query` (base query and filter plan), `cache` (per-segment arrays),

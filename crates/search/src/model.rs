@@ -88,7 +88,7 @@ impl Sort {
     }
 }
 
-/// A catalog search, already validated (SPEC §4 `GET /api/v1/services`).
+/// A catalog search, already validated (`GET /api/v1/services`, docs/RULES.md#search).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchQuery {
     pub q: Option<String>,

@@ -2,8 +2,8 @@
 //! word, or the syllable pairs of a Hangul word of two or more syllables; a one-syllable word
 //! goes through tantivy's query, see [`crate::query`]).
 //!
-//! Matching is the same rule as SPEC §4: a word matches a document when all of its terms are in
-//! one of the seven text fields, and every word must match. Each (word, field) is the
+//! Matching is the rule of docs/RULES.md#matching: a word matches a document when all of its
+//! terms are in one of the seven text fields, and every word must match. Each (word, field) is the
 //! intersection of its terms' documents as bitsets ([`crate::dense`] holds the dense ones), a
 //! word is their union and the query their intersection: word operations, not a walk of every
 //! posting. The collector then filters and counts facets over the matches.

@@ -1,4 +1,4 @@
-//! The one analyser used at index and at query time (SPEC §4 "Matching").
+//! The one analyser used at index and at query time (docs/RULES.md#matching).
 //!
 //! Text is split into runs. A run of Hangul syllables (U+AC00–U+D7A3) yields its syllable
 //! bigrams (`예산회계` → 예산, 산회, 회계), or the syllable itself when it is one syllable long;

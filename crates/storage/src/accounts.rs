@@ -5,27 +5,9 @@ use gureum_domain::account::{OrgKind, Role, roles_from_string, roles_to_string};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgStatus {
-    /// Signed up, waiting for the operator's approval.
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl OrgStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Rejected].into_iter().find(|k| k.as_str() == s)
-    }
-}
+// The statuses are the domain's (their rules live there); re-exported so that
+// `gureum_storage::OrgStatus` and `gureum_storage::UserStatus` keep naming them.
+pub use gureum_domain::{OrgStatus, UserStatus};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
@@ -42,29 +24,6 @@ pub struct Organisation {
     pub contact_email: Option<String>,
     pub status_reason: Option<String>,
     pub created_at: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserStatus {
-    /// Invited; sets a password through the e-mailed link.
-    Invited,
-    Active,
-    /// Locked by an operator until unlocked.
-    Disabled,
-}
-
-impl UserStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Invited => "invited",
-            Self::Active => "active",
-            Self::Disabled => "disabled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Invited, Self::Active, Self::Disabled].into_iter().find(|k| k.as_str() == s)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,53 +4,17 @@
 //! A service has at most one open revision beside its public one (`services.draft_revision`):
 //! its `state` says where it stands (`draft` → `submitted` → `in_review` → `listed` | `rejected`).
 //! A listed revision never changes again; the one it replaces becomes `superseded`. The decisions
-//! (which transition is allowed when) are the application's; this module only reads and writes.
+//! (which transition is allowed when) are the domain's (`gureum_domain::lifecycle`); this module
+//! only reads and writes.
 
 use crate::{Db, Result, StorageError, WriteTx};
 use gureum_domain::{Listing, ServiceCode, ServiceKind, ServiceStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Where one revision stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RevisionState {
-    /// Being edited by its supplier.
-    Draft,
-    /// Sent to the operator.
-    Submitted,
-    /// The operator (later the committee) is looking at it.
-    InReview,
-    /// The public revision.
-    Listed,
-    /// Turned down, with a reason.
-    Rejected,
-    /// Was listed; a later revision replaced it.
-    Superseded,
-}
-
-impl RevisionState {
-    pub const ALL: [RevisionState; 6] = [Self::Draft, Self::Submitted, Self::InReview, Self::Listed, Self::Rejected, Self::Superseded];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::InReview => "in_review",
-            Self::Listed => "listed",
-            Self::Rejected => "rejected",
-            Self::Superseded => "superseded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// Waiting for the operator's decision.
-    pub fn is_pending(self) -> bool {
-        matches!(self, Self::Submitted | Self::InReview)
-    }
-}
+// The revision states are the domain's (its lifecycle decides their transitions); re-exported so
+// that `gureum_storage::RevisionState` keeps naming it.
+pub use gureum_domain::RevisionState;
 
 /// A service's own row, without any revision's content.
 #[derive(Debug, Clone, PartialEq)]
