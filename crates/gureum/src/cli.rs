@@ -38,6 +38,10 @@ pub enum Command {
         /// to a trusted relay). Without it mail waits in the outbox.
         #[arg(long, env = "GUREUM_SMTP_URL")]
         smtp_url: Option<String>,
+        /// Lets requests bearing `Authorization: Bearer TOKEN` read `/metrics` from anywhere
+        /// (loopback clients may without it). Prefer the environment: options show in `ps`.
+        #[arg(long, env = "GUREUM_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -227,7 +231,10 @@ async fn run(cli: Cli) -> CmdResult {
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {
-                Command::Serve { port, bind, demo, smtp_url } => {
+                Command::Serve { port, bind, demo, smtp_url, metrics_token } => {
+                    if let Some(token) = metrics_token.as_deref().filter(|t| !t.trim().is_empty()) {
+                        gureum_web::metrics::allow_token(token.trim());
+                    }
                     crate::serve::serve(&cli, db.clone(), clock, *port, bind, *demo, smtp_url.as_deref()).await
                 }
                 Command::Migrate => {

@@ -136,6 +136,35 @@ impl Db {
     }
 }
 
+/// The mail outbox as `GET /metrics` reports it: what waits, since when, and who holds it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxGauges {
+    /// Mails not sent yet (due or waiting for a retry).
+    pub unsent: i64,
+    /// When the oldest of them was queued (µs since the epoch); `None` when none waits.
+    pub oldest_unsent_at: Option<i64>,
+    /// Unsent mails a worker holds a lease on at the instant asked about (the mail job's
+    /// leases; a lease that ended frees its mail for the next claim, see `Db::claim_mail`).
+    pub leased: i64,
+}
+
+impl Db {
+    /// The outbox's depth, oldest unsent mail and leases held at `now` (µs), in one statement.
+    pub async fn outbox_gauges(&self, now: i64) -> Result<OutboxGauges> {
+        use sqlx::Row;
+        // `COUNT(CASE …)` and not `SUM`: PostgreSQL's SUM of integers is NUMERIC, which the `Any`
+        // driver cannot read; COUNT is BIGINT on both engines.
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS unsent, MIN(created_at) AS oldest, COUNT(CASE WHEN lease_until >= $1 THEN 1 END) AS leased \
+             FROM outbox WHERE sent_at IS NULL",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OutboxGauges { unsent: row.try_get("unsent")?, oldest_unsent_at: row.try_get("oldest")?, leased: row.try_get("leased")? })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Both migration trees hold the same file names, so the engines cannot drift apart.
