@@ -64,6 +64,15 @@ pub enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a consistent copy of the SQLite database to a new file, also while `serve` runs
+    /// (documents are not included; on PostgreSQL use pg_dump).
+    Backup {
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into an empty data folder; the next start builds the search index from
+    /// it (on PostgreSQL use pg_restore).
+    Restore { file: PathBuf },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -228,6 +237,9 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Bench { what: BenchWhat::Import { lines, seed, database, batch } } => {
             crate::bench::import(*lines, *seed, database, *batch as usize, clock).await
         }
+        // Before `open_db`, which would create the folder and the database a restore needs empty.
+        Command::Backup { output } => crate::backup::backup_command(&cli, output, clock).await,
+        Command::Restore { file } => crate::backup::restore_command(&cli, file, clock).await,
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {
@@ -248,7 +260,7 @@ async fn run(cli: Cli) -> CmdResult {
                 Command::Export { what: ExportWhat::Services { output } } => crate::export::export_command(&db, output.as_deref()).await,
                 Command::Reindex => crate::serve::reindex_command(&cli, &db).await,
                 Command::Audit { what: AuditWhat::Verify } => audit_verify(&db).await,
-                Command::Bench { .. } => Ok(0),
+                Command::Bench { .. } | Command::Backup { .. } | Command::Restore { .. } => Ok(0),
             };
             db.close().await;
             code

@@ -237,3 +237,103 @@ async fn metrics_refuse_a_peer_from_elsewhere() {
     assert!(body.as_str().is_some_and(|t| t.contains("gureum_index_lag_changes 0")), "{body}");
 }
 
+fn import_line(i: usize) -> String {
+    json!({
+        "name": format!("복원확인 서비스 {i}"), "code": format!("SAS-4-09-{:05}", 50_000 + i),
+        "supplier": {"name": "복원클라우드", "business_number": "2208162517", "size": "small"},
+        "kind": "saas", "category": "전자결재", "tags": ["전자결재"],
+        "summary": "공공기관 전자결재", "description": "설명",
+        "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 5000}],
+        "certification": null, "integrations": []
+    })
+    .to_string()
+}
+
+/// A backup taken while `serve` runs and an import writes, restored into an empty folder: the
+/// audit chain verifies, the restored catalog holds whole import batches only, and a server
+/// started on it rebuilds its index and finds the services.
+#[tokio::test]
+async fn a_backup_taken_during_writes_restores_into_an_empty_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = fresh_database_url(&dir).await;
+    if engine() == "postgres" {
+        let out = gureum(dir.path(), &url, &["backup", "--output", dir.path().join("b.sqlite3").to_str().expect("path")]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("pg_dump"), "{}", stderr(&out));
+        let out = gureum(dir.path(), &url, &["restore", dir.path().join("b.sqlite3").to_str().expect("path")]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("pg_restore"), "{}", stderr(&out));
+        return;
+    }
+    let out = gureum(dir.path(), &url, &["seed", "--services", "300"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let _server = serve(command(dir.path(), Some(&url)), &[]).await;
+    let file = dir.path().join("more.jsonl");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file).expect("create"));
+        for i in 0..20_000 {
+            writeln!(w, "{}", import_line(i)).expect("write");
+        }
+    }
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    let mut import = command(dir.path(), Some(&url))
+        .args(["import", "services", "--batch", "500", file.to_str().expect("path")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("import");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while db.count_all_services().await.expect("count") < 300 + 1_000 {
+        assert!(Instant::now() < deadline, "the import writes");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(import.try_wait().expect("wait").is_none(), "the import is still writing when the backup starts");
+    let backup = dir.path().join("backup.sqlite3");
+    let out = gureum(dir.path(), &url, &["backup", "--output", backup.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with(&format!("backup written to {}", backup.display())), "{}", stdout(&out));
+    assert!(stderr(&out).contains("documents folder is not in the backup"), "{}", stderr(&out));
+    eprintln!("import still running after the backup: {}", import.try_wait().expect("wait").is_none());
+    assert_eq!(import.wait().expect("import").code(), Some(0));
+    db.close().await;
+    let in_backup = gureum_storage::inspect_sqlite_file(&backup).expect("a sound backup");
+    let imported = in_backup.services - 300;
+    assert!(imported >= 1_000 && imported % 500 == 0, "whole import batches only: {imported}");
+    // Once written, a backup is never overwritten.
+    let out = gureum(dir.path(), &url, &["backup", "--output", backup.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("exists already"), "{}", stderr(&out));
+
+    let restored = tempfile::tempdir().expect("tempdir");
+    let data = restored.path().join("data");
+    let out = command(&data, None).arg("restore").arg(&backup).output().expect("restore");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("{} services", in_backup.services)), "{}", stdout(&out));
+    assert!(stdout(&out).contains("audit chain intact"), "{}", stdout(&out));
+    let out = command(&data, None).args(["audit", "verify"]).output().expect("verify");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out).trim(), format!("OK: {} events, chain intact", in_backup.audit_events));
+    assert!(!data.join("index").exists(), "no index came with the backup");
+    {
+        let server = serve(command(&data, None), &[]).await;
+        let client = reqwest::Client::new();
+        let search = reqwest::Url::parse_with_params(&format!("{}/api/v1/services", server.base), [("q", "복원확인"), ("per_page", "1")])
+            .expect("url");
+        let found: Value = client.get(search).send().await.expect("search").json().await.expect("json");
+        assert_eq!(found["total"].as_i64(), Some(imported), "every imported service of the backup is found");
+    }
+    // A folder that holds anything is refused, and left as it was.
+    let out = command(&data, None).arg("restore").arg(&backup).output().expect("restore");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
+    let out = command(&data, None).args(["audit", "verify"]).output().expect("verify");
+    assert_eq!(out.status.code(), Some(0));
+    // A file that is not a Gureum database is rejected, and the new folder stays empty.
+    let junk = restored.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database at all, but long enough to look like a file header....").expect("junk");
+    let empty = restored.path().join("empty");
+    let out = command(&empty, None).arg("restore").arg(&junk).output().expect("restore");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&empty).map(|d| d.count()).unwrap_or(0), 0, "nothing left behind");
+}
+
