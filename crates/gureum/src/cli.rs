@@ -1,7 +1,7 @@
 //! Command-line options (SPEC §4 "CLI"). Global options come before the subcommand. Exit codes:
 //! 0 success, 1 some input rejected, 2 usage or environment error.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use gureum_domain::Clock;
 use gureum_storage::Db;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,9 @@ pub struct Cli {
     /// Shared content-addressed document folder (default: DATA_DIR/documents).
     #[arg(long, global = true, env = "GUREUM_DOCUMENTS_DIR")]
     pub documents_dir: Option<PathBuf>,
+    /// Logs on standard error as text (colours only on a terminal) or as JSON lines.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "GUREUM_LOG_FORMAT")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -149,6 +152,13 @@ pub enum BenchWhat {
     },
 }
 
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 /// An error that ends a command, with its exit code.
 #[derive(Debug)]
 pub struct Failure {
@@ -170,20 +180,26 @@ impl<E: std::error::Error> From<E> for Failure {
 
 pub type CmdResult = Result<u8, Failure>;
 
-pub fn init_tracing() {
+/// Logs go to standard error; colour codes only when it is a terminal (a file or a log
+/// collector would keep them as noise).
+pub fn init_tracing(format: LogFormat) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if std::env::var("GUREUM_LOG_FORMAT").as_deref() == Ok("json") {
-        let _ = builder.json().try_init();
-    } else {
-        let _ = builder.try_init();
+    match format {
+        LogFormat::Json => {
+            let _ = builder.json().with_ansi(false).try_init();
+        }
+        LogFormat::Text => {
+            let _ = builder.with_ansi(std::io::stderr().is_terminal()).try_init();
+        }
     }
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

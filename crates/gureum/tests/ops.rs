@@ -337,3 +337,59 @@ async fn a_backup_taken_during_writes_restores_into_an_empty_folder() {
     assert_eq!(std::fs::read_dir(&empty).map(|d| d.count()).unwrap_or(0), 0, "nothing left behind");
 }
 
+/// Runs `serve` with standard error piped, until its log says the index is current and that
+/// mail waits without a relay (in either order); returns what it logged by then.
+fn serve_logs(dir: &Path, url: &str, args: &[&str]) -> String {
+    let port = free_port().to_string();
+    let mut child = command(dir, Some(url))
+        .args(args)
+        .args(["serve", "--port", &port])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut lines = Vec::new();
+    let seen = |lines: &[String], what: &str| lines.iter().any(|l| l.contains(what));
+    while !(seen(&lines, "search index is current") && seen(&lines, "no --smtp-url")) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => lines.push(line),
+            Err(e) => panic!("the log lacks a line it should have ({e}):\n{}", lines.join("\n")),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    lines.join("\n")
+}
+
+/// Logs to a pipe carry no terminal colour codes; `--log-format json` writes one JSON object a
+/// line; an unknown format is a usage error.
+#[tokio::test]
+async fn logs_to_a_pipe_are_plain_or_json_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = fresh_database_url(&dir).await;
+    let text = serve_logs(dir.path(), &url, &[]);
+    assert!(text.contains("no --smtp-url"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no escape codes:\n{text:?}");
+    let json = serve_logs(dir.path(), &url, &["--log-format", "json"]);
+    let mut levels = Vec::new();
+    for line in json.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"));
+        levels.push(v["level"].as_str().expect("a level").to_owned());
+        assert!(v["fields"]["message"].is_string(), "{line}");
+    }
+    assert!(levels.iter().any(|l| l == "WARN") && levels.iter().any(|l| l == "INFO"), "{levels:?}");
+    let out = command(dir.path(), Some(&url)).args(["--log-format", "xml", "migrate"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
