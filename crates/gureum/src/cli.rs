@@ -1,7 +1,7 @@
 //! Command-line options (SPEC §4 "CLI"). Global options come before the subcommand. Exit codes:
 //! 0 success, 1 some input rejected, 2 usage or environment error.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use gureum_domain::Clock;
 use gureum_storage::Db;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,9 @@ pub struct Cli {
     /// Shared content-addressed document folder (default: DATA_DIR/documents).
     #[arg(long, global = true, env = "GUREUM_DOCUMENTS_DIR")]
     pub documents_dir: Option<PathBuf>,
+    /// Logs on standard error as text (colours only on a terminal) or as JSON lines.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "GUREUM_LOG_FORMAT")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,6 +41,10 @@ pub enum Command {
         /// to a trusted relay). Without it mail waits in the outbox.
         #[arg(long, env = "GUREUM_SMTP_URL")]
         smtp_url: Option<String>,
+        /// Lets requests bearing `Authorization: Bearer TOKEN` read `/metrics` from anywhere
+        /// (loopback clients may without it). Prefer the environment: options show in `ps`.
+        #[arg(long, env = "GUREUM_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -60,6 +67,15 @@ pub enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a consistent copy of the SQLite database to a new file, also while `serve` runs
+    /// (documents are not included; on PostgreSQL use pg_dump).
+    Backup {
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into an empty data folder; the next start builds the search index from
+    /// it (on PostgreSQL use pg_restore).
+    Restore { file: PathBuf },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -136,6 +152,13 @@ pub enum BenchWhat {
     },
 }
 
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 /// An error that ends a command, with its exit code.
 #[derive(Debug)]
 pub struct Failure {
@@ -157,20 +180,26 @@ impl<E: std::error::Error> From<E> for Failure {
 
 pub type CmdResult = Result<u8, Failure>;
 
-pub fn init_tracing() {
+/// Logs go to standard error; colour codes only when it is a terminal (a file or a log
+/// collector would keep them as noise).
+pub fn init_tracing(format: LogFormat) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if std::env::var("GUREUM_LOG_FORMAT").as_deref() == Ok("json") {
-        let _ = builder.json().try_init();
-    } else {
-        let _ = builder.try_init();
+    match format {
+        LogFormat::Json => {
+            let _ = builder.json().with_ansi(false).try_init();
+        }
+        LogFormat::Text => {
+            let _ = builder.with_ansi(std::io::stderr().is_terminal()).try_init();
+        }
     }
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -224,10 +253,16 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Bench { what: BenchWhat::Import { lines, seed, database, batch } } => {
             crate::bench::import(*lines, *seed, database, *batch as usize, clock).await
         }
+        // Before `open_db`, which would create the folder and the database a restore needs empty.
+        Command::Backup { output } => crate::backup::backup_command(&cli, output, clock).await,
+        Command::Restore { file } => crate::backup::restore_command(&cli, file, clock).await,
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {
-                Command::Serve { port, bind, demo, smtp_url } => {
+                Command::Serve { port, bind, demo, smtp_url, metrics_token } => {
+                    if let Some(token) = metrics_token.as_deref().filter(|t| !t.trim().is_empty()) {
+                        gureum_web::metrics::allow_token(token.trim());
+                    }
                     crate::serve::serve(&cli, db.clone(), clock, *port, bind, *demo, smtp_url.as_deref()).await
                 }
                 Command::Migrate => {
@@ -241,7 +276,7 @@ async fn run(cli: Cli) -> CmdResult {
                 Command::Export { what: ExportWhat::Services { output } } => crate::export::export_command(&db, output.as_deref()).await,
                 Command::Reindex => crate::serve::reindex_command(&cli, &db).await,
                 Command::Audit { what: AuditWhat::Verify } => audit_verify(&db).await,
-                Command::Bench { .. } => Ok(0),
+                Command::Bench { .. } | Command::Backup { .. } | Command::Restore { .. } => Ok(0),
             };
             db.close().await;
             code

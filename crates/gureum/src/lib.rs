@@ -1,5 +1,6 @@
 //! The `gureum` command: one binary for serving, data management and benchmarks.
 
+pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod demo;

@@ -98,7 +98,10 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo:
             println!("  {e}");
         }
     }
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // With the peer's address, so that `/metrics` can tell a loopback client from others.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     follower.abort();
     if let Some(m) = mailer {
         m.abort();

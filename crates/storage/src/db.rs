@@ -5,7 +5,7 @@ use gureum_domain::Clock;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -134,6 +134,77 @@ impl Db {
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// The mail outbox as `GET /metrics` reports it: what waits, since when, and who holds it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxGauges {
+    /// Mails not sent yet (due or waiting for a retry).
+    pub unsent: i64,
+    /// When the oldest of them was queued (µs since the epoch); `None` when none waits.
+    pub oldest_unsent_at: Option<i64>,
+    /// Unsent mails a worker holds a lease on at the instant asked about (the mail job's
+    /// leases; a lease that ended frees its mail for the next claim, see `Db::claim_mail`).
+    pub leased: i64,
+}
+
+/// What a SQLite file of Gureum's holds, read back from the file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteFileSummary {
+    pub services: i64,
+    /// The audit chain's length (its head's sequence).
+    pub audit_events: i64,
+}
+
+impl Db {
+    /// The outbox's depth, oldest unsent mail and leases held at `now` (µs), in one statement.
+    pub async fn outbox_gauges(&self, now: i64) -> Result<OutboxGauges> {
+        use sqlx::Row;
+        // `COUNT(CASE …)` and not `SUM`: PostgreSQL's SUM of integers is NUMERIC, which the `Any`
+        // driver cannot read; COUNT is BIGINT on both engines.
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS unsent, MIN(created_at) AS oldest, COUNT(CASE WHEN lease_until >= $1 THEN 1 END) AS leased \
+             FROM outbox WHERE sent_at IS NULL",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OutboxGauges { unsent: row.try_get("unsent")?, oldest_unsent_at: row.try_get("oldest")?, leased: row.try_get("leased")? })
+    }
+
+    /// Writes a consistent copy of this SQLite database to the new file `dest` while other
+    /// connections and processes go on writing; `Ok(false)` on PostgreSQL, whose own tools
+    /// (`pg_dump`) do this.
+    ///
+    /// `VACUUM INTO` reads one snapshot of the database in a read transaction, as any reader
+    /// does: in WAL mode writers are not held back, and the copy holds every transaction that
+    /// had committed when it began and nothing of any later one. The copy is compact (no free
+    /// pages) and has no log of its own. SQLite refuses a `dest` that exists and is not empty.
+    pub async fn backup_sqlite_into(&self, dest: &str) -> Result<bool> {
+        if self.backend != Backend::Sqlite || self.sqlite_file.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("VACUUM INTO $1").bind(dest).execute(&self.pool).await?;
+        Ok(true)
+    }
+}
+
+/// Checks a SQLite file of Gureum's (SQLite's `quick_check`) and counts what it holds; for a
+/// backup once it is written and a file about to be restored. Opens it read-write, so that a
+/// file left in WAL mode can be read; give it a copy, not a file someone else uses. Blocks.
+pub fn inspect_sqlite_file(path: &Path) -> Result<SqliteFileSummary> {
+    use rusqlite::{Connection, OpenFlags};
+    let bad = |e: rusqlite::Error| StorageError::Corrupt(format!("{}: {e}", path.display()));
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(bad)?;
+    // Reading the header is the first thing that fails on a file that is not a database.
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(bad)?;
+    if check != "ok" {
+        return Err(StorageError::Corrupt(format!("{}: SQLite's quick_check says: {check}", path.display())));
+    }
+    let not_ours = |e: rusqlite::Error| StorageError::Corrupt(format!("{}: not a Gureum database ({e})", path.display()));
+    let services = conn.query_row("SELECT COUNT(*) FROM services", [], |r| r.get(0)).map_err(not_ours)?;
+    let audit_events = conn.query_row("SELECT seq FROM audit_head", [], |r| r.get(0)).map_err(not_ours)?;
+    Ok(SqliteFileSummary { services, audit_events })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod metrics;
 pub mod pages;
 pub mod query;
 pub mod state;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router)
         .merge(api::meta_routes(openapi))
         .merge(pages::routes())
+        .route("/metrics", axum::routing::get(metrics::scrape))
         .fallback(pages::not_found)
         .with_state(state)
         // Uploads are at most 20 MiB; the margin is for the form around the file.
@@ -47,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(header.clone()))
         .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(metrics::track))
 }
 
 /// A 503 is transient by nature (not ready while the index catches up on start, or a request

@@ -20,6 +20,7 @@ pub async fn run_search(state: &AppState, q: gureum_search::SearchQuery) -> Resu
         return Err(AppError::index_not_ready());
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
+    let _timer = crate::metrics::SearchTimer::start();
     state.sync().index_arc().search_then(q, move |answer| {
         let _ = tx.send(answer);
     });
