@@ -432,6 +432,20 @@ impl From<gureum_storage::StorageError> for Error {
     }
 }
 
+/// The lifecycle's refusals are API codes (docs/RULES.md#lifecycle).
+impl From<gureum_domain::lifecycle::Refusal> for Error {
+    fn from(r: gureum_domain::lifecycle::Refusal) -> Self {
+        use gureum_domain::lifecycle::Refusal;
+        let code = match r {
+            Refusal::Forbidden => Code::Forbidden,
+            Refusal::NotFound => Code::NotFound,
+            Refusal::InvalidState(_) => Code::InvalidStatus,
+        };
+        debug_assert_eq!(code.as_str(), r.code());
+        Self::new(code, r.message_en())
+    }
+}
+
 impl From<gureum_search::SearchError> for Error {
     fn from(e: gureum_search::SearchError) -> Self {
         Self::internal(e)

@@ -9,10 +9,16 @@ use crate::context::Context;
 use crate::documents::{check_upload, clean_filename};
 use crate::error::{Code, Error};
 use crate::notify::tell_org_admins;
-use gureum_domain::fair::fnv1a64;
+pub use gureum_domain::change::{diff, is_material};
+use gureum_domain::code::classification;
+use gureum_domain::lifecycle::{Action, Actor, RevisionChange, Standing, Transition, decide};
 use gureum_domain::listing::parse_listing;
-use gureum_domain::{Listing, ServiceCode, ServiceStatus};
-use gureum_storage::{NewAuditEvent, RevisionState, ServiceDocument, ServiceHead, ServiceKey, WriteTx};
+use gureum_domain::patch::merge_patch;
+use gureum_domain::{ServiceCode, ServiceStatus};
+use gureum_storage::{NewAuditEvent, Revision, RevisionState, ServiceDocument, ServiceHead, ServiceKey, WriteTx};
+
+pub use gureum_domain::change::{DIFF_FIELDS, FieldChange};
+pub use gureum_domain::clock::age_days;
 use serde_json::{Map, Value, json};
 
 /// The kinds of document a service carries (서비스 정의서, 가격표, SLA, 인증서).
@@ -20,25 +26,6 @@ pub const DOC_TYPES: [&str; 4] = ["service_definition", "price_list", "sla", "ce
 
 /// Fields of an import line a supplier may not set: the operator's and the committee's.
 pub const NOT_SUPPLIER_FIELDS: [&str; 5] = ["supplier", "status", "selected_on", "selection_valid_to", "catalog_contract"];
-
-/// The listing fields a change is reported on, in the order pages show them.
-pub const DIFF_FIELDS: [&str; 15] = [
-    "code",
-    "name",
-    "name_en",
-    "kind",
-    "category",
-    "subcategory",
-    "tags",
-    "summary",
-    "summary_en",
-    "description",
-    "price_plans",
-    "sla",
-    "data_location",
-    "integrations",
-    "certification",
-];
 
 const MAX_REASON: usize = 2_000;
 
@@ -102,31 +89,6 @@ fn reject_operator_fields(obj: &Map<String, Value>) -> Result<(), Error> {
     }
 }
 
-/// The classification digits of an assigned code: from the category and the subcategory, so
-/// services of one category share them.
-fn classification(listing: &Listing) -> (u8, u8) {
-    let class = 1 + (fnv1a64(listing.category.as_bytes()) % 20) as u8;
-    let sub_src = listing.subcategory.as_deref().unwrap_or(&listing.category);
-    let sub = 1 + (fnv1a64(sub_src.as_bytes()) % 99) as u8;
-    (class, sub)
-}
-
-/// RFC 7396 JSON merge patch: objects merge, `null` removes, anything else replaces.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
-    match (target, patch) {
-        (Value::Object(t), Value::Object(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    t.remove(k);
-                } else {
-                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
-                }
-            }
-        }
-        (t, p) => *t = p.clone(),
-    }
-}
-
 async fn audit(
     tx: &mut WriteTx,
     p: &Principal,
@@ -147,84 +109,6 @@ async fn audit(
 // ---------------------------------------------------------------------------------------------
 // What changed
 
-/// One field that differs between two revisions.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldChange {
-    pub field: &'static str,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    /// A change that goes through review again (SPEC §3): a price increase, a lower SLA, a new
-    /// or changed certification or host, another kind.
-    pub material: bool,
-}
-
-fn present(v: Option<&Value>) -> Option<&Value> {
-    match v {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(a)) if a.is_empty() => None,
-        Some(Value::String(s)) if s.is_empty() => None,
-        Some(v) => Some(v),
-    }
-}
-
-fn price_increased(old: &Listing, new: &Listing) -> bool {
-    let plan_up = new.price_plans.iter().any(|np| {
-        old.price_plans.iter().find(|op| op.name == np.name).is_some_and(|op| {
-            np.unit_price_krw > op.unit_price_krw || np.model != op.model || np.unit != op.unit || (op.vat_included && !np.vat_included)
-        })
-    });
-    let from_up = match (old.price_from(), new.price_from()) {
-        (Some(a), Some(b)) => b > a,
-        (Some(_), None) => true,
-        _ => false,
-    };
-    plan_up || from_up
-}
-
-fn sla_lowered(old: &Listing, new: &Listing) -> bool {
-    let Some(o) = &old.sla else { return false };
-    let n = new.sla.as_ref();
-    let lower = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) => b < a,
-        (Some(_), None) => true,
-        _ => false,
-    };
-    lower(o.availability_pct, n.and_then(|s| s.availability_pct)) || lower(o.credit_pct, n.and_then(|s| s.credit_pct))
-}
-
-fn field_material(field: &str, old: Option<&Listing>, new: &Listing) -> bool {
-    match field {
-        "kind" | "certification" | "code" => true,
-        "price_plans" => old.is_some_and(|o| price_increased(o, new)),
-        "sla" => old.is_some_and(|o| sla_lowered(o, new)),
-        _ => false,
-    }
-}
-
-/// The fields that differ between `base` (the public revision; `None` for a first listing)
-/// and `new`, in [`DIFF_FIELDS`] order.
-pub fn diff(base: Option<&Listing>, new: &Listing) -> Vec<FieldChange> {
-    let empty = Value::Object(Map::new());
-    let a = base.map(|l| serde_json::to_value(l).unwrap_or(Value::Null)).unwrap_or_else(|| empty.clone());
-    let b = serde_json::to_value(new).unwrap_or(empty);
-    DIFF_FIELDS
-        .iter()
-        .filter_map(|f| {
-            let before = present(a.get(*f));
-            let after = present(b.get(*f));
-            if before == after {
-                return None;
-            }
-            Some(FieldChange { field: f, before: before.cloned(), after: after.cloned(), material: field_material(f, base, new) })
-        })
-        .collect()
-}
-
-/// Whether `new` needs review again against `base`; a first listing always does.
-pub fn is_material(base: Option<&Listing>, new: &Listing) -> bool {
-    base.is_none() || diff(base, new).iter().any(|c| c.material)
-}
-
 fn changes_json(changes: &[FieldChange]) -> (Value, Value) {
     let mut before = Map::new();
     let mut after = Map::new();
@@ -233,6 +117,27 @@ fn changes_json(changes: &[FieldChange]) -> (Value, Value) {
         after.insert(c.field.into(), c.after.clone().unwrap_or(Value::Null));
     }
     (Value::Object(before), Value::Object(after))
+}
+
+/// Where a service stands for the domain's rules, with its open revision when it has one.
+async fn standing(tx: &mut WriteTx, head: &ServiceHead) -> Result<(Standing, Option<Revision>), Error> {
+    let open = match head.draft_revision {
+        Some(r) => tx.service_revision(&head.id, r).await?,
+        None => None,
+    };
+    Ok((Standing::new(head.status, open.as_ref().map(|r| r.state), head.public_revision.is_some()), open))
+}
+
+/// Asks the domain whether `p` may do `action` to the service now (docs/RULES.md#lifecycle).
+async fn decide_for(tx: &mut WriteTx, p: &Principal, head: &ServiceHead, action: Action) -> Result<(Transition, Option<Revision>), Error> {
+    let (standing, open) = standing(tx, head).await?;
+    let actor = Actor::of(&p.roles(), p.org().supplier_id.as_deref(), &head.supplier_id);
+    Ok((decide(standing, action, actor)?, open))
+}
+
+/// The open revision a transition acts on (the domain allowed it only when there is one).
+fn open_revision(open: Option<Revision>) -> Result<Revision, Error> {
+    open.ok_or_else(|| Error::internal("the open revision is missing"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,18 +175,13 @@ pub async fn update(ctx: &Context, p: &Principal, key: &str, patch: &Value, requ
     let id = owned_head(ctx, p, key).await?.id;
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    if matches!(head.status, ServiceStatus::Cancelled | ServiceStatus::Withdrawn) {
-        return Err(Error::invalid_status(format!("a {} service cannot be edited", head.status.as_str())));
-    }
-    let (open, current) = match head.draft_revision {
-        Some(r) => {
-            let rev = tx.service_revision(&id, r).await?.ok_or_else(|| Error::internal("open revision missing"))?;
-            if rev.state != RevisionState::Draft {
-                return Err(Error::invalid_status("the revision is with the operator; it can be edited again once it is decided"));
-            }
-            (Some(r), rev.listing)
+    let (t, open_rev) = decide_for(&mut tx, p, &head, Action::Edit).await?;
+    let (open, current) = match t.change {
+        RevisionChange::EditOpen => {
+            let rev = open_revision(open_rev)?;
+            (Some(rev.revision), rev.listing)
         }
-        None => {
+        _ => {
             let base = head.public_revision.unwrap_or(head.latest_revision);
             let rev = tx.service_revision(&id, base).await?.ok_or_else(|| Error::internal("revision missing"))?;
             (None, rev.listing)
@@ -315,13 +215,12 @@ pub async fn update(ctx: &Context, p: &Principal, key: &str, patch: &Value, requ
         }
         None => tx.open_draft_revision(&head, &listing).await?,
     };
-    let mut status_after = head.status;
+    let status_after = t.after.status;
     if head.public_revision.is_none() {
         if listing.code != head.code {
             tx.set_service_code(&id, &listing.code).await?;
         }
-        if head.status == ServiceStatus::Rejected {
-            status_after = ServiceStatus::Draft;
+        if t.status_changed() {
             tx.set_service_status(&id, status_after, None).await?;
         }
         tx.record_change(&id).await?;
@@ -349,20 +248,17 @@ pub async fn submit(ctx: &Context, p: &Principal, key: &str, request_id: Option<
     let id = owned_head(ctx, p, key).await?.id;
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    let nothing = || Error::invalid_status("there is no draft to submit; edit the service first");
-    let r = head.draft_revision.ok_or_else(nothing)?;
-    let rev = tx.service_revision(&id, r).await?.ok_or_else(nothing)?;
-    if rev.state != RevisionState::Draft {
-        return Err(Error::invalid_status("this revision was already submitted"));
-    }
+    let (t, open) = decide_for(&mut tx, p, &head, Action::Submit).await?;
+    let rev = open_revision(open)?;
+    let r = rev.revision;
     let base = match head.public_revision {
         Some(pr) => tx.service_revision(&id, pr).await?.map(|r| r.listing),
         None => None,
     };
     let material = is_material(base.as_ref(), &rev.listing);
     tx.submit_revision(&id, r, head.public_revision, material).await?;
-    let status = if head.public_revision.is_none() { ServiceStatus::Submitted } else { head.status };
-    if status != head.status {
+    let status = t.after.status;
+    if t.status_changed() {
         tx.set_service_status(&id, status, None).await?;
         tx.record_change(&id).await?;
     }
@@ -418,7 +314,11 @@ pub async fn attach_document(
     let doc_id = new_id();
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    let revision = head.draft_revision.unwrap_or(head.latest_revision);
+    let (t, _) = decide_for(&mut tx, p, &head, Action::AttachDocument).await?;
+    let revision = match (t.change, head.draft_revision) {
+        (RevisionChange::AttachToOpen, Some(open)) => open,
+        _ => head.latest_revision,
+    };
     tx.record_document(&sha, size, media.media_type()).await?;
     tx.insert_service_document(&doc_id, &id, revision, doc_type, &sha, &filename).await?;
     let after =
@@ -450,26 +350,16 @@ async fn tell_supplier(ctx: &Context, tx: &mut WriteTx, head: &ServiceHead, kind
     Ok(())
 }
 
-/// The open revision when it waits for a decision, else 409 `invalid_status`.
-async fn pending_revision(tx: &mut WriteTx, head: &ServiceHead, what: &str) -> Result<gureum_storage::Revision, Error> {
-    let not_pending = || Error::invalid_status(format!("only a submitted or in-review service can be {what}"));
-    let r = head.draft_revision.ok_or_else(not_pending)?;
-    let rev = tx.service_revision(&head.id, r).await?.ok_or_else(not_pending)?;
-    if rev.state.is_pending() { Ok(rev) } else { Err(not_pending()) }
-}
-
 /// The operator takes a submitted revision into review.
 pub async fn start_review(ctx: &Context, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, Error> {
     let id = any_head(ctx, key).await?.id;
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    let rev = pending_revision(&mut tx, &head, "taken into review").await?;
-    if rev.state != RevisionState::Submitted {
-        return Err(Error::invalid_status("this revision is already in review"));
-    }
+    let (t, open) = decide_for(&mut tx, p, &head, Action::StartReview).await?;
+    let rev = open_revision(open)?;
     tx.set_revision_state(&id, rev.revision, RevisionState::InReview).await?;
-    let status = if head.public_revision.is_none() { ServiceStatus::InReview } else { head.status };
-    if status != head.status {
+    let status = t.after.status;
+    if t.status_changed() {
         tx.set_service_status(&id, status, None).await?;
         tx.record_change(&id).await?;
     }
@@ -496,12 +386,12 @@ pub async fn list(ctx: &Context, p: &Principal, key: &str, request_id: Option<St
     let id = any_head(ctx, key).await?.id;
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    let rev = pending_revision(&mut tx, &head, "listed").await?;
+    let (t, open) = decide_for(&mut tx, p, &head, Action::List).await?;
+    let rev = open_revision(open)?;
     if rev.listing.code != head.code && tx.service_code_taken(&rev.listing.code).await? {
         return Err(Error::new(Code::CodeTaken, format!("the service code {} is already in use", rev.listing.code)));
     }
-    // A suspended service stays suspended until it is reinstated.
-    let status = if head.status == ServiceStatus::Suspended { ServiceStatus::Suspended } else { ServiceStatus::Listed };
+    let status = t.after.status;
     tx.list_revision(&head, rev.revision, &rev.listing, status).await?;
     tx.record_change(&id).await?;
     audit(
@@ -536,10 +426,11 @@ pub async fn reject(ctx: &Context, p: &Principal, key: &str, reason: Option<&str
     let id = any_head(ctx, key).await?.id;
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    let rev = pending_revision(&mut tx, &head, "rejected").await?;
+    let (t, open) = decide_for(&mut tx, p, &head, Action::Reject).await?;
+    let rev = open_revision(open)?;
     tx.reject_revision(&id, rev.revision, &reason).await?;
-    let status = if head.public_revision.is_none() { ServiceStatus::Rejected } else { head.status };
-    if status != head.status {
+    let status = t.after.status;
+    if t.status_changed() {
         tx.set_service_status(&id, status, None).await?;
         tx.record_change(&id).await?;
     }
@@ -590,17 +481,10 @@ async fn set_suspended(
 ) -> Result<String, Error> {
     let id = any_head(ctx, key).await?.id;
     let suspend = reason.is_some();
-    let (from, to) =
-        if suspend { (ServiceStatus::Listed, ServiceStatus::Suspended) } else { (ServiceStatus::Suspended, ServiceStatus::Listed) };
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    if head.status != from {
-        return Err(Error::invalid_status(if suspend {
-            "only a listed service can be suspended"
-        } else {
-            "only a suspended service can be reinstated"
-        }));
-    }
+    let (t, _) = decide_for(&mut tx, p, &head, if suspend { Action::Suspend } else { Action::Reinstate }).await?;
+    let (from, to) = (t.before.status, t.after.status);
     tx.set_service_status(&id, to, reason.as_deref()).await?;
     tx.record_change(&id).await?;
     audit(
@@ -634,80 +518,4 @@ async fn set_suspended(
     tx.commit().await?;
     ctx.wait_for_index().await;
     Ok(id)
-}
-
-/// Whole days between a submission and today, both as Asia/Seoul dates.
-pub fn age_days(submitted_at: i64, today: time::Date) -> i64 {
-    let day = gureum_domain::clock::from_micros(submitted_at).to_offset(gureum_domain::clock::SEOUL).date();
-    (today - day).whole_days()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use gureum_domain::listing::parse_listing;
-
-    fn listing(v: Value) -> Listing {
-        parse_listing(v.as_object().expect("object"), false).expect("valid listing")
-    }
-
-    fn base() -> Value {
-        json!({
-            "name": "온나라 전자결재", "code": "SAS-4-09-10374", "kind": "saas", "category": "전자결재", "summary": "전자결재",
-            "tags": ["결재"],
-            "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 5000}],
-            "sla": {"availability_pct": 99.9, "credit_pct": 10},
-            "certification": {"type": "standard", "grade": "low", "number": "C-1", "valid_from": "2024-01-01", "valid_to": "2028-12-31"}
-        })
-    }
-
-    fn with(patch: Value) -> Listing {
-        let mut v = base();
-        merge_patch(&mut v, &patch);
-        listing(v)
-    }
-
-    #[test]
-    fn a_price_decrease_or_a_new_tag_is_not_material() {
-        let old = listing(base());
-        let new = with(
-            json!({"tags": ["결재", "그룹웨어"], "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 4000}]}),
-        );
-        let d = diff(Some(&old), &new);
-        assert_eq!(d.iter().map(|c| c.field).collect::<Vec<_>>(), ["tags", "price_plans"]);
-        assert!(!is_material(Some(&old), &new));
-        assert!(!is_material(Some(&old), &with(json!({"description": "고침"}))));
-    }
-
-    #[test]
-    fn material_changes() {
-        let old = listing(base());
-        let up = with(json!({"price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 6000}]}));
-        assert!(is_material(Some(&old), &up));
-        assert!(is_material(Some(&old), &with(json!({"sla": {"availability_pct": 99.5}}))));
-        assert!(!is_material(Some(&old), &with(json!({"sla": {"availability_pct": 99.95}}))));
-        assert!(is_material(Some(&old), &with(json!({"sla": null}))));
-        assert!(is_material(Some(&old), &with(json!({"certification": {"grade": "medium"}}))));
-        assert!(is_material(Some(&old), &with(json!({"certification": {"host_infra": "IAS-1-01-00001"}}))));
-        assert!(is_material(Some(&old), &with(json!({"kind": "paas", "code": "PAS-4-09-10374"}))));
-        assert!(is_material(None, &old), "a first listing is always reviewed");
-        let d = diff(Some(&old), &up);
-        assert_eq!(d.len(), 1);
-        assert!(d[0].material);
-    }
-
-    #[test]
-    fn merge_patch_merges_objects_and_removes_nulls() {
-        let mut v = json!({"a": 1, "o": {"x": 1, "y": 2}, "l": [1, 2]});
-        merge_patch(&mut v, &json!({"a": null, "o": {"y": 3}, "l": [3]}));
-        assert_eq!(v, json!({"o": {"x": 1, "y": 3}, "l": [3]}));
-    }
-
-    #[test]
-    fn codes_follow_the_category() {
-        let l = listing(base());
-        let (class, sub) = classification(&l);
-        assert!((1..=20).contains(&class) && (1..=99).contains(&sub));
-        assert!(ServiceCode::parse(ServiceCode::assemble(l.kind, class, sub, 1).as_str()).is_ok());
-    }
 }

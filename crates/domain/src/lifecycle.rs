@@ -169,11 +169,11 @@ pub enum Refusal {
     Forbidden,
     /// 404 `not_found`: another supplier's service, as if it did not exist.
     NotFound,
-    /// 409 `invalid_state`: the service's standing forbids the action now.
+    /// 409 `invalid_status`: the service's standing forbids the action now.
     InvalidState(Conflict),
 }
 
-/// What in the standing forbids an action (409 `invalid_state`), for the message.
+/// What in the standing forbids an action (409 `invalid_status`), for the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Conflict {
     /// A cancelled (선정취소) or withdrawn (철회) service is never edited again.
@@ -244,7 +244,7 @@ impl Refusal {
         match self {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
-            Self::InvalidState(_) => "invalid_state",
+            Self::InvalidState(_) => "invalid_status",
         }
     }
 

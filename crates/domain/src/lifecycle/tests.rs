@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 /// Each cell is the answer of `decide(standing, action, action.performer())`: `STATUS:OPEN`
 /// for the standing afterwards (`-` when no revision is open, `+` when the service now has a
-/// public revision), or `!conflict` for a 409 `invalid_state`. Written from the checks the API
+/// public revision), or `!conflict` for a 409 `invalid_status`. Written from the checks the API
 /// made before the domain owned them (crates/web/src/lifecycle.rs), not from `decide`.
 const TABLE: &str = r"
 status     open       public | edit                attach_document     submit              review              list                reject              suspend             reinstate
@@ -288,7 +288,7 @@ fn refusals_as_the_api_answers_them() {
     let with_op = st(ServiceStatus::Submitted, Some(RevisionState::Submitted), false);
     assert_eq!(
         conflict(st(ServiceStatus::Cancelled, None, true), Action::Edit),
-        (409, "invalid_state", "a cancelled service cannot be edited".into())
+        (409, "invalid_status", "a cancelled service cannot be edited".into())
     );
     assert_eq!(conflict(with_op, Action::Edit).2, "the revision is with the operator; it can be edited again once it is decided");
     assert_eq!(conflict(listed, Action::Submit).2, "there is no draft to submit; edit the service first");

@@ -64,6 +64,12 @@ pub(super) fn posted(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Form
     Ok(form)
 }
 
+/// Where a service stands for the domain's lifecycle rules: pages ask it which actions to offer,
+/// so a button is shown exactly when the use case would accept it.
+pub(super) fn standing(head: &gureum_storage::ServiceHead, open: Option<&gureum_storage::Revision>) -> gureum_domain::lifecycle::Standing {
+    gureum_domain::lifecycle::Standing::new(head.status, open.map(|r| r.state), head.public_revision.is_some())
+}
+
 /// An error shown on the form that caused it: the translated message and the code.
 pub(super) struct FormError {
     pub message: String,

@@ -5,7 +5,7 @@
 use super::show::{ChangeRow, RevRow, change_rows, rev_rows, state_badge, status_badge};
 use super::supplier::{DocRow, doc_rows};
 use super::words::Words;
-use super::{Desk, FormError, desk, done_notice, posted, see_other};
+use super::{Desk, FormError, desk, done_notice, posted, see_other, standing};
 use crate::auth::{OPERATOR, request_id};
 use crate::error::AppError;
 use crate::pages::layout::{Ctx, Layout, Section};
@@ -16,9 +16,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gureum_app::lifecycle;
-use gureum_domain::ServiceStatus;
 use gureum_domain::clock::seoul_minute;
-use gureum_storage::{QueueEntry, RevisionState};
+use gureum_storage::QueueEntry;
 
 pub struct QueueRow {
     pub href: String,
@@ -132,7 +131,6 @@ async fn render_service(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status:
     let shown = open.or(public).or_else(|| find(Some(head.latest_revision)));
     let name = shown.map(|r| r.listing.name.clone()).unwrap_or_default();
     let heading = w.t("op.title").replace("{name}", &name);
-    let pending = open.is_some_and(|r| r.state.is_pending());
     let today = state.clock().today();
     let tpl = ServiceTpl {
         layout: ctx.layout(heading.clone(), Section::None),
@@ -157,10 +155,10 @@ async fn render_service(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status:
         changes: open.map(|r| change_rows(w, &lifecycle::diff(public.map(|p| &p.listing), &r.listing))).unwrap_or_default(),
         revisions: rev_rows(w, &revisions.iter().collect::<Vec<_>>()),
         docs: doc_rows(w, &docs),
-        can_review: open.is_some_and(|r| r.state == RevisionState::Submitted),
-        can_decide: pending,
-        can_suspend: head.status == ServiceStatus::Listed,
-        can_reinstate: head.status == ServiceStatus::Suspended,
+        can_review: standing(&head, open).can_review(),
+        can_decide: standing(&head, open).can_decide(),
+        can_suspend: standing(&head, open).can_suspend(),
+        can_reinstate: standing(&head, open).can_reinstate(),
         notice: if error.is_none() { done_notice(ctx) } else { None },
         error,
     };

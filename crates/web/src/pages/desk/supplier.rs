@@ -17,7 +17,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gureum_app::lifecycle::{self, DOC_TYPES};
-use gureum_domain::ServiceStatus;
 use gureum_domain::clock::seoul_minute;
 use gureum_storage::{Revision, RevisionState, ServiceHead};
 
@@ -63,7 +62,7 @@ fn card(w: Words, head: &ServiceHead, revisions: &[&Revision]) -> Card {
         status,
         status_class,
         status_reason: head.status_reason.clone(),
-        can_submit: open.is_some_and(|r| r.state == RevisionState::Draft),
+        can_submit: super::standing(head, open).can_submit(),
         first: open.is_some() && public.is_none(),
         open_note,
         changes,
@@ -205,7 +204,7 @@ async fn load_own(state: &AppState, d: &Desk, id: &str) -> Result<(ServiceHead, 
 fn editable(head: &ServiceHead, revisions: &[Revision]) -> (Option<Revision>, bool) {
     let find = |n: Option<i64>| revisions.iter().find(|r| Some(r.revision) == n).cloned();
     let open = find(head.draft_revision);
-    let locked = open.as_ref().is_some_and(|r| r.state != RevisionState::Draft);
+    let locked = super::standing(head, open.as_ref()).with_operator();
     (open.or_else(|| find(head.public_revision)).or_else(|| find(Some(head.latest_revision))), locked)
 }
 
@@ -353,7 +352,7 @@ async fn render_docs(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status: St
                 }),
             })
             .collect(),
-        can_submit: open.is_some_and(|r| r.state == RevisionState::Draft) && head.status != ServiceStatus::Cancelled,
+        can_submit: super::standing(&head, open).can_submit(),
     };
     ctx.render(status, &tpl)
 }
