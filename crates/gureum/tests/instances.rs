@@ -182,8 +182,12 @@ async fn reindex_while_serving_keeps_answering_with_full_results() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let after = gureum_app::index::current_generation(&data.join("index")).expect("generation");
     assert_ne!(before, after, "a new generation is live");
-    // let the server notice the swap, then stop searching
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // The server has noticed the swap when it lets go of the old generation (it removes it once
+    // unused); search on until then.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while data.join("index").join(&before).exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let (answered, wrong) = searcher.await.expect("searcher");
     assert!(answered > 0);

@@ -82,8 +82,8 @@ async fn outbox_mails_reach_smtp_once_with_korean_intact() {
     assert_eq!(db.outbox_pending_count().await.expect("count"), 0);
 
     // A second pass finds nothing: no mail goes out twice.
+    // Sending is synchronous: the sink has every message the passes sent when they return.
     assert_eq!(send_pending(&db, &cfg).await.expect("second pass"), 0);
-    tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(sink.messages().len(), 3);
 }
 
