@@ -245,6 +245,9 @@ async fn create_edit_submit_list_and_find_at_once() {
     assert!(rows.iter().all(|r| r.event.request_id.is_some()), "request ids recorded");
     assert_eq!(rows[1].event.before.as_ref().map(|b| b["fields"]["summary"].clone()), Some(json!("작은 기관을 위한 전자결재")));
     assert_eq!(rows[4].event.after.as_ref().map(|a| a["status"].clone()), Some(json!("listed")));
+    // the submission records the revision's state before and after
+    assert_eq!(rows[3].event.before.as_ref().map(|b| b["state"].clone()), Some(json!("draft")));
+    assert_eq!(rows[3].event.after.as_ref().map(|a| a["state"].clone()), Some(json!("submitted")));
     assert!(matches!(app.db.verify_audit_chain().await.expect("verify"), gureum_storage::VerifyReport::Ok { .. }));
 }
 

@@ -40,8 +40,8 @@ pub async fn start_review(ctx: &Context, p: &Principal, key: &str, request_id: O
         p,
         "service.review",
         &id,
-        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "ctx": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": rev.revision, "ctx": RevisionState::InReview.as_str()})),
+        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "state": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": rev.revision, "state": RevisionState::InReview.as_str()})),
         request_id,
     )
     .await?;
@@ -111,8 +111,8 @@ pub async fn reject(ctx: &Context, p: &Principal, key: &str, reason: Option<&str
         p,
         "service.reject",
         &id,
-        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "ctx": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": rev.revision, "ctx": RevisionState::Rejected.as_str(), "reason": reason})),
+        Some(json!({"status": head.status.as_str(), "revision": rev.revision, "state": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": rev.revision, "state": RevisionState::Rejected.as_str(), "reason": reason})),
         request_id,
     )
     .await?;

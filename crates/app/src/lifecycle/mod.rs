@@ -1,5 +1,5 @@
 //! A supplier's own services and the operator's decisions on them (SPEC §3 "Service status", §4),
-//! as the application does them: who may do what in which ctx, the field-by-field change
+//! as the application does them: who may do what in which state, the field-by-field change
 //! between the public revision and the open one (and whether it is material), and the
 //! notifications. Every action is one write transaction with its audit event; the API and the
 //! pages both call these functions, so both accept and refuse exactly the same things.

@@ -127,8 +127,8 @@ pub async fn submit(ctx: &Context, p: &Principal, key: &str, request_id: Option<
         p,
         "service.submit",
         &id,
-        Some(json!({"status": head.status.as_str(), "revision": r, "ctx": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": r, "ctx": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision})),
+        Some(json!({"status": head.status.as_str(), "revision": r, "state": rev.state.as_str()})),
+        Some(json!({"status": status.as_str(), "revision": r, "state": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision})),
         request_id,
     )
     .await?;
