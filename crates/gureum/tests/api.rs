@@ -229,7 +229,9 @@ async fn service_detail_shows_the_public_revision() {
     assert!(d["purchase_methods"].as_array().is_some_and(|m| m.iter().any(|x| x == "negotiated")));
 }
 
-/// The OpenAPI document is generated from the router; a change to it is a visible diff.
+/// The OpenAPI document is generated from the router; a change to it is a visible diff. A test
+/// run only compares: the snapshot is written by a run asked to (`UPDATE_SNAPSHOTS=1`), never by
+/// one that happens to find it missing, so a test cannot pass by writing what it checks.
 #[tokio::test]
 async fn openapi_document_matches_its_snapshot() {
     let app = spawn_app(0).await;
@@ -241,10 +243,22 @@ async fn openapi_document_matches_its_snapshot() {
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     let pretty = serde_json::to_string_pretty(&v).expect("json") + "\n";
-    if std::env::var("UPDATE_SNAPSHOTS").is_ok() || (!path.exists() && std::env::var("CI").is_err()) {
+    let how =
+        "review the change, then write it with: UPDATE_SNAPSHOTS=1 cargo test -p gureum --test api openapi_document_matches_its_snapshot";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
         std::fs::write(&path, &pretty).expect("write snapshot");
+        return;
     }
-    let expected = std::fs::read_to_string(&path).expect("snapshot");
-    assert_eq!(pretty, expected, "OpenAPI changed: review, then UPDATE_SNAPSHOTS=1 cargo test");
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no snapshot at {} ({e}); {how}", path.display()));
+    if pretty != expected {
+        // The first line that differs says where to look; the whole document would drown it.
+        let (n, (got, want)) = pretty
+            .lines()
+            .zip(expected.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .unwrap_or((pretty.lines().count().min(expected.lines().count()), ("(end of document)", "(end of document)")));
+        panic!("the OpenAPI document differs from {} at line {}:\n  now:      {got}\n  snapshot: {want}\n{how}", path.display(), n + 1);
+    }
 }
