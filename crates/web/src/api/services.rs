@@ -283,8 +283,8 @@ impl ServiceView {
 
 /// Finds a public service by its id (UUID) or its code; a malformed key is `invalid_id`.
 pub async fn load_public_service(state: &AppState, key: &str) -> Result<ServiceRecord, AppError> {
-    let rec = if uuid::Uuid::try_parse(key).is_ok() {
-        state.db().service(ServiceKey::Id(&key.to_ascii_lowercase())).await?
+    let rec = if let Ok(id) = super::schema::uuid_path(key, "a service") {
+        state.db().service(ServiceKey::Id(&id)).await?
     } else if ServiceCode::parse(key).is_ok() {
         state.db().service(ServiceKey::Code(key)).await?
     } else {
