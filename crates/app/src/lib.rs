@@ -9,6 +9,7 @@ pub mod actor;
 pub mod context;
 pub mod documents;
 pub mod error;
+pub mod ids;
 pub mod index;
 pub mod lifecycle;
 pub mod notify;

@@ -229,7 +229,9 @@ async fn service_detail_shows_the_public_revision() {
     assert!(d["purchase_methods"].as_array().is_some_and(|m| m.iter().any(|x| x == "negotiated")));
 }
 
-/// The OpenAPI document is generated from the router; a change to it is a visible diff.
+/// The OpenAPI document is generated from the router; a change to it is a visible diff. A test
+/// run only compares: the snapshot is written by a run asked to (`UPDATE_SNAPSHOTS=1`), never by
+/// one that happens to find it missing, so a test cannot pass by writing what it checks.
 #[tokio::test]
 async fn openapi_document_matches_its_snapshot() {
     let app = spawn_app(0).await;
@@ -241,10 +243,71 @@ async fn openapi_document_matches_its_snapshot() {
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     let pretty = serde_json::to_string_pretty(&v).expect("json") + "\n";
-    if std::env::var("UPDATE_SNAPSHOTS").is_ok() || (!path.exists() && std::env::var("CI").is_err()) {
+    let how =
+        "review the change, then write it with: UPDATE_SNAPSHOTS=1 cargo test -p gureum --test api openapi_document_matches_its_snapshot";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
         std::fs::write(&path, &pretty).expect("write snapshot");
+        return;
     }
-    let expected = std::fs::read_to_string(&path).expect("snapshot");
-    assert_eq!(pretty, expected, "OpenAPI changed: review, then UPDATE_SNAPSHOTS=1 cargo test");
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no snapshot at {} ({e}); {how}", path.display()));
+    if pretty != expected {
+        // The first line that differs says where to look; the whole document would drown it.
+        let (n, (got, want)) = pretty
+            .lines()
+            .zip(expected.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .unwrap_or((pretty.lines().count().min(expected.lines().count()), ("(end of document)", "(end of document)")));
+        panic!("the OpenAPI document differs from {} at line {}:\n  now:      {got}\n  snapshot: {want}\n{how}", path.display(), n + 1);
+    }
+}
+
+/// What the OpenAPI document promises of ids and bounds, held by the handlers: a malformed id is
+/// 400 `invalid_id` wherever it appears (it was 404 for organisations, people and tokens), a price
+/// bound above any plan's price is 400, and a well-formed id that names nothing is 404.
+#[tokio::test]
+async fn malformed_ids_and_out_of_range_values_are_400_with_a_code() {
+    let app = spawn_app(30).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let token = |who: &'static str| {
+        let app = &app;
+        async move {
+            let body = serde_json::json!({"email": format!("{who}@demo.gureum.kr"), "password": "gureum-demo"});
+            let (s, v) = app.call("POST", "/api/v1/auth/login", None, Some(body)).await;
+            assert_eq!(s, 200, "{who}: {v}");
+            v["token"].as_str().expect("token").to_owned()
+        }
+    };
+    let (operator, supplier) = (token("operator").await, token("supplier").await);
+    let unknown = "0190f5c2-7b1e-7d3a-9c4e-2a1b3c4d5e6f";
+    let (_, listed) = app.get("/api/v1/services?per_page=1").await;
+    let service = listed["items"][0]["id"].as_str().expect("a listed service").to_owned();
+    for (method, path, who) in [
+        ("GET", "/api/v1/suppliers/{}", None),
+        ("POST", "/api/v1/organisations/{}/approve", Some(&operator)),
+        ("POST", "/api/v1/users/{}/lock", Some(&operator)),
+        ("DELETE", "/api/v1/tokens/{}", Some(&supplier)),
+        ("GET", "/api/v1/services/{}", None),
+    ] {
+        for (id, want) in [
+            ("not-a-uuid", (400, Some("invalid_id"))),
+            ("0190f5c27b1e7d3a9c4e2a1b3c4d5e6f", (400, Some("invalid_id"))),
+            (unknown, (404, Some("not_found"))),
+        ] {
+            let uri = path.replace("{}", id);
+            let (s, v) = app.call(method, &uri, who.map(String::as_str), None).await;
+            assert_eq!((s, v["code"].as_str()), want, "{method} {uri}: {v}");
+        }
+    }
+    let uri = format!("/api/v1/services/{service}/documents/not-a-uuid");
+    let (s, v) = app.call("GET", &uri, Some(&operator), None).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_id")), "{v}");
+    for q in ["max_price=1000000000001", "min_price=-1", "per_page=101", "page=0"] {
+        let (s, v) = app.get(&format!("/api/v1/services?{q}")).await;
+        assert_eq!(s, 400, "{q}: {v}");
+        assert!(v["code"].as_str().is_some_and(|c| c.starts_with("invalid_")), "{q}: {v}");
+    }
+    let (s, _) = app.get("/api/v1/services?max_price=1000000000000&min_price=&per_page=100").await;
+    assert_eq!(s, 200, "the largest bound and an empty value are accepted");
 }

@@ -34,11 +34,14 @@ fn code_for(name: &str) -> Code {
     }
 }
 
+/// The highest price a bound may name: no plan costs more, and the OpenAPI document states it.
+const MAX_PRICE_BOUND: i64 = gureum_domain::money::MAX_PRICE;
+
 fn price(name: &'static str, v: &str) -> Result<i64, AppError> {
     let digits: String = v.chars().filter(|c| *c != ',').collect();
     match digits.parse::<i64>() {
-        Ok(n) if n >= 0 => Ok(n),
-        _ => Err(AppError::new(code_for(name), format!("{name} must be a whole number of won, 0 or more"))),
+        Ok(n) if (0..=MAX_PRICE_BOUND).contains(&n) => Ok(n),
+        _ => Err(AppError::new(code_for(name), format!("{name} must be a whole number of won from 0 to {MAX_PRICE_BOUND}"))),
     }
 }
 
@@ -135,6 +138,7 @@ mod tests {
             ("page=x", "invalid_page"),
             ("sort=best", "invalid_sort"),
             ("min_price=-1", "invalid_price"),
+            ("max_price=1000000000001", "invalid_price"),
             ("min_price=10&max_price=5", "invalid_price"),
             ("certified=yes", "invalid_certified"),
             ("csap_grade=top", "invalid_csap_grade"),

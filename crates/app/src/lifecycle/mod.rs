@@ -35,7 +35,7 @@ fn new_id() -> String {
 
 /// A service id (UUID) or code from a path; anything else is 400 `invalid_id`.
 pub fn service_key(key: &str) -> Result<ServiceKey<'_>, Error> {
-    if uuid::Uuid::try_parse(key).is_ok() {
+    if crate::ids::hyphenated_uuid(key).is_some() {
         Ok(ServiceKey::Id(key))
     } else if ServiceCode::parse(key).is_ok() {
         Ok(ServiceKey::Code(key))

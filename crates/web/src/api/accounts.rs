@@ -2,30 +2,42 @@
 
 use super::auth::UserView;
 use super::json::ApiJson;
+use super::schema::{EMAIL_PATTERN, NOT_BLANK, OrgKindName, OrgStatusName, RoleName, Uuid, component, text, uuid_path};
+use gureum_app::accounts::{self, Signup};
 use crate::auth::{Auth, OPERATOR, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use gureum_app::accounts::{self, Signup};
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::clock::rfc3339_utc;
+use gureum_domain::listing::SupplierSize;
 use gureum_storage::{OrgStatus, Organisation};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationView {
+    #[schema(value_type = Uuid)]
     pub id: String,
+    #[schema(value_type = OrgKindName)]
     pub kind: String,
     pub name: String,
+    /// 사업자등록번호, 10 digits.
+    #[schema(pattern = "^[0-9]{10}$")]
     pub business_number: Option<String>,
+    /// The catalog supplier it acts for (a supplier company).
+    #[schema(value_type = Option<Uuid>)]
     pub supplier_id: Option<String>,
+    #[schema(value_type = OrgStatusName)]
     pub status: String,
+    /// The operator's reason of a rejection.
     pub status_reason: Option<String>,
     pub representative: Option<String>,
     pub address: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -77,6 +89,11 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let opt = |k: &str| f.get(k).cloned().filter(|v| !v.trim().is_empty());
+    // A size is asked of a supplier only, but a wrong one is refused whoever sends it, as the
+    // document says (a blank one counts as absent).
+    if opt("size").is_some_and(|s| SupplierSize::parse(s.trim()).is_none()) {
+        return Err(AppError::new(Code::InvalidSize, "size is small, medium, midsize or large"));
+    }
     let csrf = f.get(crate::auth::CSRF_FIELD).cloned();
     Ok((
         Signup {
@@ -97,14 +114,44 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
     ))
 }
 
+fn sizes_or_blank() -> Vec<&'static str> {
+    SupplierSize::ALL.iter().map(|s| s.as_str()).chain([""]).collect()
+}
+
+component!(
+    /// The sign-up form's fields (all text but the certificate).
+    SignupDoc,
+    "Signup",
+    json!({
+        "type": "object",
+        "required": ["business_number", "company_name", "name", "email", "password", "privacy_consent", "certificate"],
+        "propertyNames": super::schema::form_field_name(),
+        "properties": {
+            "kind": {"type": "string", "enum": ["supplier", "sme"], "description": "Default supplier"},
+            "business_number": {"$ref": "#/components/schemas/BusinessNumber"},
+            "company_name": text(200),
+            "size": {"type": "string", "enum": sizes_or_blank(), "description": "Required for a supplier (400 invalid_size without it); an SME's is not asked. Blank counts as absent."},
+            "representative": {"type": "string"},
+            "address": {"type": "string"},
+            "name": text(200),
+            "email": {"$ref": "#/components/schemas/Email"},
+            "phone": {"type": "string"},
+            "password": {"type": "string", "minLength": 10, "maxLength": 200},
+            "privacy_consent": {"type": "string", "enum": ["true", "on", "yes", "1"], "description": "Consent to the collection and use of personal information (개인정보 수집·이용 동의)"},
+            "certificate": {"type": "string", "format": "binary", "description": "The business registration certificate (사업자등록증): a PDF or an image (PNG, JPEG, GIF, WebP), recognised by its content, at most 20 MiB"}
+        }
+    }),
+    uses [BusinessNumberText, EmailText]
+);
+
 /// Sign up a supplier or an SME (multipart form: kind, business_number, company_name, size,
 /// representative, address, name, email, phone, password, privacy_consent=true, certificate = the
 /// business registration certificate as a PDF or an image). The company waits for approval.
 #[utoipa::path(post, path = "/api/v1/signup", tag = "accounts",
-    request_body(content_type = "multipart/form-data", description = "The sign-up form with the registration certificate"),
+    request_body(content = SignupDoc, content_type = "multipart/form-data", description = "The sign-up form with the registration certificate"),
     responses(
         (status = 201, description = "Signed up; waiting for the operator's approval", body = SignupResponse),
-        (status = 400, description = "consent_required, weak_password, invalid_business_number, invalid_email, invalid_file_type, certificate_required", body = ErrorBody),
+        (status = 400, description = "invalid_body, invalid_kind, consent_required, invalid_business_number (also a wrong check digit), invalid_email, weak_password, invalid_name, invalid_size, certificate_required, invalid_file_type (neither a PDF nor an image by its content)", body = ErrorBody),
         (status = 409, description = "company_exists, email_taken", body = ErrorBody),
         (status = 413, description = "file_too_large", body = ErrorBody),
     ))]
@@ -119,41 +166,83 @@ pub async fn signup(
     Ok((StatusCode::CREATED, Json(SignupResponse { organisation: (&org).into(), user: UserView::new(&user, &org) })))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct OrgFilter {
-    /// pending | approved | rejected
-    pub status: Option<String>,
-}
-
 /// Organisations (operator).
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "accounts", params(OrgFilter), security(("bearer" = [])),
-    responses((status = 200, description = "Organisations, newest first", body = Vec<OrganisationView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "accounts",
+    params(("status" = Option<OrgStatusName>, Query, description = "Only those of this status")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Organisations, newest first", body = Vec<OrganisationView>),
+        (status = 400, description = "invalid_status", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+    ))]
 pub async fn list_organisations(
     State(state): State<AppState>,
     auth: Auth,
-    Query(f): Query<OrgFilter>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<OrganisationView>>, AppError> {
     auth.require(Rule::AnyRole(OPERATOR))?;
-    let status = match f.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => {
-            Some(OrgStatus::parse(s).ok_or_else(|| AppError::new(Code::InvalidStatusFilter, "status is pending, approved or rejected"))?)
-        }
+    // Read as the search reads its query: an empty value is absent, unknown keys are ignored, and
+    // a malformed query string is a 400 with a code like any other (not axum's plain text).
+    let pairs = crate::query::pairs(raw.as_deref());
+    let status = match pairs.iter().rev().find(|(k, v)| k == "status" && !v.trim().is_empty()) {
+        None => None,
+        Some((_, s)) => Some(
+            OrgStatus::parse(s.trim()).ok_or_else(|| AppError::new(Code::InvalidStatus, "status is pending, approved or rejected"))?,
+        ),
     };
     Ok(Json(state.db().organisations(status).await?.iter().map(OrganisationView::from).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrgRequest {
-    /// agency | operator | procurement | audit | reviewer_pool (suppliers and SMEs sign up themselves)
+    /// Suppliers and SMEs sign up themselves.
+    #[schema(value_type = CreatableOrgKind)]
     pub kind: String,
+    #[schema(value_type = NameText)]
     pub name: String,
+    /// 사업자등록번호: 10 digits, dashes and spaces allowed, with its check digit; blank counts as absent.
+    #[schema(value_type = Option<OptionalBusinessNumberText>)]
     pub business_number: Option<String>,
 }
 
+component!(
+    CreatableOrgKind,
+    "CreatableOrgKind",
+    json!({"type": "string", "enum": OrgKind::ALL.iter().filter(|k| !k.self_service()).map(|k| k.as_str()).collect::<Vec<_>>()})
+);
+
+component!(NameText, "Name", text(200));
+
+component!(
+    BusinessNumberText,
+    "BusinessNumber",
+    json!({
+        "type": "string",
+        "pattern": "^[ -]*([0-9][ -]*){10}$",
+        "description": "10 digits (dashes and spaces are ignored) whose last is the check digit of the first nine; a wrong one is 400 invalid_business_number"
+    })
+);
+
+component!(
+    OptionalBusinessNumberText,
+    "OptionalBusinessNumber",
+    json!({
+        "type": "string",
+        "pattern": "^ *$|^[ -]*([0-9][ -]*){10}$",
+        "description": "A business number as BusinessNumber, or blank for none"
+    })
+);
+
 /// Create an organisation (operator); then invite its first admin.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", request_body = NewOrgRequest, security(("bearer" = [])),
-    responses((status = 201, description = "Created and approved", body = OrganisationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses(
+        (status = 201, description = "Created and approved", body = OrganisationView),
+        (status = 400, description = "invalid_body, invalid_field, invalid_kind, invalid_name, invalid_business_number (also a wrong check digit)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 409, description = "company_exists", body = ErrorBody),
+    ))]
 pub async fn create_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -166,10 +255,14 @@ pub async fn create_organisation(
     Ok((StatusCode::CREATED, Json((&org).into())))
 }
 
+/// A rejection's reason, told to the company.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Decision {
+    #[schema(value_type = ReasonText, required = true)]
     pub reason: Option<String>,
 }
+
+component!(ReasonText, "Reason", json!({"type": "string", "minLength": 1, "pattern": NOT_BLANK}));
 
 async fn decide(
     state: AppState,
@@ -180,13 +273,21 @@ async fn decide(
     reason: Option<String>,
 ) -> Result<Json<OrganisationView>, AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    let id = uuid_path(&id, "an organisation")?;
     let org = accounts::decide_organisation(&state, p, &id, approve, reason.as_deref(), request_id(&headers)).await?;
     Ok(Json((&org).into()))
 }
 
 /// Approve a signed-up company (operator).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/approve", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = OrganisationView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_status", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/approve", tag = "accounts", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Approved", body = OrganisationView),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: not waiting for approval", body = ErrorBody),
+    ))]
 pub async fn approve_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -197,8 +298,15 @@ pub async fn approve_organisation(
 }
 
 /// Reject a signed-up company with a reason (operator).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "accounts", params(("id" = String, Path)), request_body = Decision, security(("bearer" = [])),
-    responses((status = 200, body = OrganisationView), (status = 400, description = "reason_required", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "accounts", params(("id" = Uuid, Path)), request_body = Decision, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Rejected", body = OrganisationView),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, reason_required", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: not waiting for approval", body = ErrorBody),
+    ))]
 pub async fn reject_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -211,16 +319,34 @@ pub async fn reject_organisation(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InviteRequest {
+    #[schema(value_type = EmailText)]
     pub email: String,
+    #[schema(value_type = NameText)]
     pub name: String,
+    /// Roles the organisation's kind may hold (an agency's buyer, budget_officer, signatory …); others are 400 invalid_roles.
+    #[schema(value_type = Vec<RoleName>, min_items = 1)]
     pub roles: Vec<String>,
+    /// Whether the person administers the organisation (default false).
     #[serde(default)]
     pub admin: bool,
 }
 
+component!(
+    EmailText,
+    "Email",
+    json!({"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN, "description": "An e-mail address (stored in lower case)"})
+);
+
 /// Invite a person (the organisation's admin, or the operator for any organisation).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/invitations", tag = "accounts", params(("id" = String, Path)), request_body = InviteRequest, security(("bearer" = [])),
-    responses((status = 201, description = "Invited; a link was e-mailed", body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "email_taken", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/invitations", tag = "accounts", params(("id" = Uuid, Path)), request_body = InviteRequest, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Invited; a link was e-mailed", body = UserView),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, invalid_email, invalid_name, invalid_roles (also roles the organisation's kind may not hold)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not a person, or not an admin of this organisation", body = ErrorBody),
+        (status = 404, description = "not_found (also another organisation, for all but the operator)", body = ErrorBody),
+        (status = 409, description = "email_taken", body = ErrorBody),
+    ))]
 pub async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -229,6 +355,7 @@ pub async fn invite(
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<UserView>), AppError> {
     let p = auth.require(Rule::Person)?;
+    let id = uuid_path(&id, "an organisation")?;
     let roles = body
         .roles
         .iter()
@@ -241,10 +368,14 @@ pub async fn invite(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenView {
+    #[schema(value_type = Uuid)]
     pub id: String,
     pub name: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
+    #[schema(format = DateTime)]
     pub revoked_at: Option<String>,
 }
 
@@ -267,7 +398,11 @@ fn token_view(t: &gureum_storage::ApiToken) -> TokenView {
 
 /// My organisation's API tokens (admin).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses(
+        (status = 200, description = "Newest first, revoked ones too", body = Vec<TokenView>),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not an admin of an approved organisation", body = ErrorBody),
+    ))]
 pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<TokenView>>, AppError> {
     let p = auth.require(Rule::OrgAdmin)?;
     Ok(Json(state.db().api_tokens_of(&p.org().id).await?.iter().map(token_view).collect()))
@@ -275,12 +410,18 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> Result<Js
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(value_type = NameText)]
     pub name: String,
 }
 
 /// Create an API token for machines (admin); the secret is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
-    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses(
+        (status = 201, description = "The token and its secret", body = NewToken),
+        (status = 400, description = "invalid_body, invalid_field, invalid_name", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not an admin of an approved organisation", body = ErrorBody),
+    ))]
 pub async fn create_token(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -293,8 +434,14 @@ pub async fn create_token(
 }
 
 /// Revoke an API token of my organisation (admin).
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not an admin of an approved organisation", body = ErrorBody),
+        (status = 404, description = "not_found: no such token of this organisation", body = ErrorBody),
+    ))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -302,20 +449,28 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     let p = auth.require(Rule::OrgAdmin)?;
+    let id = uuid_path(&id, "an API token")?;
     accounts::revoke_api_token(&state, p, &id, request_id(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn lock(state: AppState, headers: HeaderMap, auth: Auth, id: String, locked: bool) -> Result<Json<UserView>, AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    let id = uuid_path(&id, "a user")?;
     let u = accounts::set_locked(&state, p, &id, locked, request_id(&headers)).await?;
     let org = state.db().organisation(&u.org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
     Ok(Json(UserView::new(&u, &org)))
 }
 
 /// Lock a person's account (operator).
-#[utoipa::path(post, path = "/api/v1/users/{id}/lock", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/lock", tag = "accounts", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Locked", body = UserView),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+    ))]
 pub async fn lock_user(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -326,8 +481,14 @@ pub async fn lock_user(
 }
 
 /// Unlock a person's account (operator).
-#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "accounts", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Unlocked", body = UserView),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+    ))]
 pub async fn unlock_user(
     State(state): State<AppState>,
     headers: HeaderMap,

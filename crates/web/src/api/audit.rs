@@ -1,6 +1,7 @@
 //! The audit log for auditors (and operators): read, verify, download. Every route here only
 //! reads; an auditor has no write route anywhere (SPEC §2: reads everything, changes nothing).
 
+use super::schema::{AnyValue, component};
 use crate::auth::{AUDIT_READERS, Auth, Rule};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
@@ -12,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use gureum_domain::clock::{parse_date, rfc3339_utc, seoul_minute};
 use gureum_storage::{AuditEntry, AuditFilter, VerifyReport};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -93,6 +94,8 @@ pub fn filter_pairs(f: &AuditFilter) -> Vec<(String, String)> {
     FILTER_KEYS.iter().zip(values).filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), v.clone()))).collect()
 }
 
+component!(ActorKindName, "ActorKind", json!({"type": "string", "enum": ["user", "token", "cli", "system", "anonymous", "other"]}));
+
 /// How an actor is recorded: `user`, `token`, `cli`, `system`, `anonymous`, or `other`.
 pub fn actor_kind(e: &AuditEntry) -> &'static str {
     let a = e.event().actor.as_str();
@@ -110,14 +113,17 @@ pub fn actor_kind(e: &AuditEntry) -> &'static str {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditEventView {
     /// Position in the chain, from 1.
+    #[schema(minimum = 1)]
     pub seq: i64,
     /// When (RFC 3339, UTC, microseconds).
+    #[schema(format = DateTime)]
     pub at: String,
     /// When, in Asia/Seoul (`YYYY-MM-DD HH:MM`).
     pub at_seoul: String,
     /// As stored: a user id, `cli`, `system`, `anonymous` or `token:<id>`.
     pub actor: String,
-    /// `user`, `token`, `cli`, `system`, `anonymous` or `other` (an id no longer known).
+    /// `other`: an id no longer known.
+    #[schema(value_type = ActorKindName)]
     pub actor_kind: String,
     /// The person's name (a user actor) or the API token's name (a token actor).
     pub actor_name: Option<String>,
@@ -129,12 +135,15 @@ pub struct AuditEventView {
     pub action: String,
     pub entity_kind: String,
     pub entity_id: String,
-    #[schema(value_type = Option<Object>)]
+    /// The state before (JSON), when the action changed one.
+    #[schema(value_type = AnyValue)]
     pub before: Option<Value>,
-    #[schema(value_type = Option<Object>)]
+    /// The state after (JSON).
+    #[schema(value_type = AnyValue)]
     pub after: Option<Value>,
     pub request_id: Option<String>,
     /// SHA-256 of the previous event's hash followed by this event's canonical JSON.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,
 }
 
@@ -166,6 +175,7 @@ impl From<&AuditEntry> for AuditEventView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPage {
     /// Events the filter matches.
+    #[schema(minimum = 0)]
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
@@ -193,10 +203,10 @@ pub async fn load_page(state: &AppState, q: &AuditQuery) -> Result<(i64, Vec<Aud
         ("entity_kind" = Option<String>, Query, description = "Exact entity kind, e.g. user, organisation, service, import"),
         ("entity_id" = Option<String>, Query, description = "Exact entity id"),
         ("action" = Option<String>, Query, description = "Action prefix, e.g. `auth.` or `org.approve`"),
-        ("from" = Option<String>, Query, description = "From this Asia/Seoul date (YYYY-MM-DD), inclusive"),
-        ("to" = Option<String>, Query, description = "Until this Asia/Seoul date (YYYY-MM-DD), inclusive"),
-        ("page" = Option<u32>, Query, description = "from 1"),
-        ("per_page" = Option<u32>, Query, description = "1–500, default 50"),
+        ("from" = Option<String>, Query, format = Date, description = "From this Asia/Seoul date (YYYY-MM-DD), inclusive; not after `to`"),
+        ("to" = Option<String>, Query, format = Date, description = "Until this Asia/Seoul date (YYYY-MM-DD), inclusive"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "From 1, default 1"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
     ),
     security(("bearer" = [])),
     responses(
@@ -220,6 +230,7 @@ pub struct VerifyView {
     pub ok: bool,
     /// Events checked (when ok).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0)]
     pub events: Option<i64>,
     /// The first event whose hash or sequence breaks the chain (when not ok).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -421,8 +432,13 @@ pub async fn json_response(state: &AppState, filter: &AuditFilter) -> Result<Res
     path = "/api/v1/audit/export.csv",
     tag = "audit",
     params(
-        ("organisation" = Option<String>, Query), ("actor" = Option<String>, Query), ("entity_kind" = Option<String>, Query),
-        ("entity_id" = Option<String>, Query), ("action" = Option<String>, Query), ("from" = Option<String>, Query), ("to" = Option<String>, Query),
+        ("organisation" = Option<String>, Query, description = "An organisation id, or part of an organisation's name"),
+        ("actor" = Option<String>, Query, description = "A stored actor, or part of a person's e-mail or name"),
+        ("entity_kind" = Option<String>, Query, description = "Exact entity kind"),
+        ("entity_id" = Option<String>, Query, description = "Exact entity id"),
+        ("action" = Option<String>, Query, description = "Action prefix"),
+        ("from" = Option<String>, Query, format = Date, description = "From this Asia/Seoul date, inclusive; not after `to`"),
+        ("to" = Option<String>, Query, format = Date, description = "Until this Asia/Seoul date, inclusive"),
     ),
     security(("bearer" = [])),
     responses(
@@ -443,10 +459,10 @@ pub async fn export_csv(State(state): State<AppState>, auth: Auth, RawQuery(raw)
 #[allow(dead_code)]
 pub struct AuditExportDoc {
     /// When the file was made (RFC 3339, UTC).
+    #[schema(format = DateTime)]
     generated_at: String,
-    /// The filters applied.
-    #[schema(value_type = Object)]
-    filter: Value,
+    /// The filters applied, by their query names.
+    filter: std::collections::BTreeMap<String, String>,
     count: u64,
     /// Oldest first.
     items: Vec<AuditEventView>,
@@ -458,8 +474,13 @@ pub struct AuditExportDoc {
     path = "/api/v1/audit/export.json",
     tag = "audit",
     params(
-        ("organisation" = Option<String>, Query), ("actor" = Option<String>, Query), ("entity_kind" = Option<String>, Query),
-        ("entity_id" = Option<String>, Query), ("action" = Option<String>, Query), ("from" = Option<String>, Query), ("to" = Option<String>, Query),
+        ("organisation" = Option<String>, Query, description = "An organisation id, or part of an organisation's name"),
+        ("actor" = Option<String>, Query, description = "A stored actor, or part of a person's e-mail or name"),
+        ("entity_kind" = Option<String>, Query, description = "Exact entity kind"),
+        ("entity_id" = Option<String>, Query, description = "Exact entity id"),
+        ("action" = Option<String>, Query, description = "Action prefix"),
+        ("from" = Option<String>, Query, format = Date, description = "From this Asia/Seoul date, inclusive; not after `to`"),
+        ("to" = Option<String>, Query, format = Date, description = "Until this Asia/Seoul date, inclusive"),
     ),
     security(("bearer" = [])),
     responses(

@@ -1,18 +1,20 @@
 //! Log in and out, who am I, password reset and change, invitations (SPEC §4 auth contract).
 
 use super::json::ApiJson;
+use super::schema::{OrgKindName, OrgStatusName, RoleName, UserStatusName, Uuid};
+use gureum_app::accounts;
 use crate::auth::{Auth, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use gureum_app::accounts;
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Organisation, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// Any e-mail and password may be tried: a wrong one is 401 `invalid_credentials`, never a 400.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub email: String,
@@ -21,19 +23,26 @@ pub struct LoginRequest {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgView {
+    #[schema(value_type = Uuid)]
     pub id: String,
+    #[schema(value_type = OrgKindName)]
     pub kind: String,
     pub name: String,
+    #[schema(value_type = OrgStatusName)]
     pub status: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
+    #[schema(value_type = Uuid)]
     pub id: String,
     pub email: String,
     pub name: String,
+    /// The roles held; those of an organisation not yet approved are not in force.
+    #[schema(value_type = Vec<RoleName>)]
     pub roles: Vec<String>,
     pub is_admin: bool,
+    #[schema(value_type = UserStatusName)]
     pub status: String,
     pub organisation: OrgView,
 }
@@ -62,6 +71,7 @@ pub struct LoginResponse {
     /// Send as `Authorization: Bearer TOKEN`.
     pub token: String,
     /// Moves with use: 30 idle minutes.
+    #[schema(format = DateTime)]
     pub expires_at: String,
     pub user: UserView,
 }
@@ -84,7 +94,11 @@ pub async fn login(
 
 /// End this login token (or session).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
-    responses((status = 204, description = "Logged out"), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 400, description = "not_a_session: an API token is revoked, not logged out", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+    ))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, auth: Auth) -> Result<StatusCode, AppError> {
     let p = auth.require(Rule::Authenticated)?;
     accounts::logout(&state, p, request_id(&headers)).await?;
@@ -93,13 +107,18 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, auth: Aut
 
 /// Who am I.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, description = "The signed-in person", body = UserView), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The signed-in person", body = UserView),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: a machine token has no person", body = ErrorBody),
+    ))]
 pub async fn me(auth: Auth) -> Result<Json<UserView>, AppError> {
     let p = auth.require(Rule::Person)?;
     let u = p.user().ok_or_else(|| AppError::new(Code::Forbidden, "a machine token has no person"))?;
     Ok(Json(UserView::new(u, p.org())))
 }
 
+/// Any e-mail may be given: the answer never tells whether it has an account.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ResetRequest {
     pub email: String,
@@ -107,7 +126,10 @@ pub struct ResetRequest {
 
 /// Ask for a password reset link by e-mail (answers 202 whether or not the e-mail exists).
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
-    responses((status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"), (status = 400, description = "invalid_body", body = ErrorBody)))]
+    responses(
+        (status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"),
+        (status = 400, description = "invalid_body, invalid_field", body = ErrorBody),
+    ))]
 pub async fn request_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -119,14 +141,19 @@ pub async fn request_reset(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LinkRequest {
-    /// The token from the e-mailed link.
+    /// The token from the e-mailed link; one that is unknown, used or expired is 400 `invalid_link`.
     pub token: String,
+    /// The new password: 10–200 characters.
+    #[schema(min_length = 10, max_length = 200)]
     pub password: String,
 }
 
 /// Set a new password with a reset link.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = LinkRequest,
-    responses((status = 204, description = "Password set; other sessions ended"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody)))]
+    responses(
+        (status = 204, description = "Password set; other sessions ended"),
+        (status = 400, description = "invalid_body, invalid_field, invalid_link (unknown, used or expired), weak_password", body = ErrorBody),
+    ))]
 pub async fn confirm_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -138,7 +165,10 @@ pub async fn confirm_reset(
 
 /// Accept an invitation by setting a password.
 #[utoipa::path(post, path = "/api/v1/auth/invitations/accept", tag = "auth", request_body = LinkRequest,
-    responses((status = 204, description = "Account activated"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody)))]
+    responses(
+        (status = 204, description = "Account activated"),
+        (status = 400, description = "invalid_body, invalid_field, invalid_link (unknown, used or expired), weak_password", body = ErrorBody),
+    ))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -150,13 +180,21 @@ pub async fn accept_invitation(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PasswordChange {
+    /// A wrong one is 400 `wrong_password`.
     pub current_password: String,
+    /// 10–200 characters.
+    #[schema(min_length = 10, max_length = 200)]
     pub new_password: String,
 }
 
 /// Change my password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange, security(("bearer" = [])),
-    responses((status = 204, description = "Changed; sessions ended"), (status = 400, description = "wrong_password, weak_password", body = ErrorBody), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+    responses(
+        (status = 204, description = "Changed; sessions ended"),
+        (status = 400, description = "invalid_body, invalid_field, wrong_password, weak_password", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: a machine token has no password", body = ErrorBody),
+    ))]
 pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,

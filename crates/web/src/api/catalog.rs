@@ -1,7 +1,8 @@
 //! Categories and supplier pages of the public catalog.
 
-use super::services::run_search;
-use crate::error::{AppError, Code, ErrorBody};
+use super::schema::{SupplierSizeName, Uuid, uuid_path};
+use super::services::{HitDoc, run_search};
+use crate::error::{AppError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -42,22 +43,25 @@ pub async fn list_categories(State(state): State<AppState>) -> Result<Json<Vec<C
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SupplierView {
+    #[schema(value_type = Uuid)]
     pub id: String,
     pub name: String,
+    /// 사업자등록번호, 10 digits.
+    #[schema(pattern = "^[0-9]{10}$")]
     pub business_number: String,
+    #[schema(value_type = SupplierSizeName)]
     pub size: String,
+    /// Small or medium (중소기업).
     pub sme: bool,
-    /// Its listed services.
-    #[schema(value_type = Vec<Object>)]
+    /// Its listed services, as search items.
+    #[schema(value_type = Vec<HitDoc>)]
     pub services: Vec<Hit>,
 }
 
 /// A supplier and its listed services.
 pub async fn supplier_view(state: &AppState, id: &str) -> Result<SupplierView, AppError> {
-    if uuid::Uuid::try_parse(id).is_err() {
-        return Err(AppError::new(Code::InvalidId, "a supplier id is a UUID"));
-    }
-    let sup = state.db().supplier(&id.to_ascii_lowercase()).await?.ok_or_else(|| AppError::not_found("supplier"))?;
+    let id = uuid_path(id, "a supplier")?;
+    let sup = state.db().supplier(&id).await?.ok_or_else(|| AppError::not_found("supplier"))?;
     let mut services = Vec::new();
     let mut page = 1;
     loop {
@@ -88,11 +92,12 @@ pub async fn supplier_view(state: &AppState, id: &str) -> Result<SupplierView, A
     get,
     path = "/api/v1/suppliers/{id}",
     tag = "catalog",
-    params(("id" = String, Path, description = "The supplier id (UUID)")),
+    params(("id" = Uuid, Path, description = "The supplier id")),
     responses(
         (status = 200, description = "The supplier and its listed services", body = SupplierView),
         (status = 400, description = "invalid_id", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
+        (status = 503, description = "index_not_ready: the index is catching up", body = ErrorBody),
     )
 )]
 pub async fn get_supplier(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<SupplierView>, AppError> {

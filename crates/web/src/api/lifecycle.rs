@@ -2,6 +2,10 @@
 //! attach documents, submit; the operator's queue, list, reject, suspend and reinstate.
 
 use super::json::ApiJson;
+use super::listing_doc::{ListingDoc, ServiceCreateDoc, ServicePatchDoc};
+use super::schema::{
+    AnyValue, Binary, DocTypeName, RevisionStateName, ServiceCodeText, ServiceKeyText, ServiceStatusName, Uuid, component, text, uuid_path,
+};
 use super::services::ServiceView;
 use crate::auth::{AUDIT_READERS, Auth, OPERATOR, Principal, Rule, SUPPLIER, request_id};
 use crate::error::{AppError, Code, ErrorBody};
@@ -17,7 +21,7 @@ use gureum_domain::Listing;
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Revision, ServiceDocument, ServiceHead, ServiceKey};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,9 +48,10 @@ pub struct FieldChangeView {
     /// The listing field, e.g. `price_plans`.
     pub field: String,
     /// Its value in the public revision (null when absent or for a first listing).
-    #[schema(value_type = Object)]
+    #[schema(value_type = AnyValue)]
     pub before: Option<Value>,
-    #[schema(value_type = Object)]
+    /// Its value in the open revision (null when cleared).
+    #[schema(value_type = AnyValue)]
     pub after: Option<Value>,
     /// A price increase, a lower SLA, a new or changed certification or host, another kind.
     pub material: bool,
@@ -61,11 +66,15 @@ impl From<&FieldChange> for FieldChangeView {
 /// One revision of a service and where it stands.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RevisionView {
+    #[schema(minimum = 1)]
     pub revision: i64,
-    /// draft | submitted | in_review | listed | rejected | superseded
+    #[schema(value_type = RevisionStateName)]
     pub state: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub submitted_at: Option<String>,
+    #[schema(format = DateTime)]
     pub decided_at: Option<String>,
     /// The operator's reason when it was rejected.
     pub decision_reason: Option<String>,
@@ -93,13 +102,18 @@ impl From<&Revision> for RevisionView {
 /// The open revision (draft, submitted or in review) with what it changes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DraftView {
+    #[schema(minimum = 1)]
     pub revision: i64,
+    /// draft, submitted or in_review.
+    #[schema(value_type = RevisionStateName)]
     pub state: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub submitted_at: Option<String>,
     /// Whether it must go through review again (always for a first listing).
     pub material: bool,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ListingDoc)]
     pub listing: Listing,
     /// Field by field against the public revision.
     pub changes: Vec<FieldChangeView>,
@@ -162,42 +176,11 @@ async fn detail_of(state: &AppState, id: &str) -> Result<ServiceDetail, AppError
     detail(state, &head).await
 }
 
-/// The documented body of a new service or an edit (the import line's listing fields).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ServiceInput {
-    /// Korean name (required when creating).
-    name: Option<String>,
-    name_en: Option<String>,
-    /// Optional when creating: assigned from kind, category and a serial when absent. It never
-    /// changes afterwards, except that a new kind is given a new code.
-    code: Option<String>,
-    /// iaas | paas | saas | daas | support | convergence
-    kind: Option<String>,
-    category: Option<String>,
-    subcategory: Option<String>,
-    tags: Option<Vec<String>>,
-    summary: Option<String>,
-    summary_en: Option<String>,
-    description: Option<String>,
-    /// `[{"name", "model": "fixed"|"metered", "unit", "unit_price_krw", "vat_included"}]`
-    #[schema(value_type = Option<Vec<Object>>)]
-    price_plans: Option<Vec<Value>>,
-    /// `{"scheme", "type", "grade", "number", "valid_from", "valid_to", "host_infra"}` or null
-    #[schema(value_type = Option<Object>)]
-    certification: Option<Value>,
-    integrations: Option<Vec<String>>,
-    /// `{"availability_pct", "support_hours", "credit_pct"}`
-    #[schema(value_type = Option<Object>)]
-    sla: Option<Value>,
-    data_location: Option<String>,
-}
-
 /// Create a service (a draft of the caller's supplier company).
-#[utoipa::path(post, path = "/api/v1/services", tag = "services", request_body = ServiceInput, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/services", tag = "services", request_body = ServiceCreateDoc, security(("bearer" = [])),
     responses(
         (status = 201, description = "The new draft, with its id, its code and status `draft`", body = ServiceDetail),
-        (status = 400, description = "invalid_body, invalid_field (names the field)", body = ErrorBody),
+        (status = 400, description = "invalid_body; invalid_field (names the field and why: also a code whose prefix is not the kind's, a certificate that ends before it starts, an operator's field)", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not a supplier of an approved company", body = ErrorBody),
         (status = 409, description = "code_taken", body = ErrorBody),
@@ -215,14 +198,15 @@ pub async fn create_service(
 
 /// Edit a service: merges the given fields into the open draft (opening one from the listed
 /// revision when there is none) and validates the whole listing again. `null` clears a field.
-#[utoipa::path(patch, path = "/api/v1/services/{id}", tag = "services", request_body = ServiceInput, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+#[utoipa::path(patch, path = "/api/v1/services/{id}", tag = "services", request_body = ServicePatchDoc, security(("bearer" = [])),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "The service with its open draft", body = ServiceDetail),
-        (status = 400, description = "invalid_id, invalid_body, invalid_field", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 400, description = "invalid_id; invalid_body; invalid_field (names the field and why, also when the merged listing misses a field or changes the code)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not a supplier of an approved company", body = ErrorBody),
         (status = 404, description = "not_found (also another supplier's service)", body = ErrorBody),
-        (status = 409, description = "invalid_status: the revision is with the operator", body = ErrorBody),
+        (status = 409, description = "invalid_status: the revision is with the operator, or the service is cancelled or withdrawn", body = ErrorBody),
     ))]
 pub async fn update_service(
     State(state): State<AppState>,
@@ -238,11 +222,13 @@ pub async fn update_service(
 
 /// Submit the open draft to the operator.
 #[utoipa::path(post, path = "/api/v1/services/{id}/submit", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Submitted", body = ServiceDetail),
         (status = 400, description = "invalid_id", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not a supplier of an approved company", body = ErrorBody),
+        (status = 404, description = "not_found (also another supplier's service)", body = ErrorBody),
         (status = 409, description = "invalid_status: no draft, or already submitted", body = ErrorBody),
     ))]
 pub async fn submit_service(
@@ -258,11 +244,14 @@ pub async fn submit_service(
 
 /// Take a submitted service into review (operator).
 #[utoipa::path(post, path = "/api/v1/services/{id}/review", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "In review", body = ServiceDetail),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_status", body = ErrorBody),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: not submitted", body = ErrorBody),
     ))]
 pub async fn review_service(
     State(state): State<AppState>,
@@ -278,11 +267,13 @@ pub async fn review_service(
 /// List a submitted or in-review service (operator). Answers once this instance's search finds
 /// it; the supplier is told in the app and by e-mail.
 #[utoipa::path(post, path = "/api/v1/services/{id}/list", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Listed: the open revision is now the public one", body = ServiceDetail),
         (status = 400, description = "invalid_id", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: neither submitted nor in review; code_taken", body = ErrorBody),
     ))]
 pub async fn list_service(
@@ -297,11 +288,39 @@ pub async fn list_service(
 }
 
 /// A reason for a rejection or a suspension; the supplier is told it.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
 pub struct ReasonRequest {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+component!(
+    /// The documented body of a rejection or a suspension: the reason is required (an empty or
+    /// missing body is 400 `reason_required`).
+    ReasonDoc,
+    "ReasonRequest",
+    json!({
+        "type": "object",
+        "required": ["reason"],
+        "properties": {"reason": text(2_000)},
+        "description": "The reason, told to the supplier (at most 2 000 characters)"
+    })
+);
+
+component!(
+    /// A document upload: its type and a PDF.
+    DocumentUploadDoc,
+    "DocumentUpload",
+    json!({
+        "type": "object",
+        "required": ["doc_type", "file"],
+        "propertyNames": super::schema::form_field_name(),
+        "properties": {
+            "doc_type": {"type": "string", "enum": lifecycle::DOC_TYPES},
+            "file": {"type": "string", "format": "binary", "minLength": 1, "contentMediaType": "application/pdf", "description": "A PDF (recognised by its content) of at most 20 MiB"}
+        }
+    })
+);
 
 /// The reason of a body that may be empty (an empty body is a missing reason, not a bad body).
 fn reason_of(body: &Bytes) -> Result<Option<String>, AppError> {
@@ -316,13 +335,15 @@ fn reason_of(body: &Bytes) -> Result<Option<String>, AppError> {
 
 /// Reject a submitted or in-review service with a reason (operator). A listed service keeps its
 /// public revision.
-#[utoipa::path(post, path = "/api/v1/services/{id}/reject", tag = "services", request_body = ReasonRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+#[utoipa::path(post, path = "/api/v1/services/{id}/reject", tag = "services", request_body = ReasonDoc, security(("bearer" = [])),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Rejected", body = ServiceDetail),
-        (status = 400, description = "reason_required, invalid_id, invalid_body", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "invalid_status", body = ErrorBody),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, reason_required, invalid_reason", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: neither submitted nor in review", body = ErrorBody),
     ))]
 pub async fn reject_service(
     State(state): State<AppState>,
@@ -339,12 +360,14 @@ pub async fn reject_service(
 
 /// Suspend a listed service (판매중지) with a reason shown as a notice (operator). It stays
 /// visible but leaves the default search.
-#[utoipa::path(post, path = "/api/v1/services/{id}/suspend", tag = "services", request_body = ReasonRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+#[utoipa::path(post, path = "/api/v1/services/{id}/suspend", tag = "services", request_body = ReasonDoc, security(("bearer" = [])),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Suspended", body = ServiceDetail),
-        (status = 400, description = "reason_required, invalid_id, invalid_body", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, reason_required, invalid_reason", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: not listed", body = ErrorBody),
     ))]
 pub async fn suspend_service(
@@ -362,10 +385,13 @@ pub async fn suspend_service(
 
 /// Lift a suspension (operator).
 #[utoipa::path(post, path = "/api/v1/services/{id}/reinstate", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Listed again", body = ServiceDetail),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: not suspended", body = ErrorBody),
     ))]
 pub async fn reinstate_service(
@@ -382,15 +408,20 @@ pub async fn reinstate_service(
 /// A document attached to a service.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DocumentView {
+    #[schema(value_type = Uuid)]
     pub id: String,
-    /// service_definition | price_list | sla | certificate
+    #[schema(value_type = DocTypeName)]
     pub doc_type: String,
     pub filename: String,
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub sha256: String,
+    #[schema(minimum = 1)]
     pub size_bytes: i64,
     pub media_type: String,
     /// The revision that was open when it was attached.
+    #[schema(minimum = 1)]
     pub revision: i64,
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// Where to download it (owner, operator, auditor).
     pub href: String,
@@ -454,12 +485,14 @@ pub async fn read_upload(mut mp: Multipart) -> Result<Upload, AppError> {
 /// Attach a document to one's service (multipart: `doc_type` = service_definition | price_list |
 /// sla | certificate, `file` = a PDF of at most 20 MiB, recognised by its content).
 #[utoipa::path(post, path = "/api/v1/services/{id}/documents", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
-    request_body(content_type = "multipart/form-data", description = "doc_type and file (PDF)"),
+    params(("id" = ServiceKeyText, Path)),
+    request_body(content = DocumentUploadDoc, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Attached", body = DocumentView),
-        (status = 400, description = "invalid_file_type, file_required, invalid_doc_type, invalid_id", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "invalid_id, invalid_body, file_required, invalid_doc_type, invalid_file_type (the file is not a PDF by its content)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not a supplier of an approved company", body = ErrorBody),
+        (status = 404, description = "not_found (also another supplier's service)", body = ErrorBody),
         (status = 413, description = "file_too_large", body = ErrorBody),
     ))]
 pub async fn upload_document(
@@ -487,10 +520,12 @@ async fn document_holder(state: &AppState, p: &Principal, key: &str) -> Result<S
 
 /// The documents of a service (owner, operator, auditor).
 #[utoipa::path(get, path = "/api/v1/services/{id}/documents", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Newest first", body = Vec<DocumentView>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found: no such service, or one whose documents the caller may not see", body = ErrorBody),
     ))]
 pub async fn list_documents(
     State(state): State<AppState>,
@@ -518,10 +553,12 @@ fn disposition(filename: &str) -> String {
 
 /// Download a document (owner, operator, auditor).
 #[utoipa::path(get, path = "/api/v1/services/{id}/documents/{doc_id}", tag = "services", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The service id (UUID) or its code"), ("doc_id" = String, Path, description = "The document id")),
+    params(("id" = ServiceKeyText, Path), ("doc_id" = Uuid, Path, description = "The document id")),
     responses(
-        (status = 200, description = "The file", content_type = "application/pdf"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 200, description = "The file", content_type = "application/pdf", body = Binary),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
     ))]
 pub async fn download_document(
     State(state): State<AppState>,
@@ -529,6 +566,7 @@ pub async fn download_document(
     Path((id, doc_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let p = auth.require(Rule::Authenticated)?;
+    let doc_id = uuid_path(&doc_id, "a document")?;
     let head = document_holder(&state, p, &id).await?;
     let doc = state.db().service_document(&head.id, &doc_id).await?.ok_or_else(|| AppError::not_found("document"))?;
     let store = state.documents().clone();
@@ -546,16 +584,21 @@ pub async fn download_document(
 /// One of the caller's services, as its list shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MyServiceView {
+    #[schema(value_type = Uuid)]
     pub id: String,
+    #[schema(value_type = ServiceCodeText)]
     pub code: String,
     /// The name in the open revision, else the public one.
     pub name: String,
+    #[schema(value_type = ServiceStatusName)]
     pub status: String,
     pub status_reason: Option<String>,
     pub public_revision: Option<i64>,
     /// The open revision and its state (draft, submitted, in_review), if any.
     pub open_revision: Option<i64>,
+    #[schema(value_type = Option<RevisionStateName>)]
     pub open_state: Option<String>,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -563,7 +606,8 @@ pub struct MyServiceView {
 #[utoipa::path(get, path = "/api/v1/supplier/services", tag = "services", security(("bearer" = [])),
     responses(
         (status = 200, description = "By code", body = Vec<MyServiceView>),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not a supplier of an approved company", body = ErrorBody),
     ))]
 pub async fn my_services(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<MyServiceView>>, AppError> {
     let p = auth.require(Rule::AnyRole(SUPPLIER))?;
@@ -595,15 +639,22 @@ pub async fn my_services(State(state): State<AppState>, auth: Auth) -> Result<Js
 /// A submitted revision waiting for the operator.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueueItemView {
+    #[schema(value_type = Uuid)]
     pub id: String,
+    #[schema(value_type = ServiceCodeText)]
     pub code: String,
     pub name: String,
+    #[schema(value_type = Uuid)]
     pub supplier_id: String,
     pub supplier_name: String,
+    #[schema(value_type = ServiceStatusName)]
     pub status: String,
+    #[schema(minimum = 1)]
     pub revision: i64,
-    /// submitted | in_review
+    /// submitted or in_review.
+    #[schema(value_type = RevisionStateName)]
     pub state: String,
+    #[schema(format = DateTime)]
     pub submitted_at: Option<String>,
     /// Whole days since submission (Asia/Seoul dates).
     pub age_days: i64,
@@ -616,7 +667,8 @@ pub struct QueueItemView {
 #[utoipa::path(get, path = "/api/v1/operator/services", tag = "services", security(("bearer" = [])),
     responses(
         (status = 200, description = "Oldest submission first", body = Vec<QueueItemView>),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
     ))]
 pub async fn review_queue(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<QueueItemView>>, AppError> {
     auth.require(Rule::AnyRole(OPERATOR))?;

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod catalog;
 pub mod json;
 pub mod lifecycle;
+pub mod listing_doc;
+pub mod schema;
 pub mod services;
 
 use crate::state::AppState;
@@ -24,7 +26,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(
         title = "Gureum API",
-        description = "구름 — the digital-service marketplace through which Korean public bodies adopt private cloud. Errors are `{\"code\", \"message\"}` with a stable snake_case code.",
+        description = "구름 — the digital-service marketplace through which Korean public bodies adopt private cloud. Errors are `{\"code\", \"message\"}` with a stable snake_case code; a malformed body or a missing or mistyped field is 400 (never 422), a malformed id 400 `invalid_id`. In a query an empty value counts as absent, and unknown parameters are ignored.",
         license(name = "Apache-2.0")
     ),
     tags(
@@ -34,6 +36,9 @@ use utoipa_axum::routes;
         (name = "services", description = "A supplier's own services and the operator's decisions on them"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
+    // Components that only parameters refer to: utoipa-axum collects the schemas of bodies and
+    // answers, not those of parameters.
+    components(schemas(schema::Uuid, schema::ServiceKeyText, schema::ServiceKindName, schema::CsapGradeName, schema::ServiceStatusName, schema::OrgStatusName, services::SortName, services::FlagParam)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -77,16 +82,48 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Routes outside the API version: the OpenAPI document and health.
 pub fn meta_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+    let doc = Arc::new(served_document(&openapi));
     Router::new()
         .route(
             "/api/openapi.json",
             get(move || {
-                let doc = openapi.clone();
+                let doc = doc.clone();
                 async move { Json(doc.as_ref().clone()) }
             }),
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+}
+
+/// The document as served. Every query of the API reads an empty value as absent (a form sends
+/// its unused fields empty), which no utoipa attribute says: each query parameter's schema (an
+/// array's items for a repeatable one) is widened to also admit `""`.
+pub fn served_document(openapi: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut doc = serde_json::to_value(openapi).unwrap_or_default();
+    let empty = serde_json::json!({"enum": [""]});
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else { return doc };
+    for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+        for op in item.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) else { continue };
+            for param in params.iter_mut().filter(|p| p["in"] == "query") {
+                let Some(schema) = param.get_mut("schema") else { continue };
+                let target = if schema["type"] == "array" { &mut schema["items"] } else { schema };
+                if admits_empty_text(target) {
+                    // Already says so; an `anyOf` would only confuse a fuzzer into calling one of
+                    // its branches a violation.
+                    continue;
+                }
+                let inner = target.take();
+                *target = serde_json::json!({"anyOf": [inner, empty.clone()]});
+            }
+        }
+    }
+    doc
+}
+
+/// A plain text schema, which admits `""` as it is.
+fn admits_empty_text(schema: &serde_json::Value) -> bool {
+    schema["type"] == "string" && ["enum", "const", "pattern", "format", "minLength"].iter().all(|k| schema.get(*k).is_none())
 }
 
 /// Ready when the database answers and the index has caught up since start.
@@ -98,4 +135,79 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         return (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable");
     }
     (StatusCode::OK, "ready")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn served() -> Value {
+        let (_, openapi) = router().split_for_parts();
+        served_document(&openapi)
+    }
+
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r);
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+
+    /// A `$ref` to a component the document lacks makes the whole operation unusable to a client
+    /// (schemathesis reports it as a schema error): components only parameters use are easy to miss.
+    #[test]
+    fn every_reference_resolves() {
+        let doc = served();
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 50, "the document uses its components");
+        for r in found {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or(r);
+            assert!(doc["components"]["schemas"][name].is_object(), "{r} does not resolve");
+        }
+    }
+
+    #[test]
+    fn query_parameters_admit_an_empty_value() {
+        let doc = served();
+        let params = doc["paths"]["/api/v1/services"]["get"]["parameters"].as_array().expect("params");
+        let per_page = params.iter().find(|p| p["name"] == "per_page").expect("per_page");
+        assert_eq!(per_page["schema"]["anyOf"][1], serde_json::json!({"enum": [""]}));
+        assert_eq!(per_page["schema"]["anyOf"][0]["maximum"], 100);
+        let kind = params.iter().find(|p| p["name"] == "kind").expect("kind");
+        assert_eq!(kind["schema"]["type"], "array");
+        assert_eq!(kind["schema"]["items"]["anyOf"][0]["$ref"], "#/components/schemas/ServiceKind");
+        // free text admits the empty value already
+        let category = params.iter().find(|p| p["name"] == "category").expect("category");
+        assert_eq!(category["schema"]["items"], serde_json::json!({"type": "string"}));
+        // path parameters are left as they are
+        let id = &doc["paths"]["/api/v1/services/{id}"]["get"]["parameters"][0];
+        assert_eq!(id["schema"]["$ref"], "#/components/schemas/ServiceKey");
+    }
+
+    /// The components written as JSON reach the document unchanged (utoipa reads a JSON schema
+    /// without `type` as an object, and drops what it does not know).
+    #[test]
+    fn hand_written_components_are_served_as_written() {
+        use schema::tests::as_written;
+        use utoipa::PartialSchema;
+        as_written(services::FlagParam::schema(), services::FlagParam::json());
+        as_written(services::SortName::schema(), services::SortName::json());
+        as_written(lifecycle::ReasonDoc::schema(), lifecycle::ReasonDoc::json());
+        as_written(lifecycle::DocumentUploadDoc::schema(), lifecycle::DocumentUploadDoc::json());
+        as_written(accounts::SignupDoc::schema(), accounts::SignupDoc::json());
+        as_written(accounts::BusinessNumberText::schema(), accounts::BusinessNumberText::json());
+        as_written(accounts::OptionalBusinessNumberText::schema(), accounts::OptionalBusinessNumberText::json());
+        as_written(accounts::EmailText::schema(), accounts::EmailText::json());
+        as_written(accounts::ReasonText::schema(), accounts::ReasonText::json());
+        as_written(accounts::CreatableOrgKind::schema(), accounts::CreatableOrgKind::json());
+        as_written(audit::ActorKindName::schema(), audit::ActorKindName::json());
+    }
 }

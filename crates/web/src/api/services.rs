@@ -1,5 +1,9 @@
 //! `GET /api/v1/services` (catalog search, SPEC §4) and `GET /api/v1/services/{id}`.
 
+use super::listing_doc::ListingDoc;
+use super::schema::{
+    CertTypeName, CsapGradeName, ServiceCodeText, ServiceKeyText, ServiceKindName, ServiceStatusName, SupplierSizeName, Uuid, component,
+};
 use crate::auth::{AUDIT_READERS, MaybeAuth};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::query::{pairs, parse_search};
@@ -33,24 +37,24 @@ pub async fn run_search(state: &AppState, q: gureum_search::SearchQuery) -> Resu
     path = "/api/v1/services",
     tag = "catalog",
     params(
-        ("q" = Option<String>, Query, description = "Korean/English free text; every word must match. A service code or a business number finds that service or that supplier's services."),
-        ("kind" = Option<Vec<String>>, Query, description = "iaas|paas|saas|daas|support|convergence; repeatable (OR)"),
-        ("category" = Option<Vec<String>>, Query, description = "repeatable (OR)"),
-        ("tag" = Option<Vec<String>>, Query, description = "repeatable (OR)"),
-        ("csap_grade" = Option<Vec<String>>, Query, description = "high|medium|low: effective grade of a certification valid today; repeatable (OR)"),
-        ("certified" = Option<bool>, Query, description = "true: has a certification valid today"),
-        ("min_price" = Option<i64>, Query, description = "KRW, inclusive, on price_from_krw"),
-        ("max_price" = Option<i64>, Query, description = "KRW, inclusive, on price_from_krw"),
-        ("sme" = Option<bool>, Query, description = "true: supplier is small or medium"),
-        ("sort" = Option<String>, Query, description = "relevance|price_asc|price_desc|newest|rating; default relevance with q, else the fair order"),
-        ("page" = Option<u32>, Query, description = "from 1"),
-        ("per_page" = Option<u32>, Query, description = "1–100, default 20"),
-        ("status" = Option<Vec<String>>, Query, description = "operators and auditors only, for other statuses than listed"),
+        ("q" = Option<String>, Query, description = "Korean/English free text; every word must match. A service code or a business number finds that service or that supplier's services. Only its first 200 characters are used."),
+        ("kind" = Option<Vec<ServiceKindName>>, Query, description = "Repeatable (OR)"),
+        ("category" = Option<Vec<String>>, Query, description = "Repeatable (OR)"),
+        ("tag" = Option<Vec<String>>, Query, description = "Repeatable (OR)"),
+        ("csap_grade" = Option<Vec<CsapGradeName>>, Query, description = "The effective grade of a certification valid today; repeatable (OR)"),
+        ("certified" = Option<FlagParam>, Query, description = "true: has a certification valid today"),
+        ("min_price" = Option<i64>, Query, minimum = 0, maximum = 1000000000000_i64, description = "KRW, inclusive, on price_from_krw; services without a price are left out. Not above max_price (400 invalid_price)."),
+        ("max_price" = Option<i64>, Query, minimum = 0, maximum = 1000000000000_i64, description = "KRW, inclusive, on price_from_krw; services without a price are left out"),
+        ("sme" = Option<FlagParam>, Query, description = "true: supplier is small or medium"),
+        ("sort" = Option<SortName>, Query, description = "Default relevance with q, else the fair order"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 100000, description = "From 1 (default 1). A search pages through its first 100 000 results: page × per_page above that is 400 invalid_page."),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1–100, default 20"),
+        ("status" = Option<Vec<ServiceStatusName>>, Query, description = "Operators and auditors only for other statuses than listed (403 forbidden_status); repeatable (OR)"),
     ),
     responses(
         (status = 200, description = "Search result with total, items and facets", body = SearchResultDoc),
-        (status = 400, description = "A wrong value for a known parameter", body = ErrorBody),
-        (status = 403, description = "A status filter the caller may not use", body = ErrorBody),
+        (status = 400, description = "A wrong value for a known parameter: invalid_kind, invalid_csap_grade, invalid_certified, invalid_sme, invalid_price, invalid_sort, invalid_page, invalid_per_page, invalid_status", body = ErrorBody),
+        (status = 403, description = "forbidden_status: a status filter the caller may not use", body = ErrorBody),
         (status = 503, description = "index_not_ready: the index is catching up", body = ErrorBody),
     )
 )]
@@ -65,38 +69,62 @@ pub async fn search_services(
     Ok(Json(run_search(&state, q).await?))
 }
 
+component!(
+    /// A yes/no filter as a link or a form sends it.
+    FlagParam,
+    "Flag",
+    serde_json::json!({
+        "anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["1", "0", "on"]}],
+        "description": "true or false; 1, 0 and on (a checked box) are read the same"
+    })
+);
+
+component!(SortName, "Sort", serde_json::json!({"type": "string", "enum": ["relevance", "price_asc", "price_desc", "newest", "rating"]}));
+
 /// The documented shape of a search answer (SPEC §4).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct SearchResultDoc {
+    /// Services the filters match.
     total: u64,
     page: u32,
     per_page: u32,
     items: Vec<HitDoc>,
-    /// `kind`, `category`, `csap_grade`: value → count, each counted with every filter but its own.
-    facets: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    facets: FacetsDoc,
+}
+
+/// Value → count; each facet counted with every filter but its own.
+#[derive(ToSchema)]
+#[schema(as = Facets)]
+#[allow(dead_code)]
+pub struct FacetsDoc {
+    kind: std::collections::BTreeMap<String, u64>,
+    category: std::collections::BTreeMap<String, u64>,
+    csap_grade: std::collections::BTreeMap<String, u64>,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct HitDoc {
-    id: String,
-    code: String,
+    id: Uuid,
+    code: ServiceCodeText,
     name: String,
     supplier: SupplierBriefDoc,
-    kind: String,
+    kind: ServiceKindName,
     category: String,
     tags: Vec<String>,
     summary: String,
+    /// The lowest unit price of its plans; null without plans.
     price_from_krw: Option<i64>,
+    /// The valid-today certification, else the one that ended last; null without any.
     csap: Option<CsapDoc>,
-    status: String,
+    status: ServiceStatusName,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct SupplierBriefDoc {
-    id: String,
+    id: Uuid,
     name: String,
 }
 
@@ -104,8 +132,10 @@ pub struct SupplierBriefDoc {
 #[allow(dead_code)]
 pub struct CsapDoc {
     #[schema(rename = "type")]
-    cert_type: String,
-    grade: Option<String>,
+    cert_type: CertTypeName,
+    /// The effective grade; null when it is not valid today or its listed host has none.
+    grade: Option<CsapGradeName>,
+    #[schema(format = Date)]
     valid_to: String,
 }
 
@@ -114,25 +144,48 @@ pub struct CsapDoc {
 pub struct CertView {
     pub scheme: String,
     #[serde(rename = "type")]
+    #[schema(value_type = CertTypeName)]
     pub cert_type: String,
     /// The grade on the certificate.
+    #[schema(value_type = CsapGradeName)]
     pub grade: String,
     /// The effective grade today (the listed host IaaS's valid grade, else its own); null when none.
+    #[schema(value_type = Option<CsapGradeName>)]
     pub effective_grade: Option<String>,
     pub number: String,
+    #[schema(format = Date)]
     pub valid_from: String,
+    #[schema(format = Date)]
     pub valid_to: String,
     pub host_infra: Option<String>,
-    /// `valid`, `expiring_soon` (within 90 days), `expired`, `not_yet_valid` or `revoked`.
+    /// Within 90 days of its end it is `expiring_soon`.
+    #[schema(value_type = CertStandingName)]
     pub standing: String,
+    /// Days until its last valid day (negative once it has ended).
     pub days_left: i64,
 }
 
+component!(
+    CertStandingName,
+    "CertStanding",
+    serde_json::json!({"type": "string", "enum": ["valid", "expiring_soon", "expired", "not_yet_valid", "revoked"]})
+);
+
+component!(
+    PurchaseMethodName,
+    "PurchaseMethod",
+    serde_json::json!({"type": "string", "enum": ["negotiated", "catalog"], "description": "negotiated (수의계약) or catalog (납품요구)"})
+);
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SupplierSummary {
+    #[schema(value_type = Uuid)]
     pub id: String,
     pub name: String,
+    /// 사업자등록번호, 10 digits.
+    #[schema(pattern = "^[0-9]{10}$")]
     pub business_number: String,
+    #[schema(value_type = SupplierSizeName)]
     pub size: String,
     pub sme: bool,
 }
@@ -140,20 +193,30 @@ pub struct SupplierSummary {
 /// A service as the public sees it: its public revision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ServiceView {
+    #[schema(value_type = Uuid)]
     pub id: String,
+    #[schema(value_type = ServiceCodeText)]
     pub code: String,
+    #[schema(value_type = ServiceStatusName)]
     pub status: String,
+    /// The operator's reason of a suspension or a rejection.
     pub status_reason: Option<String>,
     pub supplier: SupplierSummary,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ListingDoc)]
     pub listing: Listing,
+    /// The lowest unit price of its plans; null without plans.
     pub price_from_krw: Option<i64>,
     pub certification: Option<CertView>,
+    /// The revision shown, from 1.
+    #[schema(minimum = 1)]
     pub revision: i64,
     /// When this revision was made (RFC 3339, UTC).
+    #[schema(format = DateTime)]
     pub revised_at: String,
+    #[schema(format = DateTime)]
     pub first_listed_at: Option<String>,
     /// How it can be bought: `negotiated` (수의계약) always; `catalog` (납품요구) with a PPS catalog contract.
+    #[schema(value_type = Vec<PurchaseMethodName>)]
     pub purchase_methods: Vec<String>,
 }
 
@@ -221,8 +284,8 @@ impl ServiceView {
 
 /// Finds a public service by its id (UUID) or its code; a malformed key is `invalid_id`.
 pub async fn load_public_service(state: &AppState, key: &str) -> Result<ServiceRecord, AppError> {
-    let rec = if uuid::Uuid::try_parse(key).is_ok() {
-        state.db().service(ServiceKey::Id(&key.to_ascii_lowercase())).await?
+    let rec = if let Ok(id) = super::schema::uuid_path(key, "a service") {
+        state.db().service(ServiceKey::Id(&id)).await?
     } else if ServiceCode::parse(key).is_ok() {
         state.db().service(ServiceKey::Code(key)).await?
     } else {
@@ -237,7 +300,7 @@ pub async fn load_public_service(state: &AppState, key: &str) -> Result<ServiceR
     get,
     path = "/api/v1/services/{id}",
     tag = "catalog",
-    params(("id" = String, Path, description = "The service id (UUID) or its code")),
+    params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "The service's public revision (with `draft` and `revisions` for its owner, the operator and the auditor)", body = super::lifecycle::ServiceDetail),
         (status = 400, description = "invalid_id", body = ErrorBody),
