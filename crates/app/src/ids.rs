@@ -15,7 +15,9 @@ mod tests {
     #[test]
     fn only_the_hyphenated_form_is_an_id() {
         assert_eq!(hyphenated_uuid("0190F5C2-7B1E-7D3A-9C4E-2A1B3C4D5E6F").as_deref(), Some("0190f5c2-7b1e-7d3a-9c4e-2a1b3c4d5e6f"));
-        for bad in ["0190f5c27b1e7d3a9c4e2a1b3c4d5e6f", "{0190f5c2-7b1e-7d3a-9c4e-2a1b3c4d5e6f}", "0190f5c2-7b1e-7d3a-9c4e-2a1b3c4d5e6g", ""] {
+        for bad in
+            ["0190f5c27b1e7d3a9c4e2a1b3c4d5e6f", "{0190f5c2-7b1e-7d3a-9c4e-2a1b3c4d5e6f}", "0190f5c2-7b1e-7d3a-9c4e-2a1b3c4d5e6g", ""]
+        {
             assert_eq!(hyphenated_uuid(bad), None, "{bad}");
         }
     }

@@ -6,6 +6,8 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod audit;
+pub mod catalog;
 pub mod context;
 pub mod documents;
 pub mod error;

@@ -3,13 +3,13 @@
 use super::auth::UserView;
 use super::json::ApiJson;
 use super::schema::{EMAIL_PATTERN, NOT_BLANK, OrgKindName, OrgStatusName, RoleName, Uuid, component, text, uuid_path};
-use gureum_app::accounts::{self, Signup};
 use crate::auth::{Auth, OPERATOR, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
+use gureum_app::accounts::{self, Signup};
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::clock::rfc3339_utc;
 use gureum_domain::listing::SupplierSize;
@@ -187,9 +187,9 @@ pub async fn list_organisations(
     let pairs = crate::query::pairs(raw.as_deref());
     let status = match pairs.iter().rev().find(|(k, v)| k == "status" && !v.trim().is_empty()) {
         None => None,
-        Some((_, s)) => Some(
-            OrgStatus::parse(s.trim()).ok_or_else(|| AppError::new(Code::InvalidStatus, "status is pending, approved or rejected"))?,
-        ),
+        Some((_, s)) => {
+            Some(OrgStatus::parse(s.trim()).ok_or_else(|| AppError::new(Code::InvalidStatusFilter, "status is pending, approved or rejected"))?)
+        }
     };
     Ok(Json(state.db().organisations(status).await?.iter().map(OrganisationView::from).collect()))
 }

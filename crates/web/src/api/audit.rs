@@ -3,14 +3,14 @@
 
 use super::schema::{AnyValue, component};
 use crate::auth::{AUDIT_READERS, Auth, Rule};
-use crate::error::{AppError, Code, ErrorBody};
+use crate::error::{AppError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gureum_domain::clock::{parse_date, rfc3339_utc, seoul_minute};
+use gureum_domain::clock::{rfc3339_utc, seoul_minute};
 use gureum_storage::{AuditEntry, AuditFilter, VerifyReport};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -22,70 +22,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_events)).routes(routes!(verify_chain)).routes(routes!(export_csv)).routes(routes!(export_json))
 }
 
-pub const DEFAULT_PER_PAGE: u32 = 50;
-pub const MAX_PER_PAGE: u32 = 500;
+pub use gureum_app::audit::{AuditQuery, DEFAULT_PER_PAGE, FILTER_KEYS, MAX_PER_PAGE, parse_audit_query};
+
 /// Rows read per query while an export is assembled.
 const EXPORT_BATCH: i64 = 1000;
-
-/// The filter keys of the audit log, in the order links repeat them.
-pub const FILTER_KEYS: [&str; 7] = ["organisation", "actor", "entity_kind", "entity_id", "action", "from", "to"];
-
-/// A parsed audit query: the filter and the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditQuery {
-    pub filter: AuditFilter,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-/// Parses the audit log's query (the API and the page accept exactly the same). Empty values
-/// count as absent; unknown parameters are ignored; the last of a repeated key wins.
-pub fn parse_audit_query(pairs: &[(String, String)]) -> Result<AuditQuery, AppError> {
-    let mut q = AuditQuery { filter: AuditFilter::default(), page: 1, per_page: DEFAULT_PER_PAGE };
-    for (k, v) in pairs {
-        let v = v.trim();
-        if v.is_empty() {
-            continue;
-        }
-        let text = Some(v.to_owned());
-        match k.as_str() {
-            "organisation" => q.filter.organisation = text,
-            "actor" => q.filter.actor = text,
-            "entity_kind" => q.filter.entity_kind = text,
-            "entity_id" => q.filter.entity_id = text,
-            "action" => q.filter.action = text,
-            "from" | "to" => {
-                let d = parse_date(v).ok_or_else(|| AppError::new(Code::InvalidDate, format!("{k} must be a date YYYY-MM-DD")))?;
-                if k == "from" {
-                    q.filter.from = Some(d);
-                } else {
-                    q.filter.to = Some(d);
-                }
-            }
-            "page" => {
-                q.page = v
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|p| (1..=1_000_000).contains(p))
-                    .ok_or_else(|| AppError::new(Code::InvalidPage, "page is a whole number from 1"))?;
-            }
-            "per_page" => {
-                q.per_page = v
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|p| (1..=MAX_PER_PAGE).contains(p))
-                    .ok_or_else(|| AppError::new(Code::InvalidPerPage, format!("per_page is 1–{MAX_PER_PAGE}")))?;
-            }
-            _ => {}
-        }
-    }
-    if let (Some(from), Some(to)) = (q.filter.from, q.filter.to)
-        && from > to
-    {
-        return Err(AppError::new(Code::InvalidDate, "from must not be after to"));
-    }
-    Ok(q)
-}
 
 /// The filter as query pairs (for links that keep it), in [`FILTER_KEYS`] order.
 pub fn filter_pairs(f: &AuditFilter) -> Vec<(String, String)> {
@@ -185,11 +125,7 @@ pub struct AuditPage {
 
 /// Reads one page of the filtered log (the page and the API share it).
 pub async fn load_page(state: &AppState, q: &AuditQuery) -> Result<(i64, Vec<AuditEntry>), AppError> {
-    let db = state.db();
-    let total = db.audit_events_count(&q.filter).await?;
-    let offset = i64::from(q.page - 1) * i64::from(q.per_page);
-    let items = if offset < total { db.audit_events(&q.filter, offset, i64::from(q.per_page)).await? } else { Vec::new() };
-    Ok((total, items))
+    Ok(gureum_app::audit::page(state, q).await?)
 }
 
 /// The audit log, filtered and newest first (auditor, operator).
@@ -262,7 +198,7 @@ impl From<VerifyReport> for VerifyView {
 )]
 pub async fn verify_chain(State(state): State<AppState>, auth: Auth) -> Result<Json<VerifyView>, AppError> {
     auth.require(Rule::AnyRole(AUDIT_READERS))?;
-    Ok(Json(state.db().verify_audit_chain().await?.into()))
+    Ok(Json(gureum_app::audit::verify(&state).await?.into()))
 }
 
 /// Quotes one CSV field (RFC 4180: always quoted, quotes doubled). A text that a spreadsheet
@@ -346,20 +282,7 @@ fn csv_row(out: &mut String, v: &AuditEventView) {
 
 /// The filtered log, oldest first, read in batches; `each` sees every event in turn.
 async fn for_each_event(state: &AppState, filter: &AuditFilter, mut each: impl FnMut(AuditEventView)) -> Result<(), AppError> {
-    let mut after = 0;
-    loop {
-        let batch = state.db().audit_events_after(filter, after, EXPORT_BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.event().seq;
-        let full = batch.len() as i64 == EXPORT_BATCH;
-        for e in &batch {
-            each(AuditEventView::from(e));
-        }
-        if !full {
-            break;
-        }
-    }
-    Ok(())
+    Ok(gureum_app::audit::for_each(state, filter, EXPORT_BATCH, |e| each(AuditEventView::from(e))).await?)
 }
 
 fn download(body: Vec<u8>, content_type: &'static str, filename: String) -> Response {

@@ -2,13 +2,13 @@
 
 use super::json::ApiJson;
 use super::schema::{OrgKindName, OrgStatusName, RoleName, UserStatusName, Uuid};
-use gureum_app::accounts;
 use crate::auth::{Auth, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use gureum_app::accounts;
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Organisation, User};
 use serde::{Deserialize, Serialize};

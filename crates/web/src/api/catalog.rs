@@ -1,12 +1,12 @@
 //! Categories and supplier pages of the public catalog.
 
-use super::schema::{SupplierSizeName, Uuid, uuid_path};
-use super::services::{HitDoc, run_search};
+use super::schema::{SupplierSizeName, Uuid};
+use super::services::HitDoc;
 use crate::error::{AppError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use gureum_search::{Hit, SearchQuery};
+use gureum_search::Hit;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,14 +17,15 @@ pub struct CategoryCount {
     pub count: u64,
 }
 
+/// Reads of the index wait until it has caught up since start.
+fn ready(state: &AppState) -> Result<(), AppError> {
+    if state.is_ready() { Ok(()) } else { Err(AppError::index_not_ready()) }
+}
+
 /// Categories with their listed services, largest first (then by name).
 pub async fn category_counts(state: &AppState) -> Result<Vec<CategoryCount>, AppError> {
-    let mut q = SearchQuery::new(state.clock().today());
-    q.per_page = 1;
-    let result = run_search(state, q).await?;
-    let mut cats: Vec<CategoryCount> = result.facets.category.into_iter().map(|(name, count)| CategoryCount { name, count }).collect();
-    cats.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    Ok(cats)
+    ready(state)?;
+    Ok(gureum_app::catalog::categories(state).await?.into_iter().map(|(name, count)| CategoryCount { name, count }).collect())
 }
 
 /// The catalog's categories.
@@ -60,23 +61,8 @@ pub struct SupplierView {
 
 /// A supplier and its listed services.
 pub async fn supplier_view(state: &AppState, id: &str) -> Result<SupplierView, AppError> {
-    let id = uuid_path(id, "a supplier")?;
-    let sup = state.db().supplier(&id).await?.ok_or_else(|| AppError::not_found("supplier"))?;
-    let mut services = Vec::new();
-    let mut page = 1;
-    loop {
-        let mut q = SearchQuery::new(state.clock().today());
-        q.q = Some(sup.business_number.clone());
-        q.per_page = 100;
-        q.page = page;
-        let r = run_search(state, q).await?;
-        let n = r.items.len();
-        services.extend(r.items);
-        if n < 100 || services.len() as u64 >= r.total {
-            break;
-        }
-        page += 1;
-    }
+    ready(state)?;
+    let (sup, services) = gureum_app::catalog::supplier(state, id).await?;
     Ok(SupplierView {
         id: sup.id,
         name: sup.name,

@@ -5,16 +5,16 @@ use super::schema::{
     CertTypeName, CsapGradeName, ServiceCodeText, ServiceKeyText, ServiceKindName, ServiceStatusName, SupplierSizeName, Uuid, component,
 };
 use crate::auth::{AUDIT_READERS, MaybeAuth};
-use crate::error::{AppError, Code, ErrorBody};
+use crate::error::{AppError, ErrorBody};
 use crate::query::{pairs, parse_search};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use gureum_domain::cert::{CertStanding, effective_grade, standing};
+use gureum_domain::Listing;
+use gureum_domain::cert::CertStanding;
 use gureum_domain::clock::{format_date, rfc3339_utc};
-use gureum_domain::{Listing, ServiceCode};
 use gureum_search::SearchResult;
-use gureum_storage::{ServiceKey, ServiceRecord};
+use gureum_storage::ServiceRecord;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -23,12 +23,8 @@ pub async fn run_search(state: &AppState, q: gureum_search::SearchQuery) -> Resu
     if !state.is_ready() {
         return Err(AppError::index_not_ready());
     }
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let _timer = crate::metrics::SearchTimer::start();
-    state.sync().index_arc().search_then(q, move |answer| {
-        let _ = tx.send(answer);
-    });
-    rx.await.map_err(|_| AppError::internal("the search failed"))?.map_err(AppError::from)
+    Ok(gureum_app::catalog::search(state, q).await?)
 }
 
 /// Catalog search.
@@ -222,19 +218,11 @@ pub struct ServiceView {
 
 impl ServiceView {
     pub async fn build(state: &AppState, rec: ServiceRecord) -> Result<Self, AppError> {
-        let today = state.clock().today();
-        let certification = match &rec.listing.certification {
+        let certification = match gureum_app::catalog::certification_today(state, &rec).await? {
             None => None,
-            Some(c) => {
-                let host = match c.host_infra.as_deref().filter(|h| ServiceCode::parse(h).is_ok()) {
-                    Some(code) => {
-                        state.db().service(ServiceKey::Code(code)).await?.filter(|h| h.status == gureum_domain::ServiceStatus::Listed)
-                    }
-                    None => None,
-                };
-                let host_cert = host.as_ref().and_then(|h| h.listing.certification.clone());
-                let eff = if c.valid_on(today) { effective_grade(c, host_cert.as_ref(), host.is_some(), today) } else { None };
-                let standing = match standing(c, today) {
+            Some(t) => {
+                let c = &t.cert;
+                let standing = match t.standing {
                     CertStanding::Valid => "valid",
                     CertStanding::ExpiringSoon(_) => "expiring_soon",
                     CertStanding::Expired => "expired",
@@ -245,13 +233,13 @@ impl ServiceView {
                     scheme: c.scheme.clone(),
                     cert_type: c.cert_type.as_str().into(),
                     grade: c.grade.as_str().into(),
-                    effective_grade: eff.map(|g| g.as_str().to_owned()),
+                    effective_grade: t.effective_grade.map(|g| g.as_str().to_owned()),
                     number: c.number.clone(),
                     valid_from: format_date(c.valid_from),
                     valid_to: format_date(c.valid_to),
                     host_infra: c.host_infra.clone(),
                     standing: standing.into(),
-                    days_left: c.days_left(today),
+                    days_left: t.days_left,
                 })
             }
         };
@@ -284,14 +272,7 @@ impl ServiceView {
 
 /// Finds a public service by its id (UUID) or its code; a malformed key is `invalid_id`.
 pub async fn load_public_service(state: &AppState, key: &str) -> Result<ServiceRecord, AppError> {
-    let rec = if let Ok(id) = super::schema::uuid_path(key, "a service") {
-        state.db().service(ServiceKey::Id(&id)).await?
-    } else if ServiceCode::parse(key).is_ok() {
-        state.db().service(ServiceKey::Code(key)).await?
-    } else {
-        return Err(AppError::new(Code::InvalidId, "a service id is a UUID or a service code such as SAS-4-09-10374"));
-    };
-    rec.filter(|r| r.status.is_public() && r.public_revision.is_some()).ok_or_else(|| AppError::not_found("service"))
+    Ok(gureum_app::catalog::public_service(state, key).await?)
 }
 
 /// One service (by id or code): its public revision; to its owner, the operator and the auditor

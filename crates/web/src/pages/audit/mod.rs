@@ -299,7 +299,7 @@ async fn render(state: &AppState, ctx: &Ctx, verify: Option<VerifyView>) -> Resp
     let pairs = ctx.pairs();
     let form = FormState::from_pairs(&pairs);
     let hidden = form.pairs();
-    let parsed: Result<AuditQuery, AppError> = api::parse_audit_query(&pairs);
+    let parsed: Result<AuditQuery, AppError> = api::parse_audit_query(&pairs).map_err(AppError::from);
     let mut status = StatusCode::OK;
     let (mut error, mut rows, mut pager, mut total_label, mut caption) = (None, Vec::new(), None, String::new(), String::new());
     let mut downloads = hidden.clone();
@@ -364,7 +364,7 @@ pub async fn export_csv(State(state): State<AppState>, ctx: Ctx, auth: MaybeAuth
     if let Some(r) = gate(&ctx, &auth) {
         return r;
     }
-    let result = match api::parse_audit_query(&ctx.pairs()) {
+    let result = match api::parse_audit_query(&ctx.pairs()).map_err(AppError::from) {
         Ok(q) => api::csv_response(&state, &q.filter).await,
         Err(e) => Err(e),
     };
@@ -375,7 +375,7 @@ pub async fn export_json(State(state): State<AppState>, ctx: Ctx, auth: MaybeAut
     if let Some(r) = gate(&ctx, &auth) {
         return r;
     }
-    let result = match api::parse_audit_query(&ctx.pairs()) {
+    let result = match api::parse_audit_query(&ctx.pairs()).map_err(AppError::from) {
         Ok(q) => api::json_response(&state, &q.filter).await,
         Err(e) => Err(e),
     };
