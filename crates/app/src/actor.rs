@@ -1,5 +1,5 @@
 //! Who acts: a person (through a session) or a machine (through an organisation's API token), the
-//! roles in force, and the permission rule each action declares (SPEC §2: a role never allowed →
+//! roles in force, and the permission rule each action declares (docs/RULES.md#accounts: a role never allowed →
 //! 403 `forbidden`; another organisation's private object → 404, decided by the use case).
 
 use crate::context::Context;

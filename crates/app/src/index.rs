@@ -1,5 +1,5 @@
 //! Keeps this instance's search index in step with the database through the change feed
-//! (SPEC §5): the index remembers the last sequence it applied (in its commit), catches up on
+//! (docs/ARCHITECTURE.md): the index remembers the last sequence it applied (in its commit), catches up on
 //! start, and then follows new changes. A missing or damaged index is rebuilt from the database.
 //!
 //! The index folder holds generations (`gen-<n>/`) and a `CURRENT` file naming the live one. A

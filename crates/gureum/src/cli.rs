@@ -1,4 +1,4 @@
-//! Command-line options (SPEC §4 "CLI"). Global options come before the subcommand. Exit codes:
+//! Command-line options (README.md "The CLI"). Global options come before the subcommand. Exit codes:
 //! 0 success, 1 some input rejected, 2 usage or environment error.
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -1,4 +1,4 @@
-//! Demo mode (SPEC §4): one account per role, `ROLE@demo.gureum.kr` / `gureum-demo`, every
+//! Demo mode (docs/API.md): one account per role, `ROLE@demo.gureum.kr` / `gureum-demo`, every
 //! organisation approved; `buyer`, `budget` and `signatory` in one agency; the demo supplier is
 //! its company's admin and owns listed services; `supplier2` is a second supplier company.
 

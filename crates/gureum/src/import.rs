@@ -1,4 +1,4 @@
-//! `gureum import services FILE.jsonl` (SPEC §4): one JSON object per line. A bad line is
+//! `gureum import services FILE.jsonl` (docs/API.md): one JSON object per line. A bad line is
 //! reported with its number, field and reason and imports nothing; good lines import in batches,
 //! each batch one transaction with one audit event recording every line's code and digest.
 

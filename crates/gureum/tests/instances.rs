@@ -1,4 +1,4 @@
-//! Several instances, one truth (SPEC §5): two `gureum serve` processes on one database, each
+//! Several instances, one truth (docs/ARCHITECTURE.md): two `gureum serve` processes on one database, each
 //! with its own index folder. A service listed through one is found through the other once its
 //! change feed catches up (polled with a bounded wait, not timed), and an instance started after
 //! changes catches up from the sequence its index stored.

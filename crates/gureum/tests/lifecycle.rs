@@ -1,4 +1,4 @@
-//! A supplier's own services and the operator's decisions (SPEC §3 "Service status", §4), through
+//! A supplier's own services and the operator's decisions (docs/RULES.md#lifecycle, docs/API.md), through
 //! the API and the desk pages, on the engine the run asks for: create → edit → documents →
 //! submit → list (searchable at once) / reject (told in the app and by e-mail); editing a listed
 //! service keeps its public revision; suspend and reinstate; the refusals with their codes, and

@@ -1,4 +1,4 @@
-//! The content-addressed document store (SPEC §5): a file's name is its SHA-256, under the
+//! The content-addressed document store (docs/ARCHITECTURE.md): a file's name is its SHA-256, under the
 //! data folder by default or a shared `--documents-dir` when several instances run.
 
 use crate::{Db, Result, WriteTx};

@@ -1,4 +1,4 @@
-//! The life of a supplier's own service (SPEC §3 "Service status", §4): drafts, their edits, the
+//! The life of a supplier's own service (docs/RULES.md#lifecycle, docs/API.md): drafts, their edits, the
 //! submission, the operator's decision, suspension, and the documents attached to a service.
 //!
 //! A service has at most one open revision beside its public one (`services.draft_revision`):

@@ -1,4 +1,4 @@
-//! Parsing a catalog search from query-string pairs (SPEC §4), shared by the API and the pages,
+//! Parsing a catalog search from query-string pairs (docs/API.md), shared by the API and the pages,
 //! so both accept and refuse exactly the same things.
 
 use crate::error::{AppError, Code};

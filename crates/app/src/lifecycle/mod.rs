@@ -1,4 +1,4 @@
-//! A supplier's own services and the operator's decisions on them (SPEC §3 "Service status", §4),
+//! A supplier's own services and the operator's decisions on them (docs/RULES.md#lifecycle, docs/API.md),
 //! as the application does them: who may do what in which state, the field-by-field change
 //! between the public revision and the open one (and whether it is material), and the
 //! notifications. Every action is one write transaction with its audit event; the API and the

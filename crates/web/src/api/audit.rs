@@ -1,5 +1,5 @@
 //! The audit log for auditors (and operators): read, verify, download. Every route here only
-//! reads; an auditor has no write route anywhere (SPEC §2: reads everything, changes nothing).
+//! reads; an auditor has no write route anywhere (docs/RULES.md#accounts: reads everything, changes nothing).
 
 use super::schema::{AnyValue, component};
 use crate::auth::{AUDIT_READERS, Auth, Rule};

@@ -1,4 +1,4 @@
-//! A supplier's own services and the operator's decisions on them (SPEC §4): create, edit,
+//! A supplier's own services and the operator's decisions on them (docs/API.md): create, edit,
 //! attach documents, submit; the operator's queue, list, reject, suspend and reinstate.
 
 use super::json::ApiJson;

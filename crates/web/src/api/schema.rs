@@ -1,6 +1,6 @@
 //! The building blocks of the OpenAPI document that utoipa's derive cannot state by itself: ids
 //! and their patterns, the value lists (taken from the domain's own lists, so the document cannot
-//! drift from what the handlers accept) and the string rules of free text (SPEC §4 "Errors,
+//! drift from what the handlers accept) and the string rules of free text (docs/API.md "Errors,
 //! limits and the OpenAPI document"). Each is a named component that the handlers' annotations
 //! refer to.
 
@@ -169,7 +169,7 @@ component!(
 component!(
     ServiceStatusName,
     "ServiceStatus",
-    json!({"type": "string", "enum": names(&ServiceStatus::ALL, ServiceStatus::as_str), "description": "A service's status (SPEC §3)"})
+    json!({"type": "string", "enum": names(&ServiceStatus::ALL, ServiceStatus::as_str), "description": "A service's status (docs/RULES.md#statuses)"})
 );
 
 component!(CsapGradeName, "CsapGrade", json!({"type": "string", "enum": names(&CsapGrade::ALL, CsapGrade::as_str)}));

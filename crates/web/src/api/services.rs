@@ -1,4 +1,4 @@
-//! `GET /api/v1/services` (catalog search, SPEC §4) and `GET /api/v1/services/{id}`.
+//! `GET /api/v1/services` (catalog search, docs/API.md) and `GET /api/v1/services/{id}`.
 
 use super::listing_doc::ListingDoc;
 use super::schema::{
@@ -77,7 +77,7 @@ component!(
 
 component!(SortName, "Sort", serde_json::json!({"type": "string", "enum": ["relevance", "price_asc", "price_desc", "newest", "rating"]}));
 
-/// The documented shape of a search answer (SPEC §4).
+/// The documented shape of a search answer (docs/API.md).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct SearchResultDoc {
@@ -293,7 +293,7 @@ pub async fn get_service(
     crate::auth::MaybeAuth(p): crate::auth::MaybeAuth,
     Path(id): Path<String>,
 ) -> Result<Json<super::lifecycle::ServiceDetail>, AppError> {
-    // The owner, the operator and the auditor also see drafts (SPEC §4); visitors as before.
+    // The owner, the operator and the auditor also see drafts (docs/API.md); visitors as before.
     if let Some(p) = &p
         && let Some(head) = gureum_app::lifecycle::find_head(&state, &id).await?.filter(|h| super::lifecycle::sees_drafts(p, h))
     {

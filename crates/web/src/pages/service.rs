@@ -1,4 +1,4 @@
-//! `/services/{id}`: one service, with everything SPEC §3 lists for it.
+//! `/services/{id}`: one service, with everything docs/RULES.md lists for it.
 
 use super::layout::{Ctx, Layout, Section};
 use super::links;
