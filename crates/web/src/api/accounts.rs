@@ -187,9 +187,10 @@ pub async fn list_organisations(
     let pairs = crate::query::pairs(raw.as_deref());
     let status = match pairs.iter().rev().find(|(k, v)| k == "status" && !v.trim().is_empty()) {
         None => None,
-        Some((_, s)) => {
-            Some(OrgStatus::parse(s.trim()).ok_or_else(|| AppError::new(Code::InvalidStatusFilter, "status is pending, approved or rejected"))?)
-        }
+        Some((_, s)) => Some(
+            OrgStatus::parse(s.trim())
+                .ok_or_else(|| AppError::new(Code::InvalidStatusFilter, "status is pending, approved or rejected"))?,
+        ),
     };
     Ok(Json(state.db().organisations(status).await?.iter().map(OrganisationView::from).collect()))
 }
