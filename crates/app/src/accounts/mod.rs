@@ -62,9 +62,58 @@ async fn audit_login_failure(
     Ok(())
 }
 
+/// The answer while an account is locked.
+fn locked() -> Error {
+    Error::new(Code::AccountLocked, "this account is locked; try again later or ask the operator")
+}
+
+/// A claimed password check failed: keeps it as a failure (the one that reaches the limit locks
+/// the account) and audits it under `action` (`auth.login_failed`, or the change of password's).
+async fn password_check_failed(ctx: &Context, user: &User, action: &str, request_id: Option<String>) -> Result<(), Error> {
+    let mut tx = ctx.db().begin_write().await?;
+    let now = tx.now();
+    let f = tx.login_failed(&user.id, LOCK_AFTER_FAILURES, now + LOCK_MICROS).await?;
+    let mut ev = NewAuditEvent::new(&user.id, if f.locked { "auth.account_locked" } else { action }, "user", &user.id)
+        .after(json!({"email": mask_email(&user.email), "reason": "wrong_password", "failures": f.failures}))
+        .request_id(request_id);
+    ev.organisation = Some(user.org_id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a person's password as one claimed attempt of the lock-out (see
+/// `gureum_storage`'s logins: the claim and the lock are decided atomically, so concurrent
+/// attempts cannot slip past the limit). `Ok(true)`: right, and the claim is still open — the
+/// caller closes it with `WriteTx::login_succeeded` in the transaction of what it grants.
+async fn check_claimed_password(
+    ctx: &Context,
+    user: &User,
+    password: &str,
+    action: &str,
+    request_id: Option<String>,
+) -> Result<bool, Error> {
+    let now = ctx.clock().now_micros();
+    if !ctx.db().claim_login_attempt(&user.id, LOCK_AFTER_FAILURES, now).await? {
+        audit_login_failure(ctx, Some(user), &user.email, "locked", request_id).await?;
+        return Err(locked());
+    }
+    let ok = match &user.password_hash {
+        Some(h) => auth::verify_password(password.to_owned(), h.clone()).await,
+        None => {
+            let _ = auth::verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            false
+        }
+    };
+    if !ok {
+        password_check_failed(ctx, user, action, request_id).await?;
+    }
+    Ok(ok)
+}
+
 /// Logs a person in. A wrong e-mail or password is the same 401 `invalid_credentials`; the 5th
 /// failure in a row locks the account for 15 minutes (then even the right password gets 401
-/// `account_locked`).
+/// `account_locked`), also when the attempts come all at once.
 pub async fn login(ctx: &Context, email: &str, password: &str, request_id: Option<String>) -> Result<LoggedIn, Error> {
     let now = ctx.clock().now_micros();
     let invalid = || Error::new(Code::InvalidCredentials, "the e-mail or the password is wrong");
@@ -77,27 +126,11 @@ pub async fn login(ctx: &Context, email: &str, password: &str, request_id: Optio
         audit_login_failure(ctx, None, email, "unknown_email", request_id).await?;
         return Err(invalid());
     };
-    if user.status == UserStatus::Disabled || user.locked_until.is_some_and(|t| t > now) {
+    if user.status == UserStatus::Disabled {
         audit_login_failure(ctx, Some(&user), email, "locked", request_id).await?;
-        return Err(Error::new(Code::AccountLocked, "this account is locked; try again later or ask the operator"));
+        return Err(locked());
     }
-    let ok = match &user.password_hash {
-        Some(h) => auth::verify_password(password.to_owned(), h.clone()).await,
-        None => {
-            let _ = auth::verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-            false
-        }
-    };
-    if !ok {
-        let mut tx = ctx.db().begin_write().await?;
-        let failures = tx.record_failed_login(&user.id, LOCK_AFTER_FAILURES, now + LOCK_MICROS).await?;
-        let locked = failures >= LOCK_AFTER_FAILURES;
-        let mut ev = NewAuditEvent::new(&user.id, if locked { "auth.account_locked" } else { "auth.login_failed" }, "user", &user.id)
-            .after(json!({"email": mask_email(&user.email), "reason": "wrong_password", "failures": failures}))
-            .request_id(request_id);
-        ev.organisation = Some(user.org_id.clone());
-        tx.audit(ev).await?;
-        tx.commit().await?;
+    if !check_claimed_password(ctx, &user, password, "auth.login_failed", request_id.clone()).await? {
         return Err(invalid());
     }
     let org = ctx.db().organisation(&user.org_id).await?.ok_or_else(|| Error::internal("user without organisation"))?;
@@ -105,7 +138,12 @@ pub async fn login(ctx: &Context, email: &str, password: &str, request_id: Optio
     let csrf = new_secret("")?;
     let expires_at = now + SESSION_IDLE_MICROS;
     let mut tx = ctx.db().begin_write().await?;
-    tx.reset_failed_logins(&user.id).await?;
+    // The right password, but a burst of wrong ones locked the account meanwhile: the lock stands.
+    if !tx.login_succeeded(&user.id, now).await? {
+        tx.rollback().await?;
+        audit_login_failure(ctx, Some(&user), email, "locked", request_id).await?;
+        return Err(locked());
+    }
     tx.insert_session(&secret_hash(&token), &user.id, &csrf, expires_at).await?;
     let mut ev = NewAuditEvent::new(&user.id, "auth.login", "user", &user.id).request_id(request_id);
     ev.organisation = Some(user.org_id.clone());

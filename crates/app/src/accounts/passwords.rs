@@ -45,18 +45,28 @@ pub async fn use_link(ctx: &Context, purpose: &str, token: &str, new_password: &
     Ok(user)
 }
 
+/// Changes the signed-in person's password. The current password is checked as one attempt of
+/// the lock-out, so guessing it through this door locks the account as failed logins do.
 pub async fn change_password(ctx: &Context, p: &Principal, current: &str, new: &str, request_id: Option<String>) -> Result<(), Error> {
     let user = p.user().ok_or_else(|| Error::new(Code::Forbidden, "a machine token has no password"))?;
-    let ok = match &user.password_hash {
-        Some(h) => auth::verify_password(current.to_owned(), h.clone()).await,
-        None => false,
-    };
-    if !ok {
+    if !check_claimed_password(ctx, user, current, "auth.password_change_failed", request_id.clone()).await? {
         return Err(Error::new(Code::WrongPassword, "the current password is wrong"));
     }
-    check_password(new)?;
-    let hash = auth::hash_password(new.to_owned()).await?;
+    let weak = check_password(new);
+    let hash = match weak {
+        Ok(()) => Some(auth::hash_password(new.to_owned()).await?),
+        Err(_) => None,
+    };
     let mut tx = ctx.db().begin_write().await?;
+    // The right current password closes its claimed attempt (unless a lock came meanwhile).
+    if !tx.login_succeeded(&user.id, tx.now()).await? {
+        tx.rollback().await?;
+        return Err(locked());
+    }
+    let Some(hash) = hash else {
+        tx.commit().await?;
+        return weak;
+    };
     tx.set_password(&user.id, &hash).await?;
     let mut ev = NewAuditEvent::new(&user.id, "auth.password_changed", "user", &user.id).request_id(request_id);
     ev.organisation = Some(user.org_id.clone());

@@ -7,6 +7,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 mod links;
+mod logins;
 mod messages;
 mod organisations;
 mod sessions;
@@ -16,6 +17,7 @@ mod users;
 // The statuses are the domain's (their rules live there); re-exported so that
 // `gureum_storage::OrgStatus` and `gureum_storage::UserStatus` keep naming them.
 pub use gureum_domain::{OrgStatus, UserStatus};
+pub use logins::LoginFailure;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {

@@ -59,24 +59,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records a failed login; returns the new count.
-    pub async fn record_failed_login(&mut self, user_id: &str, lock_at: i64, lock_until: i64) -> Result<i64> {
-        let row = sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, updated_at = $1 WHERE id = $2 RETURNING failed_logins")
-            .bind(self.now)
-            .bind(user_id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let n: i64 = row.try_get("failed_logins")?;
-        if n >= lock_at {
-            sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
-                .bind(lock_until)
-                .bind(user_id)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(n)
-    }
-
     pub async fn reset_failed_logins(&mut self, user_id: &str) -> Result<()> {
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(user_id).execute(&mut *self.tx).await?;
         Ok(())
