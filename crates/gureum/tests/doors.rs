@@ -1,18 +1,87 @@
-//! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts. Each
-//! refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
+//! throttle of anonymous doors. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
 
+use axum::http::HeaderMap;
 use common::{TestApp, spawn_app};
+use gureum_domain::Clock;
 use serde_json::{Value, json};
+use std::net::SocketAddr;
+use tower::ServiceExt;
 
 const PW: &str = "gureum-demo";
 
 async fn app_with_accounts() -> TestApp {
     let app = spawn_app(0).await;
     gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    // The lock-out tests knock more often than the throttle lets one place do.
+    app.state.throttle().set_limits(gureum_app::throttle::Limits { per_client: 10_000, per_email: 10_000, ..Default::default() });
     app
+}
+
+/// The demo accounts behind the default throttle.
+async fn throttled_app() -> TestApp {
+    let app = spawn_app(0).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    app
+}
+
+/// The same instance (database, index, throttle) `secs` seconds later.
+fn later(app: &TestApp, secs: i64) -> axum::Router {
+    let clock = Clock::Fixed(common::clock().now() + time::Duration::seconds(secs));
+    let state = gureum_web::AppState::new(app.state.ctx().with_clock(clock));
+    state.set_ready(true);
+    gureum_web::router(state)
+}
+
+fn peer(last: u8) -> SocketAddr {
+    SocketAddr::from(([192, 0, 2, last], 50_000))
+}
+
+/// A request from a client address (as `serve` hands it over), with an optional bearer token
+/// and body of a content type; answers status, headers and the JSON (or text) body.
+async fn send(
+    router: &axum::Router,
+    method: &str,
+    uri: &str,
+    from: Option<SocketAddr>,
+    token: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> (u16, HeaderMap, Value) {
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(addr) = from {
+        req = req.extension(axum::extract::ConnectInfo(addr));
+    }
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some((ct, bytes)) => {
+            req = req.header("content-type", ct);
+            axum::body::Body::from(bytes)
+        }
+        None => axum::body::Body::empty(),
+    };
+    let resp = router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26).await.expect("body");
+    let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, headers, v)
+}
+
+fn json_body(v: Value) -> Option<(&'static str, Vec<u8>)> {
+    Some(("application/json", v.to_string().into_bytes()))
+}
+
+async fn login_from(router: &axum::Router, from: SocketAddr, email: &str, password: &str) -> (u16, HeaderMap, Value) {
+    send(router, "POST", "/api/v1/auth/login", Some(from), None, json_body(json!({"email": email, "password": password}))).await
+}
+
+fn retry_after(h: &HeaderMap) -> Option<u64> {
+    h.get("retry-after")?.to_str().ok()?.parse().ok()
 }
 
 async fn login(router: &axum::Router, email: &str, password: &str) -> (u16, Value) {
@@ -122,4 +191,120 @@ async fn a_wrong_current_password_on_change_counts_toward_the_lock() {
     assert_eq!((s, v["code"].as_str()), (401, Some("account_locked")), "the fifth failure in a row was the change's");
     let (checks, locks) = password_checks(&app, email).await;
     assert_eq!((checks, locks), (5, 1));
+}
+
+#[tokio::test]
+async fn twenty_logins_a_minute_from_one_address_then_429_with_retry_after() {
+    let app = throttled_app().await;
+    for i in 0..20 {
+        let (s, _, _) = login_from(&app.router, peer(1), &format!("nobody{i}@example.kr"), "whatever-password").await;
+        assert_eq!(s, 401, "attempt {i} is let through");
+    }
+    let (s, h, v) = login_from(&app.router, peer(1), "supplier@demo.gureum.kr", PW).await;
+    assert_eq!((s, v["code"].as_str()), (429, Some("too_many_requests")), "{v}");
+    assert_eq!(retry_after(&h), Some(60), "Retry-After in seconds");
+    assert_eq!(v["retry_after"], 60);
+    // another address is not held back; nor is this one a minute later
+    assert_eq!(login_from(&app.router, peer(2), "supplier@demo.gureum.kr", PW).await.0, 200);
+    assert_eq!(login_from(&later(&app, 30), peer(1), "supplier@demo.gureum.kr", PW).await.0, 429, "still inside the minute");
+    assert_eq!(login_from(&later(&app, 61), peer(1), "supplier@demo.gureum.kr", PW).await.0, 200);
+}
+
+#[tokio::test]
+async fn ten_attempts_a_minute_for_one_email_from_anywhere() {
+    let app = throttled_app().await;
+    let reset = |last: u8| {
+        let router = app.router.clone();
+        async move {
+            send(
+                &router,
+                "POST",
+                "/api/v1/auth/password-reset",
+                Some(peer(last)),
+                None,
+                json_body(json!({"email": "buyer@demo.gureum.kr"})),
+            )
+            .await
+        }
+    };
+    for i in 0..10u8 {
+        assert_eq!(reset(10 + i).await.0, 202, "attempt {i}");
+    }
+    let (s, h, v) = reset(99).await;
+    assert_eq!((s, v["code"].as_str()), (429, Some("too_many_requests")));
+    assert!(retry_after(&h).is_some_and(|secs| (1..=60).contains(&secs)));
+    // the mails sent stop at ten
+    assert_eq!(app.db.outbox_to("buyer@demo.gureum.kr").await.expect("outbox").len(), 10);
+    // logins for that e-mail are another door, counted apart
+    assert_eq!(login_from(&app.router, peer(99), "buyer@demo.gureum.kr", PW).await.0, 200);
+}
+
+/// The login page calls the same use case as the API, so both are counted together.
+#[tokio::test]
+async fn the_login_page_is_throttled_with_the_api() {
+    let app = throttled_app().await;
+    for i in 0..20 {
+        assert_eq!(login_from(&app.router, peer(7), &format!("x{i}@example.kr"), "wrong-password").await.0, 401);
+    }
+    let csrf = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let form = format!("_csrf={csrf}&email=supplier%40demo.gureum.kr&password={PW}");
+    let mut req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/login")
+        .extension(axum::extract::ConnectInfo(peer(7)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("gureum_csrf={csrf}"));
+    let resp = app.router.clone().oneshot(req.body(axum::body::Body::from(form.clone())).expect("req")).await.expect("resp");
+    assert_eq!(resp.status().as_u16(), 429);
+    assert!(retry_after(resp.headers()).is_some());
+    let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.expect("body");
+    assert!(String::from_utf8_lossy(&body).contains("too_many_requests"), "an error page with the code");
+    // from another address the page signs in
+    req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/login")
+        .extension(axum::extract::ConnectInfo(peer(8)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("gureum_csrf={csrf}"));
+    let resp = app.router.clone().oneshot(req.body(axum::body::Body::from(form)).expect("req")).await.expect("resp");
+    assert_eq!(resp.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn sign_up_and_invitations_are_throttled() {
+    let app = throttled_app().await;
+    let boundary = "----doors";
+    let form = |email: &str| {
+        let mut b = String::new();
+        for (k, v) in
+            [("kind", "supplier"), ("company_name", "도배상사"), ("name", "도배"), ("email", email), ("password", "long-enough-pw")]
+        {
+            b.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+        }
+        b.push_str(&format!("--{boundary}--\r\n"));
+        Some(("multipart/form-data; boundary=----doors", b.into_bytes()))
+    };
+    // without consent each is refused (400) — but counted
+    for i in 0..20 {
+        let (s, _, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(3)), None, form(&format!("s{i}@example.kr"))).await;
+        assert_eq!((s, v["code"].as_str()), (400, Some("consent_required")), "{i}");
+    }
+    let (s, h, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(3)), None, form("s99@example.kr")).await;
+    assert_eq!((s, v["code"].as_str()), (429, Some("too_many_requests")));
+    assert!(retry_after(&h).is_some());
+    // invitations: ten a minute for one invited e-mail
+    let (_, _, v) = login_from(&app.router, peer(4), "operator@demo.gureum.kr", PW).await;
+    let op = v["token"].as_str().expect("token").to_owned();
+    let org = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let uri = format!("/api/v1/organisations/{org}/invitations");
+    let invite = json!({"email": "spam-target@example.kr", "name": "받는이", "roles": ["supplier"]});
+    let (s, _, _) = send(&app.router, "POST", &uri, Some(peer(4)), Some(&op), json_body(invite.clone())).await;
+    assert_eq!(s, 201);
+    for _ in 1..10 {
+        let (s, _, v) = send(&app.router, "POST", &uri, Some(peer(4)), Some(&op), json_body(invite.clone())).await;
+        assert_eq!((s, v["code"].as_str()), (409, Some("email_taken")));
+    }
+    let (s, h, v) = send(&app.router, "POST", &uri, Some(peer(4)), Some(&op), json_body(invite)).await;
+    assert_eq!((s, v["code"].as_str()), (429, Some("too_many_requests")));
+    assert!(retry_after(&h).is_some());
 }

@@ -76,6 +76,20 @@ impl Auth {
     }
 }
 
+/// The caller's address: the socket's peer, as `serve` hands it over (`ConnectInfo`). Requests
+/// sent straight into the router (tests through `oneshot`) have none; the throttle counts them
+/// under one key. A proxy in front is the peer: see docs/OPERATIONS.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Client(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
 /// The request id set by the middleware, for audit events.
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get(crate::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)

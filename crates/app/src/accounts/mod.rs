@@ -7,11 +7,13 @@ use crate::actor::{Principal, SESSION_IDLE_MICROS};
 use crate::context::Context;
 use crate::error::{Code, Error};
 use crate::secrets::{self as auth, API_TOKEN_PREFIX, DUMMY_HASH, SESSION_PREFIX, new_secret, secret_hash};
+use crate::throttle::Door;
 use gureum_domain::BusinessNumber;
 use gureum_domain::account::{Email, OrgKind, Role, mask_email, password_acceptable};
 use gureum_domain::listing::{SupplierRef, SupplierSize};
 use gureum_storage::{NewAuditEvent, NewOrganisation, NewUser, OrgStatus, Organisation, User, UserStatus, WriteTx};
 use serde_json::json;
+use std::net::IpAddr;
 
 mod organisations;
 mod passwords;
@@ -113,9 +115,17 @@ async fn check_claimed_password(
 
 /// Logs a person in. A wrong e-mail or password is the same 401 `invalid_credentials`; the 5th
 /// failure in a row locks the account for 15 minutes (then even the right password gets 401
-/// `account_locked`), also when the attempts come all at once.
-pub async fn login(ctx: &Context, email: &str, password: &str, request_id: Option<String>) -> Result<LoggedIn, Error> {
+/// `account_locked`), also when the attempts come all at once. `client`: the caller's address,
+/// for the throttle (none when unknown).
+pub async fn login(
+    ctx: &Context,
+    email: &str,
+    password: &str,
+    client: Option<IpAddr>,
+    request_id: Option<String>,
+) -> Result<LoggedIn, Error> {
     let now = ctx.clock().now_micros();
+    ctx.throttle().attempt(Door::Login, client, Some(email), now)?;
     let invalid = || Error::new(Code::InvalidCredentials, "the e-mail or the password is wrong");
     let user = match Email::parse(email) {
         Some(e) => ctx.db().user_by_email(e.as_str()).await?,

@@ -53,6 +53,7 @@ pub async fn invite(
     name: &str,
     roles: &[Role],
     admin: bool,
+    client: Option<IpAddr>,
     request_id: Option<String>,
 ) -> Result<User, Error> {
     let org = ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))?;
@@ -64,6 +65,7 @@ pub async fn invite(
             Error::not_found("organisation")
         });
     }
+    ctx.throttle().attempt(Door::Invite, client, Some(email), ctx.clock().now_micros())?;
     let email = Email::parse(email).ok_or_else(|| Error::new(Code::InvalidEmail, "the e-mail address is not valid"))?;
     let name = required(name, Code::InvalidName, "the name")?;
     if roles.is_empty() || roles.iter().any(|r| !org.kind.allowed_roles().contains(r)) {

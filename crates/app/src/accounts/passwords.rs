@@ -3,7 +3,8 @@
 
 use super::*;
 /// Asks for a reset link. Always succeeds, so the answer never tells whether an e-mail exists.
-pub async fn request_reset(ctx: &Context, email: &str, request_id: Option<String>) -> Result<(), Error> {
+pub async fn request_reset(ctx: &Context, email: &str, client: Option<IpAddr>, request_id: Option<String>) -> Result<(), Error> {
+    ctx.throttle().attempt(Door::ResetRequest, client, Some(email), ctx.clock().now_micros())?;
     let Some(e) = Email::parse(email) else { return Ok(()) };
     let Some(user) = ctx.db().user_by_email(e.as_str()).await? else { return Ok(()) };
     if user.status != UserStatus::Active {
@@ -20,8 +21,16 @@ pub async fn request_reset(ctx: &Context, email: &str, request_id: Option<String
 }
 
 /// Sets a password through a one-time link (`reset` or `invite`).
-pub async fn use_link(ctx: &Context, purpose: &str, token: &str, new_password: &str, request_id: Option<String>) -> Result<User, Error> {
+pub async fn use_link(
+    ctx: &Context,
+    purpose: &str,
+    token: &str,
+    new_password: &str,
+    client: Option<IpAddr>,
+    request_id: Option<String>,
+) -> Result<User, Error> {
     let now = ctx.clock().now_micros();
+    ctx.throttle().attempt(Door::UseLink, client, None, now)?;
     let hash_of_link = secret_hash(token.trim());
     let user = ctx
         .db()

@@ -22,7 +22,8 @@ pub struct Signup {
 
 /// Signs up a company and its first admin, waiting for the operator's approval. A company that
 /// import created without an account is claimed; one that already has an account answers 409.
-pub async fn signup(ctx: &Context, s: Signup, request_id: Option<String>) -> Result<(Organisation, User), Error> {
+pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id: Option<String>) -> Result<(Organisation, User), Error> {
+    ctx.throttle().attempt(Door::Signup, client, Some(&s.email), ctx.clock().now_micros())?;
     if !s.kind.self_service() {
         return Err(Error::new(Code::InvalidKind, "only suppliers and SMEs sign up themselves"));
     }

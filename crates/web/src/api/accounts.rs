@@ -2,7 +2,7 @@
 
 use super::auth::UserView;
 use super::json::ApiJson;
-use crate::auth::{Auth, OPERATOR, Rule, request_id};
+use crate::auth::{Auth, Client, OPERATOR, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -107,15 +107,17 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
         (status = 400, description = "consent_required, weak_password, invalid_business_number, invalid_email, invalid_file_type, certificate_required", body = ErrorBody),
         (status = 409, description = "company_exists, email_taken", body = ErrorBody),
         (status = 413, description = "file_too_large", body = ErrorBody),
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<SignupResponse>), AppError> {
     let mp = mp.map_err(|e| AppError::new(Code::InvalidBody, format!("send the sign-up as multipart/form-data: {e}")))?;
     let (form, _) = read_signup(mp).await?;
-    let (org, user) = accounts::signup(&state, form, request_id(&headers)).await?;
+    let (org, user) = accounts::signup(&state, form, client.0, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(SignupResponse { organisation: (&org).into(), user: UserView::new(&user, &org) })))
 }
 
@@ -220,10 +222,12 @@ pub struct InviteRequest {
 
 /// Invite a person (the organisation's admin, or the operator for any organisation).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/invitations", tag = "accounts", params(("id" = String, Path)), request_body = InviteRequest, security(("bearer" = [])),
-    responses((status = 201, description = "Invited; a link was e-mailed", body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "email_taken", body = ErrorBody)))]
+    responses((status = 201, description = "Invited; a link was e-mailed", body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "email_taken", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 10 invitations a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InviteRequest>,
@@ -234,7 +238,7 @@ pub async fn invite(
         .iter()
         .map(|r| Role::parse(r).ok_or_else(|| AppError::new(Code::InvalidRoles, format!("unknown role {r:?}"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let user = accounts::invite(&state, p, &id, &body.email, &body.name, &roles, body.admin, request_id(&headers)).await?;
+    let user = accounts::invite(&state, p, &id, &body.email, &body.name, &roles, body.admin, client.0, request_id(&headers)).await?;
     let org = state.db().organisation(&user.org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
     Ok((StatusCode::CREATED, Json(UserView::new(&user, &org))))
 }

@@ -1,7 +1,7 @@
 //! Log in and out, who am I, password reset and change, invitations (SPEC §4 auth contract).
 
 use super::json::ApiJson;
-use crate::auth::{Auth, Rule, request_id};
+use crate::auth::{Auth, Client, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -72,13 +72,15 @@ pub struct LoginResponse {
         (status = 200, description = "A login token", body = LoginResponse),
         (status = 400, description = "invalid_body / invalid_field", body = ErrorBody),
         (status = 401, description = "invalid_credentials (wrong e-mail or password) or account_locked", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 20 attempts a minute from this address or 10 for this e-mail; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
-    let li = accounts::login(&state, &body.email, &body.password, request_id(&headers)).await?;
+    let li = accounts::login(&state, &body.email, &body.password, client.0, request_id(&headers)).await?;
     Ok(Json(LoginResponse { token: li.token, expires_at: rfc3339_utc(li.expires_at), user: UserView::new(&li.user, &li.org) }))
 }
 
@@ -107,13 +109,15 @@ pub struct ResetRequest {
 
 /// Ask for a password reset link by e-mail (answers 202 whether or not the e-mail exists).
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
-    responses((status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"), (status = 400, description = "invalid_body", body = ErrorBody)))]
+    responses((status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"), (status = 400, description = "invalid_body", body = ErrorBody),
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn request_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<ResetRequest>,
 ) -> Result<StatusCode, AppError> {
-    accounts::request_reset(&state, &body.email, request_id(&headers)).await?;
+    accounts::request_reset(&state, &body.email, client.0, request_id(&headers)).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -126,25 +130,29 @@ pub struct LinkRequest {
 
 /// Set a new password with a reset link.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = LinkRequest,
-    responses((status = 204, description = "Password set; other sessions ended"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody)))]
+    responses((status = 204, description = "Password set; other sessions ended"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody),
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn confirm_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<LinkRequest>,
 ) -> Result<StatusCode, AppError> {
-    accounts::use_link(&state, "reset", &body.token, &body.password, request_id(&headers)).await?;
+    accounts::use_link(&state, "reset", &body.token, &body.password, client.0, request_id(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Accept an invitation by setting a password.
 #[utoipa::path(post, path = "/api/v1/auth/invitations/accept", tag = "auth", request_body = LinkRequest,
-    responses((status = 204, description = "Account activated"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody)))]
+    responses((status = 204, description = "Account activated"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody),
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<LinkRequest>,
 ) -> Result<StatusCode, AppError> {
-    accounts::use_link(&state, "invite", &body.token, &body.password, request_id(&headers)).await?;
+    accounts::use_link(&state, "invite", &body.token, &body.password, client.0, request_id(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

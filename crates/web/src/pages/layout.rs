@@ -261,7 +261,7 @@ impl Ctx {
             code: err.code.as_str(),
             class,
         };
-        self.render(err.status, &tpl)
+        crate::error::with_retry_after(self.render(err.status, &tpl), err)
     }
 }
 

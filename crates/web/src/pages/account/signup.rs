@@ -4,6 +4,7 @@
 
 use super::{FormErrors, check_csrf, redirect, request_id};
 use crate::api::accounts::read_signup;
+use crate::auth::Client;
 use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
@@ -115,7 +116,13 @@ pub async fn form(ctx: Ctx) -> Response {
     page(&ctx, v, FormErrors::default(), StatusCode::OK)
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, mp: Result<Multipart, MultipartRejection>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    client: Client,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
     let ctx = ctx.with_forms();
     let mp = match mp {
         Ok(mp) => mp,
@@ -132,11 +139,11 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
         return r;
     }
     let values = SignupValues::of(&form);
-    match accounts::signup(&state, form, request_id(&headers)).await.map_err(AppError::from) {
+    match accounts::signup(&state, form, client.0, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect("/signup/done"),
         Err(e) if e.status.is_client_error() => {
             let errs = FormErrors::one(ctx.lang, signup_field(e.code.as_str(), &values), &e);
-            page(&ctx, values, errs, e.status)
+            crate::error::with_retry_after(page(&ctx, values, errs, e.status), &e)
         }
         Err(e) => ctx.error(&e),
     }
