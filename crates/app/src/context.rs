@@ -1,8 +1,9 @@
 //! What every use case works with: the database, this instance's search index, the clock, the
-//! document store, the public address (for links in e-mails), and the throttle of the doors
-//! anyone may knock on. Cheap to clone.
+//! document store, the public address (for links in e-mails), and the guards of its doors
+//! (the throttle of anonymous attempts, the bound on concurrent password hashes). Cheap to clone.
 
 use crate::index::IndexSync;
+use crate::secrets::HashGate;
 use crate::throttle::Throttle;
 use gureum_domain::Clock;
 use gureum_search::CatalogIndex;
@@ -22,13 +23,14 @@ struct Inner {
     documents: DocumentStore,
     public_url: String,
     throttle: Throttle,
+    hashing: HashGate,
 }
 
 impl Context {
     /// `public_url`: where people reach this instance (links in e-mails), without a trailing slash.
     pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock, documents: DocumentStore, public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_owned();
-        let inner = Inner { db, sync, documents, public_url, throttle: Throttle::default() };
+        let inner = Inner { db, sync, documents, public_url, throttle: Throttle::default(), hashing: HashGate::default() };
         Self { inner: Arc::new(inner), clock }
     }
 
@@ -71,6 +73,11 @@ impl Context {
     /// This instance's count of attempts at the throttled doors.
     pub fn throttle(&self) -> &Throttle {
         &self.inner.throttle
+    }
+
+    /// This instance's bound on concurrent password hashes.
+    pub fn hashing(&self) -> &HashGate {
+        &self.inner.hashing
     }
 
     /// Brings this instance's index up to date after a change the public sees, so that an

@@ -1,5 +1,5 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
-//! throttle of anonymous doors. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! throttle of anonymous doors, the bound on password hashing. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -18,6 +18,8 @@ async fn app_with_accounts() -> TestApp {
     gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
     // The lock-out tests knock more often than the throttle lets one place do.
     app.state.throttle().set_limits(gureum_app::throttle::Limits { per_client: 10_000, per_email: 10_000, ..Default::default() });
+    // ... and wait for hashing however busy the machine is (a busy answer is tested apart).
+    app.state.hashing().configure(4, std::time::Duration::from_secs(60));
     app
 }
 
@@ -307,4 +309,20 @@ async fn sign_up_and_invitations_are_throttled() {
     let (s, h, v) = send(&app.router, "POST", &uri, Some(peer(4)), Some(&op), json_body(invite)).await;
     assert_eq!((s, v["code"].as_str()), (429, Some("too_many_requests")));
     assert!(retry_after(&h).is_some());
+}
+
+#[tokio::test]
+async fn saturated_hashing_answers_busy_without_counting_an_attempt() {
+    let app = throttled_app().await;
+    app.state.hashing().configure(1, std::time::Duration::from_millis(50));
+    let held = app.state.hashing().permit().await.expect("the only permit");
+    let (s, h, v) = login_from(&app.router, peer(5), "sme@demo.gureum.kr", "a-wrong-password").await;
+    assert_eq!((s, v["code"].as_str()), (503, Some("busy")), "{v}");
+    assert_eq!(retry_after(&h), Some(1));
+    let (s, _, v) = login_from(&app.router, peer(5), "nobody@example.kr", "a-wrong-password").await;
+    assert_eq!((s, v["code"].as_str()), (503, Some("busy")), "an unknown e-mail waits for the same hashing");
+    let user = app.db.user_by_email("sme@demo.gureum.kr").await.expect("db").expect("user");
+    assert_eq!(user.failed_logins, 0, "a busy answer is not a failed attempt");
+    drop(held);
+    assert_eq!(login_from(&app.router, peer(5), "sme@demo.gureum.kr", PW).await.0, 200);
 }

@@ -96,14 +96,16 @@ async fn check_claimed_password(
     request_id: Option<String>,
 ) -> Result<bool, Error> {
     let now = ctx.clock().now_micros();
+    // The permit first: a busy answer must not count as an attempt against the account.
+    let permit = ctx.hashing().permit().await?;
     if !ctx.db().claim_login_attempt(&user.id, LOCK_AFTER_FAILURES, now).await? {
         audit_login_failure(ctx, Some(user), &user.email, "locked", request_id).await?;
         return Err(locked());
     }
     let ok = match &user.password_hash {
-        Some(h) => auth::verify_password(password.to_owned(), h.clone()).await,
+        Some(h) => auth::verify_with(permit, password.to_owned(), h.clone()).await,
         None => {
-            let _ = auth::verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            let _ = auth::verify_with(permit, password.to_owned(), DUMMY_HASH.to_owned()).await;
             false
         }
     };
@@ -132,7 +134,8 @@ pub async fn login(
         None => None,
     };
     let Some(user) = user else {
-        let _ = auth::verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+        // The same work as for a known e-mail, so both failures take the same time.
+        let _ = ctx.hashing().verify(password.to_owned(), DUMMY_HASH.to_owned()).await?;
         audit_login_failure(ctx, None, email, "unknown_email", request_id).await?;
         return Err(invalid());
     };

@@ -38,7 +38,7 @@ pub async fn use_link(
         .await?
         .ok_or_else(|| Error::new(Code::InvalidLink, "this link has expired or was already used; ask for a new one"))?;
     check_password(new_password)?;
-    let hash = auth::hash_password(new_password.to_owned()).await?;
+    let hash = ctx.hashing().hash(new_password.to_owned()).await?;
     let mut tx = ctx.db().begin_write().await?;
     if !tx.use_one_time_link(&hash_of_link, now).await? {
         tx.rollback().await?;
@@ -63,7 +63,7 @@ pub async fn change_password(ctx: &Context, p: &Principal, current: &str, new: &
     }
     let weak = check_password(new);
     let hash = match weak {
-        Ok(()) => Some(auth::hash_password(new.to_owned()).await?),
+        Ok(()) => Some(ctx.hashing().hash(new.to_owned()).await?),
         Err(_) => None,
     };
     let mut tx = ctx.db().begin_write().await?;

@@ -55,7 +55,7 @@ pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id
     if ctx.db().user_by_email(email.as_str()).await?.is_some() {
         return Err(Error::new(Code::EmailTaken, "this e-mail already has an account"));
     }
-    let hash = auth::hash_password(s.password.clone()).await?;
+    let hash = ctx.hashing().hash(s.password.clone()).await?;
     let store = ctx.documents().clone();
     let bytes = cert.to_vec();
     let sha = tokio::task::spawn_blocking(move || store.put(&bytes)).await.map_err(Error::internal)?.map_err(Error::internal)?;

@@ -108,6 +108,7 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
         (status = 409, description = "company_exists, email_taken", body = ErrorBody),
         (status = 413, description = "file_too_large", body = ErrorBody),
         (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn signup(
     State(state): State<AppState>,

@@ -73,6 +73,7 @@ pub struct LoginResponse {
         (status = 400, description = "invalid_body / invalid_field", body = ErrorBody),
         (status = 401, description = "invalid_credentials (wrong e-mail or password) or account_locked", body = ErrorBody),
         (status = 429, description = "too_many_requests: more than 20 attempts a minute from this address or 10 for this e-mail; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -131,7 +132,8 @@ pub struct LinkRequest {
 /// Set a new password with a reset link.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = LinkRequest,
     responses((status = 204, description = "Password set; other sessions ended"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody),
-        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn confirm_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -145,7 +147,8 @@ pub async fn confirm_reset(
 /// Accept an invitation by setting a password.
 #[utoipa::path(post, path = "/api/v1/auth/invitations/accept", tag = "auth", request_body = LinkRequest,
     responses((status = 204, description = "Account activated"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody),
-        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -164,7 +167,8 @@ pub struct PasswordChange {
 
 /// Change my password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange, security(("bearer" = [])),
-    responses((status = 204, description = "Changed; sessions ended"), (status = 400, description = "wrong_password, weak_password", body = ErrorBody), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+    responses((status = 204, description = "Changed; sessions ended"), (status = 400, description = "wrong_password, weak_password", body = ErrorBody), (status = 401, description = "unauthenticated, or account_locked (the 5th wrong password in a row, logins included, locks the account)", body = ErrorBody),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
