@@ -1,5 +1,5 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
-//! throttle of anonymous doors, the bound on password hashing. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! throttle of anonymous doors, the bound on password hashing, body limits and length caps. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -325,4 +325,124 @@ async fn saturated_hashing_answers_busy_without_counting_an_attempt() {
     assert_eq!(user.failed_logins, 0, "a busy answer is not a failed attempt");
     drop(held);
     assert_eq!(login_from(&app.router, peer(5), "sme@demo.gureum.kr", PW).await.0, 200);
+}
+
+fn multipart(fields: &[(&str, &str)], file: Option<&[u8]>) -> Option<(&'static str, Vec<u8>)> {
+    let mut b = Vec::new();
+    for (k, v) in fields {
+        b.extend_from_slice(format!("------doors\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    if let Some(bytes) = file {
+        b.extend_from_slice(
+            b"------doors\r\nContent-Disposition: form-data; name=\"certificate\"; filename=\"c.pdf\"\r\nContent-Type: application/pdf\r\n\r\n",
+        );
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(b"------doors--\r\n");
+    Some(("multipart/form-data; boundary=----doors", b))
+}
+
+#[tokio::test]
+async fn account_bodies_over_16_kib_are_413_and_documents_keep_their_room() {
+    let app = spawn_app(20).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let pad = "x".repeat(17 * 1024);
+    // streamed (no Content-Length): read up to the limit, then refused
+    let big = json!({"email": "buyer@demo.gureum.kr", "password": PW, "pad": pad});
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/auth/login", Some(peer(20)), None, json_body(big)).await;
+    assert_eq!((s, v["code"].as_str()), (413, Some("body_too_large")), "{v}");
+    // declared: refused unread
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/password-reset")
+        .header("content-type", "application/json")
+        .header("content-length", "999999999")
+        .body(axum::body::Body::from("{}"))
+        .expect("req");
+    let resp = app.router.clone().oneshot(req).await.expect("resp");
+    assert_eq!(resp.status().as_u16(), 413);
+    // just under the limit goes through to the use case
+    let fits = json!({"email": "buyer@demo.gureum.kr", "password": PW, "pad": "x".repeat(15 * 1024)});
+    assert_eq!(send(&app.router, "POST", "/api/v1/auth/login", Some(peer(20)), None, json_body(fits)).await.0, 200);
+    // the login page answers with its error page
+    let form = format!("_csrf=a&email=a&password={pad}");
+    let (s, h, v) =
+        send(&app.router, "POST", "/login", Some(peer(20)), None, Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+    assert_eq!(s, 413);
+    assert!(h.get("content-type").is_some_and(|c| c.to_str().is_ok_and(|c| c.starts_with("text/html"))));
+    assert!(v.as_str().is_some_and(|t| t.contains("body_too_large")));
+    // sign-up: the fields beside the certificate are held to 16 KiB, the certificate is not
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(21)), None, multipart(&[("company_name", &pad)], None)).await;
+    assert_eq!((s, v["code"].as_str()), (413, Some("body_too_large")));
+    let pdf = [b"%PDF-1.4\n".as_slice(), &vec![b'0'; 100 * 1024]].concat();
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(21)), None, multipart(&[("kind", "supplier")], Some(&pdf))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("consent_required")), "a 100 KiB certificate is read");
+    // a supplier's service (not an account door) takes a body past 16 KiB
+    let (_, _, v) = login_from(&app.router, peer(22), "supplier@demo.gureum.kr", PW).await;
+    let token = v["token"].as_str().expect("token").to_owned();
+    let service =
+        json!({"name": "큰 설명 서비스", "kind": "saas", "category": "협업", "summary": "요약", "description": "설명 ".repeat(4000)});
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/services", Some(peer(22)), Some(&token), json_body(service)).await;
+    assert_eq!(s, 201, "{v}");
+}
+
+#[tokio::test]
+async fn free_text_fields_have_length_caps_with_their_codes() {
+    let app = throttled_app().await;
+    let long = "가".repeat(201);
+    let base = |k: &'static str, v: &str| {
+        let mut f: Vec<(&str, String)> = vec![
+            ("kind", "sme".into()),
+            ("business_number", gureum_domain::BusinessNumber::from_first9([5, 5, 5, 1, 2, 3, 4, 5, 6]).digits().to_owned()),
+            ("company_name", "길이상회".into()),
+            ("name", "김길이".into()),
+            ("email", "length@example.kr".into()),
+            ("password", "long-enough-pw".into()),
+            ("privacy_consent", "true".into()),
+        ];
+        f.push((k, v.to_owned()));
+        f
+    };
+    for (field, code) in [
+        ("representative", "invalid_representative"),
+        ("address", "invalid_address"),
+        ("company_name", "invalid_name"),
+        ("name", "invalid_name"),
+    ] {
+        let f = base(field, &long);
+        // a repeated field's last value counts: the long one comes last
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (s, _, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(30)), None, multipart(&f, Some(b"%PDF-1.4 c"))).await;
+        assert_eq!((s, v["code"].as_str()), (400, Some(code)), "{field}: {v}");
+    }
+    let f = base("phone", "1234567890123456789012345678901234567890123");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(30)), None, multipart(&f, Some(b"%PDF-1.4 c"))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_phone")));
+    assert!(app.db.user_by_email("length@example.kr").await.expect("db").is_none(), "nothing stored");
+
+    let (_, _, v) = login_from(&app.router, peer(31), "supplier@demo.gureum.kr", PW).await;
+    let supplier = v["token"].as_str().expect("token").to_owned();
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/tokens", Some(peer(31)), Some(&supplier), json_body(json!({"name": long}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_name")));
+    let org = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let invite = json!({"email": "long@example.kr", "name": long, "roles": ["supplier"]});
+    let uri = format!("/api/v1/organisations/{org}/invitations");
+    let (s, _, v) = send(&app.router, "POST", &uri, Some(peer(31)), Some(&supplier), json_body(invite)).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_name")));
+    // a rejection's reason: at most 2,000 characters
+    let (_, _, v) = login_from(&app.router, peer(32), "operator@demo.gureum.kr", PW).await;
+    let op = v["token"].as_str().expect("token").to_owned();
+    let f = base("size", "");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/signup", Some(peer(30)), None, multipart(&f, Some(b"%PDF-1.4 c"))).await;
+    assert_eq!(s, 201, "{v}");
+    let pending = v["organisation"]["id"].as_str().expect("id").to_owned();
+    let reason = json!({"reason": "사".repeat(2001)});
+    let (s, _, v) =
+        send(&app.router, "POST", &format!("/api/v1/organisations/{pending}/reject"), Some(peer(32)), Some(&op), json_body(reason)).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_reason")));
+    let org = app.db.organisation(&pending).await.expect("db").expect("org");
+    assert_eq!(org.status, gureum_storage::OrgStatus::Pending, "nothing changed");
 }

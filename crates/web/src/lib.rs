@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod pages;
 pub mod query;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/metrics", axum::routing::get(metrics::scrape))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::account_bodies))
         .with_state(state)
         // Uploads are at most 20 MiB; the margin is for the form around the file.
         .layer(axum::extract::DefaultBodyLimit::max(24 * 1024 * 1024))

@@ -187,6 +187,18 @@ fn required(v: &str, code: Code, what: &str) -> Result<String, Error> {
     }
 }
 
+/// Free text people may leave empty, at most `max` characters (`None` when empty).
+fn optional(v: Option<&str>, max: usize, code: Code, what: &str) -> Result<Option<String>, Error> {
+    let v = v.map(str::trim).unwrap_or_default();
+    if v.chars().count() > max {
+        return Err(Error::new(code, format!("{what} has at most {max} characters")));
+    }
+    Ok((!v.is_empty()).then(|| v.to_owned()))
+}
+
+/// The longest reason (a rejection's) people may give.
+pub const MAX_REASON: usize = 2_000;
+
 pub fn check_password(p: &str) -> Result<(), Error> {
     if password_acceptable(p) { Ok(()) } else { Err(Error::new(Code::WeakPassword, "a password has at least 10 characters")) }
 }

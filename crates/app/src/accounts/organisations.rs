@@ -20,6 +20,8 @@ pub async fn decide_organisation(
     if !approve && reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(Error::new(Code::ReasonRequired, "a rejection needs a reason"));
     }
+    let reason = optional(reason, MAX_REASON, Code::InvalidReason, "the reason")?;
+    let reason = reason.as_deref();
     let status = if approve { OrgStatus::Approved } else { OrgStatus::Rejected };
     let mut tx = ctx.db().begin_write().await?;
     tx.set_organisation_status(org_id, status, reason).await?;

@@ -35,6 +35,12 @@ pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id
     check_password(&s.password)?;
     let company = required(&s.company_name, Code::InvalidName, "the company name")?;
     let person = required(&s.person_name, Code::InvalidName, "your name")?;
+    let representative = optional(s.representative.as_deref(), 200, Code::InvalidRepresentative, "the representative")?;
+    let address = optional(s.address.as_deref(), 200, Code::InvalidAddress, "the address")?;
+    let phone = optional(s.phone.as_deref(), 40, Code::InvalidPhone, "the phone number")?;
+    if phone.as_deref().is_some_and(|p| !crate::profile::phone_acceptable(p)) {
+        return Err(Error::new(Code::InvalidPhone, "write the phone number with 7 to 15 digits, e.g. 02-1234-5678"));
+    }
     let size = match s.kind {
         OrgKind::Supplier => Some(
             s.size
@@ -79,9 +85,9 @@ pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id
         supplier_id,
         status: OrgStatus::Pending,
         registration_doc: Some(sha.clone()),
-        representative: s.representative.filter(|v| !v.trim().is_empty()),
-        address: s.address.filter(|v| !v.trim().is_empty()),
-        phone: s.phone.clone().filter(|v| !v.trim().is_empty()),
+        representative,
+        address,
+        phone: phone.clone(),
         contact_email: Some(email.as_str().to_owned()),
         privacy_consent: true,
     };
@@ -91,7 +97,7 @@ pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id
         org_id: org.id.clone(),
         email: email.as_str().to_owned(),
         name: person,
-        phone: s.phone.filter(|v| !v.trim().is_empty()),
+        phone,
         password_hash: Some(hash),
         roles: s.kind.allowed_roles().to_vec(),
         is_admin: true,

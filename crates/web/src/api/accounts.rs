@@ -56,6 +56,8 @@ pub struct SignupResponse {
 pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), AppError> {
     let mut f = std::collections::HashMap::<String, String>::new();
     let mut certificate = None;
+    // The fields beside the certificate are held to the account doors' 16 KiB.
+    let mut text_bytes = 0usize;
     while let Some(field) =
         mp.next_field().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?
     {
@@ -66,7 +68,20 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
                 certificate = Some(bytes.to_vec());
             }
         } else {
-            let text = field.text().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?;
+            let mut field = field;
+            let mut bytes = Vec::new();
+            text_bytes += name.len();
+            while let Some(chunk) =
+                field.chunk().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?
+            {
+                text_bytes += chunk.len();
+                if text_bytes > crate::limits::ACCOUNT_BODY_LIMIT {
+                    return Err(crate::limits::too_large(crate::limits::ACCOUNT_BODY_LIMIT));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text =
+                String::from_utf8(bytes).map_err(|_| AppError::new(Code::InvalidBody, format!("the field {name} is not UTF-8 text")))?;
             f.insert(name, text);
         }
     }
@@ -104,9 +119,9 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
     request_body(content_type = "multipart/form-data", description = "The sign-up form with the registration certificate"),
     responses(
         (status = 201, description = "Signed up; waiting for the operator's approval", body = SignupResponse),
-        (status = 400, description = "consent_required, weak_password, invalid_business_number, invalid_email, invalid_file_type, certificate_required", body = ErrorBody),
+        (status = 400, description = "consent_required, weak_password, invalid_business_number, invalid_email, invalid_name, invalid_representative, invalid_address, invalid_phone, invalid_size, invalid_file_type, certificate_required", body = ErrorBody),
         (status = 409, description = "company_exists, email_taken", body = ErrorBody),
-        (status = 413, description = "file_too_large", body = ErrorBody),
+        (status = 413, description = "file_too_large (the certificate over 20 MiB), body_too_large (the other fields over 16 KiB)", body = ErrorBody),
         (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
@@ -150,13 +165,14 @@ pub async fn list_organisations(
 pub struct NewOrgRequest {
     /// agency | operator | procurement | audit | reviewer_pool (suppliers and SMEs sign up themselves)
     pub kind: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub business_number: Option<String>,
 }
 
 /// Create an organisation (operator); then invite its first admin.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", request_body = NewOrgRequest, security(("bearer" = [])),
-    responses((status = 201, description = "Created and approved", body = OrganisationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 201, description = "Created and approved", body = OrganisationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -171,6 +187,7 @@ pub async fn create_organisation(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Decision {
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -201,7 +218,7 @@ pub async fn approve_organisation(
 
 /// Reject a signed-up company with a reason (operator).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "accounts", params(("id" = String, Path)), request_body = Decision, security(("bearer" = [])),
-    responses((status = 200, body = OrganisationView), (status = 400, description = "reason_required", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 200, body = OrganisationView), (status = 400, description = "reason_required, invalid_reason (over 2,000 characters)", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reject_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -215,6 +232,7 @@ pub async fn reject_organisation(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InviteRequest {
     pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub roles: Vec<String>,
     #[serde(default)]
@@ -223,7 +241,7 @@ pub struct InviteRequest {
 
 /// Invite a person (the organisation's admin, or the operator for any organisation).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/invitations", tag = "accounts", params(("id" = String, Path)), request_body = InviteRequest, security(("bearer" = [])),
-    responses((status = 201, description = "Invited; a link was e-mailed", body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "email_taken", body = ErrorBody),
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 201, description = "Invited; a link was e-mailed", body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "email_taken", body = ErrorBody),
         (status = 429, description = "too_many_requests: more than 10 invitations a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn invite(
     State(state): State<AppState>,
@@ -280,12 +298,13 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> Result<Js
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 
 /// Create an API token for machines (admin); the secret is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
-    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -77,6 +77,9 @@ pub fn signup_field(code: &str, v: &SignupValues) -> &'static str {
         "invalid_size" => "size",
         "consent_required" => "privacy_consent",
         "certificate_required" | "invalid_file_type" | "file_too_large" => "certificate",
+        "invalid_representative" => "representative",
+        "invalid_address" => "address",
+        "invalid_phone" => "phone",
         "invalid_name" if v.company_name.trim().is_empty() || v.company_name.trim().chars().count() > 200 => "company_name",
         "invalid_name" => "name",
         _ => "",
@@ -171,6 +174,7 @@ mod tests {
         assert_eq!(signup_field("invalid_file_type", &v), "certificate");
         assert_eq!(signup_field("file_too_large", &v), "certificate");
         assert_eq!(signup_field("consent_required", &v), "privacy_consent");
+        assert_eq!(signup_field("invalid_address", &v), "address");
         assert_eq!(signup_field("invalid_name", &v), "name");
         v.company_name = " ".into();
         assert_eq!(signup_field("invalid_name", &v), "company_name");
