@@ -20,6 +20,12 @@ pub fn new_secret(prefix: &str) -> Result<String> {
     Ok(format!("{prefix}{hex}"))
 }
 
+/// Compares two secrets without an early exit, so the time taken tells nothing about how much
+/// of a guess was right (only the lengths, which are public).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Secrets are stored only as their SHA-256.
 pub fn secret_hash(secret: &str) -> String {
     sha256_hex(secret.as_bytes())
@@ -157,5 +163,8 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 4 + 64);
         assert_ne!(secret_hash(&a), a);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+        assert!(!same_secret("abc", "abcd"));
     }
 }

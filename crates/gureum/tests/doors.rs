@@ -1,5 +1,6 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
-//! throttle of anonymous doors, the bound on password hashing, body limits and length caps. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! throttle of anonymous doors, the bound on password hashing, body limits and length caps, CSRF bound to
+//! the session, cookies and security headers. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -445,4 +446,187 @@ async fn free_text_fields_have_length_caps_with_their_codes() {
     assert_eq!((s, v["code"].as_str()), (400, Some("invalid_reason")));
     let org = app.db.organisation(&pending).await.expect("db").expect("org");
     assert_eq!(org.status, gureum_storage::OrgStatus::Pending, "nothing changed");
+}
+
+/// `name=value` pairs of the `Set-Cookie` headers, with their attributes.
+fn set_cookies(h: &HeaderMap) -> Vec<(String, String, String)> {
+    h.get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| {
+            let (kv, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=')?;
+            Some((k.to_owned(), v.to_owned(), attrs.to_owned()))
+        })
+        .collect()
+}
+
+fn cookie_value(h: &HeaderMap, name: &str) -> Option<String> {
+    set_cookies(h).into_iter().find(|(k, _, _)| k == name).map(|(_, v, _)| v)
+}
+
+const VISITOR_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+async fn post_form(router: &axum::Router, uri: &str, cookies: &str, form: &str) -> (u16, HeaderMap, Value) {
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookies)
+        .body(axum::body::Body::from(form.to_owned()))
+        .expect("req");
+    let resp = router.clone().oneshot(req).await.expect("resp");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 22).await.expect("body");
+    (status, headers, Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Signs in through the login page; answers the session cookie and the session's CSRF token.
+async fn page_login(router: &axum::Router, email: &str) -> (String, String) {
+    let form = format!("_csrf={VISITOR_CSRF}&email={}&password={PW}", email.replace('@', "%40"));
+    let (s, h, _) = post_form(router, "/login", &format!("gureum_csrf={VISITOR_CSRF}"), &form).await;
+    assert_eq!(s, 303, "signed in");
+    let session = cookie_value(&h, "gureum_session").expect("session cookie");
+    let csrf = cookie_value(&h, "gureum_csrf").expect("the session's CSRF token");
+    assert_ne!(csrf, VISITOR_CSRF, "a new token comes with the session");
+    (session, csrf)
+}
+
+#[tokio::test]
+async fn a_signed_in_form_needs_its_own_sessions_csrf_token() {
+    let app = throttled_app().await;
+    let (a_session, a_csrf) = page_login(&app.router, "buyer@demo.gureum.kr").await;
+    let (_, b_csrf) = page_login(&app.router, "signatory@demo.gureum.kr").await;
+    // B's token (even planted as the CSRF cookie too) does not pass with A's session
+    let cookies = format!("gureum_session={a_session}; gureum_csrf={b_csrf}");
+    let (s, _, body) = post_form(&app.router, "/account/notifications/read", &cookies, &format!("_csrf={b_csrf}")).await;
+    assert_eq!(s, 403);
+    assert!(body.as_str().is_some_and(|b| b.contains("csrf_failed")));
+    // nor does a visitor's double-submit pair
+    let cookies = format!("gureum_session={a_session}; gureum_csrf={VISITOR_CSRF}");
+    assert_eq!(post_form(&app.router, "/account/notifications/read", &cookies, &format!("_csrf={VISITOR_CSRF}")).await.0, 403);
+    // A's own token does, whatever the CSRF cookie says
+    let cookies = format!("gureum_session={a_session}; gureum_csrf={b_csrf}");
+    assert_eq!(post_form(&app.router, "/account/notifications/read", &cookies, &format!("_csrf={a_csrf}")).await.0, 303);
+    // the page's forms carry the session's token
+    let req = axum::http::Request::builder()
+        .uri("/account")
+        .header("cookie", format!("gureum_session={a_session}"))
+        .body(axum::body::Body::empty())
+        .expect("req");
+    let resp = app.router.clone().oneshot(req).await.expect("resp");
+    let html = String::from_utf8_lossy(&axum::body::to_bytes(resp.into_body(), 1 << 22).await.expect("body")).into_owned();
+    assert!(html.contains(&format!("name=\"_csrf\" value=\"{a_csrf}\"")), "the form field holds the session's token");
+}
+
+/// The app as reached over HTTPS (`GUREUM_PUBLIC_URL=https://…`).
+fn https_router(app: &TestApp) -> axum::Router {
+    let ctx = gureum_app::Context::new(
+        app.db.clone(),
+        app.state.sync().clone(),
+        common::clock(),
+        gureum_storage::DocumentStore::new(app.dir.path().join("documents")),
+        "https://gureum.example.go.kr",
+    );
+    let state = gureum_web::AppState::new(ctx);
+    state.set_ready(true);
+    gureum_web::router(state)
+}
+
+#[tokio::test]
+async fn under_https_cookies_are_host_prefixed_and_secure() {
+    let app = throttled_app().await;
+    let router = https_router(&app);
+    let (s, h, _) = send(&router, "GET", "/login", None, None, None).await;
+    assert_eq!(s, 200);
+    let (name, _, attrs) = set_cookies(&h).into_iter().find(|(k, _, _)| k.contains("csrf")).expect("a CSRF cookie");
+    assert_eq!(name, "__Host-gureum_csrf");
+    assert!(attrs.contains("Secure") && attrs.contains("Path=/") && !attrs.contains("Domain"), "{attrs}");
+    // the plain name counts for nothing under HTTPS
+    let form = format!("_csrf={VISITOR_CSRF}&email=buyer%40demo.gureum.kr&password={PW}");
+    assert_eq!(post_form(&router, "/login", &format!("gureum_csrf={VISITOR_CSRF}"), &form).await.0, 403);
+    let (s, h, _) = post_form(&router, "/login", &format!("__Host-gureum_csrf={VISITOR_CSRF}"), &form).await;
+    assert_eq!(s, 303);
+    let cookies = set_cookies(&h);
+    let (_, session, attrs) = cookies.iter().find(|(k, _, _)| k == "__Host-gureum_session").expect("the session cookie");
+    for a in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(attrs.contains(a), "{a} in {attrs}");
+    }
+    assert!(cookies.iter().all(|(k, _, _)| k.starts_with("__Host-")), "{cookies:?}");
+    // the session works under its name only
+    let me = |cookie: String| {
+        let router = router.clone();
+        async move {
+            let req = axum::http::Request::builder().uri("/account").header("cookie", cookie).body(axum::body::Body::empty()).expect("req");
+            router.oneshot(req).await.expect("resp").status().as_u16()
+        }
+    };
+    assert_eq!(me(format!("__Host-gureum_session={session}")).await, 200);
+    assert_eq!(me(format!("gureum_session={session}")).await, 303, "to the login page");
+}
+
+#[tokio::test]
+async fn every_page_and_answer_carries_the_security_headers() {
+    let app = spawn_app(5).await;
+    for uri in ["/", "/services", "/login", "/signup", "/privacy", "/api/docs", "/no-such-page", "/api/v1/services", "/api/openapi.json"] {
+        let (_, h, _) = send(&app.router, "GET", uri, None, None, None).await;
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'none'") && !csp.contains("unsafe-inline"),
+            "{uri}: {csp}"
+        );
+        assert_eq!(h.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"), "{uri}");
+        assert!(h.get("referrer-policy").is_some(), "{uri}");
+        assert_eq!(h.get("x-frame-options").and_then(|v| v.to_str().ok()), Some("DENY"), "{uri}");
+    }
+    // a page that carries a secret keeps its stricter policy
+    let (_, h, _) = send(&app.router, "GET", "/account/reset?token=abc", None, None, None).await;
+    assert_eq!(h.get("referrer-policy").and_then(|v| v.to_str().ok()), Some("no-referrer"));
+}
+
+/// No page relies on inline script or style, so the policy above breaks nothing.
+#[test]
+fn templates_have_no_inline_script_or_style() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/templates");
+    let mut stack = vec![dir];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("templates").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let t = std::fs::read_to_string(&p).expect("template");
+            seen += 1;
+            for bad in ["<script", "style=", "<style", " onclick=", " onload=", " onsubmit=", " onchange=", "javascript:"] {
+                assert!(!t.contains(bad), "{} holds {bad}", p.display());
+            }
+        }
+    }
+    assert!(seen > 20, "read the templates");
+}
+
+#[test]
+fn serve_refuses_a_non_loopback_bind_without_an_https_public_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str], public: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_gureum"));
+        c.arg("--data-dir").arg(dir.path()).arg("serve").args(args).env_remove("GUREUM_PUBLIC_URL").env("GUREUM_NOW", common::NOW);
+        if let Some(u) = public {
+            c.env("GUREUM_PUBLIC_URL", u);
+        }
+        c.output().expect("run gureum")
+    };
+    for (args, public) in [
+        (vec!["--bind", "0.0.0.0", "--port", "1"], None),
+        (vec!["--bind", "0.0.0.0", "--port", "1", "--public-url", "http://gureum.example.go.kr"], None),
+        (vec!["--bind", "192.0.2.10", "--port", "1"], Some("http://gureum.example.go.kr")),
+    ] {
+        let out = run(&args, public);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("https public URL"), "a clear message: {err}");
+    }
 }

@@ -55,9 +55,9 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
     match accounts::login(&state, form.get("email"), form.get("password"), client.0, request_id(&headers)).await.map_err(AppError::from) {
         Ok(li) => {
             let res = redirect(&safe_next(&next));
-            let res = with_cookie(res, &auth::session_cookie(&li.token, SESSION_IDLE_MICROS / 1_000_000));
-            // A new CSRF token with the new session.
-            with_cookie(res, &auth::csrf_cookie(&li.csrf))
+            let res = with_cookie(res, &auth::session_cookie(ctx.https, &li.token, SESSION_IDLE_MICROS / 1_000_000));
+            // The cookie follows the new session's token, the one its forms carry from now on.
+            with_cookie(res, &auth::csrf_cookie(ctx.https, &li.csrf))
         }
         Err(e) if e.status == StatusCode::UNAUTHORIZED => {
             let ctx = ctx.with_forms();
@@ -86,7 +86,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     {
         return ctx.error(&e);
     }
-    with_cookie(redirect("/login?done=logged_out"), &auth::session_cookie("", 0))
+    with_cookie(redirect("/login?done=logged_out"), &auth::session_cookie(ctx.https, "", 0))
 }
 
 #[derive(Template)]
