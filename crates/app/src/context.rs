@@ -1,7 +1,10 @@
 //! What every use case works with: the database, this instance's search index, the clock, the
-//! document store and the public address (for links in e-mails). Cheap to clone.
+//! document store, the public address (for links in e-mails), and the guards of its doors
+//! (the throttle of anonymous attempts, the bound on concurrent password hashes). Cheap to clone.
 
 use crate::index::IndexSync;
+use crate::secrets::HashGate;
+use crate::throttle::Throttle;
 use gureum_domain::Clock;
 use gureum_search::CatalogIndex;
 use gureum_storage::{Db, DocumentStore};
@@ -10,21 +13,31 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Context {
     inner: Arc<Inner>,
+    // Beside the shared part, so that a test can see the same instance at another time.
+    clock: Clock,
 }
 
 struct Inner {
     db: Db,
     sync: Arc<IndexSync>,
-    clock: Clock,
     documents: DocumentStore,
     public_url: String,
+    throttle: Throttle,
+    hashing: HashGate,
 }
 
 impl Context {
     /// `public_url`: where people reach this instance (links in e-mails), without a trailing slash.
     pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock, documents: DocumentStore, public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_owned();
-        Self { inner: Arc::new(Inner { db, sync, clock, documents, public_url }) }
+        let inner = Inner { db, sync, documents, public_url, throttle: Throttle::default(), hashing: HashGate::default() };
+        Self { inner: Arc::new(inner), clock }
+    }
+
+    /// The same instance (database, index, throttle counts …) seen with another clock: tests
+    /// move time with it instead of sleeping.
+    pub fn with_clock(&self, clock: Clock) -> Self {
+        Self { inner: self.inner.clone(), clock }
     }
 
     pub fn db(&self) -> &Db {
@@ -41,7 +54,7 @@ impl Context {
     }
 
     pub fn clock(&self) -> Clock {
-        self.inner.clock
+        self.clock
     }
 
     pub fn documents(&self) -> &DocumentStore {
@@ -50,6 +63,21 @@ impl Context {
 
     pub fn public_url(&self) -> &str {
         &self.inner.public_url
+    }
+
+    /// People reach this instance over HTTPS (its cookies are then `Secure` and `__Host-`).
+    pub fn is_https(&self) -> bool {
+        self.inner.public_url.starts_with("https://")
+    }
+
+    /// This instance's count of attempts at the throttled doors.
+    pub fn throttle(&self) -> &Throttle {
+        &self.inner.throttle
+    }
+
+    /// This instance's bound on concurrent password hashes.
+    pub fn hashing(&self) -> &HashGate {
+        &self.inner.hashing
     }
 
     /// Brings this instance's index up to date after a change the public sees, so that an

@@ -10,6 +10,8 @@ use serde_json::Value;
 pub enum Code {
     AccountLocked,
     AuditForbidden,
+    BodyTooLarge,
+    Busy,
     CannotChangeSelf,
     CannotLockSelf,
     CertificateRequired,
@@ -23,6 +25,7 @@ pub enum Code {
     Forbidden,
     ForbiddenStatus,
     IndexNotReady,
+    InsufficientScope,
     InternalError,
     InvalidAddress,
     InvalidBody,
@@ -58,6 +61,7 @@ pub enum Code {
     PasswordMismatch,
     ReasonRequired,
     RebuildRunning,
+    TooManyRequests,
     Unauthenticated,
     WeakPassword,
     WrongPassword,
@@ -67,6 +71,8 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::AccountLocked,
         Code::AuditForbidden,
+        Code::BodyTooLarge,
+        Code::Busy,
         Code::CannotChangeSelf,
         Code::CannotLockSelf,
         Code::CertificateRequired,
@@ -80,6 +86,7 @@ impl Code {
         Code::Forbidden,
         Code::ForbiddenStatus,
         Code::IndexNotReady,
+        Code::InsufficientScope,
         Code::InternalError,
         Code::InvalidAddress,
         Code::InvalidBody,
@@ -115,6 +122,7 @@ impl Code {
         Code::PasswordMismatch,
         Code::ReasonRequired,
         Code::RebuildRunning,
+        Code::TooManyRequests,
         Code::Unauthenticated,
         Code::WeakPassword,
         Code::WrongPassword,
@@ -125,6 +133,8 @@ impl Code {
         match self {
             Code::AccountLocked => "account_locked",
             Code::AuditForbidden => "audit_forbidden",
+            Code::BodyTooLarge => "body_too_large",
+            Code::Busy => "busy",
             Code::CannotChangeSelf => "cannot_change_self",
             Code::CannotLockSelf => "cannot_lock_self",
             Code::CertificateRequired => "certificate_required",
@@ -138,6 +148,7 @@ impl Code {
             Code::Forbidden => "forbidden",
             Code::ForbiddenStatus => "forbidden_status",
             Code::IndexNotReady => "index_not_ready",
+            Code::InsufficientScope => "insufficient_scope",
             Code::InternalError => "internal_error",
             Code::InvalidAddress => "invalid_address",
             Code::InvalidBody => "invalid_body",
@@ -173,6 +184,7 @@ impl Code {
             Code::PasswordMismatch => "password_mismatch",
             Code::ReasonRequired => "reason_required",
             Code::RebuildRunning => "rebuild_running",
+            Code::TooManyRequests => "too_many_requests",
             Code::Unauthenticated => "unauthenticated",
             Code::WeakPassword => "weak_password",
             Code::WrongPassword => "wrong_password",
@@ -194,6 +206,16 @@ impl Code {
             Code::AuditForbidden => {
                 (403, "감사 기록은 감사와 운영기관 담당자만 볼 수 있습니다.", "Only auditors and operators may read the audit log.")
             }
+            Code::BodyTooLarge => (
+                413,
+                "보낸 내용이 너무 큽니다. 로그인·가입 같은 계정 요청은 16KB, 문서는 20MB까지 받습니다.",
+                "The request body is too large: account requests take at most 16 KiB, documents 20 MiB.",
+            ),
+            Code::Busy => (
+                503,
+                "지금 요청이 많아 처리하지 못했습니다. 잠시 후 다시 시도하세요.",
+                "The server is busy with other requests. Please try again in a moment.",
+            ),
             Code::CannotChangeSelf => {
                 (400, "자신의 역할은 바꿀 수 없습니다. 다른 관리자에게 요청하세요.", "You cannot change your own roles; ask another admin.")
             }
@@ -236,6 +258,11 @@ impl Code {
                 503,
                 "검색 색인을 최신 상태로 맞추는 중입니다. 잠시 후 다시 시도하세요.",
                 "The search index is catching up with the database. Please try again shortly.",
+            ),
+            Code::InsufficientScope => (
+                403,
+                "이 API 토큰의 권한 범위로는 할 수 없는 요청입니다. 필요한 범위를 가진 토큰을 쓰세요.",
+                "This API token's scopes do not allow this call. Use a token with the scope it needs.",
             ),
             Code::InternalError => (
                 500,
@@ -343,6 +370,11 @@ impl Code {
                 409,
                 "색인 재구축이 이미 진행 중입니다. 끝난 뒤 다시 시도하세요.",
                 "An index rebuild is already running; try again when it has finished.",
+            ),
+            Code::TooManyRequests => (
+                429,
+                "시도가 너무 많습니다. 안내된 시간만큼 기다린 뒤 다시 시도하세요.",
+                "Too many attempts. Wait the time given, then try again.",
             ),
             Code::Unauthenticated => (401, "로그인이 필요합니다.", "Please sign in."),
             Code::WeakPassword => (400, "비밀번호는 10자 이상이어야 합니다.", "A password has at least 10 characters."),

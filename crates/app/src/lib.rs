@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod notify;
 pub mod profile;
 pub mod secrets;
+pub mod throttle;
 
 pub use actor::{Principal, Rule};
 pub use context::Context;

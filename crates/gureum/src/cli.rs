@@ -45,6 +45,11 @@ pub enum Command {
         /// (loopback clients may without it). Prefer the environment: options show in `ps`.
         #[arg(long, env = "GUREUM_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// Where people reach this server, e.g. https://gureum.example.go.kr (links in e-mails;
+        /// `https://` makes the cookies `Secure` and `__Host-`). Required as `https://…` when
+        /// `--bind` is not a loopback address. Default: http://BIND:PORT.
+        #[arg(long, env = "GUREUM_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -259,11 +264,18 @@ async fn run(cli: Cli) -> CmdResult {
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {
-                Command::Serve { port, bind, demo, smtp_url, metrics_token } => {
+                Command::Serve { port, bind, demo, smtp_url, metrics_token, public_url } => {
                     if let Some(token) = metrics_token.as_deref().filter(|t| !t.trim().is_empty()) {
                         gureum_web::metrics::allow_token(token.trim());
                     }
-                    crate::serve::serve(&cli, db.clone(), clock, *port, bind, *demo, smtp_url.as_deref()).await
+                    let opts = crate::serve::ServeOpts {
+                        port: *port,
+                        bind,
+                        demo: *demo,
+                        smtp_url: smtp_url.as_deref(),
+                        public_url: public_url.as_deref(),
+                    };
+                    crate::serve::serve(&cli, db.clone(), clock, opts).await
                 }
                 Command::Migrate => {
                     println!("schema is up to date ({})", db.backend().as_str());

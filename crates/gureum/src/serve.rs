@@ -52,13 +52,43 @@ pub async fn reindex_command(cli: &Cli, db: &Db) -> CmdResult {
     Ok(0)
 }
 
-pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo: bool, smtp_url: Option<&str>) -> CmdResult {
+/// What `serve` is asked to do.
+pub struct ServeOpts<'a> {
+    pub port: u16,
+    pub bind: &'a str,
+    pub demo: bool,
+    pub smtp_url: Option<&'a str>,
+    /// Where people reach the server (`--public-url` / `GUREUM_PUBLIC_URL`).
+    pub public_url: Option<&'a str>,
+}
+
+/// An address only this machine can reach.
+fn is_loopback(bind: &str) -> bool {
+    bind.eq_ignore_ascii_case("localhost") || bind.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+}
+
+/// The public address, refusing (SPEC §4) to serve other machines without HTTPS: session
+/// cookies would travel in clear and could not be `Secure`.
+pub fn public_url_for(bind: &str, port: u16, public_url: Option<&str>) -> Result<String, Failure> {
+    let url = public_url.map(str::trim).filter(|u| !u.is_empty());
+    if !is_loopback(bind) && !url.is_some_and(|u| u.starts_with("https://")) {
+        return Err(Failure::env(format!(
+            "refusing to serve {bind} without an https public URL: people would sign in over plain HTTP. \
+             Set --public-url https://… (or GUREUM_PUBLIC_URL) to the address of the TLS proxy in front, or bind to 127.0.0.1"
+        )));
+    }
+    Ok(url.map(str::to_owned).unwrap_or_else(|| format!("http://{bind}:{port}")))
+}
+
+pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdResult {
+    let ServeOpts { port, bind, demo, smtp_url, public_url } = opts;
     let bind = if demo && bind != "127.0.0.1" {
         eprintln!("demo mode binds to 127.0.0.1 only");
         "127.0.0.1"
     } else {
         bind
     };
+    let public_url = public_url_for(bind, port, public_url)?;
     let mut demo_accounts = Vec::new();
     if demo {
         if db.count_all_services().await? == 0 {
@@ -71,7 +101,6 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, port: u16, bind: &str, demo:
     if !sync.is_writer() {
         return Err(Failure::env(format!("the search index in {} is held by another process", index_dir(&cli.data_dir).display())));
     }
-    let public_url = std::env::var("GUREUM_PUBLIC_URL").unwrap_or_else(|_| format!("http://{bind}:{port}"));
     let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
     let state = AppState::new(gureum_app::Context::new(db.clone(), sync.clone(), clock, documents, &public_url));
     let app = router(state.clone());
@@ -150,5 +179,22 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_serves_without_https() {
+        for bind in ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"] {
+            assert_eq!(public_url_for(bind, 8080, None).ok(), Some(format!("http://{bind}:8080")), "{bind}");
+        }
+        for bind in ["0.0.0.0", "::", "192.0.2.1", "gureum.example.go.kr"] {
+            assert!(public_url_for(bind, 8080, None).is_err(), "{bind}");
+            assert!(public_url_for(bind, 8080, Some("http://x.kr")).is_err(), "{bind}");
+            assert_eq!(public_url_for(bind, 8080, Some("https://x.kr")).ok().as_deref(), Some("https://x.kr"));
+        }
     }
 }

@@ -51,13 +51,19 @@ async fn page(
     form: Option<&[(&str, &str)]>,
 ) -> (u16, axum::http::HeaderMap, String) {
     let mut req = axum::http::Request::builder().method(method).uri(uri);
+    // A signed-in form carries its session's CSRF token (it is bound to the session).
+    let mut csrf = String::from("csrf-token-for-tests-0123456789abcdef");
     if let Some(t) = token {
-        req = req.header("cookie", format!("gureum_session={t}; gureum_csrf=csrf-token-for-tests-0123456789abcdef"));
+        req = req.header("cookie", format!("gureum_session={t}"));
+        let hash = gureum_app::secrets::secret_hash(t);
+        if let Some(s) = app.db.session(&hash, common::clock().now_micros()).await.expect("session") {
+            csrf = s.csrf;
+        }
     }
     let body = match form {
         Some(pairs) => {
             req = req.header("content-type", "application/x-www-form-urlencoded");
-            let mut body = format!("_csrf={}", enc("csrf-token-for-tests-0123456789abcdef"));
+            let mut body = format!("_csrf={}", enc(&csrf));
             for (k, v) in pairs {
                 body.push_str(&format!("&{}={}", enc(k), enc(v)));
             }

@@ -12,11 +12,24 @@ use axum::http::{HeaderMap, header};
 use gureum_domain::account::OrgKind;
 
 pub use gureum_app::actor::{AUDIT_READERS, OPERATOR, Principal, Rule, SESSION_IDLE_MICROS, SUPPLIER};
-pub use gureum_app::secrets::{API_TOKEN_PREFIX, DUMMY_HASH, SESSION_PREFIX, hash_password, new_secret, secret_hash, verify_password};
+pub use gureum_app::secrets::{
+    API_TOKEN_PREFIX, DUMMY_HASH, SESSION_PREFIX, hash_password, new_secret, same_secret, secret_hash, verify_password,
+};
 
+/// The cookies' names over plain HTTP (a laptop, tests). Under HTTPS they carry the `__Host-`
+/// prefix, which browsers accept only from this very host, `Secure`, on `/` — so no sibling
+/// subdomain can plant or overwrite them.
 pub const SESSION_COOKIE: &str = "gureum_session";
 pub const CSRF_COOKIE: &str = "gureum_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
+
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https { "__Host-gureum_session" } else { SESSION_COOKIE }
+}
+
+pub fn csrf_cookie_name(https: bool) -> &'static str {
+    if https { "__Host-gureum_csrf" } else { CSRF_COOKIE }
+}
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
@@ -36,7 +49,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
     let (secret, via_cookie) = match bearer(headers) {
         Some(b) => (b, false),
-        None => match cookie(headers, SESSION_COOKIE) {
+        None => match cookie(headers, session_cookie_name(state.is_https())) {
             Some(c) => (c, true),
             None => return Ok(None),
         },
@@ -76,43 +89,75 @@ impl Auth {
     }
 }
 
+/// The caller's address: the socket's peer, as `serve` hands it over (`ConnectInfo`). Requests
+/// sent straight into the router (tests through `oneshot`) have none; the throttle counts them
+/// under one key. A proxy in front is the peer: see docs/OPERATIONS.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Client(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
 /// The request id set by the middleware, for audit events.
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get(crate::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
-/// `Set-Cookie` for a session. `Secure` is added when the public URL is HTTPS
-/// (`GUREUM_PUBLIC_URL=https://…`), which is every deployment but a laptop.
-pub fn session_cookie(value: &str, max_age_secs: i64) -> String {
-    let secure = if std::env::var("GUREUM_PUBLIC_URL").map(|u| u.starts_with("https://")).unwrap_or(false) { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+/// `Set-Cookie` for a session: `HttpOnly`, `SameSite=Lax`, and under HTTPS `Secure` with the
+/// `__Host-` name (SPEC §4).
+pub fn session_cookie(https: bool, value: &str, max_age_secs: i64) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}", session_cookie_name(https))
 }
 
-pub fn csrf_cookie(value: &str) -> String {
-    let secure = if std::env::var("GUREUM_PUBLIC_URL").map(|u| u.starts_with("https://")).unwrap_or(false) { "; Secure" } else { "" };
-    format!("{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}")
+/// `Set-Cookie` for the CSRF token of visitors' forms.
+pub fn csrf_cookie(https: bool, value: &str) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{}={value}; Path=/; HttpOnly; SameSite=Strict{secure}", csrf_cookie_name(https))
 }
 
-/// Double-submit check for browser forms: the hidden field must equal the CSRF cookie. Bearer
-/// calls need no CSRF token.
-pub fn check_csrf(headers: &HeaderMap, form_value: Option<&str>) -> Result<(), AppError> {
+fn csrf_refused() -> AppError {
+    AppError::new(Code::CsrfFailed, "the form has expired or did not come from this site; reload the page and try again")
+}
+
+/// The CSRF check of a browser form. A signed-in person's form must carry the token of the
+/// very session it is sent with (SPEC §4: bound to the session), so a token taken from another
+/// session, or planted as a cookie, is refused; a visitor's form (log in, sign up, reset) must
+/// carry the token of its double-submit cookie. Compared in constant time. Bearer calls need no
+/// token: a browser never adds that header by itself.
+pub fn check_csrf(headers: &HeaderMap, viewer: Option<&Principal>, https: bool, form_value: Option<&str>) -> Result<(), AppError> {
     if bearer(headers).is_some() {
         return Ok(());
     }
-    match (cookie(headers, CSRF_COOKIE), form_value) {
-        (Some(c), Some(f)) if !c.is_empty() && c == f => Ok(()),
-        _ => Err(AppError::new(Code::CsrfFailed, "the form has expired or did not come from this site; reload the page and try again")),
+    let expected = match viewer {
+        Some(p @ Principal::Person { via_cookie: true, .. }) => p.csrf().map(str::to_owned),
+        _ => cookie(headers, csrf_cookie_name(https)),
+    };
+    match (expected, form_value) {
+        (Some(e), Some(f)) if !e.is_empty() && same_secret(&e, f) => Ok(()),
+        _ => Err(csrf_refused()),
     }
 }
 
-/// The CSRF token for the forms of a page: the request's cookie, or a fresh one together with
-/// the `Set-Cookie` value the response must carry.
-pub fn form_csrf(headers: &HeaderMap) -> Result<(String, Option<String>), AppError> {
-    match cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 32) {
+/// The CSRF token for the forms of a page: the signed-in person's session token; for visitors
+/// the request's cookie, or a fresh one together with the `Set-Cookie` value the response must
+/// carry.
+pub fn form_csrf(headers: &HeaderMap, viewer: Option<&Principal>, https: bool) -> Result<(String, Option<String>), AppError> {
+    if let Some(p @ Principal::Person { via_cookie: true, .. }) = viewer
+        && let Some(t) = p.csrf()
+    {
+        return Ok((t.to_owned(), None));
+    }
+    match cookie(headers, csrf_cookie_name(https)).filter(|c| c.len() >= 32) {
         Some(c) => Ok((c, None)),
         None => {
             let t = new_secret("")?;
-            let set = csrf_cookie(&t);
+            let set = csrf_cookie(https, &t);
             Ok((t, Some(set)))
         }
     }
@@ -128,15 +173,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cookies_and_csrf() {
+    fn cookies_and_visitors_csrf() {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, "a=1; gureum_csrf=tok; gureum_session=s".parse().expect("header"));
         assert_eq!(cookie(&h, CSRF_COOKIE).as_deref(), Some("tok"));
-        assert!(check_csrf(&h, Some("tok")).is_ok());
-        assert_eq!(check_csrf(&h, Some("other")).err().map(|e| e.code.as_str()), Some("csrf_failed"));
-        assert_eq!(check_csrf(&h, None).err().map(|e| e.code.as_str()), Some("csrf_failed"));
+        assert!(check_csrf(&h, None, false, Some("tok")).is_ok());
+        assert_eq!(check_csrf(&h, None, false, Some("other")).err().map(|e| e.code.as_str()), Some("csrf_failed"));
+        assert_eq!(check_csrf(&h, None, false, None).err().map(|e| e.code.as_str()), Some("csrf_failed"));
+        assert!(check_csrf(&h, None, true, Some("tok")).is_err(), "under HTTPS only the __Host- cookie counts");
         let mut b = HeaderMap::new();
         b.insert(header::AUTHORIZATION, "Bearer gst_x".parse().expect("header"));
-        assert!(check_csrf(&b, None).is_ok());
+        assert!(check_csrf(&b, None, false, None).is_ok());
+    }
+
+    #[test]
+    fn cookies_are_host_prefixed_and_secure_under_https() {
+        assert_eq!(session_cookie(false, "v", 60), "gureum_session=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+        assert_eq!(session_cookie(true, "v", 60), "__Host-gureum_session=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
+        assert!(csrf_cookie(true, "t").starts_with("__Host-gureum_csrf=t; Path=/;") && csrf_cookie(true, "t").ends_with("; Secure"));
+        assert!(!csrf_cookie(false, "t").contains("Secure"));
     }
 }

@@ -62,12 +62,33 @@ impl From<gureum_search::SearchError> for AppError {
     }
 }
 
+impl AppError {
+    /// Seconds the client should wait before trying again (429 and 503 answers), as the
+    /// `Retry-After` header carries them.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.details.as_ref()?.get("retry_after")?.as_u64()
+    }
+}
+
+/// Adds `Retry-After` to an answer when the error names a wait.
+pub fn with_retry_after(mut res: Response, err: &AppError) -> Response {
+    if let Some(secs) = err.retry_after() {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+    }
+    res
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry = self.retry_after();
         let mut body = self.details.unwrap_or_default();
         body.insert("code".into(), self.code.as_str().into());
         body.insert("message".into(), self.message.into());
-        (self.status, Json(serde_json::Value::Object(body))).into_response()
+        let mut res = (self.status, Json(serde_json::Value::Object(body))).into_response();
+        if let Some(secs) = retry {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        res
     }
 }
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod pages;
 pub mod query;
@@ -14,10 +15,12 @@ pub use error::AppError;
 pub use state::AppState;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -27,13 +30,14 @@ pub const REQUEST_ID: &str = "x-request-id";
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
-    let header = axum::http::HeaderName::from_static(REQUEST_ID);
+    let request_id = axum::http::HeaderName::from_static(REQUEST_ID);
     Router::new()
         .merge(api_router)
         .merge(api::meta_routes(openapi))
         .merge(pages::routes())
         .route("/metrics", axum::routing::get(metrics::scrape))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::account_bodies))
         .with_state(state)
         // Uploads are at most 20 MiB; the margin is for the form around the file.
         .layer(axum::extract::DefaultBodyLimit::max(24 * 1024 * 1024))
@@ -46,11 +50,22 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_failure(log_failure),
         )
-        .layer(PropagateRequestIdLayer::new(header.clone()))
-        .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
+        // Security headers on every answer (SPEC §4), unless a page set its own (a page that
+        // carries a secret sends `Referrer-Policy: no-referrer`).
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(axum::middleware::from_fn(metrics::track))
 }
+
+/// The content security policy of every answer. The pages run no script at all and load only
+/// their own stylesheet; nothing may frame them, and forms post only here.
+pub const CSP: &str = "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A 503 is transient by nature (not ready while the index catches up on start, or a request
 /// that timed out): a warning. Every other server error is an error.

@@ -20,6 +20,8 @@ pub async fn decide_organisation(
     if !approve && reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(Error::new(Code::ReasonRequired, "a rejection needs a reason"));
     }
+    let reason = optional(reason, MAX_REASON, Code::InvalidReason, "the reason")?;
+    let reason = reason.as_deref();
     let status = if approve { OrgStatus::Approved } else { OrgStatus::Rejected };
     let mut tx = ctx.db().begin_write().await?;
     tx.set_organisation_status(org_id, status, reason).await?;
@@ -53,6 +55,7 @@ pub async fn invite(
     name: &str,
     roles: &[Role],
     admin: bool,
+    client: Option<IpAddr>,
     request_id: Option<String>,
 ) -> Result<User, Error> {
     let org = ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))?;
@@ -64,6 +67,7 @@ pub async fn invite(
             Error::not_found("organisation")
         });
     }
+    ctx.throttle().attempt(Door::Invite, client, Some(email), ctx.clock().now_micros())?;
     let email = Email::parse(email).ok_or_else(|| Error::new(Code::InvalidEmail, "the e-mail address is not valid"))?;
     let name = required(name, Code::InvalidName, "the name")?;
     if roles.is_empty() || roles.iter().any(|r| !org.kind.allowed_roles().contains(r)) {

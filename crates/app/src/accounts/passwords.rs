@@ -3,7 +3,8 @@
 
 use super::*;
 /// Asks for a reset link. Always succeeds, so the answer never tells whether an e-mail exists.
-pub async fn request_reset(ctx: &Context, email: &str, request_id: Option<String>) -> Result<(), Error> {
+pub async fn request_reset(ctx: &Context, email: &str, client: Option<IpAddr>, request_id: Option<String>) -> Result<(), Error> {
+    ctx.throttle().attempt(Door::ResetRequest, client, Some(email), ctx.clock().now_micros())?;
     let Some(e) = Email::parse(email) else { return Ok(()) };
     let Some(user) = ctx.db().user_by_email(e.as_str()).await? else { return Ok(()) };
     if user.status != UserStatus::Active {
@@ -20,8 +21,16 @@ pub async fn request_reset(ctx: &Context, email: &str, request_id: Option<String
 }
 
 /// Sets a password through a one-time link (`reset` or `invite`).
-pub async fn use_link(ctx: &Context, purpose: &str, token: &str, new_password: &str, request_id: Option<String>) -> Result<User, Error> {
+pub async fn use_link(
+    ctx: &Context,
+    purpose: &str,
+    token: &str,
+    new_password: &str,
+    client: Option<IpAddr>,
+    request_id: Option<String>,
+) -> Result<User, Error> {
     let now = ctx.clock().now_micros();
+    ctx.throttle().attempt(Door::UseLink, client, None, now)?;
     let hash_of_link = secret_hash(token.trim());
     let user = ctx
         .db()
@@ -29,7 +38,7 @@ pub async fn use_link(ctx: &Context, purpose: &str, token: &str, new_password: &
         .await?
         .ok_or_else(|| Error::new(Code::InvalidLink, "this link has expired or was already used; ask for a new one"))?;
     check_password(new_password)?;
-    let hash = auth::hash_password(new_password.to_owned()).await?;
+    let hash = ctx.hashing().hash(new_password.to_owned()).await?;
     let mut tx = ctx.db().begin_write().await?;
     if !tx.use_one_time_link(&hash_of_link, now).await? {
         tx.rollback().await?;
@@ -45,18 +54,28 @@ pub async fn use_link(ctx: &Context, purpose: &str, token: &str, new_password: &
     Ok(user)
 }
 
+/// Changes the signed-in person's password. The current password is checked as one attempt of
+/// the lock-out, so guessing it through this door locks the account as failed logins do.
 pub async fn change_password(ctx: &Context, p: &Principal, current: &str, new: &str, request_id: Option<String>) -> Result<(), Error> {
     let user = p.user().ok_or_else(|| Error::new(Code::Forbidden, "a machine token has no password"))?;
-    let ok = match &user.password_hash {
-        Some(h) => auth::verify_password(current.to_owned(), h.clone()).await,
-        None => false,
-    };
-    if !ok {
+    if !check_claimed_password(ctx, user, current, "auth.password_change_failed", request_id.clone()).await? {
         return Err(Error::new(Code::WrongPassword, "the current password is wrong"));
     }
-    check_password(new)?;
-    let hash = auth::hash_password(new.to_owned()).await?;
+    let weak = check_password(new);
+    let hash = match weak {
+        Ok(()) => Some(ctx.hashing().hash(new.to_owned()).await?),
+        Err(_) => None,
+    };
     let mut tx = ctx.db().begin_write().await?;
+    // The right current password closes its claimed attempt (unless a lock came meanwhile).
+    if !tx.login_succeeded(&user.id, tx.now()).await? {
+        tx.rollback().await?;
+        return Err(locked());
+    }
+    let Some(hash) = hash else {
+        tx.commit().await?;
+        return weak;
+    };
     tx.set_password(&user.id, &hash).await?;
     let mut ev = NewAuditEvent::new(&user.id, "auth.password_changed", "user", &user.id).request_id(request_id);
     ev.organisation = Some(user.org_id.clone());

@@ -22,7 +22,8 @@ pub struct Signup {
 
 /// Signs up a company and its first admin, waiting for the operator's approval. A company that
 /// import created without an account is claimed; one that already has an account answers 409.
-pub async fn signup(ctx: &Context, s: Signup, request_id: Option<String>) -> Result<(Organisation, User), Error> {
+pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id: Option<String>) -> Result<(Organisation, User), Error> {
+    ctx.throttle().attempt(Door::Signup, client, Some(&s.email), ctx.clock().now_micros())?;
     if !s.kind.self_service() {
         return Err(Error::new(Code::InvalidKind, "only suppliers and SMEs sign up themselves"));
     }
@@ -34,6 +35,12 @@ pub async fn signup(ctx: &Context, s: Signup, request_id: Option<String>) -> Res
     check_password(&s.password)?;
     let company = required(&s.company_name, Code::InvalidName, "the company name")?;
     let person = required(&s.person_name, Code::InvalidName, "your name")?;
+    let representative = optional(s.representative.as_deref(), 200, Code::InvalidRepresentative, "the representative")?;
+    let address = optional(s.address.as_deref(), 200, Code::InvalidAddress, "the address")?;
+    let phone = optional(s.phone.as_deref(), 40, Code::InvalidPhone, "the phone number")?;
+    if phone.as_deref().is_some_and(|p| !crate::profile::phone_acceptable(p)) {
+        return Err(Error::new(Code::InvalidPhone, "write the phone number with 7 to 15 digits, e.g. 02-1234-5678"));
+    }
     let size = match s.kind {
         OrgKind::Supplier => Some(
             s.size
@@ -54,7 +61,7 @@ pub async fn signup(ctx: &Context, s: Signup, request_id: Option<String>) -> Res
     if ctx.db().user_by_email(email.as_str()).await?.is_some() {
         return Err(Error::new(Code::EmailTaken, "this e-mail already has an account"));
     }
-    let hash = auth::hash_password(s.password.clone()).await?;
+    let hash = ctx.hashing().hash(s.password.clone()).await?;
     let store = ctx.documents().clone();
     let bytes = cert.to_vec();
     let sha = tokio::task::spawn_blocking(move || store.put(&bytes)).await.map_err(Error::internal)?.map_err(Error::internal)?;
@@ -78,9 +85,9 @@ pub async fn signup(ctx: &Context, s: Signup, request_id: Option<String>) -> Res
         supplier_id,
         status: OrgStatus::Pending,
         registration_doc: Some(sha.clone()),
-        representative: s.representative.filter(|v| !v.trim().is_empty()),
-        address: s.address.filter(|v| !v.trim().is_empty()),
-        phone: s.phone.clone().filter(|v| !v.trim().is_empty()),
+        representative,
+        address,
+        phone: phone.clone(),
         contact_email: Some(email.as_str().to_owned()),
         privacy_consent: true,
     };
@@ -90,7 +97,7 @@ pub async fn signup(ctx: &Context, s: Signup, request_id: Option<String>) -> Res
         org_id: org.id.clone(),
         email: email.as_str().to_owned(),
         name: person,
-        phone: s.phone.filter(|v| !v.trim().is_empty()),
+        phone,
         password_hash: Some(hash),
         roles: s.kind.allowed_roles().to_vec(),
         is_admin: true,

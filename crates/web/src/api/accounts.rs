@@ -3,7 +3,7 @@
 use super::auth::UserView;
 use super::json::ApiJson;
 use super::schema::{EMAIL_PATTERN, NOT_BLANK, OrgKindName, OrgStatusName, RoleName, Uuid, component, text, uuid_path};
-use crate::auth::{Auth, OPERATOR, Rule, request_id};
+use crate::auth::{Auth, Client, OPERATOR, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -68,6 +68,8 @@ pub struct SignupResponse {
 pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), AppError> {
     let mut f = std::collections::HashMap::<String, String>::new();
     let mut certificate = None;
+    // The fields beside the certificate are held to the account doors' 16 KiB.
+    let mut text_bytes = 0usize;
     while let Some(field) =
         mp.next_field().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?
     {
@@ -78,7 +80,20 @@ pub async fn read_signup(mut mp: Multipart) -> Result<(Signup, Option<String>), 
                 certificate = Some(bytes.to_vec());
             }
         } else {
-            let text = field.text().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?;
+            let mut field = field;
+            let mut bytes = Vec::new();
+            text_bytes += name.len();
+            while let Some(chunk) =
+                field.chunk().await.map_err(|e| AppError::new(Code::InvalidBody, format!("the form could not be read: {e}")))?
+            {
+                text_bytes += chunk.len();
+                if text_bytes > crate::limits::ACCOUNT_BODY_LIMIT {
+                    return Err(crate::limits::too_large(crate::limits::ACCOUNT_BODY_LIMIT));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text =
+                String::from_utf8(bytes).map_err(|_| AppError::new(Code::InvalidBody, format!("the field {name} is not UTF-8 text")))?;
             f.insert(name, text);
         }
     }
@@ -151,18 +166,21 @@ component!(
     request_body(content = SignupDoc, content_type = "multipart/form-data", description = "The sign-up form with the registration certificate"),
     responses(
         (status = 201, description = "Signed up; waiting for the operator's approval", body = SignupResponse),
-        (status = 400, description = "invalid_body, invalid_kind, consent_required, invalid_business_number (also a wrong check digit), invalid_email, weak_password, invalid_name, invalid_size, certificate_required, invalid_file_type (neither a PDF nor an image by its content)", body = ErrorBody),
+        (status = 400, description = "invalid_body, invalid_kind, consent_required, invalid_business_number (also a wrong check digit), invalid_email, weak_password, invalid_name, invalid_representative, invalid_address, invalid_phone, invalid_size, certificate_required, invalid_file_type (neither a PDF nor an image by its content)", body = ErrorBody),
         (status = 409, description = "company_exists, email_taken", body = ErrorBody),
-        (status = 413, description = "file_too_large", body = ErrorBody),
+        (status = 413, description = "file_too_large (the certificate over 20 MiB), body_too_large (the other fields over 16 KiB)", body = ErrorBody),
+        (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<SignupResponse>), AppError> {
     let mp = mp.map_err(|e| AppError::new(Code::InvalidBody, format!("send the sign-up as multipart/form-data: {e}")))?;
     let (form, _) = read_signup(mp).await?;
-    let (org, user) = accounts::signup(&state, form, request_id(&headers)).await?;
+    let (org, user) = accounts::signup(&state, form, client.0, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(SignupResponse { organisation: (&org).into(), user: UserView::new(&user, &org) })))
 }
 
@@ -243,6 +261,7 @@ component!(
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
         (status = 409, description = "company_exists", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
     ))]
 pub async fn create_organisation(
     State(state): State<AppState>,
@@ -263,7 +282,7 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
-component!(ReasonText, "Reason", json!({"type": "string", "minLength": 1, "pattern": NOT_BLANK}));
+component!(ReasonText, "Reason", json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NOT_BLANK}));
 
 async fn decide(
     state: AppState,
@@ -302,11 +321,12 @@ pub async fn approve_organisation(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "accounts", params(("id" = Uuid, Path)), request_body = Decision, security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = OrganisationView),
-        (status = 400, description = "invalid_id, invalid_body, invalid_field, reason_required", body = ErrorBody),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, reason_required, invalid_reason (over 2,000 characters)", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: not waiting for approval", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
     ))]
 pub async fn reject_organisation(
     State(state): State<AppState>,
@@ -347,10 +367,13 @@ component!(
         (status = 403, description = "forbidden: not a person, or not an admin of this organisation", body = ErrorBody),
         (status = 404, description = "not_found (also another organisation, for all but the operator)", body = ErrorBody),
         (status = 409, description = "email_taken", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 10 a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InviteRequest>,
@@ -362,7 +385,7 @@ pub async fn invite(
         .iter()
         .map(|r| Role::parse(r).ok_or_else(|| AppError::new(Code::InvalidRoles, format!("unknown role {r:?}"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let user = accounts::invite(&state, p, &id, &body.email, &body.name, &roles, body.admin, request_id(&headers)).await?;
+    let user = accounts::invite(&state, p, &id, &body.email, &body.name, &roles, body.admin, client.0, request_id(&headers)).await?;
     let org = state.db().organisation(&user.org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
     Ok((StatusCode::CREATED, Json(UserView::new(&user, &org))))
 }
@@ -422,6 +445,7 @@ pub struct TokenRequest {
         (status = 400, description = "invalid_body, invalid_field, invalid_name", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not an admin of an approved organisation", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
     ))]
 pub async fn create_token(
     State(state): State<AppState>,

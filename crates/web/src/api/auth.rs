@@ -2,7 +2,7 @@
 
 use super::json::ApiJson;
 use super::schema::{OrgKindName, OrgStatusName, RoleName, UserStatusName, Uuid};
-use crate::auth::{Auth, Rule, request_id};
+use crate::auth::{Auth, Client, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -78,17 +78,20 @@ pub struct LoginResponse {
 
 /// Log in with e-mail and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses(
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), 
         (status = 200, description = "A login token", body = LoginResponse),
         (status = 400, description = "invalid_body / invalid_field", body = ErrorBody),
         (status = 401, description = "invalid_credentials (wrong e-mail or password) or account_locked", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 20 attempts a minute from this address or 10 for this e-mail; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
-    let li = accounts::login(&state, &body.email, &body.password, request_id(&headers)).await?;
+    let li = accounts::login(&state, &body.email, &body.password, client.0, request_id(&headers)).await?;
     Ok(Json(LoginResponse { token: li.token, expires_at: rfc3339_utc(li.expires_at), user: UserView::new(&li.user, &li.org) }))
 }
 
@@ -129,13 +132,16 @@ pub struct ResetRequest {
     responses(
         (status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"),
         (status = 400, description = "invalid_body, invalid_field", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 10 a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn request_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<ResetRequest>,
 ) -> Result<StatusCode, AppError> {
-    accounts::request_reset(&state, &body.email, request_id(&headers)).await?;
+    accounts::request_reset(&state, &body.email, client.0, request_id(&headers)).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -153,13 +159,17 @@ pub struct LinkRequest {
     responses(
         (status = 204, description = "Password set; other sessions ended"),
         (status = 400, description = "invalid_body, invalid_field, invalid_link (unknown, used or expired), weak_password", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 10 a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn confirm_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<LinkRequest>,
 ) -> Result<StatusCode, AppError> {
-    accounts::use_link(&state, "reset", &body.token, &body.password, request_id(&headers)).await?;
+    accounts::use_link(&state, "reset", &body.token, &body.password, client.0, request_id(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -168,13 +178,17 @@ pub async fn confirm_reset(
     responses(
         (status = 204, description = "Account activated"),
         (status = 400, description = "invalid_body, invalid_field, invalid_link (unknown, used or expired), weak_password", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
+        (status = 429, description = "too_many_requests: more than 10 a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     ApiJson(body): ApiJson<LinkRequest>,
 ) -> Result<StatusCode, AppError> {
-    accounts::use_link(&state, "invite", &body.token, &body.password, request_id(&headers)).await?;
+    accounts::use_link(&state, "invite", &body.token, &body.password, client.0, request_id(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,8 +206,10 @@ pub struct PasswordChange {
     responses(
         (status = 204, description = "Changed; sessions ended"),
         (status = 400, description = "invalid_body, invalid_field, wrong_password, weak_password", body = ErrorBody),
-        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 401, description = "unauthenticated, or account_locked (the 5th wrong password in a row, logins included, locks the account)", body = ErrorBody),
         (status = 403, description = "forbidden: a machine token has no password", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
+        (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,

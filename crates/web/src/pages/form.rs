@@ -1,5 +1,5 @@
 //! The one toolkit of every page that takes a form: read the urlencoded body (repeats kept, a
-//! malformed body never axum's bare 422), check the CSRF token first, let in only the people a
+//! malformed body never axum's bare 422), check the CSRF token first (bound to the session), let in only the people a
 //! [`Rule`] allows (a visitor goes to the sign-in page and comes back; another role gets the 403
 //! page), and show what was wrong beside the field that caused it.
 
@@ -115,10 +115,11 @@ pub(crate) fn checked_form<'c>(ctx: &'c Ctx, headers: &HeaderMap, body: &[u8], r
     Ok((form, p))
 }
 
-/// The CSRF check every POST makes first: the hidden field must match the cookie.
+/// The CSRF check every POST makes first: the hidden field must carry the token of the session
+/// it comes with (a visitor's: of its cookie).
 #[allow(clippy::result_large_err)] // the Err is the answer itself, returned at once
 pub(crate) fn check_csrf(ctx: &Ctx, headers: &HeaderMap, value: Option<&str>) -> Result<(), Response> {
-    auth::check_csrf(headers, value).map_err(|e| ctx.error(&e))
+    auth::check_csrf(headers, ctx.viewer.as_ref(), ctx.https, value).map_err(|e| ctx.error(&e))
 }
 
 #[cfg(test)]

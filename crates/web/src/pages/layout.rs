@@ -28,7 +28,8 @@ pub struct Ctx {
     pub viewer: Option<Principal>,
     /// A session cookie came with the request (so a missing viewer means it ended).
     pub had_session: bool,
-    /// The double-submit CSRF token every form of the page carries (`_csrf`).
+    /// The CSRF token every form of the page carries (`_csrf`): the session's for a signed-in
+    /// person, the double-submit cookie's for a visitor.
     pub csrf: String,
     /// `Set-Cookie` for a fresh CSRF token, sent with the page when it has forms.
     pub csrf_cookie: Option<String>,
@@ -37,6 +38,8 @@ pub struct Ctx {
     /// The session cookie's value, sent again with each page so that the browser keeps it as
     /// long as the server does (30 idle minutes, moving with use).
     pub session_refresh: Option<String>,
+    /// The instance is reached over HTTPS (`Secure`, `__Host-` cookies).
+    pub https: bool,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -47,15 +50,17 @@ impl FromRequestParts<AppState> for Ctx {
         let cookies = parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok());
         let choice = i18n::choose(query.as_deref(), cookies);
         let mut ctx = Self { lang: choice.lang, remember: choice.from_query, path: parts.uri.path().to_owned(), query, ..Self::default() };
-        ctx.had_session = auth::cookie(&parts.headers, auth::SESSION_COOKIE).is_some();
+        ctx.https = state.is_https();
+        let session_name = auth::session_cookie_name(ctx.https);
+        ctx.had_session = auth::cookie(&parts.headers, session_name).is_some();
         match auth::principal(state, &parts.headers).await {
             Ok(p) => ctx.viewer = p,
             Err(e) => return Err(ctx.error(&e)),
         }
         if let Some(Principal::Person { via_cookie: true, .. }) = &ctx.viewer {
-            ctx.session_refresh = auth::cookie(&parts.headers, auth::SESSION_COOKIE);
+            ctx.session_refresh = auth::cookie(&parts.headers, session_name);
         }
-        match auth::form_csrf(&parts.headers) {
+        match auth::form_csrf(&parts.headers, ctx.viewer.as_ref(), ctx.https) {
             Ok((token, set)) => {
                 ctx.csrf = token;
                 ctx.csrf_cookie = set;
@@ -240,7 +245,7 @@ impl Ctx {
                     h.append(SET_COOKIE, v);
                 }
                 if let Some(token) = &self.session_refresh
-                    && let Ok(v) = HeaderValue::from_str(&auth::session_cookie(token, auth::SESSION_IDLE_MICROS / 1_000_000))
+                    && let Ok(v) = HeaderValue::from_str(&auth::session_cookie(self.https, token, auth::SESSION_IDLE_MICROS / 1_000_000))
                 {
                     h.append(SET_COOKIE, v);
                 }
@@ -261,7 +266,7 @@ impl Ctx {
             code: err.code.as_str(),
             class,
         };
-        self.render(err.status, &tpl)
+        crate::error::with_retry_after(self.render(err.status, &tpl), err)
     }
 }
 

@@ -120,7 +120,7 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, headers: H
         .map_err(AppError::from)
     {
         // Every session of the person ended with the change: sign in again with the new one.
-        Ok(()) => with_cookie(redirect("/login?done=password_changed"), &auth::session_cookie("", 0)),
+        Ok(()) => with_cookie(redirect("/login?done=password_changed"), &auth::session_cookie(ctx.https, "", 0)),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             let field = if e.code == "wrong_password" { "current_password" } else { "new_password" };
             page(&state, &ctx, p, FormErrors::one(ctx.lang, field, &e), e.status).await

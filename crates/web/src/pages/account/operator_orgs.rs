@@ -8,7 +8,7 @@ use super::me::status_label;
 use super::operator::{PER_PAGE, back_of, back_with, is_operator, page_of, q_of};
 use super::org::{InviteValues, RoleOption, role_options, roles_of, user_status_label};
 use super::{FormErrors, age_days, checked_form, notice, redirect, request_id, require};
-use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
+use crate::auth::{AUDIT_READERS, Client, OPERATOR, Principal, Rule};
 use crate::error::AppError;
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::pages::links::{self, Pager};
@@ -350,14 +350,21 @@ pub async fn reject(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
 }
 
 /// The operator invites a person (typically the first admin) into any organisation.
-pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    client: Client,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     let (form, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
         Ok(v) => v,
         Err(r) => return r,
     };
     let v = InviteValues { email: form.get("email").trim().into(), name: form.get("name").trim().into(), admin: form.checked("admin") };
     let result = match roles_of(&form) {
-        Ok(roles) => accounts::invite(&state, p, &id, &v.email, &v.name, &roles, v.admin, request_id(&headers))
+        Ok(roles) => accounts::invite(&state, p, &id, &v.email, &v.name, &roles, v.admin, client.0, request_id(&headers))
             .await
             .map_err(AppError::from)
             .map_err(|e| (e, roles)),

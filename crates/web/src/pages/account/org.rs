@@ -3,8 +3,8 @@
 
 use super::masking::contact_for;
 use super::{FormData, FormErrors, check_csrf, notice, private, redirect, request_id, require};
-use crate::auth::{Principal, Rule};
-use crate::error::{AppError, Code};
+use crate::auth::{Client, Principal, Rule};
+use crate::error::{AppError, Code, with_retry_after};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
@@ -145,7 +145,7 @@ fn invite_field(code: &str) -> &'static str {
     }
 }
 
-pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, client: Client, body: Bytes) -> Response {
     let form = FormData::parse(&body);
     if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
         return r;
@@ -156,7 +156,7 @@ pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     };
     let v = InviteValues { email: form.get("email").trim().into(), name: form.get("name").trim().into(), admin: form.checked("admin") };
     let result = match roles_of(&form) {
-        Ok(roles) => accounts::invite(&state, p, &p.org().id, &v.email, &v.name, &roles, v.admin, request_id(&headers))
+        Ok(roles) => accounts::invite(&state, p, &p.org().id, &v.email, &v.name, &roles, v.admin, client.0, request_id(&headers))
             .await
             .map_err(AppError::from)
             .map_err(|e| (e, roles)),
@@ -166,7 +166,7 @@ pub async fn invite(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
         Ok(_) => redirect("/account/people?done=invited"),
         Err((e, roles)) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN && e.status != StatusCode::NOT_FOUND => {
             let errs = FormErrors::one(ctx.lang, invite_field(e.code.as_str()), &e);
-            people_page(&state, &ctx, p, v, &roles, errs, e.status).await
+            with_retry_after(people_page(&state, &ctx, p, v, &roles, errs, e.status).await, &e)
         }
         Err((e, _)) => ctx.error(&e),
     }

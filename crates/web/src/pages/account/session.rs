@@ -2,7 +2,7 @@
 //! (a forgotten password) and `/account/accept` (an invitation).
 
 use super::{FormData, FormErrors, check_csrf, notice, private, redirect, request_id, safe_next, with_cookie};
-use crate::auth::{self, SESSION_IDLE_MICROS};
+use crate::auth::{self, Client, SESSION_IDLE_MICROS};
 use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
@@ -46,18 +46,18 @@ pub async fn login_form(ctx: Ctx) -> Response {
     ctx.render(StatusCode::OK, &tpl)
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, client: Client, body: Bytes) -> Response {
     let form = FormData::parse(&body);
     if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
         return r;
     }
     let next = form.get("next").to_owned();
-    match accounts::login(&state, form.get("email"), form.get("password"), request_id(&headers)).await.map_err(AppError::from) {
+    match accounts::login(&state, form.get("email"), form.get("password"), client.0, request_id(&headers)).await.map_err(AppError::from) {
         Ok(li) => {
             let res = redirect(&safe_next(&next));
-            let res = with_cookie(res, &auth::session_cookie(&li.token, SESSION_IDLE_MICROS / 1_000_000));
-            // A new CSRF token with the new session.
-            with_cookie(res, &auth::csrf_cookie(&li.csrf))
+            let res = with_cookie(res, &auth::session_cookie(ctx.https, &li.token, SESSION_IDLE_MICROS / 1_000_000));
+            // The cookie follows the new session's token, the one its forms carry from now on.
+            with_cookie(res, &auth::csrf_cookie(ctx.https, &li.csrf))
         }
         Err(e) if e.status == StatusCode::UNAUTHORIZED => {
             let ctx = ctx.with_forms();
@@ -86,7 +86,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     {
         return ctx.error(&e);
     }
-    with_cookie(redirect("/login?done=logged_out"), &auth::session_cookie("", 0))
+    with_cookie(redirect("/login?done=logged_out"), &auth::session_cookie(ctx.https, "", 0))
 }
 
 #[derive(Template)]
@@ -104,12 +104,12 @@ pub async fn reset_request_form(ctx: Ctx) -> Response {
 }
 
 /// Always the same answer, so the page never tells whether an account exists.
-pub async fn reset_request(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn reset_request(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, client: Client, body: Bytes) -> Response {
     let form = FormData::parse(&body);
     if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
         return r;
     }
-    if let Err(e) = accounts::request_reset(&state, form.get("email"), request_id(&headers)).await.map_err(AppError::from) {
+    if let Err(e) = accounts::request_reset(&state, form.get("email"), client.0, request_id(&headers)).await.map_err(AppError::from) {
         return ctx.error(&e);
     }
     let tpl = ResetRequestTpl {
@@ -210,7 +210,7 @@ async fn link_form(state: AppState, ctx: Ctx, purpose: Purpose) -> Response {
     set_password_page(&state, &ctx, purpose, &token, FormErrors::default(), StatusCode::OK).await
 }
 
-async fn link_submit(state: AppState, ctx: Ctx, headers: HeaderMap, body: Bytes, purpose: Purpose) -> Response {
+async fn link_submit(state: AppState, ctx: Ctx, headers: HeaderMap, client: Client, body: Bytes, purpose: Purpose) -> Response {
     let form = FormData::parse(&body);
     if let Err(r) = check_csrf(&ctx, &headers, form.csrf()) {
         return r;
@@ -222,7 +222,10 @@ async fn link_submit(state: AppState, ctx: Ctx, headers: HeaderMap, body: Bytes,
         let errs = FormErrors::one(ctx.lang, "password_confirm", &e);
         return set_password_page(&state, &ctx, purpose, token, errs, e.status).await;
     }
-    match accounts::use_link(&state, purpose.as_str(), token, form.get("password"), request_id(&headers)).await.map_err(AppError::from) {
+    match accounts::use_link(&state, purpose.as_str(), token, form.get("password"), client.0, request_id(&headers))
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => redirect(purpose.done()),
         Err(e) if e.code == "invalid_link" => link_invalid(&ctx, purpose),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
@@ -237,14 +240,14 @@ pub async fn reset_form(State(state): State<AppState>, ctx: Ctx) -> Response {
     link_form(state, ctx, Purpose::Reset).await
 }
 
-pub async fn reset(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    link_submit(state, ctx, headers, body, Purpose::Reset).await
+pub async fn reset(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, client: Client, body: Bytes) -> Response {
+    link_submit(state, ctx, headers, client, body, Purpose::Reset).await
 }
 
 pub async fn accept_form(State(state): State<AppState>, ctx: Ctx) -> Response {
     link_form(state, ctx, Purpose::Invite).await
 }
 
-pub async fn accept(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    link_submit(state, ctx, headers, body, Purpose::Invite).await
+pub async fn accept(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, client: Client, body: Bytes) -> Response {
+    link_submit(state, ctx, headers, client, body, Purpose::Invite).await
 }

@@ -4,6 +4,7 @@
 
 use super::{FormErrors, check_csrf, redirect, request_id};
 use crate::api::accounts::read_signup;
+use crate::auth::Client;
 use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
@@ -76,6 +77,9 @@ pub fn signup_field(code: &str, v: &SignupValues) -> &'static str {
         "invalid_size" => "size",
         "consent_required" => "privacy_consent",
         "certificate_required" | "invalid_file_type" | "file_too_large" => "certificate",
+        "invalid_representative" => "representative",
+        "invalid_address" => "address",
+        "invalid_phone" => "phone",
         "invalid_name" if v.company_name.trim().is_empty() || v.company_name.trim().chars().count() > 200 => "company_name",
         "invalid_name" => "name",
         _ => "",
@@ -115,7 +119,13 @@ pub async fn form(ctx: Ctx) -> Response {
     page(&ctx, v, FormErrors::default(), StatusCode::OK)
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, mp: Result<Multipart, MultipartRejection>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    client: Client,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
     let ctx = ctx.with_forms();
     let mp = match mp {
         Ok(mp) => mp,
@@ -132,11 +142,11 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
         return r;
     }
     let values = SignupValues::of(&form);
-    match accounts::signup(&state, form, request_id(&headers)).await.map_err(AppError::from) {
+    match accounts::signup(&state, form, client.0, request_id(&headers)).await.map_err(AppError::from) {
         Ok(_) => redirect("/signup/done"),
         Err(e) if e.status.is_client_error() => {
             let errs = FormErrors::one(ctx.lang, signup_field(e.code.as_str(), &values), &e);
-            page(&ctx, values, errs, e.status)
+            crate::error::with_retry_after(page(&ctx, values, errs, e.status), &e)
         }
         Err(e) => ctx.error(&e),
     }
@@ -164,6 +174,7 @@ mod tests {
         assert_eq!(signup_field("invalid_file_type", &v), "certificate");
         assert_eq!(signup_field("file_too_large", &v), "certificate");
         assert_eq!(signup_field("consent_required", &v), "privacy_consent");
+        assert_eq!(signup_field("invalid_address", &v), "address");
         assert_eq!(signup_field("invalid_name", &v), "name");
         v.company_name = " ".into();
         assert_eq!(signup_field("invalid_name", &v), "company_name");

@@ -378,7 +378,7 @@ pub async fn upload(
     let result = async {
         lifecycle::owned_head(&state, &d.p, &id).await?;
         let up = read_upload(mp.map_err(not_multipart)?).await?;
-        crate::auth::check_csrf(&headers, up.fields.get(crate::auth::CSRF_FIELD).map(String::as_str))?;
+        crate::auth::check_csrf(&headers, ctx.viewer.as_ref(), ctx.https, up.fields.get(crate::auth::CSRF_FIELD).map(String::as_str))?;
         let (filename, bytes) = up.file.ok_or_else(|| AppError::new(Code::FileRequired, "attach a PDF file in the field `file`"))?;
         let doc_type = up.fields.get("doc_type").map(String::as_str).unwrap_or_default();
         lifecycle::attach_document(&state, &d.p, &id, doc_type, &filename, bytes, request_id(&headers)).await.map_err(AppError::from)
