@@ -1,6 +1,7 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
 //! throttle of anonymous doors, the bound on password hashing, body limits and length caps, CSRF bound to
-//! the session, cookies and security headers. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! the session, cookies and security headers, sessions' absolute lifetime, API token scopes and
+//! expiry. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -629,4 +630,123 @@ fn serve_refuses_a_non_loopback_bind_without_an_https_public_url() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("https public URL"), "a clear message: {err}");
     }
+}
+
+async fn api_token_of(router: &axum::Router, email: &str) -> String {
+    let (s, _, v) = login_from(router, peer(60), email, PW).await;
+    assert_eq!(s, 200, "{v}");
+    v["token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn a_session_ends_after_twelve_hours_however_busy() {
+    let app = throttled_app().await;
+    let t = api_token_of(&app.router, "reviewer@demo.gureum.kr").await;
+    // used every 25 minutes: the idle end keeps moving ...
+    let mut minutes = 25;
+    while minutes < 12 * 60 {
+        let (s, _, _) = send(&later(&app, minutes * 60), "GET", "/api/v1/me", None, Some(&t), None).await;
+        assert_eq!(s, 200, "at {minutes} minutes");
+        minutes += 25;
+    }
+    // ... but not past 12 hours from the login
+    let (s, _, v) = send(&later(&app, 12 * 3600 + 60), "GET", "/api/v1/me", None, Some(&t), None).await;
+    assert_eq!((s, v["code"].as_str()), (401, Some("unauthenticated")), "12 hours after signing in");
+}
+
+#[tokio::test]
+async fn ended_sessions_are_purged_at_the_next_login() {
+    let app = throttled_app().await;
+    let _old = api_token_of(&app.router, "reviewer@demo.gureum.kr").await;
+    let count = || async {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM sessions").fetch_one(app.db.pool()).await.expect("count");
+        row.try_get::<i64, _>("n").expect("n")
+    };
+    assert_eq!(count().await, 1);
+    // 31 idle minutes later someone signs in: the ended session goes
+    let (s, _, _) = login_from(&later(&app, 31 * 60), peer(61), "pps@demo.gureum.kr", PW).await;
+    assert_eq!(s, 200);
+    assert_eq!(count().await, 1, "only the new session is left");
+}
+
+async fn new_token(router: &axum::Router, admin: &str, body: Value) -> (u16, Value) {
+    let (s, _, v) = send(router, "POST", "/api/v1/tokens", Some(peer(62)), Some(admin), json_body(body)).await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn api_tokens_have_scopes_an_expiry_and_their_creators_bounds() {
+    let app = spawn_app(20).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let supplier = api_token_of(&app.router, "supplier@demo.gureum.kr").await;
+    // defaults: read, a year
+    let (s, v) = new_token(&app.router, &supplier, json!({"name": "읽기"})).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["token"]["scopes"], json!(["read"]));
+    assert_eq!(v["token"]["expires_on"], "2027-11-23");
+    let read = v["secret"].as_str().expect("secret").to_owned();
+    let (s, v) =
+        new_token(&app.router, &supplier, json!({"name": "서비스", "scopes": ["services:write"], "expires_on": "2028-11-23"})).await;
+    assert_eq!(s, 201, "{v}");
+    let write = v["secret"].as_str().expect("secret").to_owned();
+    // read may only GET
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&read), None).await.0, 200);
+    let service = json!({"name": "토큰 서비스", "kind": "saas", "category": "협업", "summary": "토큰으로 등록"});
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/services", None, Some(&read), json_body(service.clone())).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("insufficient_scope")), "{v}");
+    // services:write writes the supplier's services, and reads nothing else
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/services", None, Some(&write), json_body(service)).await;
+    assert_eq!(s, 201, "{v}");
+    let (s, _, v) = send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&write), None).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("insufficient_scope")));
+    // no scope lets a machine do a person's work
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/tokens", None, Some(&write), json_body(json!({"name": "x"}))).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("insufficient_scope")));
+    // refusals of the form
+    for (body, code) in [
+        (json!({"name": "x", "scopes": ["admin"]}), "invalid_scopes"),
+        (json!({"name": "x", "expires_on": "2028-11-24"}), "invalid_expiry"),
+        (json!({"name": "x", "expires_on": "2026-11-23"}), "invalid_expiry"),
+        (json!({"name": "x", "expires_on": "next year"}), "invalid_expiry"),
+    ] {
+        let (s, v) = new_token(&app.router, &supplier, body.clone()).await;
+        assert_eq!((s, v["code"].as_str()), (400, Some(code)), "{body}");
+    }
+    // never more than its creator may do: an agency's admin may not grant services:write
+    let signatory = api_token_of(&app.router, "signatory@demo.gureum.kr").await;
+    let (s, v) = new_token(&app.router, &signatory, json!({"name": "x", "scopes": ["services:write"]})).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")));
+    assert_eq!(new_token(&app.router, &signatory, json!({"name": "x"})).await.0, 201);
+    // the operator's and auditors' organisations get none
+    let operator = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    assert_eq!(new_token(&app.router, &operator, json!({"name": "x"})).await.0, 403);
+    // expired: the day it expires on, it no longer authenticates
+    let a_year = 365 * 24 * 3600;
+    assert_eq!(send(&later(&app, a_year - 3600 * 10), "GET", "/api/v1/supplier/services", None, Some(&read), None).await.0, 200);
+    let (s, _, v) = send(&later(&app, a_year), "GET", "/api/v1/supplier/services", None, Some(&read), None).await;
+    assert_eq!((s, v["code"].as_str()), (401, Some("unauthenticated")), "expired on 2027-11-23");
+    assert_eq!(
+        send(&later(&app, a_year), "GET", "/api/v1/supplier/services", None, Some(&write), None).await.0,
+        403,
+        "still live, out of scope"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_users_tokens_are_dead() {
+    let app = spawn_app(5).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let supplier = api_token_of(&app.router, "supplier@demo.gureum.kr").await;
+    let (_, v) = new_token(&app.router, &supplier, json!({"name": "기계"})).await;
+    let machine = v["secret"].as_str().expect("secret").to_owned();
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 200);
+    let operator = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    let user = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user");
+    let lock = format!("/api/v1/users/{}/lock", user.id);
+    assert_eq!(send(&app.router, "POST", &lock, None, Some(&operator), None).await.0, 200);
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 401, "dead with its creator");
+    let unlock = format!("/api/v1/users/{}/unlock", user.id);
+    assert_eq!(send(&app.router, "POST", &unlock, None, Some(&operator), None).await.0, 200);
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 200);
 }

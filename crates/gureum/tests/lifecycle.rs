@@ -51,13 +51,24 @@ async fn page(
     form: Option<&[(&str, &str)]>,
 ) -> (u16, axum::http::HeaderMap, String) {
     let mut req = axum::http::Request::builder().method(method).uri(uri);
+    // A signed-in form carries its session's own CSRF token, which the session's pages show.
+    let mut csrf = "csrf-token-for-tests-0123456789abcdef".to_owned();
     if let Some(t) = token {
-        req = req.header("cookie", format!("gureum_session={t}; gureum_csrf=csrf-token-for-tests-0123456789abcdef"));
+        req = req.header("cookie", format!("gureum_session={t}; gureum_csrf={csrf}"));
+        if form.is_some() {
+            let get = axum::http::Request::builder().uri("/account").header("cookie", format!("gureum_session={t}"));
+            let resp = app.router.clone().oneshot(get.body(axum::body::Body::empty()).expect("request")).await.expect("response");
+            let html = String::from_utf8_lossy(&axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body")).into_owned();
+            let marker = "name=\"_csrf\" value=\"";
+            if let Some(i) = html.find(marker) {
+                csrf = html[i + marker.len()..].split('"').next().unwrap_or_default().to_owned();
+            }
+        }
     }
     let body = match form {
         Some(pairs) => {
             req = req.header("content-type", "application/x-www-form-urlencoded");
-            let mut body = format!("_csrf={}", enc("csrf-token-for-tests-0123456789abcdef"));
+            let mut body = format!("_csrf={}", enc(&csrf));
             for (k, v) in pairs {
                 body.push_str(&format!("&{}={}", enc(k), enc(v)));
             }

@@ -126,7 +126,14 @@ fn cases() -> Vec<Case> {
             "visitor:401 supplier:201 operator:201 *:404",
         ),
         case("GET", "/api/v1/tokens", "/api/v1/tokens", "visitor:401 buyer:403 budget:403 *:200 auditor:403"),
-        with_body("POST", "/api/v1/tokens", "/api/v1/tokens", token_body, "visitor:401 buyer:403 budget:403 *:201 auditor:403"),
+        // the operator's and auditors' organisations get no machine tokens (SPEC §4)
+        with_body(
+            "POST",
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            token_body,
+            "visitor:401 buyer:403 budget:403 operator:403 *:201 auditor:403",
+        ),
         case(
             "DELETE",
             "/api/v1/tokens/{id}",
@@ -251,7 +258,7 @@ fn cases() -> Vec<Case> {
             "visitor:403 buyer:403 budget:403 signatory:400 auditor:403 *:404",
         ),
         case("GET", "/account/tokens", "/account/tokens", "visitor:303 buyer:403 budget:403 *:200 auditor:403"),
-        case("POST", "/account/tokens", "/account/tokens", "visitor:403 buyer:403 budget:403 *:400 auditor:403"),
+        case("POST", "/account/tokens", "/account/tokens", "visitor:403 buyer:403 budget:403 operator:403 *:400 auditor:403"),
         case(
             "POST",
             "/account/tokens/{id}/revoke",

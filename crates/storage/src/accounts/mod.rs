@@ -18,6 +18,7 @@ mod users;
 // `gureum_storage::OrgStatus` and `gureum_storage::UserStatus` keep naming them.
 pub use gureum_domain::{OrgStatus, UserStatus};
 pub use logins::LoginFailure;
+pub use tokens::NewApiToken;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
@@ -58,6 +59,8 @@ pub struct SessionInfo {
     pub user: User,
     pub org: Organisation,
     pub csrf: String,
+    /// When it began (its absolute lifetime counts from here).
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -70,6 +73,10 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// What it may do (`read`, `services:write`, …).
+    pub scopes: Vec<String>,
+    /// When it stops working (µs).
+    pub expires_at: Option<i64>,
 }
 
 const ORG_COLS: &str = "o.id AS org_id_, o.kind AS org_kind, o.name AS org_name, o.business_number AS org_bn, o.supplier_id AS org_supplier, \

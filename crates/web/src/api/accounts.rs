@@ -266,6 +266,11 @@ pub async fn invite(
 pub struct TokenView {
     pub id: String,
     pub name: String,
+    /// What it may do: `read` (GET only), `services:write`, `usage:write`, `invoices:write`.
+    pub scopes: Vec<String>,
+    /// The day it stops working (it works until that day begins, Asia/Seoul), `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    pub expires_on: Option<String>,
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
@@ -282,6 +287,8 @@ fn token_view(t: &gureum_storage::ApiToken) -> TokenView {
     TokenView {
         id: t.id.clone(),
         name: t.name.clone(),
+        scopes: t.scopes.clone(),
+        expires_on: t.expires_at.map(accounts::expires_on),
         created_at: rfc3339_utc(t.created_at),
         last_used_at: t.last_used_at.map(rfc3339_utc),
         revoked_at: t.revoked_at.map(rfc3339_utc),
@@ -300,11 +307,21 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> Result<Js
 pub struct TokenRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// Default `["read"]`. The writes need the creator to hold the role they serve (a
+    /// supplier's): a token never does more than its creator.
+    #[schema(example = json!(["read", "services:write"]))]
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// `YYYY-MM-DD`, after today and at most two years away; default a year from today.
+    #[schema(format = Date)]
+    #[serde(default)]
+    pub expires_on: Option<String>,
 }
 
-/// Create an API token for machines (admin); the secret is shown once.
+/// Create an API token for machines (admin); the secret is shown once. A machine token calls
+/// within its scopes only (else 403 `insufficient_scope`) and dies with its creator's account.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
-    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 201, body = NewToken), (status = 400, description = "invalid_name, invalid_scopes, invalid_expiry", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, description = "forbidden: not an admin, a scope its creator may not grant, or the operator's or an auditor's organisation (no machine tokens)", body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -312,7 +329,8 @@ pub async fn create_token(
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<NewToken>), AppError> {
     let p = auth.require(Rule::OrgAdmin)?;
-    let (t, secret) = accounts::create_api_token(&state, p, &body.name, request_id(&headers)).await?;
+    let scopes = body.scopes.unwrap_or_default();
+    let (t, secret) = accounts::create_api_token(&state, p, &body.name, &scopes, body.expires_on.as_deref(), request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(NewToken { token: token_view(&t), secret })))
 }
 

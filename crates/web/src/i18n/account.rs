@@ -261,6 +261,21 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "tokens.secret" => ("토큰 값", "Token"),
         "tokens.usage" => ("요청에 다음 머리글로 보내세요:", "Send it with each request as:"),
         "tokens.back" => ("API 토큰 목록으로", "Back to API tokens"),
+        "tokens.scopes" => ("권한 범위", "Scopes"),
+        "tokens.scopes_hint" => (
+            "토큰이 할 수 있는 일입니다. 고르지 않으면 조회(read)만 할 수 있습니다. 내 역할로 할 수 없는 일은 줄 수 없습니다.",
+            "What the token may do. Without a choice it may only read. You cannot grant what your own role may not do.",
+        ),
+        "tokens.expires" => ("만료일", "Expires on"),
+        "tokens.expires_hint" => (
+            "이 날이 시작되면(한국 시간) 토큰이 더는 통하지 않습니다. 비워 두면 1년 뒤이며, 최대 2년입니다.",
+            "The token stops working when this day begins (Korea time). Empty: in a year; at most two years.",
+        ),
+        "tokens.expired" => ("만료됨", "Expired"),
+        "tokens.not_for_org" => (
+            "운영기관과 감사기관에는 기계용 API 토큰을 발급하지 않습니다. 모든 작업은 담당자 계정으로 합니다.",
+            "The operator's and auditors' organisations get no machine tokens: their work is done by a person's account.",
+        ),
         "company.title" => ("기업 정보", "Company profile"),
         "company.fixed_hint" => (
             "기업 이름과 사업자등록번호는 승인된 사업자등록증의 정보라 여기서 바꿀 수 없습니다. 바뀌었으면 운영기관에 문의하세요.",

@@ -76,7 +76,7 @@ mod tests {
     fn person(org_id: &str, kind: OrgKind) -> Principal {
         let u = user(org_id, kind.allowed_roles().to_vec());
         Principal::Person {
-            session: Box::new(SessionInfo { user: u, org: org(org_id, kind), csrf: String::new(), expires_at: 0 }),
+            session: Box::new(SessionInfo { user: u, org: org(org_id, kind), csrf: String::new(), created_at: 0, expires_at: 0 }),
             token_hash: String::new(),
             via_cookie: true,
         }
