@@ -1,7 +1,7 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
 //! throttle of anonymous doors, the bound on password hashing, body limits and length caps, CSRF bound to
 //! the session, cookies and security headers, sessions' absolute lifetime, API token scopes and
-//! expiry. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! expiry, reset links that a newer one, a reset or a change make void. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -749,4 +749,70 @@ async fn a_disabled_users_tokens_are_dead() {
     let unlock = format!("/api/v1/users/{}/unlock", user.id);
     assert_eq!(send(&app.router, "POST", &unlock, None, Some(&operator), None).await.0, 200);
     assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 200);
+}
+
+/// The secrets of the reset links mailed to `email`.
+async fn mailed_links(app: &TestApp, email: &str) -> Vec<String> {
+    let mails = app.db.outbox_to(email).await.expect("outbox");
+    mails.iter().filter_map(|m| m.body.split("token=").nth(1).map(|t| t.chars().take_while(|c| c.is_ascii_hexdigit()).collect())).collect()
+}
+
+async fn ask_reset(app: &TestApp, email: &str) {
+    let (s, _, _) =
+        send(&app.router, "POST", "/api/v1/auth/password-reset", Some(peer(70)), None, json_body(json!({"email": email}))).await;
+    assert_eq!(s, 202);
+}
+
+async fn confirm(router: &axum::Router, link: &str, password: &str) -> (u16, Value) {
+    let body = json!({"token": link, "password": password});
+    let (s, _, v) = send(router, "POST", "/api/v1/auth/password-reset/confirm", Some(peer(71)), None, json_body(body)).await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn a_new_reset_link_voids_the_older_ones() {
+    let app = throttled_app().await;
+    ask_reset(&app, "budget@demo.gureum.kr").await;
+    let first = mailed_links(&app, "budget@demo.gureum.kr").await.remove(0);
+    ask_reset(&app, "budget@demo.gureum.kr").await;
+    let links = mailed_links(&app, "budget@demo.gureum.kr").await;
+    assert_eq!(links.len(), 2);
+    let second = links.into_iter().find(|l| *l != first).expect("a second link");
+    let (s, v) = confirm(&app.router, &first, "first-link-password").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")), "the older link is void");
+    assert_eq!(confirm(&app.router, &second, "second-link-password").await.0, 204);
+}
+
+#[tokio::test]
+async fn a_reset_voids_every_other_reset_link() {
+    let app = throttled_app().await;
+    ask_reset(&app, "sme@demo.gureum.kr").await;
+    let link = mailed_links(&app, "sme@demo.gureum.kr").await.remove(0);
+    // another outstanding link (as one mailed by an older version would be)
+    let user = app.db.user_by_email("sme@demo.gureum.kr").await.expect("db").expect("user");
+    let other = "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
+    let mut tx = app.db.begin_write().await.expect("tx");
+    let until = tx.now() + 3_600_000_000;
+    tx.insert_one_time_link(&gureum_app::secrets::secret_hash(other), "reset", &user.id, until).await.expect("link");
+    tx.commit().await.expect("commit");
+    assert_eq!(confirm(&app.router, &link, "reset-once-password").await.0, 204);
+    let (s, v) = confirm(&app.router, other, "reset-twice-password").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")));
+}
+
+#[tokio::test]
+async fn a_password_change_ends_other_sessions_and_voids_reset_links() {
+    let app = throttled_app().await;
+    let here = api_token_of(&app.router, "pps@demo.gureum.kr").await;
+    let elsewhere = api_token_of(&app.router, "pps@demo.gureum.kr").await;
+    ask_reset(&app, "pps@demo.gureum.kr").await;
+    let link = mailed_links(&app, "pps@demo.gureum.kr").await.remove(0);
+    let change = json!({"current_password": PW, "new_password": "changed-password-2026"});
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/me/password", None, Some(&here), json_body(change)).await;
+    assert_eq!(s, 204, "{v}");
+    assert_eq!(send(&app.router, "GET", "/api/v1/me", None, Some(&here), None).await.0, 200, "the session that changed it goes on");
+    assert_eq!(send(&app.router, "GET", "/api/v1/me", None, Some(&elsewhere), None).await.0, 401, "the other one ended");
+    let (s, v) = confirm(&app.router, &link, "sneaky-reset-password").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")), "the reset link mailed before is void");
+    assert_eq!(login_from(&app.router, peer(72), "pps@demo.gureum.kr", "changed-password-2026").await.0, 200);
 }

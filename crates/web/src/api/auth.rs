@@ -110,7 +110,7 @@ pub struct ResetRequest {
 
 /// Ask for a password reset link by e-mail (answers 202 whether or not the e-mail exists).
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
-    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"), (status = 400, description = "invalid_body", body = ErrorBody),
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed (older links are void)"), (status = 400, description = "invalid_body", body = ErrorBody),
         (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn request_reset(
     State(state): State<AppState>,
@@ -131,7 +131,7 @@ pub struct LinkRequest {
 
 /// Set a new password with a reset link.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = LinkRequest,
-    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 204, description = "Password set; other sessions ended"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody),
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 204, description = "Password set; every session of the person ended and every other reset link is void"), (status = 400, description = "invalid_link, weak_password", body = ErrorBody),
         (status = 429, description = "too_many_requests (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn confirm_reset(
@@ -167,7 +167,7 @@ pub struct PasswordChange {
 
 /// Change my password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange, security(("bearer" = [])),
-    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 204, description = "Changed; sessions ended"), (status = 400, description = "wrong_password, weak_password", body = ErrorBody), (status = 401, description = "unauthenticated, or account_locked (the 5th wrong password in a row, logins included, locks the account)", body = ErrorBody),
+    responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 204, description = "Changed; the person's other sessions ended (this one goes on) and outstanding reset links are void"), (status = 400, description = "wrong_password, weak_password", body = ErrorBody), (status = 401, description = "unauthenticated, or account_locked (the 5th wrong password in a row, logins included, locks the account)", body = ErrorBody),
         (status = 503, description = "busy: too many passwords being checked; wait `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn change_password(
     State(state): State<AppState>,

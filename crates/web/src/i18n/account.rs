@@ -34,8 +34,8 @@ pub(super) fn done_entry(key: &str) -> (&'static str, &'static str) {
         "reset" => ("비밀번호를 바꿨습니다. 새 비밀번호로 로그인하세요.", "Your password was changed. Log in with the new one."),
         "accepted" => ("비밀번호를 정했습니다. 이제 로그인할 수 있습니다.", "Your password is set. You can log in now."),
         "password_changed" => (
-            "비밀번호를 바꿨습니다. 보안을 위해 모든 기기에서 로그아웃되었으니 새 비밀번호로 다시 로그인하세요.",
-            "Your password was changed. For safety you were logged out everywhere; log in again with the new password.",
+            "비밀번호를 바꿨습니다. 보안을 위해 이 브라우저를 뺀 다른 모든 기기에서 로그아웃되었고, 전에 받은 재설정 링크는 더 쓸 수 없습니다.",
+            "Your password was changed. For safety you were logged out on every other device, and earlier reset links no longer work.",
         ),
         _ => ("처리했습니다.", "Done."),
     }
