@@ -1,7 +1,8 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
 //! throttle of anonymous doors, the bound on password hashing, body limits and length caps, CSRF bound to
 //! the session, cookies and security headers, sessions' absolute lifetime, API token scopes and
-//! expiry, reset links that a newer one, a reset or a change make void. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! expiry, reset links that a newer one, a reset or a change make void,
+//! request ids that are always the server's own. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -815,4 +816,29 @@ async fn a_password_change_ends_other_sessions_and_voids_reset_links() {
     let (s, v) = confirm(&app.router, &link, "sneaky-reset-password").await;
     assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")), "the reset link mailed before is void");
     assert_eq!(login_from(&app.router, peer(72), "pps@demo.gureum.kr", "changed-password-2026").await.0, 200);
+}
+
+#[tokio::test]
+async fn request_ids_are_always_the_servers_own() {
+    let app = throttled_app().await;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .header("x-request-id", "client-chosen-id")
+        .header("x-request-id", "another-one")
+        .body(axum::body::Body::from(json!({"email": "auditor@demo.gureum.kr", "password": PW}).to_string()))
+        .expect("req");
+    let resp = app.router.clone().oneshot(req).await.expect("resp");
+    assert_eq!(resp.status().as_u16(), 200);
+    let ours = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("a request id").to_owned();
+    assert!(uuid::Uuid::parse_str(&ours).is_ok(), "a UUID made by the server: {ours}");
+    assert_eq!(resp.headers().get_all("x-request-id").iter().count(), 1);
+    let user = app.db.user_by_email("auditor@demo.gureum.kr").await.expect("db").expect("user");
+    let events = app.db.audit_for_entity("user", &user.id).await.expect("audit");
+    let login = events.iter().find(|e| e.event.action == "auth.login").expect("the login's event");
+    assert_eq!(login.event.request_id.as_deref(), Some(ours.as_str()), "the audit log records the server's id");
+    // without one the server makes one too
+    let (_, h, _) = send(&app.router, "GET", "/healthz", None, None, None).await;
+    assert!(h.get("x-request-id").and_then(|v| v.to_str().ok()).is_some_and(|v| uuid::Uuid::parse_str(v).is_ok()));
 }
