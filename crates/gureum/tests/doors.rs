@@ -2,7 +2,7 @@
 //! throttle of anonymous doors, the bound on password hashing, body limits and length caps, CSRF bound to
 //! the session, cookies and security headers, sessions' absolute lifetime, API token scopes and
 //! expiry, reset links that a newer one, a reset or a change make void,
-//! request ids that are always the server's own. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! request ids that are always the server's own, business numbers that a sign-up cannot squat. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -841,4 +841,87 @@ async fn request_ids_are_always_the_servers_own() {
     // without one the server makes one too
     let (_, h, _) = send(&app.router, "GET", "/healthz", None, None, None).await;
     assert!(h.get("x-request-id").and_then(|v| v.to_str().ok()).is_some_and(|v| uuid::Uuid::parse_str(v).is_ok()));
+}
+
+fn signup_form<'a>(bn: &'a str, company: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("kind", "supplier"),
+        ("business_number", bn),
+        ("company_name", company),
+        ("size", "small"),
+        ("name", "담당자"),
+        ("email", email),
+        ("password", "long-enough-password"),
+        ("privacy_consent", "true"),
+    ]
+}
+
+async fn sign_up(app: &TestApp, last: u8, bn: &str, company: &str, email: &str) -> (u16, Value) {
+    let (s, _, v) = send(
+        &app.router,
+        "POST",
+        "/api/v1/signup",
+        Some(peer(last)),
+        None,
+        multipart(&signup_form(bn, company, email), Some(b"%PDF-1.4 c")),
+    )
+    .await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn a_rejected_sign_up_releases_the_business_number() {
+    let app = throttled_app().await;
+    let bn = gureum_domain::BusinessNumber::from_first9([6, 1, 8, 0, 3, 3, 9, 8, 8]);
+    let (s, v) = sign_up(&app, 80, bn.digits(), "선점상사", "squatter@example.kr").await;
+    assert_eq!(s, 201, "{v}");
+    let squatter = v["organisation"]["id"].as_str().expect("id").to_owned();
+    let supplier = v["organisation"]["supplier_id"].as_str().expect("supplier").to_owned();
+    let (s, v) = sign_up(&app, 81, bn.digits(), "진짜회사", "owner@real.kr").await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("company_exists")), "held while it waits");
+    let op = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    let (s, _, v) = send(
+        &app.router,
+        "POST",
+        &format!("/api/v1/organisations/{squatter}/reject"),
+        None,
+        Some(&op),
+        json_body(json!({"reason": "사업자 확인 불가"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["business_number"], Value::Null, "the claim is released");
+    let org = app.db.organisation(&squatter).await.expect("db").expect("org");
+    assert_eq!(org.released_business_number.as_deref(), Some(bn.digits()), "kept for the record");
+    let (s, v) = sign_up(&app, 81, bn.digits(), "진짜회사", "owner@real.kr").await;
+    assert_eq!(s, 201, "the company signs up: {v}");
+    assert_eq!(v["organisation"]["supplier_id"].as_str(), Some(supplier.as_str()), "the same catalog supplier");
+    let sup = app.db.supplier(&supplier).await.expect("db").expect("supplier");
+    assert_eq!(sup.name, "진짜회사", "the abandoned claim's name does not stay");
+}
+
+#[tokio::test]
+async fn the_operator_removes_a_sign_up_never_approved() {
+    let app = throttled_app().await;
+    let bn = gureum_domain::BusinessNumber::from_first9([6, 2, 8, 0, 3, 3, 9, 8, 8]);
+    let (s, v) = sign_up(&app, 90, bn.digits(), "삭제될상사", "removed@example.kr").await;
+    assert_eq!(s, 201, "{v}");
+    let org = v["organisation"]["id"].as_str().expect("id").to_owned();
+    let uri = format!("/api/v1/organisations/{org}");
+    let supplier = api_token_of(&app.router, "supplier@demo.gureum.kr").await;
+    assert_eq!(send(&app.router, "DELETE", &uri, None, Some(&supplier), None).await.0, 403);
+    let op = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    assert_eq!(send(&app.router, "DELETE", &uri, None, Some(&op), None).await.0, 204);
+    assert!(app.db.organisation(&org).await.expect("db").is_none());
+    assert!(app.db.user_by_email("removed@example.kr").await.expect("db").is_none(), "its people went with it");
+    let events = app.db.audit_for_entity("organisation", &org).await.expect("audit");
+    let removed = events.iter().find(|e| e.event.action == "org.remove").expect("audited");
+    assert_eq!(removed.event.before.as_ref().map(|b| b["business_number"].clone()), Some(json!(bn.digits())));
+    assert_eq!(send(&app.router, "DELETE", &uri, None, Some(&op), None).await.0, 404);
+    // the business number is free again
+    assert_eq!(sign_up(&app, 91, bn.digits(), "다시가입", "again@example.kr").await.0, 201);
+    // an approved organisation is not removed
+    let approved = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let (s, _, v) = send(&app.router, "DELETE", &format!("/api/v1/organisations/{approved}"), None, Some(&op), None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));
 }

@@ -109,6 +109,7 @@ fn cases() -> Vec<Case> {
         // organisations and people
         case("GET", "/api/v1/organisations", "/api/v1/organisations", "visitor:401 operator:200 *:403"),
         with_body("POST", "/api/v1/organisations", "/api/v1/organisations", org_body, "visitor:401 operator:201 *:403"),
+        case("DELETE", "/api/v1/organisations/{id}", "/api/v1/organisations/{pending_org}", "visitor:401 operator:204 *:403"),
         case("POST", "/api/v1/organisations/{id}/approve", "/api/v1/organisations/{pending_org}/approve", "visitor:401 operator:200 *:403"),
         with_body(
             "POST",
@@ -289,6 +290,12 @@ fn cases() -> Vec<Case> {
             "/operator/organisations/{id}/invite",
             "/operator/organisations/{pending_org}/invite",
             "visitor:403 operator:400 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/organisations/{id}/remove",
+            "/operator/organisations/{pending_org}/remove",
+            "visitor:403 operator:303 *:403",
         ),
         case("GET", "/operator/documents/{sha256}", "/operator/documents/{pending_doc}", "visitor:303 operator:200 *:403"),
         case("GET", "/operator/users", "/operator/users", "visitor:303 operator:200 auditor:200 *:403"),

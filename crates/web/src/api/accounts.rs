@@ -216,7 +216,8 @@ pub async fn approve_organisation(
     decide(state, headers, auth, id, true, None).await
 }
 
-/// Reject a signed-up company with a reason (operator).
+/// Reject a signed-up company with a reason (operator); its claim on the business number (and
+/// the catalog supplier) is released, so the company can sign up again.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "accounts", params(("id" = String, Path)), request_body = Decision, security(("bearer" = [])),
     responses((status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody), (status = 200, body = OrganisationView), (status = 400, description = "reason_required, invalid_reason (over 2,000 characters)", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reject_organisation(
@@ -227,6 +228,23 @@ pub async fn reject_organisation(
     ApiJson(body): ApiJson<Decision>,
 ) -> Result<Json<OrganisationView>, AppError> {
     decide(state, headers, auth, id, false, body.reason).await
+}
+
+/// Remove an organisation never approved — a sign-up waiting or rejected, e.g. one made to squat
+/// a company's business number — with its people (operator). The business number can sign up
+/// again; the audit log keeps what was removed.
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "invalid_status: an approved organisation is not removed", body = ErrorBody)))]
+pub async fn remove_organisation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    accounts::remove_organisation(&state, p, &id, request_id(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -52,6 +52,7 @@ mod tests {
             phone: None,
             contact_email: None,
             status_reason: None,
+            released_business_number: None,
             created_at: 0,
         }
     }
