@@ -364,15 +364,19 @@ async fn secrets_never_reach_the_server_log() {
     let link = link_token(&mail.body);
     c.get(format!("{base}/account/reset?token={link}")).send().await.expect("get link page");
     post("/api/v1/auth/password-reset/confirm", json!({"token": link, "password": "new-secret-Xy7-2026"}), None).await.expect("confirm");
-    // The log is written as requests finish: wait until the last request's line is in it.
+    // Wait (with a deadline) until the server has logged the last answer, rather than a while.
+    let answered =
+        |t: &str| t.lines().any(|l| l.contains("/api/v1/auth/password-reset/confirm") && l.contains("finished processing request"));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let text = loop {
-        let text = std::fs::read_to_string(&log).expect("log");
-        if text.contains("password-reset/confirm") || std::time::Instant::now() > deadline {
-            break text;
+    let mut text = String::new();
+    while std::time::Instant::now() < deadline {
+        text = std::fs::read_to_string(&log).expect("log");
+        if answered(&text) {
+            break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    }
+    assert!(answered(&text), "the last request was logged as answered");
     assert!(text.contains("request"), "debug logs were written");
     for secret in ["wrong-secret-Zq9", PW, &session, &api_secret, &link, "new-secret-Xy7-2026"] {
         assert!(!text.contains(secret), "the log holds a secret ({}…)", &secret[..secret.len().min(6)]);

@@ -1,6 +1,8 @@
 //! Doors that hold under abuse (issue #21 §3): the lock-out under concurrent attempts, the
 //! throttle of anonymous doors, the bound on password hashing, body limits and length caps, CSRF bound to
-//! the session, cookies and security headers. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
+//! the session, cookies and security headers, sessions' absolute lifetime, API token scopes and
+//! expiry, reset links that a newer one, a reset or a change make void,
+//! request ids that are always the server's own, business numbers that a sign-up cannot squat. Each refusal has a test that fails when the door opens. Runs on the engine the run asks for
 //! (`GUREUM_TEST_DATABASE=sqlite|postgres`).
 
 mod common;
@@ -629,4 +631,297 @@ fn serve_refuses_a_non_loopback_bind_without_an_https_public_url() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("https public URL"), "a clear message: {err}");
     }
+}
+
+async fn api_token_of(router: &axum::Router, email: &str) -> String {
+    let (s, _, v) = login_from(router, peer(60), email, PW).await;
+    assert_eq!(s, 200, "{v}");
+    v["token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn a_session_ends_after_twelve_hours_however_busy() {
+    let app = throttled_app().await;
+    let t = api_token_of(&app.router, "reviewer@demo.gureum.kr").await;
+    // used every 25 minutes: the idle end keeps moving ...
+    let mut minutes = 25;
+    while minutes < 12 * 60 {
+        let (s, _, _) = send(&later(&app, minutes * 60), "GET", "/api/v1/me", None, Some(&t), None).await;
+        assert_eq!(s, 200, "at {minutes} minutes");
+        minutes += 25;
+    }
+    // ... but not past 12 hours from the login
+    let (s, _, v) = send(&later(&app, 12 * 3600 + 60), "GET", "/api/v1/me", None, Some(&t), None).await;
+    assert_eq!((s, v["code"].as_str()), (401, Some("unauthenticated")), "12 hours after signing in");
+}
+
+#[tokio::test]
+async fn ended_sessions_are_purged_at_the_next_login() {
+    let app = throttled_app().await;
+    let _old = api_token_of(&app.router, "reviewer@demo.gureum.kr").await;
+    let count = || async {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM sessions").fetch_one(app.db.pool()).await.expect("count");
+        row.try_get::<i64, _>("n").expect("n")
+    };
+    assert_eq!(count().await, 1);
+    // 31 idle minutes later someone signs in: the ended session goes
+    let (s, _, _) = login_from(&later(&app, 31 * 60), peer(61), "pps@demo.gureum.kr", PW).await;
+    assert_eq!(s, 200);
+    assert_eq!(count().await, 1, "only the new session is left");
+}
+
+async fn new_token(router: &axum::Router, admin: &str, body: Value) -> (u16, Value) {
+    let (s, _, v) = send(router, "POST", "/api/v1/tokens", Some(peer(62)), Some(admin), json_body(body)).await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn api_tokens_have_scopes_an_expiry_and_their_creators_bounds() {
+    let app = spawn_app(20).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let supplier = api_token_of(&app.router, "supplier@demo.gureum.kr").await;
+    // defaults: read, a year
+    let (s, v) = new_token(&app.router, &supplier, json!({"name": "읽기"})).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["token"]["scopes"], json!(["read"]));
+    assert_eq!(v["token"]["expires_on"], "2027-11-23");
+    let read = v["secret"].as_str().expect("secret").to_owned();
+    let (s, v) =
+        new_token(&app.router, &supplier, json!({"name": "서비스", "scopes": ["services:write"], "expires_on": "2028-11-23"})).await;
+    assert_eq!(s, 201, "{v}");
+    let write = v["secret"].as_str().expect("secret").to_owned();
+    // read may only GET
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&read), None).await.0, 200);
+    let service = json!({"name": "토큰 서비스", "kind": "saas", "category": "협업", "summary": "토큰으로 등록"});
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/services", None, Some(&read), json_body(service.clone())).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("insufficient_scope")), "{v}");
+    // services:write writes the supplier's services, and reads nothing else
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/services", None, Some(&write), json_body(service)).await;
+    assert_eq!(s, 201, "{v}");
+    let (s, _, v) = send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&write), None).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("insufficient_scope")));
+    // no scope lets a machine do a person's work
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/tokens", None, Some(&write), json_body(json!({"name": "x"}))).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("insufficient_scope")));
+    // refusals of the form
+    for (body, code) in [
+        (json!({"name": "x", "scopes": ["admin"]}), "invalid_scopes"),
+        (json!({"name": "x", "expires_on": "2028-11-24"}), "invalid_expiry"),
+        (json!({"name": "x", "expires_on": "2026-11-23"}), "invalid_expiry"),
+        (json!({"name": "x", "expires_on": "next year"}), "invalid_expiry"),
+    ] {
+        let (s, v) = new_token(&app.router, &supplier, body.clone()).await;
+        assert_eq!((s, v["code"].as_str()), (400, Some(code)), "{body}");
+    }
+    // never more than its creator may do: an agency's admin may not grant services:write
+    let signatory = api_token_of(&app.router, "signatory@demo.gureum.kr").await;
+    let (s, v) = new_token(&app.router, &signatory, json!({"name": "x", "scopes": ["services:write"]})).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")));
+    assert_eq!(new_token(&app.router, &signatory, json!({"name": "x"})).await.0, 201);
+    // the operator's and auditors' organisations get none
+    let operator = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    assert_eq!(new_token(&app.router, &operator, json!({"name": "x"})).await.0, 403);
+    // expired: the day it expires on, it no longer authenticates
+    let a_year = 365 * 24 * 3600;
+    assert_eq!(send(&later(&app, a_year - 3600 * 10), "GET", "/api/v1/supplier/services", None, Some(&read), None).await.0, 200);
+    let (s, _, v) = send(&later(&app, a_year), "GET", "/api/v1/supplier/services", None, Some(&read), None).await;
+    assert_eq!((s, v["code"].as_str()), (401, Some("unauthenticated")), "expired on 2027-11-23");
+    assert_eq!(
+        send(&later(&app, a_year), "GET", "/api/v1/supplier/services", None, Some(&write), None).await.0,
+        403,
+        "still live, out of scope"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_users_tokens_are_dead() {
+    let app = spawn_app(5).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let supplier = api_token_of(&app.router, "supplier@demo.gureum.kr").await;
+    let (_, v) = new_token(&app.router, &supplier, json!({"name": "기계"})).await;
+    let machine = v["secret"].as_str().expect("secret").to_owned();
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 200);
+    let operator = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    let user = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user");
+    let lock = format!("/api/v1/users/{}/lock", user.id);
+    assert_eq!(send(&app.router, "POST", &lock, None, Some(&operator), None).await.0, 200);
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 401, "dead with its creator");
+    let unlock = format!("/api/v1/users/{}/unlock", user.id);
+    assert_eq!(send(&app.router, "POST", &unlock, None, Some(&operator), None).await.0, 200);
+    assert_eq!(send(&app.router, "GET", "/api/v1/supplier/services", None, Some(&machine), None).await.0, 200);
+}
+
+/// The secrets of the reset links mailed to `email`.
+async fn mailed_links(app: &TestApp, email: &str) -> Vec<String> {
+    let mails = app.db.outbox_to(email).await.expect("outbox");
+    mails.iter().filter_map(|m| m.body.split("token=").nth(1).map(|t| t.chars().take_while(|c| c.is_ascii_hexdigit()).collect())).collect()
+}
+
+async fn ask_reset(app: &TestApp, email: &str) {
+    let (s, _, _) =
+        send(&app.router, "POST", "/api/v1/auth/password-reset", Some(peer(70)), None, json_body(json!({"email": email}))).await;
+    assert_eq!(s, 202);
+}
+
+async fn confirm(router: &axum::Router, link: &str, password: &str) -> (u16, Value) {
+    let body = json!({"token": link, "password": password});
+    let (s, _, v) = send(router, "POST", "/api/v1/auth/password-reset/confirm", Some(peer(71)), None, json_body(body)).await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn a_new_reset_link_voids_the_older_ones() {
+    let app = throttled_app().await;
+    ask_reset(&app, "budget@demo.gureum.kr").await;
+    let first = mailed_links(&app, "budget@demo.gureum.kr").await.remove(0);
+    ask_reset(&app, "budget@demo.gureum.kr").await;
+    let links = mailed_links(&app, "budget@demo.gureum.kr").await;
+    assert_eq!(links.len(), 2);
+    let second = links.into_iter().find(|l| *l != first).expect("a second link");
+    let (s, v) = confirm(&app.router, &first, "first-link-password").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")), "the older link is void");
+    assert_eq!(confirm(&app.router, &second, "second-link-password").await.0, 204);
+}
+
+#[tokio::test]
+async fn a_reset_voids_every_other_reset_link() {
+    let app = throttled_app().await;
+    ask_reset(&app, "sme@demo.gureum.kr").await;
+    let link = mailed_links(&app, "sme@demo.gureum.kr").await.remove(0);
+    // another outstanding link (as one mailed by an older version would be)
+    let user = app.db.user_by_email("sme@demo.gureum.kr").await.expect("db").expect("user");
+    let other = "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
+    let mut tx = app.db.begin_write().await.expect("tx");
+    let until = tx.now() + 3_600_000_000;
+    tx.insert_one_time_link(&gureum_app::secrets::secret_hash(other), "reset", &user.id, until).await.expect("link");
+    tx.commit().await.expect("commit");
+    assert_eq!(confirm(&app.router, &link, "reset-once-password").await.0, 204);
+    let (s, v) = confirm(&app.router, other, "reset-twice-password").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")));
+}
+
+#[tokio::test]
+async fn a_password_change_ends_other_sessions_and_voids_reset_links() {
+    let app = throttled_app().await;
+    let here = api_token_of(&app.router, "pps@demo.gureum.kr").await;
+    let elsewhere = api_token_of(&app.router, "pps@demo.gureum.kr").await;
+    ask_reset(&app, "pps@demo.gureum.kr").await;
+    let link = mailed_links(&app, "pps@demo.gureum.kr").await.remove(0);
+    let change = json!({"current_password": PW, "new_password": "changed-password-2026"});
+    let (s, _, v) = send(&app.router, "POST", "/api/v1/me/password", None, Some(&here), json_body(change)).await;
+    assert_eq!(s, 204, "{v}");
+    assert_eq!(send(&app.router, "GET", "/api/v1/me", None, Some(&here), None).await.0, 200, "the session that changed it goes on");
+    assert_eq!(send(&app.router, "GET", "/api/v1/me", None, Some(&elsewhere), None).await.0, 401, "the other one ended");
+    let (s, v) = confirm(&app.router, &link, "sneaky-reset-password").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_link")), "the reset link mailed before is void");
+    assert_eq!(login_from(&app.router, peer(72), "pps@demo.gureum.kr", "changed-password-2026").await.0, 200);
+}
+
+#[tokio::test]
+async fn request_ids_are_always_the_servers_own() {
+    let app = throttled_app().await;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .header("x-request-id", "client-chosen-id")
+        .header("x-request-id", "another-one")
+        .body(axum::body::Body::from(json!({"email": "auditor@demo.gureum.kr", "password": PW}).to_string()))
+        .expect("req");
+    let resp = app.router.clone().oneshot(req).await.expect("resp");
+    assert_eq!(resp.status().as_u16(), 200);
+    let ours = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("a request id").to_owned();
+    assert!(uuid::Uuid::parse_str(&ours).is_ok(), "a UUID made by the server: {ours}");
+    assert_eq!(resp.headers().get_all("x-request-id").iter().count(), 1);
+    let user = app.db.user_by_email("auditor@demo.gureum.kr").await.expect("db").expect("user");
+    let events = app.db.audit_for_entity("user", &user.id).await.expect("audit");
+    let login = events.iter().find(|e| e.event.action == "auth.login").expect("the login's event");
+    assert_eq!(login.event.request_id.as_deref(), Some(ours.as_str()), "the audit log records the server's id");
+    // without one the server makes one too
+    let (_, h, _) = send(&app.router, "GET", "/healthz", None, None, None).await;
+    assert!(h.get("x-request-id").and_then(|v| v.to_str().ok()).is_some_and(|v| uuid::Uuid::parse_str(v).is_ok()));
+}
+
+fn signup_form<'a>(bn: &'a str, company: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("kind", "supplier"),
+        ("business_number", bn),
+        ("company_name", company),
+        ("size", "small"),
+        ("name", "담당자"),
+        ("email", email),
+        ("password", "long-enough-password"),
+        ("privacy_consent", "true"),
+    ]
+}
+
+async fn sign_up(app: &TestApp, last: u8, bn: &str, company: &str, email: &str) -> (u16, Value) {
+    let (s, _, v) = send(
+        &app.router,
+        "POST",
+        "/api/v1/signup",
+        Some(peer(last)),
+        None,
+        multipart(&signup_form(bn, company, email), Some(b"%PDF-1.4 c")),
+    )
+    .await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn a_rejected_sign_up_releases_the_business_number() {
+    let app = throttled_app().await;
+    let bn = gureum_domain::BusinessNumber::from_first9([6, 1, 8, 0, 3, 3, 9, 8, 8]);
+    let (s, v) = sign_up(&app, 80, bn.digits(), "선점상사", "squatter@example.kr").await;
+    assert_eq!(s, 201, "{v}");
+    let squatter = v["organisation"]["id"].as_str().expect("id").to_owned();
+    let supplier = v["organisation"]["supplier_id"].as_str().expect("supplier").to_owned();
+    let (s, v) = sign_up(&app, 81, bn.digits(), "진짜회사", "owner@real.kr").await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("company_exists")), "held while it waits");
+    let op = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    let (s, _, v) = send(
+        &app.router,
+        "POST",
+        &format!("/api/v1/organisations/{squatter}/reject"),
+        None,
+        Some(&op),
+        json_body(json!({"reason": "사업자 확인 불가"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["business_number"], Value::Null, "the claim is released");
+    let org = app.db.organisation(&squatter).await.expect("db").expect("org");
+    assert_eq!(org.released_business_number.as_deref(), Some(bn.digits()), "kept for the record");
+    let (s, v) = sign_up(&app, 81, bn.digits(), "진짜회사", "owner@real.kr").await;
+    assert_eq!(s, 201, "the company signs up: {v}");
+    assert_eq!(v["organisation"]["supplier_id"].as_str(), Some(supplier.as_str()), "the same catalog supplier");
+    let sup = app.db.supplier(&supplier).await.expect("db").expect("supplier");
+    assert_eq!(sup.name, "진짜회사", "the abandoned claim's name does not stay");
+}
+
+#[tokio::test]
+async fn the_operator_removes_a_sign_up_never_approved() {
+    let app = throttled_app().await;
+    let bn = gureum_domain::BusinessNumber::from_first9([6, 2, 8, 0, 3, 3, 9, 8, 8]);
+    let (s, v) = sign_up(&app, 90, bn.digits(), "삭제될상사", "removed@example.kr").await;
+    assert_eq!(s, 201, "{v}");
+    let org = v["organisation"]["id"].as_str().expect("id").to_owned();
+    let uri = format!("/api/v1/organisations/{org}");
+    let supplier = api_token_of(&app.router, "supplier@demo.gureum.kr").await;
+    assert_eq!(send(&app.router, "DELETE", &uri, None, Some(&supplier), None).await.0, 403);
+    let op = api_token_of(&app.router, "operator@demo.gureum.kr").await;
+    assert_eq!(send(&app.router, "DELETE", &uri, None, Some(&op), None).await.0, 204);
+    assert!(app.db.organisation(&org).await.expect("db").is_none());
+    assert!(app.db.user_by_email("removed@example.kr").await.expect("db").is_none(), "its people went with it");
+    let events = app.db.audit_for_entity("organisation", &org).await.expect("audit");
+    let removed = events.iter().find(|e| e.event.action == "org.remove").expect("audited");
+    assert_eq!(removed.event.before.as_ref().map(|b| b["business_number"].clone()), Some(json!(bn.digits())));
+    assert_eq!(send(&app.router, "DELETE", &uri, None, Some(&op), None).await.0, 404);
+    // the business number is free again
+    assert_eq!(sign_up(&app, 91, bn.digits(), "다시가입", "again@example.kr").await.0, 201);
+    // an approved organisation is not removed
+    let approved = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let (s, _, v) = send(&app.router, "DELETE", &format!("/api/v1/organisations/{approved}"), None, Some(&op), None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));
 }

@@ -51,13 +51,18 @@ async fn page(
     form: Option<&[(&str, &str)]>,
 ) -> (u16, axum::http::HeaderMap, String) {
     let mut req = axum::http::Request::builder().method(method).uri(uri);
-    // A signed-in form carries its session's CSRF token (it is bound to the session).
-    let mut csrf = String::from("csrf-token-for-tests-0123456789abcdef");
+    // A signed-in form carries its session's own CSRF token, which the session's pages show.
+    let mut csrf = "csrf-token-for-tests-0123456789abcdef".to_owned();
     if let Some(t) = token {
-        req = req.header("cookie", format!("gureum_session={t}"));
-        let hash = gureum_app::secrets::secret_hash(t);
-        if let Some(s) = app.db.session(&hash, common::clock().now_micros()).await.expect("session") {
-            csrf = s.csrf;
+        req = req.header("cookie", format!("gureum_session={t}; gureum_csrf={csrf}"));
+        if form.is_some() {
+            let get = axum::http::Request::builder().uri("/account").header("cookie", format!("gureum_session={t}"));
+            let resp = app.router.clone().oneshot(get.body(axum::body::Body::empty()).expect("request")).await.expect("response");
+            let html = String::from_utf8_lossy(&axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body")).into_owned();
+            let marker = "name=\"_csrf\" value=\"";
+            if let Some(i) = html.find(marker) {
+                csrf = html[i + marker.len()..].split('"').next().unwrap_or_default().to_owned();
+            }
         }
     }
     let body = match form {

@@ -109,6 +109,7 @@ fn cases() -> Vec<Case> {
         // organisations and people
         case("GET", "/api/v1/organisations", "/api/v1/organisations", "visitor:401 operator:200 *:403"),
         with_body("POST", "/api/v1/organisations", "/api/v1/organisations", org_body, "visitor:401 operator:201 *:403"),
+        case("DELETE", "/api/v1/organisations/{id}", "/api/v1/organisations/{pending_org}", "visitor:401 operator:204 *:403"),
         case("POST", "/api/v1/organisations/{id}/approve", "/api/v1/organisations/{pending_org}/approve", "visitor:401 operator:200 *:403"),
         with_body(
             "POST",
@@ -126,7 +127,14 @@ fn cases() -> Vec<Case> {
             "visitor:401 supplier:201 operator:201 *:404",
         ),
         case("GET", "/api/v1/tokens", "/api/v1/tokens", "visitor:401 buyer:403 budget:403 *:200 auditor:403"),
-        with_body("POST", "/api/v1/tokens", "/api/v1/tokens", token_body, "visitor:401 buyer:403 budget:403 *:201 auditor:403"),
+        // the operator's and auditors' organisations get no machine tokens (SPEC §4)
+        with_body(
+            "POST",
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            token_body,
+            "visitor:401 buyer:403 budget:403 operator:403 *:201 auditor:403",
+        ),
         case(
             "DELETE",
             "/api/v1/tokens/{id}",
@@ -251,7 +259,7 @@ fn cases() -> Vec<Case> {
             "visitor:403 buyer:403 budget:403 signatory:400 auditor:403 *:404",
         ),
         case("GET", "/account/tokens", "/account/tokens", "visitor:303 buyer:403 budget:403 *:200 auditor:403"),
-        case("POST", "/account/tokens", "/account/tokens", "visitor:403 buyer:403 budget:403 *:400 auditor:403"),
+        case("POST", "/account/tokens", "/account/tokens", "visitor:403 buyer:403 budget:403 operator:403 *:400 auditor:403"),
         case(
             "POST",
             "/account/tokens/{id}/revoke",
@@ -282,6 +290,12 @@ fn cases() -> Vec<Case> {
             "/operator/organisations/{id}/invite",
             "/operator/organisations/{pending_org}/invite",
             "visitor:403 operator:400 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/organisations/{id}/remove",
+            "/operator/organisations/{pending_org}/remove",
+            "visitor:403 operator:303 *:403",
         ),
         case("GET", "/operator/documents/{sha256}", "/operator/documents/{pending_doc}", "visitor:303 operator:200 *:403"),
         case("GET", "/operator/users", "/operator/users", "visitor:303 operator:200 auditor:200 *:403"),

@@ -20,7 +20,7 @@ mod outbox;
 mod profile;
 mod tx;
 
-pub use accounts::{ApiToken, LoginFailure, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
+pub use accounts::{ApiToken, LoginFailure, NewApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
 pub use audit_query::*;
 pub use bulk::{BulkTx, SqliteBulk, SqliteReader};

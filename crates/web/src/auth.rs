@@ -8,7 +8,8 @@ use crate::error::{AppError, Code};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Method, header};
+use gureum_app::accounts::Scope;
 use gureum_domain::account::OrgKind;
 
 pub use gureum_app::actor::{AUDIT_READERS, OPERATOR, Principal, Rule, SESSION_IDLE_MICROS, SUPPLIER};
@@ -67,7 +68,11 @@ impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self(principal(state, &parts.headers).await?))
+        let p = principal(state, &parts.headers).await?;
+        if let Some(p) = &p {
+            check_scope(p, parts)?;
+        }
+        Ok(Self(p))
     }
 }
 
@@ -76,9 +81,44 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match principal(state, &parts.headers).await? {
-            Some(p) => Ok(Self(p)),
+            Some(p) => {
+                check_scope(&p, parts)?;
+                Ok(Self(p))
+            }
             None => Err(AppError::new(Code::Unauthenticated, "sign in, or send Authorization: Bearer TOKEN")),
         }
+    }
+}
+
+/// The scope a machine token needs for a call (SPEC §4): `read` to read (GET), each write
+/// family its own; `None` for a call no token may make (a person's).
+pub fn scope_for(method: &Method, path: &str) -> Option<Scope> {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return Some(Scope::Read);
+    }
+    let under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if under("/api/v1/services") {
+        Some(Scope::ServicesWrite)
+    } else if under("/api/v1/usage") {
+        Some(Scope::UsageWrite)
+    } else if under("/api/v1/invoices") {
+        Some(Scope::InvoicesWrite)
+    } else {
+        None
+    }
+}
+
+/// A machine token's call must lie within its scopes: 403 `insufficient_scope` else.
+fn check_scope(p: &Principal, parts: &Parts) -> Result<(), AppError> {
+    if !matches!(p, Principal::Machine { .. }) {
+        return Ok(());
+    }
+    match scope_for(&parts.method, parts.uri.path()) {
+        Some(scope) => {
+            p.require_scope(scope)?;
+            Ok(())
+        }
+        None => Err(AppError::new(Code::InsufficientScope, "no API token scope allows this call; a person signs in to make it")),
     }
 }
 
@@ -192,5 +232,17 @@ mod tests {
         assert_eq!(session_cookie(true, "v", 60), "__Host-gureum_session=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
         assert!(csrf_cookie(true, "t").starts_with("__Host-gureum_csrf=t; Path=/;") && csrf_cookie(true, "t").ends_with("; Secure"));
         assert!(!csrf_cookie(false, "t").contains("Secure"));
+    }
+
+    #[test]
+    fn scopes_by_route() {
+        assert_eq!(scope_for(&Method::GET, "/api/v1/organisations"), Some(Scope::Read));
+        assert_eq!(scope_for(&Method::POST, "/api/v1/services"), Some(Scope::ServicesWrite));
+        assert_eq!(scope_for(&Method::PATCH, "/api/v1/services/x"), Some(Scope::ServicesWrite));
+        assert_eq!(scope_for(&Method::POST, "/api/v1/usage/batches"), Some(Scope::UsageWrite));
+        assert_eq!(scope_for(&Method::POST, "/api/v1/invoices"), Some(Scope::InvoicesWrite));
+        assert_eq!(scope_for(&Method::POST, "/api/v1/servicesx"), None);
+        assert_eq!(scope_for(&Method::POST, "/api/v1/tokens"), None);
+        assert_eq!(scope_for(&Method::DELETE, "/api/v1/tokens/x"), None);
     }
 }

@@ -46,7 +46,8 @@ pub fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
                     let rid = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %rid)
+                    let client = req.extensions().get::<ClientRequestId>().map(|c| c.0.as_str()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %rid, client_request_id = %client)
                 })
                 .on_failure(log_failure),
         )
@@ -58,8 +59,28 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Outside the layer above, so that it always makes our own id.
+        .layer(axum::middleware::from_fn(set_aside_client_request_id))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(axum::middleware::from_fn(metrics::track))
+}
+
+/// The `x-request-id` a client sent: logged beside ours as `client_request_id`, never taken as
+/// ours. The id in logs, answers and audit events is always one this server made (a UUID), so a
+/// client cannot make two requests look like one, or plant text in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRequestId(pub String);
+
+/// Takes a client's `x-request-id` off the request (kept, printable and at most 64 characters,
+/// as [`ClientRequestId`]), so that the request-id layer makes a fresh one.
+async fn set_aside_client_request_id(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    if let Some(v) = req.headers_mut().remove(REQUEST_ID) {
+        let kept: String = v.to_str().unwrap_or_default().chars().filter(|c| c.is_ascii_graphic()).take(64).collect();
+        if !kept.is_empty() {
+            req.extensions_mut().insert(ClientRequestId(kept));
+        }
+    }
+    next.run(req).await
 }
 
 /// The content security policy of every answer. The pages run no script at all and load only

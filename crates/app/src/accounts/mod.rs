@@ -158,6 +158,9 @@ pub async fn login(
         return Err(locked());
     }
     tx.insert_session(&secret_hash(&token), &user.id, &csrf, expires_at).await?;
+    // Ended sessions (idle, or past their 12 hours) go with each login: cheap by their end's
+    // index, and no periodic task is needed.
+    tx.purge_ended_sessions(now).await?;
     let mut ev = NewAuditEvent::new(&user.id, "auth.login", "user", &user.id).request_id(request_id);
     ev.organisation = Some(user.org_id.clone());
     tx.audit(ev).await?;

@@ -4,7 +4,8 @@
 use super::*;
 use crate::actor::Rule;
 use crate::notify::tell_org_admins;
-/// The operator approves or rejects a signed-up company.
+/// The operator approves or rejects a signed-up company. A rejection releases the company's
+/// business number and catalog supplier, so that a sign-up cannot squat them.
 pub async fn decide_organisation(
     ctx: &Context,
     p: &Principal,
@@ -25,9 +26,16 @@ pub async fn decide_organisation(
     let status = if approve { OrgStatus::Approved } else { OrgStatus::Rejected };
     let mut tx = ctx.db().begin_write().await?;
     tx.set_organisation_status(org_id, status, reason).await?;
+    let after = if approve {
+        json!({"status": status.as_str(), "reason": reason})
+    } else {
+        // A rejected sign-up must not keep the company from signing up again.
+        tx.release_claim(org_id).await?;
+        json!({"status": status.as_str(), "reason": reason, "released_business_number": org.business_number, "released_supplier_id": org.supplier_id})
+    };
     let mut ev = NewAuditEvent::new(&p.actor(), if approve { "org.approve" } else { "org.reject" }, "organisation", org_id)
-        .before(json!({"status": org.status.as_str()}))
-        .after(json!({"status": status.as_str(), "reason": reason}))
+        .before(json!({"status": org.status.as_str(), "business_number": org.business_number, "supplier_id": org.supplier_id}))
+        .after(after)
         .request_id(request_id);
     ev.organisation = Some(org_id.to_owned());
     tx.audit(ev).await?;
@@ -184,4 +192,35 @@ pub async fn create_organisation(
     tx.audit(ev).await?;
     tx.commit().await?;
     ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::internal("organisation vanished"))
+}
+
+/// The operator removes an organisation that was never approved (a sign-up waiting or
+/// rejected, e.g. one made to squat a company's business number): the organisation, its
+/// people and their sessions go, the claim with them; the audit event keeps what it was.
+pub async fn remove_organisation(ctx: &Context, p: &Principal, org_id: &str, request_id: Option<String>) -> Result<(), Error> {
+    if !p.has_role(Role::Operator) {
+        return Err(Error::forbidden());
+    }
+    let org = ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))?;
+    if !matches!(org.status, OrgStatus::Pending | OrgStatus::Rejected) {
+        return Err(Error::new(Code::InvalidStatus, "only an organisation waiting for approval or rejected can be removed"));
+    }
+    let people = ctx.db().users_of(org_id).await?;
+    let mut tx = ctx.db().begin_write().await?;
+    if !tx.delete_organisation(org_id).await? {
+        tx.rollback().await?;
+        return Err(Error::not_found("organisation"));
+    }
+    let mut ev = NewAuditEvent::new(&p.actor(), "org.remove", "organisation", org_id)
+        .before(json!({
+            "kind": org.kind.as_str(), "name": org.name, "status": org.status.as_str(),
+            "business_number": org.business_number.as_ref().or(org.released_business_number.as_ref()),
+            "supplier_id": org.supplier_id, "registration_doc": org.registration_doc,
+            "people": people.iter().map(|u| json!({"id": u.id, "email": mask_email(&u.email)})).collect::<Vec<_>>(),
+        }))
+        .request_id(request_id);
+    ev.organisation = Some(org_id.to_owned());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    Ok(())
 }

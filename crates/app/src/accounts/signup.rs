@@ -72,7 +72,11 @@ pub async fn signup(ctx: &Context, s: Signup, client: Option<IpAddr>, request_id
         OrgKind::Supplier => {
             let sref =
                 SupplierRef { name: company.clone(), business_number: bn.digits().to_owned(), size: size.unwrap_or(SupplierSize::Small) };
-            let (sid, _) = tx.supplier_for(&sref, &bn, id).await?;
+            let (sid, created) = tx.supplier_for(&sref, &bn, id).await?;
+            if !created {
+                // Left by a sign-up that was rejected or removed: take this company's words.
+                tx.refresh_unlisted_supplier(&sid, &sref.name, sref.size.as_str()).await?;
+            }
             Some(sid)
         }
         _ => None,

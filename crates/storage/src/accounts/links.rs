@@ -42,4 +42,16 @@ impl WriteTx {
             .await?;
         Ok(r.rows_affected() == 1)
     }
+
+    /// Ends every outstanding link of a purpose for a person (a newer link, a reset or a change
+    /// of password makes them void); returns how many.
+    pub async fn void_links(&mut self, user_id: &str, purpose: &str) -> Result<u64> {
+        let r = sqlx::query("UPDATE one_time_links SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+            .bind(self.now)
+            .bind(user_id)
+            .bind(purpose)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(r.rows_affected())
+    }
 }

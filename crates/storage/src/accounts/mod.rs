@@ -18,6 +18,7 @@ mod users;
 // `gureum_storage::OrgStatus` and `gureum_storage::UserStatus` keep naming them.
 pub use gureum_domain::{OrgStatus, UserStatus};
 pub use logins::LoginFailure;
+pub use tokens::NewApiToken;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
@@ -33,6 +34,9 @@ pub struct Organisation {
     pub phone: Option<String>,
     pub contact_email: Option<String>,
     pub status_reason: Option<String>,
+    /// The business number a rejected sign-up claimed, kept for the record once the claim was
+    /// released (so that the company can sign up again).
+    pub released_business_number: Option<String>,
     pub created_at: i64,
 }
 
@@ -58,6 +62,8 @@ pub struct SessionInfo {
     pub user: User,
     pub org: Organisation,
     pub csrf: String,
+    /// When it began (its absolute lifetime counts from here).
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -70,11 +76,15 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// What it may do (`read`, `services:write`, …).
+    pub scopes: Vec<String>,
+    /// When it stops working (µs).
+    pub expires_at: Option<i64>,
 }
 
 const ORG_COLS: &str = "o.id AS org_id_, o.kind AS org_kind, o.name AS org_name, o.business_number AS org_bn, o.supplier_id AS org_supplier, \
     o.status AS org_status, o.registration_doc AS org_doc, o.representative AS org_rep, o.address AS org_address, o.phone AS org_phone, \
-    o.contact_email AS org_email, o.status_reason AS org_reason, o.created_at AS org_created";
+    o.contact_email AS org_email, o.status_reason AS org_reason, o.released_business_number AS org_released, o.created_at AS org_created";
 
 const USER_COLS: &str = "u.id AS user_id_, u.org_id AS user_org, u.email AS user_email, u.name AS user_name, u.phone AS user_phone, \
     u.password_hash AS user_hash, u.roles AS user_roles, u.is_admin AS user_admin, u.status AS user_status, \
@@ -96,6 +106,7 @@ fn org_from(row: &AnyRow) -> Result<Organisation> {
         phone: row.try_get("org_phone")?,
         contact_email: row.try_get("org_email")?,
         status_reason: row.try_get("org_reason")?,
+        released_business_number: row.try_get("org_released")?,
         created_at: row.try_get("org_created")?,
     })
 }

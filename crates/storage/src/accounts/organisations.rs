@@ -88,4 +88,51 @@ impl WriteTx {
         .await?;
         Ok(())
     }
+
+    /// A rejected sign-up lets go of the company it claimed: its business number (kept as
+    /// released, for the record) and its catalog supplier, so the company can sign up again.
+    pub async fn release_claim(&mut self, id: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE organisations SET released_business_number = COALESCE(business_number, released_business_number), \
+             business_number = NULL, supplier_id = NULL, updated_at = $1 WHERE id = $2",
+        )
+        .bind(self.now)
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes an organisation with its people (their sessions, links and notifications) and
+    /// its API tokens. Its audit events stay.
+    pub async fn delete_organisation(&mut self, id: &str) -> Result<bool> {
+        for sql in [
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = $1)",
+            "DELETE FROM one_time_links WHERE user_id IN (SELECT id FROM users WHERE org_id = $1)",
+            "DELETE FROM notifications WHERE user_id IN (SELECT id FROM users WHERE org_id = $1)",
+            "DELETE FROM api_tokens WHERE org_id = $1",
+            "DELETE FROM users WHERE org_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *self.tx).await?;
+        }
+        let r = sqlx::query("DELETE FROM organisations WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// A catalog supplier that a sign-up created and nobody listed services for takes the name
+    /// and size of the company that now signs up for it (an abandoned claim's words do not
+    /// stay); a supplier with services is left as the catalog has it.
+    pub async fn refresh_unlisted_supplier(&mut self, supplier_id: &str, name: &str, size: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE suppliers SET name = $1, size = $2, updated_at = $3 WHERE id = $4 \
+             AND NOT EXISTS (SELECT 1 FROM services s WHERE s.supplier_id = suppliers.id)",
+        )
+        .bind(name)
+        .bind(size)
+        .bind(self.now)
+        .bind(supplier_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
 }

@@ -88,15 +88,20 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Sets a password (and activates an invited person); ends every other session.
-    pub async fn set_password(&mut self, user_id: &str, hash: &str) -> Result<()> {
+    /// Sets a password (and activates an invited person); ends the person's sessions but the
+    /// one named by `keep` (the session that changed it).
+    pub async fn set_password(&mut self, user_id: &str, hash: &str, keep: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE users SET password_hash = $1, status = CASE WHEN status = 'invited' THEN 'active' ELSE status END, updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(self.now)
             .bind(user_id)
             .execute(&mut *self.tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *self.tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

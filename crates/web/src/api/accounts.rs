@@ -317,7 +317,8 @@ pub async fn approve_organisation(
     decide(state, headers, auth, id, true, None).await
 }
 
-/// Reject a signed-up company with a reason (operator).
+/// Reject a signed-up company with a reason (operator); its claim on the business number (and
+/// the catalog supplier) is released, so the company can sign up again.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "accounts", params(("id" = Uuid, Path)), request_body = Decision, security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = OrganisationView),
@@ -336,6 +337,23 @@ pub async fn reject_organisation(
     ApiJson(body): ApiJson<Decision>,
 ) -> Result<Json<OrganisationView>, AppError> {
     decide(state, headers, auth, id, false, body.reason).await
+}
+
+/// Remove an organisation never approved — a sign-up waiting or rejected, e.g. one made to squat
+/// a company's business number — with its people (operator). The business number can sign up
+/// again; the audit log keeps what was removed.
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "invalid_status: an approved organisation is not removed", body = ErrorBody)))]
+pub async fn remove_organisation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    accounts::remove_organisation(&state, p, &id, request_id(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -395,6 +413,11 @@ pub struct TokenView {
     #[schema(value_type = Uuid)]
     pub id: String,
     pub name: String,
+    /// What it may do: `read` (GET only), `services:write`, `usage:write`, `invoices:write`.
+    pub scopes: Vec<String>,
+    /// The day it stops working (it works until that day begins, Asia/Seoul), `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    pub expires_on: Option<String>,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -414,6 +437,8 @@ fn token_view(t: &gureum_storage::ApiToken) -> TokenView {
     TokenView {
         id: t.id.clone(),
         name: t.name.clone(),
+        scopes: t.scopes.clone(),
+        expires_on: t.expires_at.map(accounts::expires_on),
         created_at: rfc3339_utc(t.created_at),
         last_used_at: t.last_used_at.map(rfc3339_utc),
         revoked_at: t.revoked_at.map(rfc3339_utc),
@@ -436,15 +461,25 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> Result<Js
 pub struct TokenRequest {
     #[schema(value_type = NameText)]
     pub name: String,
+    /// Default `["read"]`. The writes need the creator to hold the role they serve (a
+    /// supplier's): a token never does more than its creator.
+    #[schema(example = json!(["read", "services:write"]))]
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// `YYYY-MM-DD`, after today and at most two years away; default a year from today.
+    #[schema(format = Date)]
+    #[serde(default)]
+    pub expires_on: Option<String>,
 }
 
-/// Create an API token for machines (admin); the secret is shown once.
+/// Create an API token for machines (admin); the secret is shown once. A machine token calls
+/// within its scopes only (else 403 `insufficient_scope`) and dies with its creator's account.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
     responses(
         (status = 201, description = "The token and its secret", body = NewToken),
-        (status = 400, description = "invalid_body, invalid_field, invalid_name", body = ErrorBody),
+        (status = 400, description = "invalid_body, invalid_field, invalid_name, invalid_scopes, invalid_expiry", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
-        (status = 403, description = "forbidden: not an admin of an approved organisation", body = ErrorBody),
+        (status = 403, description = "forbidden: not an admin, a scope its creator may not grant, or the operator's or an auditor's organisation (no machine tokens)", body = ErrorBody),
         (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
     ))]
 pub async fn create_token(
@@ -454,7 +489,8 @@ pub async fn create_token(
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<NewToken>), AppError> {
     let p = auth.require(Rule::OrgAdmin)?;
-    let (t, secret) = accounts::create_api_token(&state, p, &body.name, request_id(&headers)).await?;
+    let scopes = body.scopes.unwrap_or_default();
+    let (t, secret) = accounts::create_api_token(&state, p, &body.name, &scopes, body.expires_on.as_deref(), request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json(NewToken { token: token_view(&t), secret })))
 }
 

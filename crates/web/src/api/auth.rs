@@ -130,7 +130,7 @@ pub struct ResetRequest {
 /// Ask for a password reset link by e-mail (answers 202 whether or not the e-mail exists).
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
     responses(
-        (status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed"),
+        (status = 202, description = "If the account exists, a link valid for 1 hour was e-mailed (older links are void)"),
         (status = 400, description = "invalid_body, invalid_field", body = ErrorBody),
         (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
         (status = 429, description = "too_many_requests: more than 10 a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -157,7 +157,7 @@ pub struct LinkRequest {
 /// Set a new password with a reset link.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = LinkRequest,
     responses(
-        (status = 204, description = "Password set; other sessions ended"),
+        (status = 204, description = "Password set; every session of the person ended and every other reset link is void"),
         (status = 400, description = "invalid_body, invalid_field, invalid_link (unknown, used or expired), weak_password", body = ErrorBody),
         (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
         (status = 429, description = "too_many_requests: more than 10 a minute for one e-mail or 20 from one address (see `Retry-After`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -204,7 +204,7 @@ pub struct PasswordChange {
 /// Change my password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange, security(("bearer" = [])),
     responses(
-        (status = 204, description = "Changed; sessions ended"),
+        (status = 204, description = "Changed; the person's other sessions ended (this one goes on) and outstanding reset links are void"),
         (status = 400, description = "invalid_body, invalid_field, wrong_password, weak_password", body = ErrorBody),
         (status = 401, description = "unauthenticated, or account_locked (the 5th wrong password in a row, logins included, locks the account)", body = ErrorBody),
         (status = 403, description = "forbidden: a machine token has no password", body = ErrorBody),

@@ -71,6 +71,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::list_organisations, accounts::create_organisation))
         .routes(routes!(accounts::approve_organisation))
         .routes(routes!(accounts::reject_organisation))
+        .routes(routes!(accounts::remove_organisation))
         .routes(routes!(accounts::invite))
         .routes(routes!(accounts::list_tokens, accounts::create_token))
         .routes(routes!(accounts::revoke_token))

@@ -30,12 +30,16 @@ pub(super) fn done_entry(key: &str) -> (&'static str, &'static str) {
             "검색 색인을 새로 만들기 시작했습니다. 끝날 때까지 검색은 지금 색인으로 계속됩니다.",
             "The search index is being rebuilt; searches keep using the current one until it is done.",
         ),
+        "removed" => (
+            "기관을 삭제했습니다. 그 사업자등록번호로 다시 가입할 수 있습니다. 삭제 기록은 감사 로그에 남습니다.",
+            "The organisation was removed; its business number can sign up again. The audit log keeps the record.",
+        ),
         "logged_out" => ("로그아웃했습니다.", "You have logged out."),
         "reset" => ("비밀번호를 바꿨습니다. 새 비밀번호로 로그인하세요.", "Your password was changed. Log in with the new one."),
         "accepted" => ("비밀번호를 정했습니다. 이제 로그인할 수 있습니다.", "Your password is set. You can log in now."),
         "password_changed" => (
-            "비밀번호를 바꿨습니다. 보안을 위해 모든 기기에서 로그아웃되었으니 새 비밀번호로 다시 로그인하세요.",
-            "Your password was changed. For safety you were logged out everywhere; log in again with the new password.",
+            "비밀번호를 바꿨습니다. 보안을 위해 이 브라우저를 뺀 다른 모든 기기에서 로그아웃되었고, 전에 받은 재설정 링크는 더 쓸 수 없습니다.",
+            "Your password was changed. For safety you were logged out on every other device, and earlier reset links no longer work.",
         ),
         _ => ("처리했습니다.", "Done."),
     }
@@ -261,6 +265,21 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "tokens.secret" => ("토큰 값", "Token"),
         "tokens.usage" => ("요청에 다음 머리글로 보내세요:", "Send it with each request as:"),
         "tokens.back" => ("API 토큰 목록으로", "Back to API tokens"),
+        "tokens.scopes" => ("권한 범위", "Scopes"),
+        "tokens.scopes_hint" => (
+            "토큰이 할 수 있는 일입니다. 고르지 않으면 조회(read)만 할 수 있습니다. 내 역할로 할 수 없는 일은 줄 수 없습니다.",
+            "What the token may do. Without a choice it may only read. You cannot grant what your own role may not do.",
+        ),
+        "tokens.expires" => ("만료일", "Expires on"),
+        "tokens.expires_hint" => (
+            "이 날이 시작되면(한국 시간) 토큰이 더는 통하지 않습니다. 비워 두면 1년 뒤이며, 최대 2년입니다.",
+            "The token stops working when this day begins (Korea time). Empty: in a year; at most two years.",
+        ),
+        "tokens.expired" => ("만료됨", "Expired"),
+        "tokens.not_for_org" => (
+            "운영기관과 감사기관에는 기계용 API 토큰을 발급하지 않습니다. 모든 작업은 담당자 계정으로 합니다.",
+            "The operator's and auditors' organisations get no machine tokens: their work is done by a person's account.",
+        ),
         "company.title" => ("기업 정보", "Company profile"),
         "company.fixed_hint" => (
             "기업 이름과 사업자등록번호는 승인된 사업자등록증의 정보라 여기서 바꿀 수 없습니다. 바뀌었으면 운영기관에 문의하세요.",
@@ -305,6 +324,13 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "orgs.decision" => ("승인 또는 반려", "Approve or reject"),
         "orgs.approve" => ("승인", "Approve"),
         "orgs.reject" => ("반려", "Reject"),
+        "orgs.remove_title" => ("가입 삭제", "Remove the sign-up"),
+        "orgs.remove_lead" => (
+            "승인되지 않은 기관(승인 대기 또는 반려)을 사람과 함께 삭제합니다. 사업자등록번호를 선점하려는 가입을 정리할 때 씁니다. 되돌릴 수 없으며, 기록은 감사 로그에 남습니다.",
+            "Removes an organisation that was never approved (waiting or rejected) with its people, e.g. a sign-up made to squat a business number. It cannot be undone; the audit log keeps the record.",
+        ),
+        "orgs.remove" => ("이 기관 삭제", "Remove this organisation"),
+        "orgs.released" => ("반려로 해제됨", "released by the rejection"),
         "orgs.reason" => ("반려 사유", "Reason for rejecting"),
         "orgs.all" => ("기관 목록", "Organisations"),
         "orgs.all_caption" => ("승인되었거나 반려된 기관 (최근 순)", "Approved or rejected organisations (newest first)"),

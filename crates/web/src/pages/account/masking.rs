@@ -52,6 +52,7 @@ mod tests {
             phone: None,
             contact_email: None,
             status_reason: None,
+            released_business_number: None,
             created_at: 0,
         }
     }
@@ -76,7 +77,7 @@ mod tests {
     fn person(org_id: &str, kind: OrgKind) -> Principal {
         let u = user(org_id, kind.allowed_roles().to_vec());
         Principal::Person {
-            session: Box::new(SessionInfo { user: u, org: org(org_id, kind), csrf: String::new(), expires_at: 0 }),
+            session: Box::new(SessionInfo { user: u, org: org(org_id, kind), csrf: String::new(), created_at: 0, expires_at: 0 }),
             token_hash: String::new(),
             via_cookie: true,
         }

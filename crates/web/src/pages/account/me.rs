@@ -1,8 +1,8 @@
 //! `/account`: my profile and organisation (with its approval state), my password, my
 //! notifications.
 
-use super::{FormData, FormErrors, check_csrf, notice, redirect, request_id, require, with_cookie};
-use crate::auth::{self, Principal, Rule};
+use super::{FormData, FormErrors, check_csrf, notice, redirect, request_id, require};
+use crate::auth::{Principal, Rule};
 use crate::error::{AppError, Code};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
@@ -119,8 +119,8 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, headers: H
         .await
         .map_err(AppError::from)
     {
-        // Every session of the person ended with the change: sign in again with the new one.
-        Ok(()) => with_cookie(redirect("/login?done=password_changed"), &auth::session_cookie(ctx.https, "", 0)),
+        // The person's other sessions ended with the change; this one goes on.
+        Ok(()) => redirect("/account?done=password_changed"),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             let field = if e.code == "wrong_password" { "current_password" } else { "new_password" };
             page(&state, &ctx, p, FormErrors::one(ctx.lang, field, &e), e.status).await

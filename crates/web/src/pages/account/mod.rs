@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/organisations/{id}/approve", post(operator::approve))
         .route("/operator/organisations/{id}/reject", post(operator::reject))
         .route("/operator/organisations/{id}/invite", post(operator::invite))
+        .route("/operator/organisations/{id}/remove", post(operator::remove))
         .route("/operator/documents/{sha256}", get(operator::document))
         .route("/operator/users", get(operator::users))
         .route("/operator/users/{id}/lock", post(operator::lock))
@@ -95,7 +96,7 @@ pub fn safe_next(next: &str) -> String {
 
 /// The translated confirmation of what the last form did (`?done=…`), for a status message.
 pub(crate) fn notice(ctx: &Ctx) -> Option<&'static str> {
-    const DONE: [&str; 17] = [
+    const DONE: [&str; 18] = [
         "invited",
         "roles_saved",
         "revoked",
@@ -113,6 +114,7 @@ pub(crate) fn notice(ctx: &Ctx) -> Option<&'static str> {
         "reset_requested",
         "signed_up",
         "rebuilding",
+        "removed",
     ];
     let v = ctx.pairs().into_iter().find(|(k, _)| k == "done").map(|(_, v)| v)?;
     let key = DONE.iter().find(|d| **d == v)?;

@@ -20,7 +20,7 @@ use gureum_app::accounts;
 use gureum_domain::account::Role;
 use gureum_storage::{OrgStatus, UserStatus};
 
-pub use super::operator_orgs::{approve, create_organisation, invite, organisation, organisations, reject};
+pub use super::operator_orgs::{approve, create_organisation, invite, organisation, organisations, reject, remove};
 
 /// Rows per page of the operator's lists.
 pub const PER_PAGE: u32 = 50;

@@ -33,6 +33,14 @@ fn bizno(o: &Organisation) -> String {
         .unwrap_or_default()
 }
 
+/// The business number a rejection released, for the record.
+fn released_bizno(o: &Organisation) -> String {
+    o.released_business_number
+        .as_deref()
+        .map(|b| BusinessNumber::parse(b).map(|b| b.formatted()).unwrap_or_else(|_| b.to_owned()))
+        .unwrap_or_default()
+}
+
 fn status_class(s: OrgStatus) -> &'static str {
     match s {
         OrgStatus::Pending => "warning",
@@ -228,8 +236,11 @@ struct OrgTpl {
     status: &'static str,
     status_class: &'static str,
     pending: bool,
+    /// Never approved (waiting or rejected): the operator may remove it.
+    removable: bool,
     reason: Option<String>,
     business_number: String,
+    released_business_number: String,
     representative: String,
     address: String,
     phone: String,
@@ -292,8 +303,10 @@ async fn org_page(
         status: status_label(ctx, org.status),
         status_class: status_class(org.status),
         pending: org.status == OrgStatus::Pending,
+        removable: matches!(org.status, OrgStatus::Pending | OrgStatus::Rejected),
         reason: org.status_reason.clone(),
         business_number: bizno(&org),
+        released_business_number: released_bizno(&org),
         representative: org.representative.clone().unwrap_or_default(),
         address: org.address.clone().unwrap_or_default(),
         phone: org.phone.clone().unwrap_or_default(),
@@ -347,6 +360,18 @@ pub async fn approve(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
 
 pub async fn reject(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
     decide(state, ctx, headers, id, body, false).await
+}
+
+/// The operator removes an organisation never approved (waiting or rejected).
+pub async fn remove(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let (_, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match accounts::remove_organisation(&state, p, &id, request_id(&headers)).await.map_err(AppError::from) {
+        Ok(()) => redirect(&format!("{LIST}?done=removed")),
+        Err(e) => ctx.error(&e),
+    }
 }
 
 /// The operator invites a person (typically the first admin) into any organisation.

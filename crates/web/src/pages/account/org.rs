@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gureum_app::{accounts, profile};
 use gureum_domain::account::Role;
-use gureum_domain::clock::seoul_minute;
+use gureum_domain::clock::{format_date, seoul_minute};
 use gureum_storage::{User, UserStatus};
 
 /// A role checkbox of a form.
@@ -198,9 +198,26 @@ pub async fn set_roles(State(state): State<AppState>, ctx: Ctx, headers: HeaderM
 pub struct TokenRow {
     pub id: String,
     pub name: String,
+    pub scopes: String,
+    pub expires_on: String,
+    pub expired: bool,
     pub created_at: String,
     pub last_used_at: String,
     pub revoked_at: Option<String>,
+}
+
+/// A scope checkbox of the new-token form.
+pub struct ScopeOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// What the new-token form held, kept on an error.
+pub struct TokenValues {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub expires_on: String,
 }
 
 #[derive(Template)]
@@ -210,31 +227,63 @@ struct TokensTpl {
     org_name: String,
     tokens: Vec<TokenRow>,
     name: String,
+    /// The organisation may have machine tokens (not the operator's, not an auditor's).
+    machine_tokens: bool,
+    scope_opts: Vec<ScopeOption>,
+    expires_on: String,
+    expires_min: String,
+    expires_max: String,
     errs: FormErrors,
     notice: Option<&'static str>,
 }
 
-async fn tokens_page(state: &AppState, ctx: &Ctx, p: &Principal, name: String, errs: FormErrors, status: StatusCode) -> Response {
+fn scope_label(lang: crate::i18n::Lang, s: accounts::Scope) -> &'static str {
+    match s {
+        accounts::Scope::Read => lang.pick("read — 조회만", "read — reading only"),
+        accounts::Scope::ServicesWrite => lang.pick("services:write — 서비스 등록·수정", "services:write — create and edit services"),
+        accounts::Scope::UsageWrite => lang.pick("usage:write — 사용량 보고", "usage:write — report usage"),
+        accounts::Scope::InvoicesWrite => lang.pick("invoices:write — 청구서", "invoices:write — invoices"),
+    }
+}
+
+async fn tokens_page(state: &AppState, ctx: &Ctx, p: &Principal, v: TokenValues, errs: FormErrors, status: StatusCode) -> Response {
     let list = match state.db().api_tokens_of(&p.org().id).await {
         Ok(l) => l,
         Err(e) => return ctx.error(&AppError::from(e)),
     };
     let never = ctx.t("tokens.never");
+    let now = state.clock().now_micros();
     let tokens = list
         .into_iter()
         .map(|t| TokenRow {
             id: t.id,
             name: t.name,
+            scopes: t.scopes.join(", "),
+            expires_on: t.expires_at.map(accounts::expires_on).unwrap_or_default(),
+            expired: t.expires_at.is_some_and(|e| e <= now),
             created_at: seoul_minute(t.created_at),
             last_used_at: t.last_used_at.map(seoul_minute).unwrap_or_else(|| never.to_owned()),
             revoked_at: t.revoked_at.map(seoul_minute),
         })
         .collect();
+    let today = state.clock().today();
     let tpl = TokensTpl {
         layout: ctx.layout(ctx.t("tokens.title"), Section::Desk),
         org_name: p.org().name.clone(),
         tokens,
-        name,
+        name: v.name,
+        machine_tokens: accounts::machine_tokens_allowed(p.org().kind),
+        scope_opts: accounts::grantable_scopes(p)
+            .into_iter()
+            .map(|sc| ScopeOption {
+                value: sc.as_str(),
+                label: scope_label(ctx.lang, sc),
+                checked: v.scopes.iter().any(|c| c == sc.as_str()) || (v.scopes.is_empty() && sc == accounts::Scope::Read),
+            })
+            .collect(),
+        expires_on: v.expires_on,
+        expires_min: format_date(today + time::Duration::days(1)),
+        expires_max: format_date(today.replace_year(today.year() + 2).unwrap_or(today)),
         errs,
         notice: notice(ctx),
     };
@@ -246,7 +295,8 @@ pub async fn tokens(State(state): State<AppState>, ctx: Ctx) -> Response {
         Ok(p) => p,
         Err(r) => return r,
     };
-    tokens_page(&state, &ctx, p, String::new(), FormErrors::default(), StatusCode::OK).await
+    let values = TokenValues { name: String::new(), scopes: Vec::new(), expires_on: String::new() };
+    tokens_page(&state, &ctx, p, values, FormErrors::default(), StatusCode::OK).await
 }
 
 #[derive(Template)]
@@ -266,14 +316,26 @@ pub async fn create_token(State(state): State<AppState>, ctx: Ctx, headers: Head
         Ok(p) => p,
         Err(r) => return r,
     };
-    match accounts::create_api_token(&state, p, form.get("name"), request_id(&headers)).await.map_err(AppError::from) {
+    let v = TokenValues {
+        name: form.get("name").trim().to_owned(),
+        scopes: form.all("scopes").into_iter().map(str::to_owned).collect(),
+        expires_on: form.get("expires_on").trim().to_owned(),
+    };
+    let created = accounts::create_api_token(&state, p, &v.name, &v.scopes, Some(v.expires_on.as_str()), request_id(&headers)).await;
+    match created.map_err(AppError::from) {
         Ok((t, secret)) => {
             let tpl = TokenCreatedTpl { layout: ctx.layout(ctx.t("tokens.created_title"), Section::Desk), name: t.name, secret };
             private(ctx.render(StatusCode::CREATED, &tpl))
         }
-        Err(e) if e.status == StatusCode::BAD_REQUEST => {
-            let errs = FormErrors::one(ctx.lang, "name", &e);
-            tokens_page(&state, &ctx, p, form.get("name").trim().to_owned(), errs, e.status).await
+        // a scope the person may not grant is shown beside the scopes
+        Err(e) if e.status == StatusCode::BAD_REQUEST || e.details.as_ref().is_some_and(|d| d.contains_key("scope")) => {
+            let field = match e.code.as_str() {
+                "invalid_scopes" | "forbidden" => "scopes",
+                "invalid_expiry" => "expires_on",
+                _ => "name",
+            };
+            let errs = FormErrors::one(ctx.lang, field, &e);
+            tokens_page(&state, &ctx, p, v, errs, e.status).await
         }
         Err(e) => ctx.error(&e),
     }
