@@ -43,6 +43,8 @@ DOCUMENTED_RULES = [
     ("POST", "/api/v1/auth/password-reset/confirm", "invalid_link", r"."),
     ("POST", "/api/v1/auth/invitations/accept", "invalid_link", r"."),
     ("POST", "/api/v1/organisations/{id}/invitations", "invalid_roles", r"^give roles that this kind of organisation may hold$"),
+    # A token's expiry is a date after today and at most two years away: relative to the clock.
+    ("POST", "/api/v1/tokens", "invalid_expiry", r"^expires_on is after today and at most two years away"),
 ]
 
 

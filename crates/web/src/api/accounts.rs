@@ -463,7 +463,7 @@ pub struct TokenRequest {
     pub name: String,
     /// Default `["read"]`. The writes need the creator to hold the role they serve (a
     /// supplier's): a token never does more than its creator.
-    #[schema(example = json!(["read", "services:write"]))]
+    #[schema(value_type = Option<Vec<ScopeName>>, example = json!(["read", "services:write"]))]
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
     /// `YYYY-MM-DD`, after today and at most two years away; default a year from today.
@@ -472,12 +472,14 @@ pub struct TokenRequest {
     pub expires_on: Option<String>,
 }
 
+component!(ScopeName, "Scope", json!({"type": "string", "enum": super::schema::names(&accounts::Scope::ALL, accounts::Scope::as_str)}));
+
 /// Create an API token for machines (admin); the secret is shown once. A machine token calls
 /// within its scopes only (else 403 `insufficient_scope`) and dies with its creator's account.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
     responses(
         (status = 201, description = "The token and its secret", body = NewToken),
-        (status = 400, description = "invalid_body, invalid_field, invalid_name, invalid_scopes, invalid_expiry", body = ErrorBody),
+        (status = 400, description = "invalid_body, invalid_field, invalid_name, invalid_scopes, invalid_expiry (not after today, or more than two years away)", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not an admin, a scope its creator may not grant, or the operator's or an auditor's organisation (no machine tokens)", body = ErrorBody),
         (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
