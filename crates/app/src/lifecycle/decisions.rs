@@ -30,11 +30,7 @@ pub async fn start_review(ctx: &Context, p: &Principal, key: &str, request_id: O
     let (t, open) = decide_for(&mut tx, p, &head, Action::StartReview).await?;
     let rev = open_revision(open)?;
     tx.set_revision_state(&id, rev.revision, RevisionState::InReview).await?;
-    let status = t.after.status;
-    if t.status_changed() {
-        tx.set_service_status(&id, status, None).await?;
-        tx.record_change(&id).await?;
-    }
+    let status = write_status(&mut tx, &id, &t).await?;
     audit(
         &mut tx,
         p,
@@ -101,11 +97,7 @@ pub async fn reject(ctx: &Context, p: &Principal, key: &str, reason: Option<&str
     let (t, open) = decide_for(&mut tx, p, &head, Action::Reject).await?;
     let rev = open_revision(open)?;
     tx.reject_revision(&id, rev.revision, &reason).await?;
-    let status = t.after.status;
-    if t.status_changed() {
-        tx.set_service_status(&id, status, None).await?;
-        tx.record_change(&id).await?;
-    }
+    let status = write_status(&mut tx, &id, &t).await?;
     audit(
         &mut tx,
         p,

@@ -135,6 +135,16 @@ async fn decide_for(tx: &mut WriteTx, p: &Principal, head: &ServiceHead, action:
     Ok((decide(standing, action, actor)?, open))
 }
 
+/// Writes the status a transition moves the service to, with its change-feed entry (the index
+/// shows statuses), and answers that status.
+async fn write_status(tx: &mut WriteTx, id: &str, t: &Transition) -> Result<ServiceStatus, Error> {
+    if t.status_changed() {
+        tx.set_service_status(id, t.after.status, None).await?;
+        tx.record_change(id).await?;
+    }
+    Ok(t.after.status)
+}
+
 /// The open revision a transition acts on (the domain allowed it only when there is one).
 fn open_revision(open: Option<Revision>) -> Result<Revision, Error> {
     open.ok_or_else(|| Error::internal("the open revision is missing"))

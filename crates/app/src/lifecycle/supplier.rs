@@ -117,11 +117,7 @@ pub async fn submit(ctx: &Context, p: &Principal, key: &str, request_id: Option<
     };
     let material = is_material(base.as_ref(), &rev.listing);
     tx.submit_revision(&id, r, head.public_revision, material).await?;
-    let status = t.after.status;
-    if t.status_changed() {
-        tx.set_service_status(&id, status, None).await?;
-        tx.record_change(&id).await?;
-    }
+    let status = write_status(&mut tx, &id, &t).await?;
     audit(
         &mut tx,
         p,
