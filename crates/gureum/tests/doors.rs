@@ -21,8 +21,9 @@ async fn app_with_accounts() -> TestApp {
     gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
     // The lock-out tests knock more often than the throttle lets one place do.
     app.state.throttle().set_limits(gureum_app::throttle::Limits { per_client: 10_000, per_email: 10_000, ..Default::default() });
-    // ... and wait for hashing however busy the machine is (a busy answer is tested apart).
-    app.state.hashing().configure(4, std::time::Duration::from_secs(60));
+    // Room for all 50 checks at once, so that only the lock-out can hold them back, and a wait
+    // for hashing however busy the machine is (a busy answer is tested apart).
+    app.state.hashing().configure(64, std::time::Duration::from_secs(60));
     app
 }
 
