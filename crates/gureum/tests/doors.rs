@@ -145,11 +145,17 @@ async fn a_right_password_inside_a_burst_does_not_clear_its_lock() {
     let answers = burst(&app, email, 50, |i| i == 3).await;
     let ok = answers.iter().filter(|(s, _)| *s == 200).count();
     assert!(ok <= 1);
-    let (checks, _) = password_checks(&app, email).await;
+    let (checks, locks) = password_checks(&app, email).await;
     // A success before the lock starts the count again, so a second run of five may follow it.
     assert!(checks <= if ok == 1 { 10 } else { 5 }, "{checks} checks");
     let user = app.db.user_by_email(email).await.expect("db").expect("user");
-    assert!(user.locked_until.is_some_and(|t| t > common::clock().now_micros()), "the burst left the account locked: {user:?}");
+    let locked = user.locked_until.is_some_and(|t| t > common::clock().now_micros());
+    // Whether the right password is checked before or after the burst locks the account depends
+    // on scheduling; what must never happen is a lock the burst set being cleared by it.
+    assert!(locked || locks == 0, "a lock the burst set was cleared: {locks} lock(s), {user:?}");
+    if ok == 0 {
+        assert!(locked, "without a success the burst leaves the account locked: {user:?}");
+    }
 }
 
 /// The same rule, step by step: five attempts being checked, one of them fails and locks, and a
