@@ -10,10 +10,8 @@
 
 use crate::cli::{Cli, CmdResult, Failure, database_url};
 use gureum_domain::Clock;
-use gureum_storage::{Backend, Db, SqliteFileSummary, VerifyReport, inspect_sqlite_file};
-use sqlx::sqlite::SqliteConnectOptions;
+use gureum_storage::{Backend, Db, SqliteFileSummary, VerifyReport, inspect_sqlite_file, sqlite_file_of};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Instant;
 
 const PG_BACKUP: &str = "PostgreSQL 데이터베이스는 PostgreSQL의 도구로 백업합니다: pg_dump --format=custom --file=gureum.dump \"$DATABASE_URL\" \
@@ -28,12 +26,11 @@ fn sqlite_file(cli: &Cli, pg_message: &str) -> Result<(String, PathBuf), Failure
     match Backend::from_url(&url).map_err(Failure::env)? {
         Backend::Postgres => Err(Failure::env(pg_message)),
         Backend::Sqlite => {
-            let file = SqliteConnectOptions::from_str(&url).map_err(Failure::env)?.get_filename().to_path_buf();
-            if url.contains(":memory:") || url.contains("mode=memory") || file.as_os_str().is_empty() {
-                return Err(Failure::env(
+            let file = sqlite_file_of(&url).map_err(Failure::env)?.ok_or_else(|| {
+                Failure::env(
                     "메모리 안의 데이터베이스는 백업하거나 복원할 수 없습니다 / An in-memory database cannot be backed up or restored",
-                ));
-            }
+                )
+            })?;
             Ok((url, file))
         }
     }

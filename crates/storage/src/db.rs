@@ -189,6 +189,14 @@ impl Db {
     }
 }
 
+/// The file a `sqlite://` URL names; `None` for an in-memory database (nothing to copy).
+pub fn sqlite_file_of(url: &str) -> Result<Option<std::path::PathBuf>> {
+    use std::str::FromStr;
+    let file = sqlx::sqlite::SqliteConnectOptions::from_str(url)?.get_filename().to_path_buf();
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory") || file.as_os_str().is_empty();
+    Ok((!in_memory).then_some(file))
+}
+
 /// Checks a SQLite file of Gureum's (SQLite's `quick_check`) and counts what it holds; for a
 /// backup once it is written and a file about to be restored. Opens it read-write, so that a
 /// file left in WAL mode can be read; give it a copy, not a file someone else uses. Blocks.

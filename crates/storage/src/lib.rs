@@ -27,7 +27,7 @@ pub use bulk::{BulkTx, SqliteBulk, SqliteReader};
 pub use bulk_baseline::Rewrite;
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
 pub use catalog_import::{BatchResult, CreatedSupplier, LineResult, StagedLine};
-pub use db::{Backend, Db, OutboxGauges, SqliteFileSummary, inspect_sqlite_file};
+pub use db::{Backend, Db, OutboxGauges, SqliteFileSummary, inspect_sqlite_file, sqlite_file_of};
 pub use documents::{DocumentStore, MediaKind};
 pub use lifecycle::*;
 pub use outbox::*;
