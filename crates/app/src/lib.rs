@@ -14,8 +14,10 @@ pub mod error;
 pub mod ids;
 pub mod index;
 pub mod lifecycle;
+pub mod masking;
 pub mod notify;
 pub mod profile;
+pub mod query;
 pub mod secrets;
 pub mod throttle;
 

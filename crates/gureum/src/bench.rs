@@ -120,7 +120,7 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
         let parsed = qs
             .iter()
             .map(|q| {
-                gureum_web::query::parse_search(&gureum_web::query::pairs(Some(q)), today, false)
+                gureum_app::query::parse_search(&gureum_app::query::pairs(Some(q)), today, false)
                     .map_err(|e| Failure::env(format!("query set line {q:?}: {}", e.message)))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -346,7 +346,7 @@ mod tests {
         let filtered = qs.iter().filter(|q| q.contains('&') || !q.starts_with("q=")).count();
         assert!(filtered * 3 >= qs.len(), "at least a third carry filters");
         for q in qs {
-            assert!(gureum_web::query::parse_search(&gureum_web::query::pairs(Some(q)), today, false).is_ok(), "{q}");
+            assert!(gureum_app::query::parse_search(&gureum_app::query::pairs(Some(q)), today, false).is_ok(), "{q}");
         }
     }
 }

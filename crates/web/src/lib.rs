@@ -8,7 +8,6 @@ pub mod i18n;
 pub mod limits;
 pub mod metrics;
 pub mod pages;
-pub mod query;
 pub mod state;
 
 pub use error::AppError;

@@ -92,7 +92,7 @@ pub struct Search {
 impl Search {
     pub fn parse(line: &str) -> Self {
         let mut s = Search { limit: 20, ..Search::default() };
-        for (k, v) in gureum_web::query::pairs(Some(line)) {
+        for (k, v) in gureum_app::query::pairs(Some(line)) {
             match k.as_str() {
                 "q" => s.words = v.split_whitespace().map(str::to_owned).collect(),
                 "kind" => s.kind.push(v),

@@ -202,7 +202,7 @@ pub async fn list_organisations(
     auth.require(Rule::AnyRole(OPERATOR))?;
     // Read as the search reads its query: an empty value is absent, unknown keys are ignored, and
     // a malformed query string is a 400 with a code like any other (not axum's plain text).
-    let pairs = crate::query::pairs(raw.as_deref());
+    let pairs = gureum_app::query::pairs(raw.as_deref());
     let status = match pairs.iter().rev().find(|(k, v)| k == "status" && !v.trim().is_empty()) {
         None => None,
         Some((_, s)) => Some(

@@ -154,7 +154,7 @@ pub async fn load_page(state: &AppState, q: &AuditQuery) -> Result<(i64, Vec<Aud
 )]
 pub async fn list_events(State(state): State<AppState>, auth: Auth, RawQuery(raw): RawQuery) -> Result<Json<AuditPage>, AppError> {
     auth.require(Rule::AnyRole(AUDIT_READERS))?;
-    let q = parse_audit_query(&crate::query::pairs(raw.as_deref()))?;
+    let q = parse_audit_query(&gureum_app::query::pairs(raw.as_deref()))?;
     let (total, items) = load_page(&state, &q).await?;
     Ok(Json(AuditPage { total, page: q.page, per_page: q.per_page, items: items.iter().map(AuditEventView::from).collect() }))
 }
@@ -373,7 +373,7 @@ pub async fn json_response(state: &AppState, filter: &AuditFilter) -> Result<Res
 )]
 pub async fn export_csv(State(state): State<AppState>, auth: Auth, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     auth.require(Rule::AnyRole(AUDIT_READERS))?;
-    let q = parse_audit_query(&crate::query::pairs(raw.as_deref()))?;
+    let q = parse_audit_query(&gureum_app::query::pairs(raw.as_deref()))?;
     csv_response(&state, &q.filter).await
 }
 
@@ -415,7 +415,7 @@ pub struct AuditExportDoc {
 )]
 pub async fn export_json(State(state): State<AppState>, auth: Auth, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     auth.require(Rule::AnyRole(AUDIT_READERS))?;
-    let q = parse_audit_query(&crate::query::pairs(raw.as_deref()))?;
+    let q = parse_audit_query(&gureum_app::query::pairs(raw.as_deref()))?;
     json_response(&state, &q.filter).await
 }
 
@@ -424,7 +424,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Vec<(String, String)> {
-        crate::query::pairs(Some(s))
+        gureum_app::query::pairs(Some(s))
     }
 
     #[test]

@@ -6,10 +6,10 @@ use super::schema::{
 };
 use crate::auth::{AUDIT_READERS, MaybeAuth};
 use crate::error::{AppError, ErrorBody};
-use crate::query::{pairs, parse_search};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use gureum_app::query::{pairs, parse_search};
 use gureum_domain::Listing;
 use gureum_domain::cert::CertStanding;
 use gureum_domain::clock::{format_date, rfc3339_utc};

@@ -183,7 +183,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Vec<(String, String)> {
-        crate::query::pairs(Some(s))
+        gureum_app::query::pairs(Some(s))
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl Ctx {
 
     /// The query string's pairs, in order, repeats kept.
     pub fn pairs(&self) -> Vec<(String, String)> {
-        crate::query::pairs(self.query.as_deref())
+        gureum_app::query::pairs(self.query.as_deref())
     }
 
     pub fn layout(&self, title: impl Into<String>, section: Section) -> Layout {

@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 /// The query parameters that narrow a search (one link each to drop them).
 pub const FILTER_KEYS: [&str; 9] = ["q", "kind", "category", "tag", "csap_grade", "certified", "sme", "min_price", "max_price"];
 
-/// The largest window of results a search may page to (see `crate::query::parse_search`).
+/// The largest window of results a search may page to (see `gureum_app::query::parse_search`).
 const MAX_WINDOW: u64 = 100_000;
 
 /// `path` with the pairs as its query (`a=1&b=x+y`), or `path` alone when there are none.
@@ -123,7 +123,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Vec<(String, String)> {
-        crate::query::pairs(Some(s))
+        gureum_app::query::pairs(Some(s))
     }
 
     #[test]

@@ -6,12 +6,12 @@ use super::links::{self, Pager};
 use crate::api::services::run_search;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::query::parse_search;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use gureum_app::query::parse_search;
 use gureum_domain::{CertType, CsapGrade, ServiceKind, ServiceStatus};
 use gureum_search::{Hit, SearchResult};
 
@@ -176,7 +176,7 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx) -> Response {
             let (page, per_page) = (q.page, q.per_page);
             run_search(&state, q).await.map(|r| (r, page, per_page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     let lang = ctx.lang;
     let form = FormState::from_pairs(&pairs);
@@ -330,7 +330,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Vec<(String, String)> {
-        crate::query::pairs(Some(s))
+        gureum_app::query::pairs(Some(s))
     }
 
     #[test]

@@ -8,7 +8,6 @@
 //! person whose role may not gets a 403 page; another organisation's object is a 404.
 
 mod company;
-pub mod masking;
 mod me;
 mod operator;
 mod operator_orgs;

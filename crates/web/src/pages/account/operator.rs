@@ -2,7 +2,6 @@
 //! with locks) and `/operator/documents/{sha256}` (a registration certificate). The auditor reads
 //! these pages too, without their forms; the organisations live in `operator_orgs.rs`.
 
-use super::masking::contact_for;
 use super::org::user_status_label;
 use super::{checked_form, notice, redirect, request_id, require};
 use crate::auth::{AUDIT_READERS, OPERATOR, Principal, Rule};
@@ -17,6 +16,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CON
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gureum_app::accounts;
+use gureum_app::masking::contact_for;
 use gureum_domain::account::Role;
 use gureum_storage::{OrgStatus, UserStatus};
 

@@ -3,7 +3,6 @@
 //! and `/operator/organisations/{id}` (its details and people, the decision, the invitation of
 //! its admins).
 
-use super::masking::contact_for;
 use super::me::status_label;
 use super::operator::{PER_PAGE, back_of, back_with, is_operator, page_of, q_of};
 use super::org::{InviteValues, RoleOption, role_options, roles_of, user_status_label};
@@ -19,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gureum_app::accounts;
+use gureum_app::masking::contact_for;
 use gureum_domain::BusinessNumber;
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::clock::seoul_minute;

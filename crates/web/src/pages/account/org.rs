@@ -1,7 +1,6 @@
 //! An organisation admin's pages: `/account/people` (its people, invitations, roles) and
 //! `/account/tokens` (API tokens for machines: created and shown once, listed, revoked).
 
-use super::masking::contact_for;
 use super::{FormData, FormErrors, check_csrf, notice, private, redirect, request_id, require};
 use crate::auth::{Client, Principal, Rule};
 use crate::error::{AppError, Code, with_retry_after};
@@ -12,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use gureum_app::masking::contact_for;
 use gureum_app::{accounts, profile};
 use gureum_domain::account::Role;
 use gureum_domain::clock::{format_date, seoul_minute};

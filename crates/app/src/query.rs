@@ -1,7 +1,7 @@
 //! Parsing a catalog search from query-string pairs (docs/API.md), shared by the API and the pages,
 //! so both accept and refuse exactly the same things.
 
-use crate::error::{AppError, Code};
+use crate::error::{Code, Error};
 use gureum_domain::{CsapGrade, ServiceKind, ServiceStatus};
 use gureum_search::{SearchQuery, Sort};
 use time::Date;
@@ -11,11 +11,11 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
     raw.map(|r| form_urlencoded::parse(r.as_bytes()).into_owned().collect()).unwrap_or_default()
 }
 
-fn bool_param(name: &'static str, v: &str) -> Result<bool, AppError> {
+fn bool_param(name: &'static str, v: &str) -> Result<bool, Error> {
     match v {
         "true" | "1" | "on" => Ok(true),
         "false" | "0" => Ok(false),
-        _ => Err(AppError::new(code_for(name), format!("{name} must be true or false"))),
+        _ => Err(Error::new(code_for(name), format!("{name} must be true or false"))),
     }
 }
 
@@ -37,17 +37,17 @@ fn code_for(name: &str) -> Code {
 /// The highest price a bound may name: no plan costs more, and the OpenAPI document states it.
 const MAX_PRICE_BOUND: i64 = gureum_domain::money::MAX_PRICE;
 
-fn price(name: &'static str, v: &str) -> Result<i64, AppError> {
+fn price(name: &'static str, v: &str) -> Result<i64, Error> {
     let digits: String = v.chars().filter(|c| *c != ',').collect();
     match digits.parse::<i64>() {
         Ok(n) if (0..=MAX_PRICE_BOUND).contains(&n) => Ok(n),
-        _ => Err(AppError::new(code_for(name), format!("{name} must be a whole number of won from 0 to {MAX_PRICE_BOUND}"))),
+        _ => Err(Error::new(code_for(name), format!("{name} must be a whole number of won from 0 to {MAX_PRICE_BOUND}"))),
     }
 }
 
 /// Builds a search. `may_filter_status`: the caller is an operator or an auditor. Empty values
 /// (as a form sends for an unused field) count as absent; unknown parameters are ignored.
-pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: bool) -> Result<SearchQuery, AppError> {
+pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: bool) -> Result<SearchQuery, Error> {
     let mut q = SearchQuery::new(today);
     for (k, v) in pairs {
         let v = v.trim();
@@ -57,13 +57,13 @@ pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: 
         match k.as_str() {
             "q" => q.q = Some(v.chars().take(200).collect()),
             "kind" => q.kinds.push(ServiceKind::parse(v).ok_or_else(|| {
-                AppError::new(Code::InvalidKind, format!("unknown kind {v:?}; use iaas, paas, saas, daas, support or convergence"))
+                Error::new(Code::InvalidKind, format!("unknown kind {v:?}; use iaas, paas, saas, daas, support or convergence"))
             })?),
             "category" => q.categories.push(v.to_owned()),
             "tag" => q.tags.push(v.to_owned()),
             "csap_grade" => q.grades.push(
                 CsapGrade::parse(v)
-                    .ok_or_else(|| AppError::new(Code::InvalidCsapGrade, format!("unknown csap_grade {v:?}; use high, medium or low")))?,
+                    .ok_or_else(|| Error::new(Code::InvalidCsapGrade, format!("unknown csap_grade {v:?}; use high, medium or low")))?,
             ),
             "certified" => q.certified = bool_param("certified", v)?,
             "sme" => q.sme = bool_param("sme", v)?,
@@ -71,21 +71,21 @@ pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: 
             "max_price" => q.max_price = Some(price("max_price", v)?),
             "sort" => {
                 q.sort = Some(Sort::parse(v).ok_or_else(|| {
-                    AppError::new(Code::InvalidSort, format!("unknown sort {v:?}; use relevance, price_asc, price_desc, newest or rating"))
+                    Error::new(Code::InvalidSort, format!("unknown sort {v:?}; use relevance, price_asc, price_desc, newest or rating"))
                 })?)
             }
             "page" => match v.parse::<u32>() {
                 Ok(n) if n >= 1 => q.page = n,
-                _ => return Err(AppError::new(Code::InvalidPage, "page must be a whole number from 1")),
+                _ => return Err(Error::new(Code::InvalidPage, "page must be a whole number from 1")),
             },
             "per_page" => match v.parse::<u32>() {
                 Ok(n) if (1..=100).contains(&n) => q.per_page = n,
-                _ => return Err(AppError::new(Code::InvalidPerPage, "per_page must be a whole number from 1 to 100")),
+                _ => return Err(Error::new(Code::InvalidPerPage, "per_page must be a whole number from 1 to 100")),
             },
             "status" => {
-                let s = ServiceStatus::parse(v).ok_or_else(|| AppError::new(Code::InvalidStatusFilter, format!("unknown status {v:?}")))?;
+                let s = ServiceStatus::parse(v).ok_or_else(|| Error::new(Code::InvalidStatusFilter, format!("unknown status {v:?}")))?;
                 if s != ServiceStatus::Listed && !may_filter_status {
-                    return Err(AppError::new(Code::ForbiddenStatus, "only operators and auditors may search other statuses than listed"));
+                    return Err(Error::new(Code::ForbiddenStatus, "only operators and auditors may search other statuses than listed"));
                 }
                 q.statuses.push(s);
             }
@@ -95,11 +95,11 @@ pub fn parse_search(pairs: &[(String, String)], today: Date, may_filter_status: 
     if let (Some(lo), Some(hi)) = (q.min_price, q.max_price)
         && lo > hi
     {
-        return Err(AppError::new(Code::InvalidPrice, "min_price is above max_price"));
+        return Err(Error::new(Code::InvalidPrice, "min_price is above max_price"));
     }
     // A page far beyond any result would only cost work.
     if u64::from(q.page) * u64::from(q.per_page) > 100_000 {
-        return Err(AppError::new(Code::InvalidPage, "page is too far; narrow the search instead"));
+        return Err(Error::new(Code::InvalidPage, "page is too far; narrow the search instead"));
     }
     Ok(q)
 }

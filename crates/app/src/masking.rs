@@ -1,8 +1,8 @@
-//! Who sees people's contact details (SPEC §3: "shown masked to those who do not need them"):
+//! Who sees people's contact details (docs/RULES.md#accounts: "shown masked to those who do not need them"):
 //! the people of the same organisation, the operator who manages accounts and the auditor who
 //! reads everything. Everyone else sees `ho***@agency.go.kr`, `010-****-**78`.
 
-use crate::auth::Principal;
+use crate::actor::Principal;
 use gureum_domain::account::{Role, mask_email, mask_phone};
 use gureum_storage::User;
 
