@@ -9,6 +9,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
     AccountLocked,
+    AlreadyVoted,
     AuditForbidden,
     BodyTooLarge,
     Busy,
@@ -17,8 +18,11 @@ pub enum Code {
     CertificateRequired,
     CodeTaken,
     CompanyExists,
+    ConflictDeclared,
+    ConflictOfInterest,
     ConsentRequired,
     CsrfFailed,
+    DocumentsMissing,
     EmailTaken,
     FileRequired,
     FileTooLarge,
@@ -58,13 +62,17 @@ pub enum Code {
     InvalidSort,
     InvalidStatus,
     InvalidStatusFilter,
+    NotAReviewer,
     NotASession,
     NotFound,
     PasswordMismatch,
     ReasonRequired,
     RebuildRunning,
+    RoundClosed,
+    SelectionRequired,
     TooManyRequests,
     Unauthenticated,
+    UndecidedApplications,
     WeakPassword,
     WrongPassword,
 }
@@ -72,6 +80,7 @@ pub enum Code {
 impl Code {
     pub const ALL: &'static [Code] = &[
         Code::AccountLocked,
+        Code::AlreadyVoted,
         Code::AuditForbidden,
         Code::BodyTooLarge,
         Code::Busy,
@@ -80,8 +89,11 @@ impl Code {
         Code::CertificateRequired,
         Code::CodeTaken,
         Code::CompanyExists,
+        Code::ConflictDeclared,
+        Code::ConflictOfInterest,
         Code::ConsentRequired,
         Code::CsrfFailed,
+        Code::DocumentsMissing,
         Code::EmailTaken,
         Code::FileRequired,
         Code::FileTooLarge,
@@ -121,13 +133,17 @@ impl Code {
         Code::InvalidSort,
         Code::InvalidStatus,
         Code::InvalidStatusFilter,
+        Code::NotAReviewer,
         Code::NotASession,
         Code::NotFound,
         Code::PasswordMismatch,
         Code::ReasonRequired,
         Code::RebuildRunning,
+        Code::RoundClosed,
+        Code::SelectionRequired,
         Code::TooManyRequests,
         Code::Unauthenticated,
+        Code::UndecidedApplications,
         Code::WeakPassword,
         Code::WrongPassword,
     ];
@@ -136,6 +152,14 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::AccountLocked => "account_locked",
+            Code::ConflictDeclared => "conflict_declared",
+            Code::UndecidedApplications => "undecided_applications",
+            Code::SelectionRequired => "selection_required",
+            Code::RoundClosed => "round_closed",
+            Code::NotAReviewer => "not_a_reviewer",
+            Code::DocumentsMissing => "documents_missing",
+            Code::ConflictOfInterest => "conflict_of_interest",
+            Code::AlreadyVoted => "already_voted",
             Code::AuditForbidden => "audit_forbidden",
             Code::BodyTooLarge => "body_too_large",
             Code::Busy => "busy",
@@ -204,6 +228,46 @@ impl Code {
     /// The HTTP status the code is answered with, and its messages (Korean, English).
     pub fn entry(self) -> (u16, &'static str, &'static str) {
         match self {
+            Code::ConflictOfInterest => (
+                409,
+                "이해관계가 있는 심사위원은 배정할 수 없습니다(같은 기업 소속이거나 이해충돌을 신고함).",
+                "A reviewer tied to the supplier (a member of its organisation, or one who declared a conflict) cannot be assigned.",
+            ),
+            Code::DocumentsMissing => (
+                400,
+                "제출에 필요한 서류가 빠져 있습니다. 빠진 서류를 올린 뒤 다시 제출하세요.",
+                "Required documents are missing; upload them and submit again.",
+            ),
+            Code::NotAReviewer => (
+                400,
+                "심사위원 역할이 없는 사용자는 배정할 수 없습니다.",
+                "Only people with the reviewer role can be assigned.",
+            ),
+            Code::RoundClosed => (
+                409,
+                "마감된 심사 차수입니다. 마감 후에는 배정하거나 투표할 수 없습니다.",
+                "This review round is closed; nothing is assigned or voted after closing.",
+            ),
+            Code::SelectionRequired => (
+                409,
+                "최초 등록과 중요 변경은 심사위원회의 선정을 거쳐야 등록됩니다.",
+                "A first listing or a material change is listed only by the review committee's selection.",
+            ),
+            Code::UndecidedApplications => (
+                409,
+                "정족수만큼 투표가 끝나지 않은 신청이 있어 차수를 마감할 수 없습니다.",
+                "Some applications of the round lack votes from a quorum of reviewers; the round cannot close yet.",
+            ),
+            Code::ConflictDeclared => (
+                409,
+                "이미 이 사업자에 대한 이해충돌을 신고했습니다.",
+                "You have already declared a conflict with this business.",
+            ),
+            Code::AlreadyVoted => (
+                409,
+                "이미 이 신청에 투표했습니다. 심사의견은 한 번만 제출합니다.",
+                "You have already voted on this application; a reviewer votes once.",
+            ),
             Code::AccountLocked => (
                 401,
                 "계정이 잠겨 있습니다. 로그인에 5번 연속 실패하면 15분 동안 잠깁니다. 잠시 후 다시 시도하거나 운영기관에 문의하세요.",
@@ -526,6 +590,11 @@ mod tests {
         assert_eq!(Code::NotFound.status(), 404);
         assert_eq!(Code::InvalidId.status(), 400);
         assert_eq!(Code::InternalError.status(), 500);
+        assert_eq!(Code::DocumentsMissing.status(), 400);
+        assert_eq!(Code::NotAReviewer.status(), 400);
+        for c in [Code::SelectionRequired, Code::ConflictOfInterest, Code::AlreadyVoted, Code::RoundClosed, Code::UndecidedApplications] {
+            assert_eq!(c.status(), 409, "{c:?}");
+        }
     }
 
     #[test]

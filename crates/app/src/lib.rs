@@ -18,6 +18,7 @@ pub mod masking;
 pub mod notify;
 pub mod profile;
 pub mod query;
+pub mod review;
 pub mod secrets;
 pub mod throttle;
 

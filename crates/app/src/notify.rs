@@ -37,3 +37,12 @@ pub async fn tell_org_admins(
     }
     Ok(())
 }
+
+/// Tells one person in the app and by e-mail.
+pub async fn tell_user(ctx: &Context, tx: &mut WriteTx, user_id: &str, kind: &str, ko: &str, en: &str, link: &str) -> Result<(), Error> {
+    let Some(u) = ctx.db().user(user_id).await? else { return Ok(()) };
+    tx.notify(&id(), &u.id, kind, ko, en, Some(link)).await?;
+    let body = format!("{ko}\n\n{en}\n\n{}{link}\n\n— 구름 Gureum", ctx.public_url());
+    tx.enqueue_mail(&id(), &u.email, &format!("[구름] {ko}"), &body).await?;
+    Ok(())
+}

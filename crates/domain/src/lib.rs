@@ -8,6 +8,7 @@ pub mod account;
 pub mod account_status;
 pub mod audit;
 pub mod bizno;
+pub mod calendar;
 pub mod canonical;
 pub mod cert;
 pub mod change;
@@ -20,6 +21,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod money;
 pub mod patch;
+pub mod review;
 pub mod revision;
 pub mod status;
 

@@ -50,11 +50,23 @@ pub enum Action {
     Suspend,
     /// The operator lifts a suspension (판매중지 해제).
     Reinstate,
+    /// The supplier takes its submitted revision back before a decision (신청 취하): it becomes
+    /// a draft again (the review committee's application is withdrawn with it).
+    Recall,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] =
-        [Self::Edit, Self::AttachDocument, Self::Submit, Self::StartReview, Self::List, Self::Reject, Self::Suspend, Self::Reinstate];
+    pub const ALL: [Action; 9] = [
+        Self::Edit,
+        Self::AttachDocument,
+        Self::Submit,
+        Self::StartReview,
+        Self::List,
+        Self::Reject,
+        Self::Suspend,
+        Self::Reinstate,
+        Self::Recall,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,13 +78,14 @@ impl Action {
             Self::Reject => "reject",
             Self::Suspend => "suspend",
             Self::Reinstate => "reinstate",
+            Self::Recall => "recall",
         }
     }
 
     /// The one kind of actor that may do it: the owning supplier or the operator.
     pub fn performer(self) -> Actor {
         match self {
-            Self::Edit | Self::AttachDocument | Self::Submit => Actor::Owner,
+            Self::Edit | Self::AttachDocument | Self::Submit | Self::Recall => Actor::Owner,
             Self::StartReview | Self::List | Self::Reject | Self::Suspend | Self::Reinstate => Actor::Operator,
         }
     }
@@ -206,6 +219,7 @@ impl Conflict {
                     Action::StartReview => "taken into review",
                     Action::List => "listed",
                     Action::Reject => "rejected",
+                    Action::Recall => "withdrawn",
                     _ => "decided",
                 };
                 format!("only a submitted or in-review service can be {what}")
@@ -227,6 +241,7 @@ impl Conflict {
                     Action::StartReview => "심사를 시작할",
                     Action::List => "등록할",
                     Action::Reject => "반려할",
+                    Action::Recall => "취하할",
                     _ => "결정할",
                 };
                 format!("신청 또는 심사중인 서비스만 {what} 수 있습니다.")
@@ -350,6 +365,13 @@ pub fn decide(before: Standing, action: Action, actor: Actor) -> Result<Transiti
             let status = if first { ServiceStatus::Rejected } else { before.status };
             (Standing { status, open: None, ..before }, RevisionChange::Reject)
         }
+        Action::Recall => match before.open {
+            Some(open) if open.is_pending() => {
+                let status = if first { ServiceStatus::Draft } else { before.status };
+                (Standing { status, open: Some(RevisionState::Draft), ..before }, RevisionChange::Advance(RevisionState::Draft))
+            }
+            _ => return refuse(Conflict::NotPending(action)),
+        },
         Action::Suspend => {
             if before.status != ServiceStatus::Listed {
                 return refuse(Conflict::NotListed);

@@ -18,6 +18,7 @@ mod documents;
 mod lifecycle;
 mod outbox;
 mod profile;
+mod review;
 mod tx;
 
 pub use accounts::{ApiToken, LoginFailure, NewApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
@@ -32,6 +33,7 @@ pub use documents::{DocumentStore, MediaKind};
 pub use lifecycle::*;
 pub use outbox::*;
 pub use profile::{IdPage, Notification};
+pub use review::*;
 pub use tx::{NewAuditEvent, WriteTx};
 
 #[derive(Debug, thiserror::Error)]
@@ -62,18 +64,24 @@ pub enum UniqueKey {
     OrgKindBusinessNumber,
     UserEmail,
     ApiTokenHash,
+    ReviewVote,
+    ReviewerConflict,
+    ApplicationRevision,
 }
 
 impl UniqueKey {
     /// Each key with its constraint name (PostgreSQL reports it) and its columns as SQLite
     /// reports them (SQLite names no constraint, only `table.column, …`).
-    const ALL: [(UniqueKey, &'static str, &'static str); 6] = [
+    const ALL: [(UniqueKey, &'static str, &'static str); 9] = [
         (Self::SupplierBusinessNumber, "uq_supplier_bizno", "suppliers.business_number"),
         (Self::ServiceCode, "uq_service_code", "services.code"),
         (Self::OrgSupplier, "uq_org_supplier", "organisations.supplier_id"),
         (Self::OrgKindBusinessNumber, "uq_org_kind_bizno", "organisations.kind, organisations.business_number"),
         (Self::UserEmail, "uq_user_email", "users.email"),
         (Self::ApiTokenHash, "uq_api_token_hash", "api_tokens.token_hash"),
+        (Self::ReviewVote, "uq_review_vote", "review_votes.application_id, review_votes.reviewer_id"),
+        (Self::ReviewerConflict, "uq_reviewer_conflict", "reviewer_conflicts.user_id, reviewer_conflicts.business_number"),
+        (Self::ApplicationRevision, "uq_application_revision", "applications.service_id, applications.revision"),
     ];
 
     pub fn constraint(self) -> &'static str {

@@ -29,6 +29,7 @@ pub async fn start_review(ctx: &Context, p: &Principal, key: &str, request_id: O
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let (t, open) = decide_for(&mut tx, p, &head, Action::StartReview).await?;
     let rev = open_revision(open)?;
+    crate::review::check_operator_decision(&head, &rev)?;
     tx.set_revision_state(&id, rev.revision, RevisionState::InReview).await?;
     let status = write_status(&mut tx, &id, &t).await?;
     audit(
@@ -56,6 +57,7 @@ pub async fn list(ctx: &Context, p: &Principal, key: &str, request_id: Option<St
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let (t, open) = decide_for(&mut tx, p, &head, Action::List).await?;
     let rev = open_revision(open)?;
+    crate::review::check_operator_decision(&head, &rev)?;
     if rev.listing.code != head.code && tx.service_code_taken(&rev.listing.code).await? {
         return Err(Error::new(Code::CodeTaken, format!("the service code {} is already in use", rev.listing.code)));
     }
@@ -96,6 +98,7 @@ pub async fn reject(ctx: &Context, p: &Principal, key: &str, reason: Option<&str
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
     let (t, open) = decide_for(&mut tx, p, &head, Action::Reject).await?;
     let rev = open_revision(open)?;
+    crate::review::check_operator_decision(&head, &rev)?;
     tx.reject_revision(&id, rev.revision, &reason).await?;
     let status = write_status(&mut tx, &id, &t).await?;
     audit(

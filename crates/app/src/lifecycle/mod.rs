@@ -22,7 +22,7 @@ pub use gureum_domain::clock::age_days;
 use serde_json::{Map, Value, json};
 
 /// The kinds of document a service carries (서비스 정의서, 가격표, SLA, 인증서).
-pub const DOC_TYPES: [&str; 4] = ["service_definition", "price_list", "sla", "certificate"];
+pub const DOC_TYPES: [&str; 6] = gureum_domain::review::BUILTIN_DOC_TYPES;
 
 /// Fields of an import line a supplier may not set: the operator's and the committee's.
 pub const NOT_SUPPLIER_FIELDS: [&str; 5] = ["supplier", "status", "selected_on", "selection_valid_to", "catalog_contract"];

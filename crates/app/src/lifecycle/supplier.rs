@@ -116,6 +116,7 @@ pub async fn submit(ctx: &Context, p: &Principal, key: &str, request_id: Option<
         None => None,
     };
     let material = is_material(base.as_ref(), &rev.listing);
+    let application = crate::review::on_submit(ctx, &mut tx, &head, &rev, material).await?;
     tx.submit_revision(&id, r, head.public_revision, material).await?;
     let status = write_status(&mut tx, &id, &t).await?;
     audit(
@@ -124,22 +125,25 @@ pub async fn submit(ctx: &Context, p: &Principal, key: &str, request_id: Option<
         "service.submit",
         &id,
         Some(json!({"status": head.status.as_str(), "revision": r, "state": rev.state.as_str()})),
-        Some(json!({"status": status.as_str(), "revision": r, "state": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision})),
+        Some(json!({"status": status.as_str(), "revision": r, "state": RevisionState::Submitted.as_str(), "material": material, "base_revision": head.public_revision, "application": application})),
         request_id,
     )
     .await?;
     let name = &rev.listing.name;
     let code = &rev.listing.code;
-    let link = format!("/operator/services/{id}");
-    crate::notify::notify_operators(
-        ctx,
-        &mut tx,
-        "service.submitted",
-        &format!("서비스 등록 신청: {name} ({code})"),
-        &format!("Service submitted for listing: {name} ({code})"),
-        &link,
-    )
-    .await?;
+    // An application tells the operators itself; a non-material change waits for the operator.
+    if application.is_none() {
+        let link = format!("/operator/services/{id}");
+        crate::notify::notify_operators(
+            ctx,
+            &mut tx,
+            "service.submitted",
+            &format!("서비스 변경 신청: {name} ({code})"),
+            &format!("Service change submitted for listing: {name} ({code})"),
+            &link,
+        )
+        .await?;
+    }
     tx.commit().await?;
     if status != head.status {
         ctx.wait_for_index().await;
@@ -159,8 +163,15 @@ pub async fn attach_document(
     request_id: Option<String>,
 ) -> Result<ServiceDocument, Error> {
     let id = owned_head(ctx, p, key).await?.id;
-    if !DOC_TYPES.contains(&doc_type) {
-        return Err(Error::new(Code::InvalidDocType, "doc_type is service_definition, price_list, sla or certificate"));
+    let settings = crate::review::settings(ctx).await?;
+    if !settings.accepts_doc_type(doc_type) {
+        let mut known: Vec<&str> = gureum_domain::review::BUILTIN_DOC_TYPES.to_vec();
+        for d in &settings.required_documents {
+            if !known.contains(&d.as_str()) {
+                known.push(d);
+            }
+        }
+        return Err(Error::new(Code::InvalidDocType, format!("doc_type is one of {}", known.join(", "))));
     }
     let media = check_upload(&bytes, false)?;
     let filename = clean_filename(filename);

@@ -10,133 +10,133 @@ use proptest::prelude::*;
 /// public revision), or `!conflict` for a 409 `invalid_status`. Written from the checks the API
 /// made before the domain owned them (crates/web/src/lifecycle.rs), not from `decide`.
 const TABLE: &str = r"
-status     open       public | edit                attach_document     submit              review              list                reject              suspend             reinstate
-draft      -          no     | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      draft      no     | draft:draft         draft:draft         submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      submitted  no     | !with_operator      draft:submitted     !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-draft      in_review  no     | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-draft      listed     no     | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      rejected   no     | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      superseded no     | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      -          yes    | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      draft      yes    | draft:draft         draft:draft         draft:submitted     !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      submitted  yes    | !with_operator      draft:submitted     !already_submitted  draft:in_review     listed:-            draft:-             !not_listed         !not_suspended
-draft      in_review  yes    | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-            draft:-             !not_listed         !not_suspended
-draft      listed     yes    | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      rejected   yes    | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-draft      superseded yes    | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  -          no     | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  draft      no     | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  submitted  no     | !with_operator      submitted:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-submitted  in_review  no     | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-submitted  listed     no     | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  rejected   no     | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  superseded no     | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  -          yes    | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  draft      yes    | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  submitted  yes    | !with_operator      submitted:submitted !already_submitted  submitted:in_review listed:-            submitted:-         !not_listed         !not_suspended
-submitted  in_review  yes    | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-            submitted:-         !not_listed         !not_suspended
-submitted  listed     yes    | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  rejected   yes    | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-submitted  superseded yes    | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  -          no     | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  draft      no     | in_review:draft     in_review:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  submitted  no     | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-in_review  in_review  no     | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-in_review  listed     no     | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  rejected   no     | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  superseded no     | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  -          yes    | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  draft      yes    | in_review:draft     in_review:draft     in_review:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  submitted  yes    | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-            in_review:-         !not_listed         !not_suspended
-in_review  in_review  yes    | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-            in_review:-         !not_listed         !not_suspended
-in_review  listed     yes    | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  rejected   yes    | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-in_review  superseded yes    | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-listed     -          no     | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended
-listed     draft      no     | listed:draft        listed:draft        submitted:submitted !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended
-listed     submitted  no     | !with_operator      listed:submitted    !already_submitted  in_review:in_review listed:-+           rejected:-          suspended:submitted !not_suspended
-listed     in_review  no     | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-+           rejected:-          suspended:in_review !not_suspended
-listed     listed     no     | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended
-listed     rejected   no     | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended
-listed     superseded no     | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended
-listed     -          yes    | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended
-listed     draft      yes    | listed:draft        listed:draft        listed:submitted    !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended
-listed     submitted  yes    | !with_operator      listed:submitted    !already_submitted  listed:in_review    listed:-            listed:-            suspended:submitted !not_suspended
-listed     in_review  yes    | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-            listed:-            suspended:in_review !not_suspended
-listed     listed     yes    | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended
-listed     rejected   yes    | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended
-listed     superseded yes    | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended
-rejected   -          no     | draft:draft         rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   draft      no     | draft:draft         rejected:draft      submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   submitted  no     | !with_operator      rejected:submitted  !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-rejected   in_review  no     | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-rejected   listed     no     | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   rejected   no     | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   superseded no     | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   -          yes    | rejected:draft      rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   draft      yes    | rejected:draft      rejected:draft      rejected:submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   submitted  yes    | !with_operator      rejected:submitted  !already_submitted  rejected:in_review  listed:-            rejected:-          !not_listed         !not_suspended
-rejected   in_review  yes    | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-            rejected:-          !not_listed         !not_suspended
-rejected   listed     yes    | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   rejected   yes    | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-rejected   superseded yes    | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-suspended  -          no     | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-
-suspended  draft      no     | suspended:draft     suspended:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft
-suspended  submitted  no     | !with_operator      suspended:submitted !already_submitted  in_review:in_review suspended:-+        rejected:-          !not_listed         listed:submitted
-suspended  in_review  no     | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-+        rejected:-          !not_listed         listed:in_review
-suspended  listed     no     | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed
-suspended  rejected   no     | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected
-suspended  superseded no     | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded
-suspended  -          yes    | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-
-suspended  draft      yes    | suspended:draft     suspended:draft     suspended:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft
-suspended  submitted  yes    | !with_operator      suspended:submitted !already_submitted  suspended:in_review suspended:-         suspended:-         !not_listed         listed:submitted
-suspended  in_review  yes    | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-         suspended:-         !not_listed         listed:in_review
-suspended  listed     yes    | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed
-suspended  rejected   yes    | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected
-suspended  superseded yes    | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded
-cancelled  -          no     | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  draft      no     | !not_editable       cancelled:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  submitted  no     | !not_editable       cancelled:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-cancelled  in_review  no     | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-cancelled  listed     no     | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  rejected   no     | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  superseded no     | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  -          yes    | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  draft      yes    | !not_editable       cancelled:draft     cancelled:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  submitted  yes    | !not_editable       cancelled:submitted !already_submitted  cancelled:in_review listed:-            cancelled:-         !not_listed         !not_suspended
-cancelled  in_review  yes    | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-            cancelled:-         !not_listed         !not_suspended
-cancelled  listed     yes    | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  rejected   yes    | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-cancelled  superseded yes    | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  -          no     | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  draft      no     | !not_editable       withdrawn:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  submitted  no     | !not_editable       withdrawn:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-withdrawn  in_review  no     | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-withdrawn  listed     no     | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  rejected   no     | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  superseded no     | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  -          yes    | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  draft      yes    | !not_editable       withdrawn:draft     withdrawn:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  submitted  yes    | !not_editable       withdrawn:submitted !already_submitted  withdrawn:in_review listed:-            withdrawn:-         !not_listed         !not_suspended
-withdrawn  in_review  yes    | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-            withdrawn:-         !not_listed         !not_suspended
-withdrawn  listed     yes    | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  rejected   yes    | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-withdrawn  superseded yes    | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    -          no     | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    draft      no     | expired:draft       expired:draft       submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    submitted  no     | !with_operator      expired:submitted   !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended
-expired    in_review  no     | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended
-expired    listed     no     | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    rejected   no     | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    superseded no     | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    -          yes    | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    draft      yes    | expired:draft       expired:draft       expired:submitted   !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    submitted  yes    | !with_operator      expired:submitted   !already_submitted  expired:in_review   listed:-            expired:-           !not_listed         !not_suspended
-expired    in_review  yes    | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-            expired:-           !not_listed         !not_suspended
-expired    listed     yes    | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    rejected   yes    | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
-expired    superseded yes    | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended
+status     open       public | edit                attach_document     submit              review              list                reject              suspend             reinstate              recall
+draft      -          no     | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      draft      no     | draft:draft         draft:draft         submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      submitted  no     | !with_operator      draft:submitted     !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+draft      in_review  no     | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+draft      listed     no     | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      rejected   no     | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      superseded no     | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      -          yes    | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      draft      yes    | draft:draft         draft:draft         draft:submitted     !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      submitted  yes    | !with_operator      draft:submitted     !already_submitted  draft:in_review     listed:-            draft:-             !not_listed         !not_suspended      draft:draft
+draft      in_review  yes    | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-            draft:-             !not_listed         !not_suspended      draft:draft
+draft      listed     yes    | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      rejected   yes    | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+draft      superseded yes    | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  -          no     | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  draft      no     | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  submitted  no     | !with_operator      submitted:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+submitted  in_review  no     | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+submitted  listed     no     | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  rejected   no     | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  superseded no     | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  -          yes    | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  draft      yes    | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  submitted  yes    | !with_operator      submitted:submitted !already_submitted  submitted:in_review listed:-            submitted:-         !not_listed         !not_suspended      submitted:draft
+submitted  in_review  yes    | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-            submitted:-         !not_listed         !not_suspended      submitted:draft
+submitted  listed     yes    | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  rejected   yes    | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+submitted  superseded yes    | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  -          no     | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  draft      no     | in_review:draft     in_review:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  submitted  no     | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+in_review  in_review  no     | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+in_review  listed     no     | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  rejected   no     | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  superseded no     | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  -          yes    | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  draft      yes    | in_review:draft     in_review:draft     in_review:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  submitted  yes    | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-            in_review:-         !not_listed         !not_suspended      in_review:draft
+in_review  in_review  yes    | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-            in_review:-         !not_listed         !not_suspended      in_review:draft
+in_review  listed     yes    | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  rejected   yes    | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+in_review  superseded yes    | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+listed     -          no     | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended      !not_pending
+listed     draft      no     | listed:draft        listed:draft        submitted:submitted !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended      !not_pending
+listed     submitted  no     | !with_operator      listed:submitted    !already_submitted  in_review:in_review listed:-+           rejected:-          suspended:submitted !not_suspended      draft:draft
+listed     in_review  no     | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-+           rejected:-          suspended:in_review !not_suspended      draft:draft
+listed     listed     no     | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended      !not_pending
+listed     rejected   no     | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended      !not_pending
+listed     superseded no     | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended      !not_pending
+listed     -          yes    | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended      !not_pending
+listed     draft      yes    | listed:draft        listed:draft        listed:submitted    !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended      !not_pending
+listed     submitted  yes    | !with_operator      listed:submitted    !already_submitted  listed:in_review    listed:-            listed:-            suspended:submitted !not_suspended      listed:draft
+listed     in_review  yes    | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-            listed:-            suspended:in_review !not_suspended      listed:draft
+listed     listed     yes    | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended      !not_pending
+listed     rejected   yes    | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended      !not_pending
+listed     superseded yes    | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended      !not_pending
+rejected   -          no     | draft:draft         rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   draft      no     | draft:draft         rejected:draft      submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   submitted  no     | !with_operator      rejected:submitted  !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+rejected   in_review  no     | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+rejected   listed     no     | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   rejected   no     | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   superseded no     | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   -          yes    | rejected:draft      rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   draft      yes    | rejected:draft      rejected:draft      rejected:submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   submitted  yes    | !with_operator      rejected:submitted  !already_submitted  rejected:in_review  listed:-            rejected:-          !not_listed         !not_suspended      rejected:draft
+rejected   in_review  yes    | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-            rejected:-          !not_listed         !not_suspended      rejected:draft
+rejected   listed     yes    | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   rejected   yes    | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+rejected   superseded yes    | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+suspended  -          no     | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-            !not_pending
+suspended  draft      no     | suspended:draft     suspended:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft        !not_pending
+suspended  submitted  no     | !with_operator      suspended:submitted !already_submitted  in_review:in_review suspended:-+        rejected:-          !not_listed         listed:submitted    draft:draft
+suspended  in_review  no     | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-+        rejected:-          !not_listed         listed:in_review    draft:draft
+suspended  listed     no     | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed       !not_pending
+suspended  rejected   no     | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected     !not_pending
+suspended  superseded no     | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded   !not_pending
+suspended  -          yes    | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-            !not_pending
+suspended  draft      yes    | suspended:draft     suspended:draft     suspended:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft        !not_pending
+suspended  submitted  yes    | !with_operator      suspended:submitted !already_submitted  suspended:in_review suspended:-         suspended:-         !not_listed         listed:submitted    suspended:draft
+suspended  in_review  yes    | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-         suspended:-         !not_listed         listed:in_review    suspended:draft
+suspended  listed     yes    | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed       !not_pending
+suspended  rejected   yes    | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected     !not_pending
+suspended  superseded yes    | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded   !not_pending
+cancelled  -          no     | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  draft      no     | !not_editable       cancelled:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  submitted  no     | !not_editable       cancelled:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+cancelled  in_review  no     | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+cancelled  listed     no     | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  rejected   no     | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  superseded no     | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  -          yes    | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  draft      yes    | !not_editable       cancelled:draft     cancelled:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  submitted  yes    | !not_editable       cancelled:submitted !already_submitted  cancelled:in_review listed:-            cancelled:-         !not_listed         !not_suspended      cancelled:draft
+cancelled  in_review  yes    | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-            cancelled:-         !not_listed         !not_suspended      cancelled:draft
+cancelled  listed     yes    | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  rejected   yes    | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+cancelled  superseded yes    | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  -          no     | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  draft      no     | !not_editable       withdrawn:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  submitted  no     | !not_editable       withdrawn:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+withdrawn  in_review  no     | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+withdrawn  listed     no     | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  rejected   no     | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  superseded no     | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  -          yes    | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  draft      yes    | !not_editable       withdrawn:draft     withdrawn:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  submitted  yes    | !not_editable       withdrawn:submitted !already_submitted  withdrawn:in_review listed:-            withdrawn:-         !not_listed         !not_suspended      withdrawn:draft
+withdrawn  in_review  yes    | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-            withdrawn:-         !not_listed         !not_suspended      withdrawn:draft
+withdrawn  listed     yes    | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  rejected   yes    | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+withdrawn  superseded yes    | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    -          no     | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    draft      no     | expired:draft       expired:draft       submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    submitted  no     | !with_operator      expired:submitted   !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+expired    in_review  no     | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
+expired    listed     no     | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    rejected   no     | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    superseded no     | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    -          yes    | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    draft      yes    | expired:draft       expired:draft       expired:submitted   !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    submitted  yes    | !with_operator      expired:submitted   !already_submitted  expired:in_review   listed:-            expired:-           !not_listed         !not_suspended      expired:draft
+expired    in_review  yes    | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-            expired:-           !not_listed         !not_suspended      expired:draft
+expired    listed     yes    | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    rejected   yes    | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+expired    superseded yes    | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
 ";
 
 fn status(s: &str) -> ServiceStatus {
@@ -223,6 +223,7 @@ fn actors() {
         (Action::Reject, ["forbidden", "forbidden", "ok", "forbidden", "forbidden"]),
         (Action::Suspend, ["forbidden", "forbidden", "ok", "forbidden", "forbidden"]),
         (Action::Reinstate, ["forbidden", "forbidden", "ok", "forbidden", "forbidden"]),
+        (Action::Recall, ["ok", "not_found", "forbidden", "forbidden", "forbidden"]),
     ];
     assert_eq!(table.map(|(a, _)| a), Action::ALL);
     for (action, answers) in table {
@@ -274,6 +275,7 @@ fn revision_changes() {
     assert_eq!(change(listed, Some(R::Submitted), true, Action::Reject), Ok(C::Reject));
     assert_eq!(change(listed, Some(R::Draft), true, Action::Suspend), Ok(C::None), "a suspension leaves the open draft alone");
     assert_eq!(change(ServiceStatus::Suspended, None, true, Action::Reinstate), Ok(C::None));
+    assert_eq!(change(ServiceStatus::InReview, Some(R::InReview), false, Action::Recall), Ok(C::Advance(R::Draft)), "a recalled revision is a draft again");
 }
 
 /// The API's answers keep their codes and English messages; each has a Korean one.

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod json;
 pub mod lifecycle;
 pub mod listing_doc;
+pub mod review;
 pub mod schema;
 pub mod services;
 
@@ -34,11 +35,12 @@ use utoipa_axum::routes;
         (name = "auth", description = "Log in and out (Bearer tokens), password reset and change, invitations"),
         (name = "accounts", description = "Sign-up, organisations, people, API tokens"),
         (name = "services", description = "A supplier's own services and the operator's decisions on them"),
+        (name = "review", description = "The review committee (심사위원회): settings, rounds, applications, assignments, votes, supplements"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
     // Components that only parameters refer to: utoipa-axum collects the schemas of bodies and
     // answers, not those of parameters.
-    components(schemas(schema::Uuid, schema::ServiceKeyText, schema::ServiceKindName, schema::CsapGradeName, schema::ServiceStatusName, schema::OrgStatusName, services::SortName, services::FlagParam)),
+    components(schemas(schema::Uuid, schema::ServiceKeyText, schema::ServiceKindName, schema::CsapGradeName, schema::ServiceStatusName, schema::OrgStatusName, services::SortName, services::FlagParam, review::ApplicationStatusName)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -79,6 +81,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::unlock_user))
         .merge(lifecycle::routes())
         .merge(audit::routes())
+        .merge(review::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.

@@ -199,7 +199,7 @@ pub const REVISION_STATES: [&str; 6] = ["draft", "submitted", "in_review", "list
 component!(OrgStatusName, "OrgStatus", json!({"type": "string", "enum": ORG_STATUSES}));
 component!(UserStatusName, "UserStatus", json!({"type": "string", "enum": USER_STATUSES}));
 component!(RevisionStateName, "RevisionState", json!({"type": "string", "enum": REVISION_STATES}));
-component!(DocTypeName, "DocType", json!({"type": "string", "enum": gureum_app::lifecycle::DOC_TYPES}));
+component!(DocTypeName, "DocType", json!({"type": "string", "pattern": "^[a-z][a-z0-9_]{1,39}$"}));
 
 component!(
     /// A file as it is sent or downloaded.

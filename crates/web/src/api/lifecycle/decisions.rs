@@ -11,7 +11,7 @@ use super::*;
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
-        (status = 409, description = "invalid_status: not submitted", body = ErrorBody),
+        (status = 409, description = "invalid_status: not submitted; selection_required: a first listing or a material change is the committee's", body = ErrorBody),
     ))]
 pub async fn review_service(
     State(state): State<AppState>,
@@ -34,7 +34,7 @@ pub async fn review_service(
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
-        (status = 409, description = "invalid_status: neither submitted nor in review; code_taken", body = ErrorBody),
+        (status = 409, description = "invalid_status: neither submitted nor in review; code_taken; selection_required: a first listing or a material change is listed by closing its review round", body = ErrorBody),
     ))]
 pub async fn list_service(
     State(state): State<AppState>,
@@ -76,7 +76,7 @@ component!(
         "required": ["doc_type", "file"],
         "propertyNames": crate::api::schema::form_field_name(),
         "properties": {
-            "doc_type": {"type": "string", "enum": lifecycle::DOC_TYPES},
+            "doc_type": {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,39}$", "description": "A document type of the review settings (service_definition, price_list, sla, business_soundness, no_debarment, certificate, or one the operator added); another is 400 invalid_doc_type"},
             "file": {"type": "string", "format": "binary", "minLength": 1, "contentMediaType": "application/pdf", "description": "A PDF (recognised by its content) of at most 20 MiB"}
         }
     })
@@ -103,7 +103,7 @@ fn reason_of(body: &Bytes) -> Result<Option<String>, AppError> {
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
-        (status = 409, description = "invalid_status: neither submitted nor in review", body = ErrorBody),
+        (status = 409, description = "invalid_status: neither submitted nor in review; selection_required: the committee decides it", body = ErrorBody),
     ))]
 pub async fn reject_service(
     State(state): State<AppState>,

@@ -225,7 +225,7 @@ pub async fn update_service(
     params(("id" = ServiceKeyText, Path)),
     responses(
         (status = 200, description = "Submitted", body = ServiceDetail),
-        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 400, description = "invalid_id; documents_missing (with `missing`: the required document types not yet uploaded)", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not a supplier of an approved company", body = ErrorBody),
         (status = 404, description = "not_found (also another supplier's service)", body = ErrorBody),
