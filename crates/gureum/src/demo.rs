@@ -17,6 +17,7 @@ const ACCOUNTS: &[(&str, &str, &[Role], bool)] = &[
     ("budget", "agency", &[Role::BudgetOfficer], false),
     ("signatory", "agency", &[Role::Signatory], true),
     ("reviewer", "reviewers", &[Role::Reviewer], true),
+    ("reviewer2", "reviewers", &[Role::Reviewer], false),
     ("operator", "operator", &[Role::Operator], true),
     ("pps", "pps", &[Role::Pps], true),
     ("sme", "sme", &[Role::Sme], true),
@@ -35,8 +36,20 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
     let ids = crate::seed::seeded_ids(7);
     let mut ids = ids;
     let mut tx = db.begin_write().await?;
-    // (key, kind, name, business number, catalog supplier)
+    // (key, kind, name, business number, catalog supplier, representative, address, phone): no
+    // two demo organisations share a representative, address or phone (the voucher programme's
+    // fraud flags look for exactly that).
     type DemoOrg = (&'static str, OrgKind, String, Option<String>, Option<String>);
+    const CONTACTS: [(&str, &str, &str); 8] = [
+        ("김구름", "서울특별시 강남구 테헤란로 231", "02-6000-1001"),
+        ("이하늘", "경기도 성남시 분당구 판교역로 166", "031-6000-1002"),
+        ("박정부", "세종특별자치시 도움6로 42", "044-205-1003"),
+        ("최심사", "서울특별시 중구 세종대로 110", "02-6000-1004"),
+        ("정진흥", "대구광역시 동구 첨단로 53", "053-230-1005"),
+        ("한조달", "대전광역시 서구 청사로 189", "042-724-1006"),
+        ("윤상회", "부산광역시 해운대구 센텀중앙로 79", "051-600-1007"),
+        ("강감사", "서울특별시 종로구 북촌로 112", "02-2011-1008"),
+    ];
     let orgs: Vec<DemoOrg> = vec![
         (
             "supplier",
@@ -60,7 +73,7 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
         ("audit", OrgKind::Audit, "감사원 (데모)".into(), None, None),
     ];
     let mut org_ids = std::collections::HashMap::new();
-    for (key, kind, name, bn, supplier_id) in orgs {
+    for ((key, kind, name, bn, supplier_id), (representative, address, phone)) in orgs.into_iter().zip(CONTACTS) {
         let id = ids(&format!("demo-org:{key}"));
         tx.insert_organisation(&NewOrganisation {
             id: id.clone(),
@@ -70,9 +83,9 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
             supplier_id,
             status: OrgStatus::Approved,
             registration_doc: None,
-            representative: Some("홍길동".into()),
-            address: Some("세종특별자치시 도움6로 42".into()),
-            phone: Some("044-000-0000".into()),
+            representative: Some(representative.into()),
+            address: Some(address.into()),
+            phone: Some(phone.into()),
             contact_email: Some(format!("{key}@demo.gureum.kr")),
             privacy_consent: true,
         })
@@ -80,7 +93,7 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
         org_ids.insert(key, id);
     }
     let mut emails = Vec::new();
-    for (local, org, roles, admin) in ACCOUNTS {
+    for (n, (local, org, roles, admin)) in ACCOUNTS.iter().enumerate() {
         let email = format!("{local}@demo.gureum.kr");
         let uid = ids(&format!("demo-user:{local}"));
         tx.insert_user(&NewUser {
@@ -88,7 +101,7 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
             org_id: org_ids.get(org).cloned().unwrap_or_default(),
             email: email.clone(),
             name: format!("데모 {}", roles.first().map(|r| r.label_ko()).unwrap_or_default()),
-            phone: Some("010-0000-0000".into()),
+            phone: Some(format!("010-6000-{:04}", 2001 + n)),
             password_hash: Some(hash.clone()),
             roles: roles.to_vec(),
             is_admin: *admin,

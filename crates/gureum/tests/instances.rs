@@ -81,26 +81,63 @@ async fn token(base: &str, email: &str) -> String {
     v["token"].as_str().expect("token").to_owned()
 }
 
-/// Creates, submits and lists a service through one instance; returns its code.
+/// One JSON call over HTTP; answers the status and the JSON.
+async fn api(base: &str, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = reqwest::Client::new().request(method, format!("{base}{path}")).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("request");
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// Creates a service through one instance, uploads its documents, submits it, and has the
+/// committee select it (a round, two reviewers voting pass, the round closed); returns its code.
 async fn list_new_service(base: &str, name: &str) -> String {
-    let c = reqwest::Client::new();
+    use reqwest::Method;
     let sup = token(base, "supplier@demo.gureum.kr").await;
     let op = token(base, "operator@demo.gureum.kr").await;
-    let created: Value = c
-        .post(format!("{base}/api/v1/services"))
-        .bearer_auth(&sup)
-        .json(&json!({"name": name, "kind": "saas", "category": "협업", "summary": "여러 인스턴스 확인", "tags": ["다중인스턴스"]}))
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
+    let body = json!({"name": name, "kind": "saas", "category": "협업", "summary": "여러 인스턴스 확인", "tags": ["다중인스턴스"]});
+    let (_, created) = api(base, Method::POST, "/api/v1/services", &sup, Some(body)).await;
     let id = created["id"].as_str().unwrap_or_else(|| panic!("created: {created}")).to_owned();
-    let s = c.post(format!("{base}/api/v1/services/{id}/submit")).bearer_auth(&sup).send().await.expect("submit");
-    assert!(s.status().is_success(), "submit: {}", s.status());
-    let l = c.post(format!("{base}/api/v1/services/{id}/list")).bearer_auth(&op).send().await.expect("list");
-    assert!(l.status().is_success(), "list: {}", l.status());
+    for t in common::required_documents("saas") {
+        let (content_type, bytes) = common::multipart_file(t, "doc.pdf", common::PDF);
+        let r = reqwest::Client::new()
+            .post(format!("{base}/api/v1/services/{id}/documents"))
+            .bearer_auth(&sup)
+            .header("content-type", content_type)
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(r.status().as_u16(), 201, "upload {t}");
+    }
+    let (s, v) = api(base, Method::POST, &format!("/api/v1/services/{id}/submit"), &sup, None).await;
+    assert_eq!(s, 200, "submit: {v}");
+    let (_, apps) = api(base, Method::GET, "/api/v1/applications?status=received", &op, None).await;
+    let app_id = apps.as_array().and_then(|a| a.iter().find(|x| x["service_id"] == id.as_str())).expect("application")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (s, round) = api(base, Method::POST, "/api/v1/rounds", &op, Some(json!({"name": format!("{name} 차수"), "meets_on": "2026-11-30"}))).await;
+    assert_eq!(s, 201, "round: {round}");
+    let mut reviewers = Vec::new();
+    for who in ["reviewer", "reviewer2"] {
+        let t = token(base, &format!("{who}@demo.gureum.kr")).await;
+        let (_, me) = api(base, Method::GET, "/api/v1/me", &t, None).await;
+        reviewers.push((t, me["id"].as_str().expect("my id").to_owned()));
+    }
+    let ids: Vec<&str> = reviewers.iter().map(|r| r.1.as_str()).collect();
+    let (s, v) =
+        api(base, Method::POST, &format!("/api/v1/applications/{app_id}/assign"), &op, Some(json!({"round_id": round["id"], "reviewer_ids": ids})))
+            .await;
+    assert_eq!(s, 200, "assign: {v}");
+    for (t, _) in &reviewers {
+        let (s, v) = api(base, Method::POST, &format!("/api/v1/applications/{app_id}/votes"), t, Some(common::vote_body("pass"))).await;
+        assert_eq!(s, 201, "vote: {v}");
+    }
+    let (s, v) = api(base, Method::POST, &format!("/api/v1/rounds/{}/close", round["id"].as_str().expect("id")), &op, None).await;
+    assert_eq!(s, 200, "close: {v}");
     created["code"].as_str().expect("code").to_owned()
 }
 

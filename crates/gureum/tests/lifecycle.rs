@@ -6,40 +6,14 @@
 
 mod common;
 
-use common::{TestApp, spawn_app};
+use common::{PDF, TestApp, spawn_app};
 use serde_json::{Value, json};
 use sqlx::Row;
 use tower::ServiceExt;
 
-const PW: &str = "gureum-demo";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 async fn call(app: &TestApp, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
     app.call(method, uri, token, body).await
-}
-
-/// A multipart upload of one file with a document type.
-async fn upload(app: &TestApp, id: &str, token: &str, doc_type: &str, filename: &str, bytes: &[u8]) -> (u16, Value) {
-    let boundary = "gureum-test-boundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\n{doc_type}\r\n").as_bytes());
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = axum::http::Request::builder()
-        .method("POST")
-        .uri(format!("/api/v1/services/{id}/documents"))
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(axum::body::Body::from(body))
-        .expect("request");
-    let resp = app.router.clone().oneshot(req).await.expect("response");
-    let status = resp.status().as_u16();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26).await.expect("body");
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
 /// A page request with a session cookie (the login token is a session) and a CSRF cookie.
@@ -90,13 +64,6 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-async fn token(app: &TestApp, who: &str) -> String {
-    let (s, v) =
-        call(app, "POST", "/api/v1/auth/login", None, Some(json!({"email": format!("{who}@demo.gureum.kr"), "password": PW}))).await;
-    assert_eq!(s, 200, "{who} logs in: {v}");
-    v["token"].as_str().expect("token").to_owned()
-}
-
 struct World {
     app: TestApp,
     supplier: String,
@@ -108,10 +75,10 @@ struct World {
 async fn world() -> World {
     let app = spawn_app(40).await;
     gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
-    let supplier = token(&app, "supplier").await;
-    let supplier2 = token(&app, "supplier2").await;
-    let operator = token(&app, "operator").await;
-    let buyer = token(&app, "buyer").await;
+    let supplier = app.login("supplier").await;
+    let supplier2 = app.login("supplier2").await;
+    let operator = app.login("operator").await;
+    let buyer = app.login("buyer").await;
     World { app, supplier, supplier2, operator, buyer }
 }
 
@@ -193,9 +160,15 @@ async fn create_edit_submit_list_and_find_at_once() {
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/list"), Some(&w.operator), None).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "{v}");
 
-    // attach a document, submit
-    let (s, doc) = upload(app, &id, &w.supplier, "service_definition", "정의서.pdf", PDF).await;
+    // a submission with a required document missing is refused, naming each one, and changes nothing
+    let (s, doc) = app.upload(&id, &w.supplier, "service_definition", "정의서.pdf", PDF).await;
     assert_eq!(s, 201, "{doc}");
+    let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("documents_missing")), "{v}");
+    assert_eq!(v["missing"], json!(["price_list", "sla", "business_soundness", "no_debarment", "certificate"]));
+    let (_, mine) = call(app, "GET", &format!("/api/v1/services/{id}"), Some(&w.supplier), None).await;
+    assert_eq!(mine["draft"]["state"], "draft");
+    app.upload_required(&id, &w.supplier, "saas").await;
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "submitted");
@@ -218,13 +191,21 @@ async fn create_edit_submit_list_and_find_at_once() {
     let (s, v) = call(app, "GET", &format!("/api/v1/services/{id}"), Some(&w.operator), None).await;
     assert_eq!((s, v["draft"]["state"].as_str()), (200, Some("submitted")));
     let (s, docs) = call(app, "GET", &format!("/api/v1/services/{id}/documents"), Some(&w.operator), None).await;
-    assert_eq!((s, docs.as_array().map(Vec::len)), (200, Some(1)));
+    assert_eq!((s, docs.as_array().map(Vec::len)), (200, Some(7)), "{docs}");
 
-    // list: searchable as soon as the answer has returned
+    // a first listing is the committee's to select, not one operator's click
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/list"), Some(&w.operator), None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("selection_required")), "{v}");
+    assert_eq!(app.application_of(&id, &w.operator).await["status"], "received");
+
+    // selected: searchable as soon as the round's close has answered
+    app.decide_by_committee(&id, "pass").await;
+    let (s, v) = call(app, "GET", &format!("/api/v1/services/{id}"), Some(&w.supplier), None).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "listed");
     assert!(v.get("draft").is_none_or(Value::is_null), "no open revision after listing");
+    assert_eq!(v["listing"]["selected_on"], "2026-11-23", "selected on the close date (Asia/Seoul)");
+    assert_eq!(v["listing"]["selection_valid_to"], "2029-11-22", "three years less a day");
     let (s, found) = app.get(&format!("/api/v1/services?q={code}")).await;
     assert_eq!(s, 200);
     assert_eq!(found["total"], 1, "{found}");
@@ -243,22 +224,27 @@ async fn create_edit_submit_list_and_find_at_once() {
         .iter()
         .map(|r| r.try_get::<String, _>("kind").expect("kind"))
         .collect();
-    assert!(kinds.iter().any(|k| k == "service.listed"), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k == "application.selected"), "{kinds:?}");
     assert!(app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox").iter().any(|m| m.subject.contains(&code)));
 
     // every change is audited with the person, the organisation and the request id
     let rows = app.db.audit_for_entity("service", &id).await.expect("audit");
-    assert_eq!(actions(&rows), ["service.create", "service.update", "service.document_add", "service.submit", "service.list"]);
+    let mut expected = vec!["service.create", "service.update"];
+    expected.extend(["service.document_add"; 7]);
+    expected.extend(["service.submit", "service.list"]);
+    assert_eq!(actions(&rows), expected);
     let operator_user = app.db.user_by_email("operator@demo.gureum.kr").await.expect("db").expect("user");
     assert_eq!(rows[0].event.actor, supplier_user.id);
     assert_eq!(rows[0].event.organisation.as_deref(), Some(supplier_user.org_id.as_str()));
-    assert_eq!(rows[4].event.actor, operator_user.id);
+    let (submit, list) = (&rows[9], &rows[10]);
+    assert_eq!(list.event.actor, operator_user.id, "the operator who closed the round");
     assert!(rows.iter().all(|r| r.event.request_id.is_some()), "request ids recorded");
     assert_eq!(rows[1].event.before.as_ref().map(|b| b["fields"]["summary"].clone()), Some(json!("작은 기관을 위한 전자결재")));
-    assert_eq!(rows[4].event.after.as_ref().map(|a| a["status"].clone()), Some(json!("listed")));
+    assert_eq!(list.event.after.as_ref().map(|a| a["state"].clone()), Some(json!("listed")));
+    assert!(list.event.after.as_ref().is_some_and(|a| a["round_id"].is_string() && a["application_id"].is_string()));
     // the submission records the revision's state before and after
-    assert_eq!(rows[3].event.before.as_ref().map(|b| b["state"].clone()), Some(json!("draft")));
-    assert_eq!(rows[3].event.after.as_ref().map(|a| a["state"].clone()), Some(json!("submitted")));
+    assert_eq!(submit.event.before.as_ref().map(|b| b["state"].clone()), Some(json!("draft")));
+    assert_eq!(submit.event.after.as_ref().map(|a| a["state"].clone()), Some(json!("submitted")));
     assert!(matches!(app.db.verify_audit_chain().await.expect("verify"), gureum_storage::VerifyReport::Ok { .. }));
 }
 
@@ -266,12 +252,15 @@ async fn create_edit_submit_list_and_find_at_once() {
 async fn rejections_need_a_reason_and_tell_the_supplier() {
     let w = world().await;
     let app = &w.app;
-    let (_, v) = call(app, "POST", "/api/v1/services", Some(&w.supplier), Some(new_service())).await;
-    let id = v["id"].as_str().expect("id").to_owned();
-    let (s, _) = call(app, "POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
-    assert_eq!(s, 200);
+    // a wording fix of a listed service is the operator's to list or turn down
+    let (id, _, _) = own_listed_service(&w).await;
+    let (s, v) = call(app, "PATCH", &format!("/api/v1/services/{id}"), Some(&w.supplier), Some(json!({"summary": "문구 수정"}))).await;
+    assert_eq!((s, v["draft"]["material"].as_bool()), (200, Some(false)), "{v}");
+    app.upload_required(&id, &w.supplier, v["listing"]["kind"].as_str().expect("kind")).await;
+    let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
+    assert_eq!(s, 200, "{v}");
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/review"), Some(&w.operator), None).await;
-    assert_eq!((s, v["status"].as_str(), v["draft"]["state"].as_str()), (200, Some("in_review"), Some("in_review")));
+    assert_eq!((s, v["status"].as_str(), v["draft"]["state"].as_str()), (200, Some("listed"), Some("in_review")), "{v}");
 
     let events = app.db.audit_count().await.expect("count");
     for body in [None, Some(json!({})), Some(json!({"reason": "   "}))] {
@@ -292,10 +281,11 @@ async fn rejections_need_a_reason_and_tell_the_supplier() {
     )
     .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(v["status"], "rejected");
+    assert_eq!(v["status"], "listed", "the listed revision stays public");
     let revs = v["revisions"].as_array().expect("revisions");
-    assert_eq!(revs[0]["state"], "rejected");
-    assert_eq!(revs[0]["decision_reason"], "가격표가 첨부되지 않았습니다");
+    let last = revs.last().expect("the turned-down revision");
+    assert_eq!(last["state"], "rejected");
+    assert_eq!(last["decision_reason"], "가격표가 첨부되지 않았습니다");
     let mails = app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox");
     assert_eq!(mails.len(), mails_before + 1);
     assert!(mails.last().is_some_and(|m| m.body.contains("가격표가 첨부되지 않았습니다")));
@@ -311,7 +301,7 @@ async fn rejections_need_a_reason_and_tell_the_supplier() {
     // a rejected service is edited again: a new draft from the rejected one
     let (s, v) =
         call(app, "PATCH", &format!("/api/v1/services/{id}"), Some(&w.supplier), Some(json!({"description": "가격표를 붙였습니다"}))).await;
-    assert_eq!((s, v["status"].as_str(), v["draft"]["revision"].as_i64()), (200, Some("draft"), Some(2)), "{v}");
+    assert_eq!((s, v["status"].as_str(), v["draft"]["revision"].as_i64()), (200, Some("listed"), last["revision"].as_i64().map(|r| r + 1)), "{v}");
     // a second decision on a decided revision is refused
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/reject"), Some(&w.operator), Some(json!({"reason": "again"}))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));
@@ -327,7 +317,7 @@ async fn who_may_do_what() {
     assert_eq!((s, v["code"].as_str()), (404, Some("not_found")));
     let (s, _) = call(app, "POST", &format!("/api/v1/services/{own}/submit"), Some(&w.supplier2), None).await;
     assert_eq!(s, 404);
-    let (s, _) = upload(app, &own, &w.supplier2, "sla", "sla.pdf", PDF).await;
+    let (s, _) = app.upload(&own, &w.supplier2, "sla", "sla.pdf", PDF).await;
     assert_eq!(s, 404);
     let (s, _) = call(app, "GET", &format!("/api/v1/services/{own}/documents"), Some(&w.supplier2), None).await;
     assert_eq!(s, 404);
@@ -403,13 +393,18 @@ async fn an_edit_of_a_listed_service_stays_private_until_listed() {
         assert_eq!(s, 200);
         assert_eq!(v["draft"]["material"], true, "{}", v["draft"]["changes"]);
     }
+    app.upload_required(&id, &w.supplier, before["listing"]["kind"].as_str().expect("kind")).await;
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("listed")), "a listed service stays listed while its change is reviewed");
     let (_, public) = app.get(&format!("/api/v1/services/{id}")).await;
     assert_eq!(public["listing"]["name"], old_name.as_str());
 
+    // a material change goes to the committee; the operator alone cannot list it
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/list"), Some(&w.operator), None).await;
-    assert_eq!(s, 200, "{v}");
+    assert_eq!((s, v["code"].as_str()), (409, Some("selection_required")), "{v}");
+    app.decide_by_committee(&id, "pass").await;
+    let (_, public) = app.get(&format!("/api/v1/services/{id}")).await;
+    assert_eq!(public["listing"]["selected_on"], "2026-11-23", "a new selection from the round's close");
     let (_, public) = app.get(&format!("/api/v1/services/{id}")).await;
     assert_eq!((public["listing"]["name"].as_str(), public["revision"].as_i64()), (Some("새 이름 클라우드"), Some(public_rev + 1)));
     assert_eq!(search_total(app, "새 이름 클라우드").await, 1);
@@ -457,26 +452,26 @@ async fn documents_are_pdfs_by_content() {
     let (_, v) = call(app, "POST", "/api/v1/services", Some(&w.supplier), Some(new_service())).await;
     let id = v["id"].as_str().expect("id").to_owned();
     let events = app.db.audit_count().await.expect("count");
-    let (s, v) = upload(app, &id, &w.supplier, "price_list", "가격표.pdf", b"PK\x03\x04 a zip named .pdf").await;
+    let (s, v) = app.upload(&id, &w.supplier, "price_list", "가격표.pdf", b"PK\x03\x04 a zip named .pdf").await;
     assert_eq!((s, v["code"].as_str()), (400, Some("invalid_file_type")));
-    let (s, v) = upload(app, &id, &w.supplier, "brochure", "x.pdf", PDF).await;
+    let (s, v) = app.upload(&id, &w.supplier, "brochure", "x.pdf", PDF).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("invalid_doc_type")));
     let mut big = PDF.to_vec();
     big.resize(20 * 1024 * 1024 + 1, b' ');
-    let (s, v) = upload(app, &id, &w.supplier, "price_list", "big.pdf", &big).await;
+    let (s, v) = app.upload(&id, &w.supplier, "price_list", "big.pdf", &big).await;
     assert_eq!((s, v["code"].as_str()), (413, Some("file_too_large")));
     let mut huge = PDF.to_vec();
     huge.resize(25 * 1024 * 1024, b' ');
-    let (s, v) = upload(app, &id, &w.supplier, "price_list", "huge.pdf", &huge).await;
+    let (s, v) = app.upload(&id, &w.supplier, "price_list", "huge.pdf", &huge).await;
     assert_eq!((s, v["code"].as_str()), (413, Some("file_too_large")), "past the body limit too");
     assert_eq!(app.db.audit_count().await.expect("count"), events, "nothing stored");
     let (_, docs) = call(app, "GET", &format!("/api/v1/services/{id}/documents"), Some(&w.supplier), None).await;
     assert_eq!(docs.as_array().map(Vec::len), Some(0));
 
     // a PDF named anything is stored by its SHA-256, once
-    let (s, a) = upload(app, &id, &w.supplier, "certificate", "인증서.bin", PDF).await;
+    let (s, a) = app.upload(&id, &w.supplier, "certificate", "인증서.bin", PDF).await;
     assert_eq!(s, 201, "{a}");
-    let (s, b) = upload(app, &id, &w.supplier, "sla", "sla.pdf", PDF).await;
+    let (s, b) = app.upload(&id, &w.supplier, "sla", "sla.pdf", PDF).await;
     assert_eq!(s, 201);
     assert_eq!(a["sha256"], b["sha256"]);
     assert_eq!(a["sha256"].as_str(), Some(gureum_domain::audit::sha256_hex(PDF).as_str()));
@@ -575,6 +570,11 @@ async fn the_desk_pages() {
     let (s, _, html) = page(app, "GET", &format!("/supplier/services/{id}/documents"), Some(&w.supplier), None).await;
     assert_eq!(s, 200);
     assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("서비스 정의서"));
+    // submitting before the documents are in shows what is missing, and changes nothing
+    let (s, _, html) = page(app, "POST", &format!("/supplier/services/{id}/submit"), Some(&w.supplier), Some(&[])).await;
+    assert_eq!(s, 400);
+    assert!(html.contains("documents_missing") && html.contains("price_list"), "the missing documents named");
+    app.upload_required(&id, &w.supplier, "saas").await;
     let (s, _, _) = page(app, "POST", &format!("/supplier/services/{id}/submit"), Some(&w.supplier), Some(&[])).await;
     assert_eq!(s, 303);
     let (s, _, html) = page(app, "GET", "/supplier/services", Some(&w.supplier), None).await;
@@ -591,8 +591,10 @@ async fn the_desk_pages() {
     let (s, _, html) = page(app, "POST", &format!("/operator/services/{id}/reject"), Some(&w.operator), Some(&[("reason", "")])).await;
     assert_eq!(s, 400);
     assert!(html.contains("reason_required"));
-    let (s, h, _) = page(app, "POST", &format!("/operator/services/{id}/list"), Some(&w.operator), Some(&[])).await;
-    assert_eq!((s, h["location"].to_str().ok()), (303, Some(format!("/operator/services/{id}?done=listed").as_str())));
+    let (s, _, html) = page(app, "POST", &format!("/operator/services/{id}/list"), Some(&w.operator), Some(&[])).await;
+    assert_eq!(s, 409);
+    assert!(html.contains("selection_required"), "a first listing is the committee's");
+    app.decide_by_committee(&id, "pass").await;
     assert_eq!(search_total(app, "구름 화상회의").await, 1);
 
     // an edit of the listed service shows what changed, field by field

@@ -81,6 +81,30 @@ fn summary_body() -> Value {
     json!({"summary": "요약 고침"})
 }
 
+fn settings_body() -> Value {
+    json!({"quorum": 2})
+}
+
+fn round_body() -> Value {
+    json!({"name": "2026년 12월 차수", "meets_on": "2026-12-15"})
+}
+
+fn assign_body() -> Value {
+    json!({"round_id": "00000000-0000-4000-8000-000000000000", "reviewer_ids": []})
+}
+
+fn message_body() -> Value {
+    json!({"message": "재무제표를 보완해 주십시오", "reason": "공동연구 수행"})
+}
+
+fn vote_body() -> Value {
+    common::vote_body("pass")
+}
+
+fn conflict_body() -> Value {
+    json!({"business_number": gureum_domain::BusinessNumber::from_first9([1, 2, 0, 8, 1, 4, 7, 5, 2]).digits(), "reason": "전 직장"})
+}
+
 /// Public routes answer everyone alike (never 401).
 const PUBLIC: &str = "*:200";
 
@@ -302,6 +326,63 @@ fn cases() -> Vec<Case> {
         case("POST", "/operator/users/{id}/lock", "/operator/users/{buyer_user}/lock", "visitor:403 operator:303 *:403"),
         case("POST", "/operator/users/{id}/unlock", "/operator/users/{buyer_user}/unlock", "visitor:403 operator:303 *:403"),
         case("POST", "/operator/search-index/rebuild", "/operator/search-index/rebuild", "visitor:403 operator:303 *:403"),
+        // the review committee: settings, rounds, applications, votes, declared ties
+        case("GET", "/api/v1/settings/review", "/api/v1/settings/review", PUBLIC),
+        with_body("PUT", "/api/v1/settings/review", "/api/v1/settings/review", settings_body, "visitor:401 operator:200 *:403"),
+        case("GET", "/api/v1/rounds", "/api/v1/rounds", "visitor:401 operator:200 reviewer:200 auditor:200 *:403"),
+        with_body("POST", "/api/v1/rounds", "/api/v1/rounds", round_body, "visitor:401 operator:201 *:403"),
+        case("GET", "/api/v1/rounds/{id}", "/api/v1/rounds/{round}", "visitor:401 operator:200 reviewer:200 auditor:200 *:403"),
+        case("POST", "/api/v1/rounds/{id}/close", "/api/v1/rounds/{round}/close", "visitor:401 operator:200 *:403"),
+        case("GET", "/api/v1/applications", "/api/v1/applications", "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403"),
+        case(
+            "GET",
+            "/api/v1/applications/{id}",
+            "/api/v1/applications/{application}",
+            "visitor:401 operator:200 supplier:200 supplier2:404 reviewer:404 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/applications/{id}/assign",
+            "/api/v1/applications/{application}/assign",
+            assign_body,
+            "visitor:401 operator:400 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/applications/{id}/recuse",
+            "/api/v1/applications/{application}/recuse",
+            message_body,
+            "visitor:401 operator:403 supplier:403 supplier2:404 reviewer:404 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/applications/{id}/votes",
+            "/api/v1/applications/{application}/votes",
+            vote_body,
+            "visitor:401 operator:403 supplier:403 supplier2:404 reviewer:404 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/applications/{id}/supplement-requests",
+            "/api/v1/applications/{application}/supplement-requests",
+            message_body,
+            "visitor:401 operator:200 supplier:403 supplier2:404 reviewer:404 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/applications/{id}/supplement",
+            "/api/v1/applications/{application}/supplement",
+            message_body,
+            "visitor:401 operator:403 supplier:409 supplier2:404 reviewer:404 *:403",
+        ),
+        case(
+            "POST",
+            "/api/v1/applications/{id}/withdraw",
+            "/api/v1/applications/{application}/withdraw",
+            "visitor:401 operator:403 supplier:200 supplier2:404 reviewer:404 *:403",
+        ),
+        case("GET", "/api/v1/me/conflicts", "/api/v1/me/conflicts", "visitor:401 reviewer:200 *:403"),
+        with_body("POST", "/api/v1/me/conflicts", "/api/v1/me/conflicts", conflict_body, "visitor:401 reviewer:201 *:403"),
         // the audit log: auditors and operators read, nobody else
         case("GET", "/api/v1/audit/events", "/api/v1/audit/events", "visitor:401 operator:200 auditor:200 *:403"),
         case("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", "visitor:401 operator:200 auditor:200 *:403"),
@@ -431,6 +512,19 @@ async fn world() -> World {
     )
     .await
     .expect("signup");
+    // a complete submission of a new service: an application waiting for assignment; an open round
+    let supplier = tokens.get("supplier").cloned().expect("supplier");
+    let (s, created) = send(&app, "POST", "/api/v1/services", Some(&supplier), Some(service_body())).await;
+    assert_eq!(s, 201, "{created}");
+    let service = created["id"].as_str().expect("id").to_owned();
+    app.upload_required(&service, &supplier, "saas").await;
+    let (s, v) = send(&app, "POST", &format!("/api/v1/services/{service}/submit"), Some(&supplier), None).await;
+    assert_eq!(s, 200, "{v}");
+    let operator = tokens.get("operator").cloned().expect("operator");
+    fixtures.insert("application", app.application_of(&service, &operator).await["id"].as_str().expect("id").to_owned());
+    let (s, round) = send(&app, "POST", "/api/v1/rounds", Some(&operator), Some(round_body())).await;
+    assert_eq!(s, 201, "{round}");
+    fixtures.insert("round", round["id"].as_str().expect("id").to_owned());
     fixtures.insert("pending_doc", org.registration_doc.clone().expect("certificate"));
     fixtures.insert("pending_org", org.id);
     World { app, tokens, fixtures }

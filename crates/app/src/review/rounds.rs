@@ -102,6 +102,18 @@ pub async fn close_round(ctx: &Context, p: &Principal, id: &str, rid: Option<Str
         tx.set_application_outcome(&app.id, &result.to_string()).await?;
         tx.set_application_status(&app.id, app.status, to).await?;
         publish_decision(&mut tx, &app, &outcome, today, valid_to).await?;
+        // The service's own trail says who listed or turned down the revision, and why.
+        audit(
+            &mut tx,
+            p,
+            if outcome.selected { "service.list" } else { "service.reject" },
+            "service",
+            &app.service_id,
+            None,
+            json!({"revision": app.revision, "state": if outcome.selected { "listed" } else { "rejected" }, "application_id": app.id, "round_id": id}),
+            rid.clone(),
+        )
+        .await?;
         audit(
             &mut tx,
             p,

@@ -157,3 +157,119 @@ pub fn gureum(app_dir: &std::path::Path, url: &str, args: &[&str]) -> std::proce
         .output()
         .expect("run gureum")
 }
+
+/// The demo password (`gureum::demo::DEMO_PASSWORD`).
+pub const PW: &str = "gureum-demo";
+
+/// The smallest file the document store takes as a PDF.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Every criterion a vote judges (SPEC §4 "Review").
+pub const CRITERIA: [&str; 5] = ["business_soundness", "debarment", "security", "operational_stability", "support_structure"];
+
+impl TestApp {
+    /// Signs a demo account in (`who@demo.gureum.kr`) and answers its bearer token.
+    pub async fn login(&self, who: &str) -> String {
+        let body = serde_json::json!({"email": format!("{who}@demo.gureum.kr"), "password": PW});
+        let (s, v) = self.call("POST", "/api/v1/auth/login", None, Some(body)).await;
+        assert_eq!(s, 200, "{who} logs in: {v}");
+        v["token"].as_str().expect("token").to_owned()
+    }
+
+    /// The user id of a demo account.
+    pub async fn user_id(&self, who: &str) -> String {
+        self.db.user_by_email(&format!("{who}@demo.gureum.kr")).await.expect("db").expect("user").id
+    }
+
+    /// A multipart upload of one file with a document type to a service's open revision.
+    pub async fn upload(&self, id: &str, token: &str, doc_type: &str, filename: &str, bytes: &[u8]) -> (u16, Value) {
+        use tower::ServiceExt;
+        let (content_type, body) = multipart_file(doc_type, filename, bytes);
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/services/{id}/documents"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body))
+            .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("response");
+        let status = resp.status().as_u16();
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26).await.expect("body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Uploads a PDF of every document the default review settings ask of a service of `kind`.
+    pub async fn upload_required(&self, id: &str, token: &str, kind: &str) {
+        for t in required_documents(kind) {
+            let (s, v) = self.upload(id, token, t, &format!("{t}.pdf"), PDF).await;
+            assert_eq!(s, 201, "upload {t}: {v}");
+        }
+    }
+
+    /// The open application of a service (the operator's view).
+    pub async fn application_of(&self, service_id: &str, operator: &str) -> Value {
+        let (s, v) = self.call("GET", "/api/v1/applications", Some(operator), None).await;
+        assert_eq!(s, 200, "{v}");
+        v.as_array()
+            .expect("applications")
+            .iter()
+            .find(|a| a["service_id"] == service_id && !["selected", "not_selected", "withdrawn"].contains(&a["status"].as_str().unwrap_or("")))
+            .unwrap_or_else(|| panic!("an open application of {service_id} in {v}"))
+            .clone()
+    }
+
+    /// Takes a submitted service's application through a fresh round: assigned to `reviewer` and
+    /// `reviewer2`, both voting `verdict` on every criterion, the round closed. Answers the
+    /// close answer.
+    pub async fn decide_by_committee(&self, service_id: &str, verdict: &str) -> Value {
+        let operator = self.login("operator").await;
+        let application = self.application_of(service_id, &operator).await;
+        let app_id = application["id"].as_str().expect("id").to_owned();
+        let body = serde_json::json!({"name": format!("심사 {}", uuid::Uuid::new_v4().simple()), "meets_on": "2026-11-30"});
+        let (s, round) = self.call("POST", "/api/v1/rounds", Some(&operator), Some(body)).await;
+        assert_eq!(s, 201, "{round}");
+        let round_id = round["id"].as_str().expect("round id").to_owned();
+        let reviewers = [self.user_id("reviewer").await, self.user_id("reviewer2").await];
+        let body = serde_json::json!({"round_id": round_id, "reviewer_ids": reviewers});
+        let (s, v) = self.call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&operator), Some(body)).await;
+        assert_eq!(s, 200, "assign: {v}");
+        for who in ["reviewer", "reviewer2"] {
+            let token = self.login(who).await;
+            let (s, v) = self.call("POST", &format!("/api/v1/applications/{app_id}/votes"), Some(&token), Some(vote_body(verdict))).await;
+            assert_eq!(s, 201, "{who} votes: {v}");
+        }
+        let (s, v) = self.call("POST", &format!("/api/v1/rounds/{round_id}/close"), Some(&operator), None).await;
+        assert_eq!(s, 200, "close: {v}");
+        v
+    }
+}
+
+/// A vote with the same verdict on every criterion, a comment on each, and an innovativeness note.
+pub fn vote_body(verdict: &str) -> Value {
+    let criteria: serde_json::Map<String, Value> = CRITERIA.iter().map(|c| ((*c).to_owned(), Value::from(verdict))).collect();
+    let comments: serde_json::Map<String, Value> = CRITERIA.iter().map(|c| ((*c).to_owned(), Value::from(format!("{c} 검토 의견")))).collect();
+    serde_json::json!({"criteria": criteria, "comments": comments, "innovativeness": "공공 업무 자동화에 새로운 접근"})
+}
+
+/// The document types the default review settings ask of a service of `kind`.
+pub fn required_documents(kind: &str) -> Vec<&'static str> {
+    let mut types = vec!["service_definition", "price_list", "sla", "business_soundness", "no_debarment"];
+    if ["iaas", "paas", "saas", "daas"].contains(&kind) {
+        types.push("certificate");
+    }
+    types
+}
+
+/// A `multipart/form-data` body of one file with its document type: the content type and bytes.
+pub fn multipart_file(doc_type: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "gureum-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\n{doc_type}\r\n").as_bytes());
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

@@ -121,15 +121,13 @@ component!(
     uses [DocTypeText, TargetsDoc]
 );
 
-/// The review settings (operator; reviewers and auditors read them too).
-#[utoipa::path(get, path = "/api/v1/settings/review", tag = "review", security(("bearer" = [])),
+/// The review settings in force: public, so that a supplier (or a company thinking of becoming
+/// one) knows which documents a submission needs and how long each step should take.
+#[utoipa::path(get, path = "/api/v1/settings/review", tag = "review",
     responses(
         (status = 200, description = "The settings in force", body = ReviewSettingsView),
-        (status = 401, description = "unauthenticated", body = ErrorBody),
-        (status = 403, description = "forbidden", body = ErrorBody),
     ))]
-pub async fn get_settings(State(state): State<AppState>, auth: Auth) -> Result<Json<ReviewSettingsView>, AppError> {
-    auth.require(Rule::AnyRole(&[gureum_domain::account::Role::Operator, gureum_domain::account::Role::Reviewer, gureum_domain::account::Role::Auditor]))?;
+pub async fn get_settings(State(state): State<AppState>) -> Result<Json<ReviewSettingsView>, AppError> {
     Ok(Json(review::settings(&state).await?.into()))
 }
 
