@@ -114,3 +114,130 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
     tx.commit().await?;
     Ok(emails)
 }
+
+/// A one-page PDF standing for a demo document (the store recognises PDFs by their content).
+fn demo_pdf(title: &str) -> Vec<u8> {
+    let text: String = title.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+         3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n% Gureum demo document {text}\n\
+         trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+async fn demo_principal(ctx: &gureum_app::Context, who: &str) -> Result<gureum_app::Principal, Failure> {
+    let fail = |e: gureum_app::Error| Failure::env(format!("demo review ({who}): {}", e.message));
+    let logged = gureum_app::accounts::login(ctx, &format!("{who}@demo.gureum.kr"), DEMO_PASSWORD, None, None).await.map_err(fail)?;
+    gureum_app::actor::authenticate(ctx, &logged.token, false)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| Failure::env(format!("demo review: {who} cannot sign in")))
+}
+
+/// A new service of `p`'s company with every required document, submitted: its application id.
+async fn demo_application(
+    ctx: &gureum_app::Context,
+    p: &gureum_app::Principal,
+    listing: serde_json::Value,
+) -> Result<String, gureum_app::Error> {
+    let id = gureum_app::lifecycle::create(ctx, p, &listing, None).await?;
+    let settings = gureum_app::review::settings(ctx).await?;
+    let kind = listing["kind"].as_str().and_then(gureum_domain::ServiceKind::parse).unwrap_or(gureum_domain::ServiceKind::Saas);
+    for doc_type in settings.required_for(kind) {
+        gureum_app::lifecycle::attach_document(ctx, p, &id, doc_type, &format!("{doc_type}.pdf"), demo_pdf(doc_type), None).await?;
+    }
+    gureum_app::lifecycle::submit(ctx, p, &id, None).await?;
+    let mine = gureum_app::review::applications(ctx, p, Some("received"), None).await?;
+    mine.into_iter()
+        .find(|a| a.application.service_id == id)
+        .map(|a| a.application.id)
+        .ok_or_else(|| gureum_app::Error::internal("the demo submission opened no application"))
+}
+
+fn demo_listing(name: &str, name_en: &str, category: &str, tags: &[&str], price: i64, today: time::Date) -> serde_json::Value {
+    let from = gureum_domain::clock::format_date(today - time::Duration::days(200));
+    let to = gureum_domain::clock::format_date(today + time::Duration::days(5 * 365 - 200));
+    json!({
+        "name": name,
+        "name_en": name_en,
+        "kind": "saas",
+        "category": category,
+        "tags": tags,
+        "summary": format!("{name}: 공공기관 업무용 SaaS (심사 데모)"),
+        "description": "심사위원회 과정을 보여 주는 데모 신청 서비스입니다. 제출 서류 6종을 갖추었습니다.",
+        "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": price}],
+        "sla": {"availability_pct": 99.9, "support_hours": "평일 09-18", "credit_pct": 10},
+        "data_location": "국내 리전 (서울)",
+        "certification": {"type": "standard", "grade": "low", "number": format!("CSAP-S-{}-D{price}", today.year()), "valid_from": from, "valid_to": to}
+    })
+}
+
+/// The committee in the demo (issue #22): a closed round that selected one service of the demo
+/// supplier, and an open round in which one application waits for the demo reviewer's vote
+/// (`reviewer2` has voted) while another waits for assignment. Done once, through the same use
+/// cases the API calls, so what a visitor sees is what the product does.
+pub async fn seed_demo_review(ctx: &gureum_app::Context) -> Result<(), Failure> {
+    if !ctx.db().rounds().await?.is_empty() {
+        return Ok(());
+    }
+    let supplier = demo_principal(ctx, "supplier").await?;
+    let supplier2 = demo_principal(ctx, "supplier2").await?;
+    let operator = demo_principal(ctx, "operator").await?;
+    let reviewer = demo_principal(ctx, "reviewer").await?;
+    let reviewer2 = demo_principal(ctx, "reviewer2").await?;
+    let reviewers: Vec<String> = [&reviewer, &reviewer2].iter().filter_map(|p| p.user().map(|u| u.id.clone())).collect();
+    let today = ctx.clock().today();
+    let fail = |e: gureum_app::Error| Failure::env(format!("demo review: {}", e.message));
+    let pass = json!({
+        "criteria": {"business_soundness": "pass", "debarment": "pass", "security": "pass", "operational_stability": "pass", "support_structure": "pass"},
+        "comments": {"security": "CSAP 표준등급 인증서와 보안 점검 결과를 확인했습니다."},
+        "innovativeness": "민원 응대 자동화로 담당자 업무를 줄입니다."
+    });
+    let date = |d: time::Date| gureum_domain::clock::format_date(d);
+
+    // last month's round: selected and closed
+    let selected = demo_application(
+        ctx,
+        &supplier,
+        demo_listing("구름 민원응대 챗봇", "Gureum Civil Petition Chatbot", "민원", &["챗봇", "민원", "상담"], 3_000, today),
+    )
+    .await
+    .map_err(fail)?;
+    let past =
+        gureum_app::review::create_round(ctx, &operator, Some("2026년 11월 정기 심사"), Some(&date(today - time::Duration::days(7))), None)
+            .await
+            .map_err(fail)?;
+    gureum_app::review::assign(ctx, &operator, &selected, Some(&past.id), &reviewers, None).await.map_err(fail)?;
+    gureum_app::review::vote(ctx, &reviewer, &selected, &pass, None).await.map_err(fail)?;
+    gureum_app::review::vote(ctx, &reviewer2, &selected, &pass, None).await.map_err(fail)?;
+    gureum_app::review::close_round(ctx, &operator, &past.id, None).await.map_err(fail)?;
+
+    // this month's round: one waits for the demo reviewer, one for assignment
+    let waiting_vote = demo_application(
+        ctx,
+        &supplier,
+        demo_listing("구름 전자문서 보관소", "Gureum e-Records Vault", "문서관리", &["전자문서", "기록관리"], 4_500, today),
+    )
+    .await
+    .map_err(fail)?;
+    demo_application(
+        ctx,
+        &supplier2,
+        demo_listing("하늘 영상회의 플러스", "Haneul Video Meeting Plus", "화상회의", &["화상회의", "영상"], 6_000, today),
+    )
+    .await
+    .map_err(fail)?;
+    let open = gureum_app::review::create_round(
+        ctx,
+        &operator,
+        Some("2026년 12월 정기 심사"),
+        Some(&date(today + time::Duration::days(14))),
+        None,
+    )
+    .await
+    .map_err(fail)?;
+    gureum_app::review::assign(ctx, &operator, &waiting_vote, Some(&open.id), &reviewers, None).await.map_err(fail)?;
+    gureum_app::review::vote(ctx, &reviewer2, &waiting_vote, &pass, None).await.map_err(fail)?;
+    Ok(())
+}

@@ -103,6 +103,9 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
     }
     let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
     let state = AppState::new(gureum_app::Context::new(db.clone(), sync.clone(), clock, documents, &public_url));
+    if demo {
+        crate::demo::seed_demo_review(&state).await?;
+    }
     let app = router(state.clone());
     let listener =
         tokio::net::TcpListener::bind((bind, port)).await.map_err(|e| Failure::env(format!("cannot listen on {bind}:{port}: {e}")))?;

@@ -582,7 +582,7 @@ async fn the_operator_locks_and_unlocks_people_and_creates_organisations() {
     assert!(hub.status == 200 && hub.body.contains("/operator/organisations") && hub.body.contains("/operator/users"));
     let users = op.get("/operator/users?q=buyer").await;
     assert_eq!(users.status, 200);
-    assert!(users.body.contains("buyer@demo.gureum.kr") && users.body.contains("010-0000-0000"), "the operator sees contacts");
+    assert!(users.body.contains("buyer@demo.gureum.kr") && users.body.contains("010-6000-2003"), "the operator sees contacts");
     let buyer = app.db.user_by_email(&email("buyer")).await.expect("db").expect("user");
     let mut b = Client::new(&app);
     assert_eq!(b.login(&email("buyer"), PASSWORD).await.status, 303);

@@ -333,7 +333,12 @@ fn cases() -> Vec<Case> {
         with_body("POST", "/api/v1/rounds", "/api/v1/rounds", round_body, "visitor:401 operator:201 *:403"),
         case("GET", "/api/v1/rounds/{id}", "/api/v1/rounds/{round}", "visitor:401 operator:200 reviewer:200 auditor:200 *:403"),
         case("POST", "/api/v1/rounds/{id}/close", "/api/v1/rounds/{round}/close", "visitor:401 operator:200 *:403"),
-        case("GET", "/api/v1/applications", "/api/v1/applications", "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403"),
+        case(
+            "GET",
+            "/api/v1/applications",
+            "/api/v1/applications",
+            "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403",
+        ),
         case(
             "GET",
             "/api/v1/applications/{id}",
@@ -366,7 +371,7 @@ fn cases() -> Vec<Case> {
             "/api/v1/applications/{id}/supplement-requests",
             "/api/v1/applications/{application}/supplement-requests",
             message_body,
-            "visitor:401 operator:200 supplier:403 supplier2:404 reviewer:404 *:403",
+            "visitor:401 operator:409 supplier:403 supplier2:404 reviewer:404 *:403",
         ),
         with_body(
             "POST",

@@ -275,7 +275,11 @@ fn revision_changes() {
     assert_eq!(change(listed, Some(R::Submitted), true, Action::Reject), Ok(C::Reject));
     assert_eq!(change(listed, Some(R::Draft), true, Action::Suspend), Ok(C::None), "a suspension leaves the open draft alone");
     assert_eq!(change(ServiceStatus::Suspended, None, true, Action::Reinstate), Ok(C::None));
-    assert_eq!(change(ServiceStatus::InReview, Some(R::InReview), false, Action::Recall), Ok(C::Advance(R::Draft)), "a recalled revision is a draft again");
+    assert_eq!(
+        change(ServiceStatus::InReview, Some(R::InReview), false, Action::Recall),
+        Ok(C::Advance(R::Draft)),
+        "a recalled revision is a draft again"
+    );
 }
 
 /// The API's answers keep their codes and English messages; each has a Korean one.

@@ -400,7 +400,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     }
     match lifecycle::submit(&state, &d.p, &id, request_id(&headers)).await.map_err(AppError::from) {
         Ok(id) => see_other(&format!("/supplier/services?done=submitted#svc-{id}")),
-        Err(e) if e.status == StatusCode::CONFLICT => {
+        Err(e) if e.status == StatusCode::CONFLICT || e.code == gureum_app::Code::DocumentsMissing => {
             render_docs(&state, &ctx, &d, &id, e.status, Some(FormError::new(ctx.lang, &e))).await
         }
         Err(e) => ctx.error(&e),
