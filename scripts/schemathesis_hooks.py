@@ -43,6 +43,10 @@ DOCUMENTED_RULES = [
     ("POST", "/api/v1/auth/password-reset/confirm", "invalid_link", r"."),
     ("POST", "/api/v1/auth/invitations/accept", "invalid_link", r"."),
     ("POST", "/api/v1/organisations/{id}/invitations", "invalid_roles", r"^give roles that this kind of organisation may hold$"),
+    # The review settings (stored, the operator's to change) say which document types a service
+    # takes and which a submission needs.
+    ("POST", "/api/v1/services/{id}/documents", "invalid_doc_type", r"^doc_type is one of "),
+    ("POST", "/api/v1/services/{id}/submit", "documents_missing", r"^upload these documents first: "),
     # A token's expiry is a date after today and at most two years away: relative to the clock.
     ("POST", "/api/v1/tokens", "invalid_expiry", r"^expires_on is after today and at most two years away"),
 ]

@@ -461,6 +461,8 @@ async fn settings_shape_what_a_submission_needs_and_how_long_a_step_may_take() {
         assert_eq!(s, 400, "{bad} → {v}");
         assert!(v["code"].is_string());
     }
+    let (s, v) = app.call("PUT", "/api/v1/settings/review", Some(&w.operator), None).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_body")), "a PUT without a body says nothing");
     let (s, _) = app.call("PUT", "/api/v1/settings/review", Some(&w.supplier), Some(json!({"quorum": 1}))).await;
     assert_eq!(s, 403);
     assert_eq!(app.db.audit_count().await.expect("count"), events);

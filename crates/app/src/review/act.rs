@@ -169,12 +169,7 @@ pub async fn assign(
         }
     }
     let ids: Vec<&str> = people.iter().map(|u| u.id.as_str()).collect();
-    audit(
-        &mut tx,
-        p,
-        "application.assign",
-        "application",
-        &id,
+    audit(&mut tx, p, "application.assign", ("application", &id),
         Some(json!({"status": app.status.as_str(), "round_id": app.round_id, "reviewers": existing.iter().map(|(u, _)| u).collect::<Vec<_>>()})),
         json!({"status": to.as_str(), "round_id": round_id, "reviewers": ids}),
         rid,
@@ -208,8 +203,7 @@ pub async fn declare_conflict(
         &mut tx,
         p,
         "reviewer.conflict_declare",
-        "user",
-        &me,
+        ("user", &me),
         None,
         json!({"conflict": id, "business_number": bizno.digits(), "reason": reason}),
         rid,
@@ -238,7 +232,7 @@ pub async fn recuse(ctx: &Context, p: &Principal, id: &str, reason: Option<&str>
         return Err(Error::new(Code::AlreadyVoted, "you have voted on this application; a vote is not taken back"));
     }
     tx.recuse_reviewer(&id, &me, &reason).await?;
-    audit(&mut tx, p, "application.recuse", "application", &id, None, json!({"reviewer": me, "reason": reason}), rid).await?;
+    audit(&mut tx, p, "application.recuse", ("application", &id), None, json!({"reviewer": me, "reason": reason}), rid).await?;
     crate::notify::notify_operators(
         ctx,
         &mut tx,
@@ -318,12 +312,7 @@ pub async fn vote(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: Opt
     tx.insert_vote(&id, &me, &vote).await?;
     tx.set_application_status(&id, app.status, to).await?;
     let verdicts: BTreeMap<&str, &str> = vote.verdicts.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect();
-    audit(
-        &mut tx,
-        p,
-        "application.vote",
-        "application",
-        &id,
+    audit(&mut tx, p, "application.vote", ("application", &id),
         Some(json!({"status": app.status.as_str()})),
         json!({"status": to.as_str(), "reviewer": me, "criteria": verdicts, "comments": vote.comments, "innovativeness": vote.innovativeness}),
         rid,
@@ -354,8 +343,7 @@ pub async fn request_supplement(
         &mut tx,
         p,
         "application.supplement_request",
-        "application",
-        &id,
+        ("application", &id),
         Some(json!({"status": app.status.as_str()})),
         json!({"status": to.as_str(), "message": message}),
         rid,
@@ -393,8 +381,7 @@ pub async fn answer_supplement(
         &mut tx,
         p,
         "application.supplement",
-        "application",
-        &id,
+        ("application", &id),
         Some(json!({"status": app.status.as_str()})),
         json!({"status": to.as_str(), "message": message}),
         rid,
@@ -437,8 +424,7 @@ pub async fn withdraw(ctx: &Context, p: &Principal, id: &str, rid: Option<String
         &mut tx,
         p,
         "application.withdraw",
-        "application",
-        &id,
+        ("application", &id),
         Some(json!({"status": app.status.as_str()})),
         json!({"status": to.as_str()}),
         rid,

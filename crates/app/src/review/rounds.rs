@@ -25,7 +25,7 @@ pub async fn create_round(
     let id = new_id();
     let mut tx = ctx.db().begin_write().await?;
     tx.insert_round(&id, name, &meets).await?;
-    audit(&mut tx, p, "round.create", "round", &id, None, json!({"name": name, "meets_on": meets, "status": "open"}), rid).await?;
+    audit(&mut tx, p, "round.create", ("round", &id), None, json!({"name": name, "meets_on": meets, "status": "open"}), rid).await?;
     tx.commit().await?;
     ctx.db().round(&id).await?.ok_or_else(|| Error::internal("round vanished"))
 }
@@ -110,12 +110,7 @@ pub async fn close_round(ctx: &Context, p: &Principal, id: &str, rid: Option<Str
         tx.set_application_status(&app.id, app.status, to).await?;
         publish_decision(&mut tx, &app, &outcome, today, valid_to).await?;
         // The service's own trail says who listed or turned down the revision, and why.
-        audit(
-            &mut tx,
-            p,
-            if outcome.selected { "service.list" } else { "service.reject" },
-            "service",
-            &app.service_id,
+        audit(&mut tx, p, if outcome.selected { "service.list" } else { "service.reject" }, ("service", &app.service_id),
             None,
             json!({"revision": app.revision, "state": if outcome.selected { "listed" } else { "rejected" }, "application_id": app.id, "round_id": id}),
             rid.clone(),
@@ -125,8 +120,7 @@ pub async fn close_round(ctx: &Context, p: &Principal, id: &str, rid: Option<Str
             &mut tx,
             p,
             "application.decide",
-            "application",
-            &app.id,
+            ("application", &app.id),
             Some(json!({"status": app.status.as_str()})),
             json!({"status": to.as_str(), "round_id": id, "outcome": result}),
             rid.clone(),
@@ -165,8 +159,7 @@ pub async fn close_round(ctx: &Context, p: &Principal, id: &str, rid: Option<Str
         &mut tx,
         p,
         "round.close",
-        "round",
-        &id,
+        ("round", &id),
         Some(json!({"status": "open"})),
         json!({"status": "closed", "decided": decided.len()}),
         rid,

@@ -73,7 +73,7 @@ pub async fn put_settings(ctx: &Context, p: &Principal, body: &Value, rid: Optio
     let text = serde_json::to_string(&after).map_err(Error::internal)?;
     tx.put_setting(NAME, &text).await?;
     let to_json = |s: &ReviewSettings| serde_json::to_value(s).unwrap_or(Value::Null);
-    audit(&mut tx, p, "settings.review", "settings", NAME, Some(to_json(&before)), to_json(&after), rid).await?;
+    audit(&mut tx, p, "settings.review", ("settings", NAME), Some(to_json(&before)), to_json(&after), rid).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -148,6 +148,9 @@ pub async fn put_settings(
     body: Bytes,
 ) -> Result<Json<ReviewSettingsView>, AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::new(Code::InvalidBody, "send the settings to change as a JSON object"));
+    }
     let v = body_value(&body)?;
     Ok(Json(review::put_settings(&state, p, &v, request_id(&headers)).await?.into()))
 }
