@@ -18,6 +18,7 @@ const ACCOUNTS: &[(&str, &str, &[Role], bool)] = &[
     ("signatory", "agency", &[Role::Signatory], true),
     ("reviewer", "reviewers", &[Role::Reviewer], true),
     ("reviewer2", "reviewers", &[Role::Reviewer], false),
+    ("reviewer3", "reviewers", &[Role::Reviewer], false),
     ("operator", "operator", &[Role::Operator], true),
     ("pps", "pps", &[Role::Pps], true),
     ("sme", "sme", &[Role::Sme], true),
