@@ -132,14 +132,32 @@ async fn upload(app: &TestApp, who: &Person, service: &str, doc_type: &str) {
 }
 
 fn listing() -> Value {
+    listing_named("구름 심사 메신저")
+}
+
+fn listing_named(name: &str) -> Value {
     json!({
-        "name": "구름 심사 메신저",
+        "name": name,
         "kind": "saas",
         "category": "협업",
         "summary": "기관용 메신저",
         "price_plans": [{"name": "기본", "model": "metered", "unit": "사용자/월", "unit_price_krw": 3000}],
         "certification": {"type": "standard", "grade": "low", "number": "CSAP-S-2026-91", "valid_from": "2026-01-01", "valid_to": "2030-12-31"}
     })
+}
+
+/// A service with every required document, submitted through the desk: (service, application).
+async fn apply(app: &TestApp, supplier: &Person, name: &str) -> (String, String) {
+    let (s, v) = app.call("POST", "/api/v1/services", Some(&supplier.token), Some(listing_named(name))).await;
+    assert_eq!(s, 201, "{v}");
+    let service = v["id"].as_str().expect("id").to_owned();
+    for t in ["service_definition", "price_list", "sla", "business_soundness", "no_debarment", "certificate"] {
+        upload(app, supplier, &service, t).await;
+    }
+    assert_eq!(post(app, supplier, &format!("/supplier/services/{service}/submit"), &[]).await.status, 303);
+    let (_, mine) = app.call("GET", "/api/v1/applications", Some(&supplier.token), None).await;
+    let a = mine.as_array().expect("list").iter().find(|a| a["service_id"] == service.as_str()).expect("an application");
+    (service, a["id"].as_str().expect("id").to_owned())
 }
 
 /// A vote form: every criterion `pass` except those left out.
@@ -381,4 +399,68 @@ async fn settings_and_the_pages_of_each_role() {
     // A form without its CSRF token changes nothing.
     let bare = Person { token: operator.token.clone(), csrf: "wrong".into() };
     assert_eq!(post(&app, &bare, "/operator/rounds", &[("name", "x"), ("meets_on", "2026-12-01")]).await.status, 403);
+}
+
+#[tokio::test]
+async fn supplements_a_refusal_and_a_withdrawal() {
+    let app = spawn_app(10).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let supplier = sign_in(&app, &demo("supplier")).await;
+    let operator = sign_in(&app, &demo("operator")).await;
+    let (kim_id, kim) = add_reviewer(&app, "kim", "김심사").await;
+    let (lee_id, lee) = add_reviewer(&app, "lee", "이심사").await;
+    let (_, refused) = apply(&app, &supplier, "구름 보완 드라이브").await;
+    let (withdrawn_service, withdrawn) = apply(&app, &supplier, "구름 취하 캘린더").await;
+    let page = post(&app, &operator, "/operator/rounds", &[("name", "2027년 1월 차수"), ("meets_on", "2027-01-05")]).await;
+    let round = page.location().trim_start_matches("/operator/rounds/").split('?').next().expect("round id").to_owned();
+    let assign = format!("/operator/applications/{refused}/assign");
+    assert_eq!(post(&app, &operator, &assign, &[("round_id", &round), ("reviewer", &kim_id), ("reviewer", &lee_id)]).await.status, 303);
+
+    // A reviewer asks for a supplement (a recusal without a reason is refused on its form).
+    let rv = format!("/reviewer/applications/{refused}");
+    let page = post(&app, &kim, &format!("{rv}/recuse"), &[("reason", " ")]).await;
+    assert_eq!(page.status, 400);
+    assert!(page.html.contains("reason_required") && page.html.contains("id=\"recuse-error\""));
+    let page = post(&app, &kim, &format!("{rv}/supplement-request"), &[("message", "SLA 보상 기준을 보완하세요")]).await;
+    assert_eq!((page.status, page.location()), (303, format!("{rv}?done=requested")));
+
+    // The supplier sees it, with the answer form; an empty answer is refused, then answered.
+    let mine = format!("/supplier/applications/{refused}");
+    let page = get(&app, Some(&supplier), &mine).await;
+    assert!(page.html.contains("보완요청") && page.html.contains("SLA 보상 기준을 보완하세요") && page.html.contains("/supplement\""));
+    let page = post(&app, &supplier, &format!("{mine}/supplement"), &[("message", "")]).await;
+    assert_eq!(page.status, 400);
+    assert!(page.html.contains("invalid_field"));
+    let page = post(&app, &supplier, &format!("{mine}/supplement"), &[("message", "SLA 문서를 다시 올렸습니다")]).await;
+    assert_eq!(page.status, 303);
+    assert!(get(&app, Some(&supplier), &mine).await.html.contains("SLA 문서를 다시 올렸습니다"));
+
+    // One reviewer fails security: not selected, with the failing criterion and its comment.
+    let mut failing = vote_form(&["security"]);
+    failing.push(("security", "fail"));
+    failing.push(("comment_business_soundness", "재무 안정"));
+    assert_eq!(post(&app, &kim, &format!("{rv}/vote"), &failing).await.status, 303);
+    assert_eq!(post(&app, &lee, &format!("{rv}/vote"), &vote_form(&[])).await.status, 303);
+    // A second vote is refused; the page says why though its form is gone.
+    let page = post(&app, &lee, &format!("{rv}/vote"), &vote_form(&[])).await;
+    assert_eq!(page.status, 409);
+    assert!(page.html.contains("already_voted") && page.html.contains("나의 평가"));
+    assert_eq!(post(&app, &operator, &format!("/operator/rounds/{round}/close"), &[]).await.status, 303);
+    let page = get(&app, Some(&supplier), &mine).await;
+    assert!(page.html.contains("선정되지 않았습니다") && page.html.contains("부적합") && page.html.contains("재무 안정"));
+    assert!(page.html.contains("공공 메신저 연계가 새롭습니다"), "the innovativeness notes");
+    assert!(get(&app, Some(&supplier), &format!("{mine}?lang=en")).await.html.contains("Not selected"));
+    let (_, v) = app.call("GET", &format!("/api/v1/applications/{refused}"), Some(&operator.token), None).await;
+    assert_eq!((v["status"].as_str(), v["outcome"]["criteria"]["security"].as_str()), (Some("not_selected"), Some("fail")));
+
+    // The other application is withdrawn before a decision.
+    let other = format!("/supplier/applications/{withdrawn}");
+    assert!(get(&app, Some(&supplier), "/supplier/services").await.html.contains(&other));
+    let page = post(&app, &supplier, &format!("{other}/withdraw"), &[]).await;
+    assert_eq!((page.status, page.location()), (303, format!("{other}?done=withdrawn")));
+    let page = get(&app, Some(&supplier), &page.location()).await;
+    assert!(page.html.contains("취하") && !page.html.contains("/withdraw\""));
+    assert!(!get(&app, Some(&supplier), "/supplier/services").await.html.contains(&other), "no open application any more");
+    let (_, v) = app.call("GET", &format!("/api/v1/services/{withdrawn_service}"), Some(&supplier.token), None).await;
+    assert_eq!(v["status"], "draft", "the revision is a draft again: {v}");
 }
