@@ -227,7 +227,7 @@ async fn the_committee_through_its_pages() {
     assert!(page.html.contains("/withdraw\"") && page.html.contains("0 / 5영업일"), "steps with their target, the withdraw form");
     // Nobody else's: another supplier, a reviewer not assigned, a buyer, a visitor.
     assert_eq!(get(&app, Some(&supplier2), &mine_href).await.status, 404);
-    assert_eq!(get(&app, Some(&supplier2), "/supplier/applications").await.html.contains("구름 심사 메신저"), false);
+    assert!(!get(&app, Some(&supplier2), "/supplier/applications").await.html.contains("구름 심사 메신저"));
     assert_eq!(get(&app, Some(&buyer), &mine_href).await.status, 403);
     let visitor = get(&app, None, &mine_href).await;
     assert_eq!((visitor.status, visitor.location().starts_with("/login?next=")), (303, true));

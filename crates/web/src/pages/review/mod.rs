@@ -225,26 +225,31 @@ async fn document(State(state): State<AppState>, ctx: Ctx, Path((id, doc_id)): P
         Ok(p) => p,
         Err(r) => return r,
     };
-    let doc = match review::pages::application_document(&state, p, &id, &doc_id).await {
-        Ok(d) => d,
-        Err(e) => return ctx.error(&e.into()),
+    let found = async {
+        let doc = review::pages::application_document(&state, p, &id, &doc_id).await?;
+        let (store, sha) = (state.documents().clone(), doc.sha256.clone());
+        let bytes = match tokio::task::spawn_blocking(move || store.get(&sha)).await.map_err(AppError::internal)? {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::not_found("document")),
+            read => read.map_err(AppError::internal)?,
+        };
+        Ok::<_, AppError>((doc, bytes))
     };
-    let store = state.documents().clone();
-    let sha = doc.sha256.clone();
-    let bytes = match tokio::task::spawn_blocking(move || store.get(&sha)).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => return ctx.error(&AppError::not_found("document")),
-        Ok(Err(e)) => return ctx.error(&AppError::internal(e)),
-        Err(e) => return ctx.error(&AppError::internal(e)),
+    let (doc, bytes) = match found.await {
+        Ok(x) => x,
+        Err(e) => return ctx.error(&e),
     };
+    let headers = [
+        (CONTENT_TYPE, HeaderValue::from_str(&doc.media_type).ok().or(Some(HeaderValue::from_static("application/octet-stream")))),
+        (CONTENT_DISPOSITION, HeaderValue::from_str(&attachment(&doc.filename)).ok()),
+        (X_CONTENT_TYPE_OPTIONS, Some(HeaderValue::from_static("nosniff"))),
+        (CACHE_CONTROL, Some(HeaderValue::from_static("private, no-store"))),
+    ];
     let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_str(&doc.media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
-    if let Ok(v) = HeaderValue::from_str(&attachment(&doc.filename)) {
-        h.insert(CONTENT_DISPOSITION, v);
+    for (name, value) in headers {
+        if let Some(v) = value {
+            res.headers_mut().insert(name, v);
+        }
     }
-    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     res
 }
 
