@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use time::Date;
 
 mod act;
+pub mod pages;
 mod rounds;
 mod settings;
 

@@ -92,14 +92,20 @@ pub struct Viewer {
     pub company_admin: bool,
 }
 
-/// The desks a person's roles lead to: 내 계정 for everyone, then by role.
+/// The desks a person's roles lead to: 내 계정 for everyone, then by role (the review
+/// committee's desks after each role's own).
 pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     let mut out = vec![("/account", "nav.my_account")];
     if roles.contains(&Role::Supplier) {
         out.push(("/supplier/services", "nav.my_services"));
+        out.push(("/supplier/applications", "nav.applications"));
     }
     if roles.contains(&Role::Operator) {
         out.push(("/operator", "nav.operator"));
+        out.push(("/operator/applications", "nav.committee"));
+    }
+    if roles.contains(&Role::Reviewer) {
+        out.push(("/reviewer/applications", "nav.reviews"));
     }
     if roles.contains(&Role::Auditor) {
         out.push(("/audit", "nav.audit"));
@@ -187,7 +193,11 @@ impl Ctx {
             let user = p.user()?;
             let links = desk_links(&p.roles())
                 .into_iter()
-                .map(|(href, key)| NavLink { href, label: self.lang.t(key), current: current_for(&self.path, href) })
+                .map(|(href, key)| NavLink {
+                    href,
+                    label: super::desk::words::Words(self.lang).t(key),
+                    current: current_for(&self.path, href),
+                })
                 .collect();
             let admin = auth::Rule::OrgAdmin.check(p).is_ok();
             Some(Viewer {
@@ -302,8 +312,9 @@ mod tests {
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
         assert_eq!(hrefs(&[Role::Buyer]), vec!["/account"]);
-        assert_eq!(hrefs(&[Role::Supplier]), vec!["/account", "/supplier/services"]);
-        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator"]);
+        assert_eq!(hrefs(&[Role::Supplier]), vec!["/account", "/supplier/services", "/supplier/applications"]);
+        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications"]);
+        assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);
         assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit"]);
         assert_eq!(hrefs(&[]), vec!["/account"]);
     }

@@ -1,6 +1,7 @@
 //! Server-rendered pages for visitors (KRDS look, Korean first with English, no JavaScript
 //! needed): home, search, service, comparison (HTML and XLSX), categories, suppliers, privacy
-//! policy, API documentation, and the 404 page.
+//! policy, API documentation, and the 404 page; the signed-in desks (accounts, services, the
+//! review committee, audit) in their modules.
 
 pub mod account;
 mod assets;
@@ -14,6 +15,7 @@ mod home;
 mod layout;
 pub mod links;
 mod privacy;
+pub mod review;
 mod search;
 mod service;
 mod xlsx;
@@ -41,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(desk::routes())
         .merge(audit::routes())
+        .merge(review::routes())
 }
 
 /// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.

@@ -86,6 +86,8 @@ pub struct ServicePage {
     pub csap_class: &'static str,
     pub selected_on: String,
     pub selection_valid_to: String,
+    /// The committee's round that selected the listed revision: (label, round name).
+    pub selection_round: Option<(&'static str, String)>,
     pub methods: Vec<String>,
     pub revision: String,
     pub revised_at: String,
@@ -259,6 +261,7 @@ impl ServicePage {
             csap_class,
             selected_on: l.selected_on.map(format_date).unwrap_or_else(unknown),
             selection_valid_to: l.selection_valid_to.map(format_date).unwrap_or_else(unknown),
+            selection_round: None,
             methods: purchase_labels(lang, v),
             revision: lang.t("service.revision_n").replace("{n}", &v.revision.to_string()),
             revised_at: seoul_minute(revised_at_us),
@@ -285,7 +288,11 @@ pub async fn load_view(state: &AppState, key: &str) -> Result<(ServiceView, i64,
 pub async fn service(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     match load_view(&state, &id).await {
         Ok((view, revised, first)) => {
-            let page = ServicePage::new(ctx.lang, &view, revised, first);
+            let mut page = ServicePage::new(ctx.lang, &view, revised, first);
+            match gureum_app::review::pages::selection_round(&state, &view.id, view.revision).await {
+                Ok(round) => page.selection_round = round.map(|r| (super::desk::words::Words(ctx.lang).t("rv.selection.round"), r.name)),
+                Err(e) => return ctx.error(&e.into()),
+            }
             let tpl = ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page };
             ctx.render(StatusCode::OK, &tpl)
         }

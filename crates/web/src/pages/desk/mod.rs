@@ -3,11 +3,11 @@
 //! (`/operator/services…`). Signed-in pages: a visitor is sent to sign in, another role gets a
 //! 403 page. Every form posts with the `_csrf` field and works without JavaScript.
 
-mod form;
+pub(super) mod form;
 mod operator;
-mod show;
-mod supplier;
-mod words;
+pub(super) mod show;
+pub(super) mod supplier;
+pub(super) mod words;
 
 use super::form::{FormData, check_csrf, require};
 use super::layout::Ctx;
@@ -86,19 +86,7 @@ impl FormError {
 /// The `?done=` notice of a page after a successful post.
 pub(super) fn done_notice(ctx: &Ctx) -> Option<&'static str> {
     let done = ctx.pairs().into_iter().find(|(k, _)| k == "done").map(|(_, v)| v)?;
-    let key = match done.as_str() {
-        "created" => "done.created",
-        "saved" => "done.saved",
-        "submitted" => "done.submitted",
-        "uploaded" => "done.uploaded",
-        "listed" => "done.listed",
-        "rejected" => "done.rejected",
-        "suspended" => "done.suspended",
-        "reinstated" => "done.reinstated",
-        "review" => "done.review",
-        _ => return None,
-    };
-    words::word(key).map(|(ko, en)| ctx.lang.pick(ko, en))
+    words::word(&format!("done.{done}")).map(|(ko, en)| ctx.lang.pick(ko, en))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::form::{FormView, ListingForm};
 use super::show::{ChangeRow, RevRow, change_rows, rev_rows, status_badge};
-use super::words::Words;
+use super::words::{Words, doc_label};
 use super::{Desk, FormError, desk, done_notice, posted, see_other};
 use crate::api::lifecycle::{not_multipart, read_upload};
 use crate::auth::{SUPPLIER, request_id};
@@ -16,7 +16,8 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use gureum_app::lifecycle::{self, DOC_TYPES};
+use gureum_app::lifecycle;
+use gureum_app::review::pages::documents_owed;
 use gureum_domain::clock::seoul_minute;
 use gureum_storage::{Revision, RevisionState, ServiceHead};
 
@@ -35,9 +36,11 @@ pub struct Card {
     pub revisions: Vec<RevRow>,
     pub rev_caption: String,
     pub public_href: Option<String>,
+    /// The service's application to the committee still waiting for a decision.
+    pub application_href: Option<String>,
 }
 
-fn card(w: Words, head: &ServiceHead, revisions: &[&Revision]) -> Card {
+fn card(w: Words, head: &ServiceHead, revisions: &[&Revision], open_application: Option<&str>) -> Card {
     let find = |n: Option<i64>| revisions.iter().copied().find(|r| Some(r.revision) == n);
     let open = find(head.draft_revision);
     let public = find(head.public_revision);
@@ -69,6 +72,7 @@ fn card(w: Words, head: &ServiceHead, revisions: &[&Revision]) -> Card {
         revisions: rev_rows(w, revisions),
         rev_caption: w.t("my.revisions.caption").replace("{code}", &head.code),
         public_href: head.status.is_public().then(|| format!("/services/{}", head.id)),
+        application_href: open_application.map(|a| format!("/supplier/applications/{a}")),
     }
 }
 
@@ -92,8 +96,19 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Response {
         let supplier = lifecycle::supplier_of(&d.p)?;
         let heads = state.db().supplier_service_heads(supplier).await?;
         let revisions = state.db().supplier_revisions(supplier).await?;
+        let open: Vec<_> = gureum_app::review::applications(&state, &d.p, None, None)
+            .await?
+            .into_iter()
+            .filter(|a| !a.application.status.is_final())
+            .collect();
         Ok::<_, AppError>(
-            heads.iter().map(|h| card(w, h, &revisions.iter().filter(|r| r.service_id == h.id).collect::<Vec<_>>())).collect::<Vec<_>>(),
+            heads
+                .iter()
+                .map(|h| {
+                    let application = open.iter().find(|a| a.application.service_id == h.id).map(|a| a.application.id.as_str());
+                    card(w, h, &revisions.iter().filter(|r| r.service_id == h.id).collect::<Vec<_>>(), application)
+                })
+                .collect::<Vec<_>>(),
         )
     };
     match build.await {
@@ -264,7 +279,7 @@ pub async fn save(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, P
 
 /// One attached document.
 pub struct DocRow {
-    pub kind: &'static str,
+    pub kind: String,
     pub filename: String,
     pub size: String,
     pub revision: String,
@@ -273,8 +288,8 @@ pub struct DocRow {
 }
 
 pub struct DocType {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: String,
+    pub label: String,
 }
 
 #[derive(Template)]
@@ -290,6 +305,8 @@ struct DocsTpl {
     error: Option<FormError>,
     docs: Vec<DocRow>,
     types: Vec<DocType>,
+    /// The required documents the open revision still lacks.
+    missing: Vec<String>,
     can_submit: bool,
 }
 
@@ -301,12 +318,7 @@ pub fn size_label(bytes: i64) -> String {
 pub fn doc_rows(w: Words, docs: &[gureum_storage::ServiceDocument]) -> Vec<DocRow> {
     docs.iter()
         .map(|doc| DocRow {
-            kind: w.t(match doc.doc_type.as_str() {
-                "service_definition" => "doc.service_definition",
-                "price_list" => "doc.price_list",
-                "sla" => "doc.sla",
-                _ => "doc.certificate",
-            }),
+            kind: doc_label(w, &doc.doc_type),
             filename: doc.filename.clone(),
             size: size_label(doc.size_bytes),
             revision: w.t("rev.n").replace("{n}", &doc.revision.to_string()),
@@ -326,6 +338,10 @@ async fn render_docs(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status: St
         Ok(docs) => docs,
         Err(e) => return ctx.error(&e.into()),
     };
+    let (missing, types) = match documents_owed(state, &d.p, &head.id).await {
+        Ok(x) => x,
+        Err(e) => return ctx.error(&e.into()),
+    };
     let (base, _) = editable(&head, &revisions);
     let name = base.map(|b| b.listing.name).unwrap_or_default();
     let open = revisions.iter().find(|r| Some(r.revision) == head.draft_revision);
@@ -340,18 +356,8 @@ async fn render_docs(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status: St
         notice: if error.is_none() { done_notice(ctx) } else { None },
         error,
         docs: doc_rows(w, &docs),
-        types: DOC_TYPES
-            .iter()
-            .map(|t| DocType {
-                value: t,
-                label: w.t(match *t {
-                    "service_definition" => "doc.service_definition",
-                    "price_list" => "doc.price_list",
-                    "sla" => "doc.sla",
-                    _ => "doc.certificate",
-                }),
-            })
-            .collect(),
+        types: types.iter().map(|t| DocType { value: t.clone(), label: doc_label(w, t) }).collect(),
+        missing: missing.iter().map(|t| doc_label(w, t)).collect(),
         can_submit: super::standing(&head, open).can_submit(),
     };
     ctx.render(status, &tpl)
@@ -400,7 +406,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
     }
     match lifecycle::submit(&state, &d.p, &id, request_id(&headers)).await.map_err(AppError::from) {
         Ok(id) => see_other(&format!("/supplier/services?done=submitted#svc-{id}")),
-        Err(e) if e.status == StatusCode::CONFLICT || e.code == gureum_app::Code::DocumentsMissing => {
+        Err(e) if e.status == StatusCode::CONFLICT || e.code == Code::DocumentsMissing => {
             render_docs(&state, &ctx, &d, &id, e.status, Some(FormError::new(ctx.lang, &e))).await
         }
         Err(e) => ctx.error(&e),

@@ -1,5 +1,6 @@
 //! The words of the supplier's and the operator's service desks: key → (Korean, English). Keys
-//! not found here fall back to the site's table, so templates may use either through [`Words`].
+//! not found here are looked up in the review committee's words, then the site's table, so
+//! templates may use any of them through [`Words`].
 
 use crate::i18n::Lang;
 
@@ -234,6 +235,14 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "lc.name" => ("이름", "Name"),
         "lc.actions" => ("할 일", "Actions"),
         "lc.notice" => ("알림", "Notice"),
-        _ => return None,
+        _ => return crate::pages::review::words::word(key),
     })
+}
+
+/// A document type as people read it: a known kind in words, another as its type name.
+pub fn doc_label(w: Words, doc_type: &str) -> String {
+    match word(&format!("doc.{doc_type}")) {
+        Some((ko, en)) => w.0.pick(ko, en).to_owned(),
+        None => doc_type.to_owned(),
+    }
 }
