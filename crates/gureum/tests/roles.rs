@@ -388,6 +388,41 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/api/v1/me/conflicts", "/api/v1/me/conflicts", "visitor:401 reviewer:200 *:403"),
         with_body("POST", "/api/v1/me/conflicts", "/api/v1/me/conflicts", conflict_body, "visitor:401 reviewer:201 *:403"),
+        // the committee's pages
+        case("GET", "/supplier/applications", "/supplier/applications", "visitor:303 supplier:200 supplier2:200 *:403"),
+        case("GET", "/supplier/applications/{id}", "/supplier/applications/{application}", "visitor:303 supplier:200 supplier2:404 *:403"),
+        case(
+            "POST",
+            "/supplier/applications/{id}/{action}",
+            "/supplier/applications/{application}/withdraw",
+            "visitor:303 supplier:303 supplier2:404 *:403",
+        ),
+        case("GET", "/operator/applications", "/operator/applications", "visitor:303 operator:200 *:403"),
+        case("GET", "/operator/applications/{id}", "/operator/applications/{application}", "visitor:303 operator:200 *:403"),
+        case("POST", "/operator/applications/{id}/{action}", "/operator/applications/{application}/assign", "visitor:303 operator:400 *:403"),
+        case("GET", "/reviewer/applications", "/reviewer/applications", "visitor:303 reviewer:200 *:403"),
+        case("GET", "/reviewer/applications/{id}", "/reviewer/applications/{application}", "visitor:303 reviewer:404 *:403"),
+        case("POST", "/reviewer/applications/{id}/{action}", "/reviewer/applications/{application}/vote", "visitor:303 reviewer:404 *:403"),
+        case("GET", "/operator/rounds", "/operator/rounds", "visitor:303 operator:200 *:403"),
+        case("POST", "/operator/rounds", "/operator/rounds", "visitor:303 operator:400 *:403"),
+        case("GET", "/operator/rounds/{id}", "/operator/rounds/{round}", "visitor:303 operator:200 *:403"),
+        case("POST", "/operator/rounds/{id}/close", "/operator/rounds/{round}/close", "visitor:303 operator:303 *:403"),
+        case("GET", "/operator/settings/review", "/operator/settings/review", "visitor:303 operator:200 *:403"),
+        case("POST", "/operator/settings/review", "/operator/settings/review", "visitor:303 operator:400 *:403"),
+        case("GET", "/reviewer/conflicts", "/reviewer/conflicts", "visitor:303 reviewer:200 *:403"),
+        case("POST", "/reviewer/conflicts", "/reviewer/conflicts", "visitor:303 reviewer:400 *:403"),
+        case(
+            "GET",
+            "/applications/{id}",
+            "/applications/{application}",
+            "visitor:303 supplier:303 supplier2:303 reviewer:303 operator:303 *:404",
+        ),
+        case(
+            "GET",
+            "/applications/{id}/documents/{doc_id}",
+            "/applications/{application}/documents/{application_doc}",
+            "visitor:303 supplier:200 operator:200 *:404",
+        ),
         // the audit log: auditors and operators read, nobody else
         case("GET", "/api/v1/audit/events", "/api/v1/audit/events", "visitor:401 operator:200 auditor:200 *:403"),
         case("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", "visitor:401 operator:200 auditor:200 *:403"),
@@ -526,7 +561,9 @@ async fn world() -> World {
     let (s, v) = send(&app, "POST", &format!("/api/v1/services/{service}/submit"), Some(&supplier), None).await;
     assert_eq!(s, 200, "{v}");
     let operator = tokens.get("operator").cloned().expect("operator");
-    fixtures.insert("application", app.application_of(&service, &operator).await["id"].as_str().expect("id").to_owned());
+    let application = app.application_of(&service, &operator).await;
+    fixtures.insert("application", application["id"].as_str().expect("id").to_owned());
+    fixtures.insert("application_doc", application["documents"][0]["id"].as_str().expect("a document").to_owned());
     let (s, round) = send(&app, "POST", "/api/v1/rounds", Some(&operator), Some(round_body())).await;
     assert_eq!(s, 201, "{round}");
     fixtures.insert("round", round["id"].as_str().expect("id").to_owned());
