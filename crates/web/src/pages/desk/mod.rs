@@ -5,9 +5,9 @@
 
 mod form;
 mod operator;
-mod show;
+pub(crate) mod show;
 mod supplier;
-mod words;
+pub(crate) mod words;
 
 use super::form::{FormData, check_csrf, require};
 use super::layout::Ctx;
