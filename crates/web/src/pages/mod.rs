@@ -14,6 +14,7 @@ mod home;
 mod layout;
 pub mod links;
 mod privacy;
+mod revisions;
 mod search;
 mod service;
 mod xlsx;
@@ -31,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/services", get(search::search))
         .route("/services/{id}", get(service::service))
+        .route("/services/{id}/revisions", get(revisions::history))
+        .route("/services/{id}/revisions/{n}", get(revisions::revision))
         .route("/compare", get(compare::compare))
         .route("/compare.xlsx", get(compare::compare_xlsx))
         .route("/categories", get(catalog::categories))
