@@ -15,10 +15,12 @@ pub mod ids;
 pub mod index;
 pub mod lifecycle;
 pub mod masking;
+pub mod notifications;
 pub mod notify;
 pub mod profile;
 pub mod query;
 pub mod review;
+pub mod revisions;
 pub mod secrets;
 pub mod throttle;
 

@@ -71,6 +71,7 @@ mod tests {
             failed_logins: 0,
             locked_until: None,
             created_at: 0,
+            lang: gureum_domain::account::Language::Ko,
         }
     }
 

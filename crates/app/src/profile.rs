@@ -5,7 +5,7 @@
 use crate::actor::Principal;
 use crate::context::Context;
 use crate::error::{Code, Error};
-use gureum_domain::account::{Email, Role};
+use gureum_domain::account::{Email, Language, Role};
 use gureum_domain::listing::SupplierSize;
 use gureum_storage::{NewAuditEvent, OrgStatus, Organisation, User};
 use serde_json::json;
@@ -140,6 +140,25 @@ pub async fn set_roles(
     tx.audit(ev).await?;
     tx.commit().await?;
     ctx.db().user(&target.id).await?.ok_or_else(|| Error::not_found("user"))
+}
+
+/// Sets the language the caller reads Gureum in (its pages signed in, its e-mails). The same
+/// language again changes nothing and writes no event.
+pub async fn set_language(ctx: &Context, p: &Principal, lang: Language, request_id: Option<String>) -> Result<User, Error> {
+    let me = p.user().ok_or_else(|| Error::new(Code::Forbidden, "a machine token has no language"))?;
+    if me.lang == lang {
+        return Ok(me.clone());
+    }
+    let mut tx = ctx.db().begin_write().await?;
+    tx.set_user_lang(&me.id, lang).await?;
+    let mut ev = NewAuditEvent::new(&me.id, "user.language", "user", &me.id)
+        .before(json!({"lang": me.lang.as_str()}))
+        .after(json!({"lang": lang.as_str()}))
+        .request_id(request_id);
+    ev.organisation = Some(me.org_id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    ctx.db().user(&me.id).await?.ok_or_else(|| Error::not_found("user"))
 }
 
 /// Marks one of the caller's notifications (or all of them) read.

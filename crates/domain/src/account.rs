@@ -242,6 +242,40 @@ pub fn mask_name(n: &str) -> String {
     }
 }
 
+/// The language a person reads Gureum in (the pages they open signed in, the e-mails they
+/// get): Korean unless they chose English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Self::Ko, Self::En];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ko => "ko",
+            Self::En => "en",
+        }
+    }
+
+    /// Exactly `ko` or `en`, as stored and as the API takes it.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// The Korean or the English of a pair.
+    pub fn pick<'a>(self, ko: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::Ko => ko,
+            Self::En => en,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +314,18 @@ mod tests {
             prop_assert!(!m.contains(&local));
             prop_assert!(m.ends_with(&domain));
         }
+    }
+
+    #[test]
+    fn languages() {
+        for l in Language::ALL {
+            assert_eq!(Language::parse(l.as_str()), Some(l));
+            assert_eq!(serde_json::to_value(l).ok(), Some(serde_json::Value::from(l.as_str())));
+        }
+        assert_eq!(Language::default(), Language::Ko);
+        assert_eq!(Language::parse("EN"), None);
+        assert_eq!(Language::parse("fr"), None);
+        assert_eq!(Language::En.pick("한", "en"), "en");
+        assert_eq!(Language::Ko.pick("한", "en"), "한");
     }
 }

@@ -105,6 +105,10 @@ fn conflict_body() -> Value {
     json!({"business_number": gureum_domain::BusinessNumber::from_first9([1, 2, 0, 8, 1, 4, 7, 5, 2]).digits(), "reason": "전 직장"})
 }
 
+fn lang_body() -> Value {
+    json!({"lang": "en"})
+}
+
 /// Public routes answer everyone alike (never 401).
 const PUBLIC: &str = "*:200";
 
@@ -399,7 +403,12 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/operator/applications", "/operator/applications", "visitor:303 operator:200 *:403"),
         case("GET", "/operator/applications/{id}", "/operator/applications/{application}", "visitor:303 operator:200 *:403"),
-        case("POST", "/operator/applications/{id}/{action}", "/operator/applications/{application}/assign", "visitor:303 operator:400 *:403"),
+        case(
+            "POST",
+            "/operator/applications/{id}/{action}",
+            "/operator/applications/{application}/assign",
+            "visitor:303 operator:400 *:403",
+        ),
         case("GET", "/reviewer/applications", "/reviewer/applications", "visitor:303 reviewer:200 *:403"),
         case("GET", "/reviewer/applications/{id}", "/reviewer/applications/{application}", "visitor:303 reviewer:404 *:403"),
         case("POST", "/reviewer/applications/{id}/{action}", "/reviewer/applications/{application}/vote", "visitor:303 reviewer:404 *:403"),
@@ -432,6 +441,22 @@ fn cases() -> Vec<Case> {
         case("GET", "/audit/verify", "/audit/verify", "visitor:303 operator:200 auditor:200 *:403"),
         case("GET", "/audit/export.csv", "/audit/export.csv", "visitor:303 operator:200 auditor:200 *:403"),
         case("GET", "/audit/export.json", "/audit/export.json", "visitor:303 operator:200 auditor:200 *:403"),
+        // a person's notifications and language; a service's revision history (issue #22)
+        case("GET", "/api/v1/notifications", "/api/v1/notifications", "visitor:401 *:200"),
+        case(
+            "POST",
+            "/api/v1/notifications/{id}/read",
+            "/api/v1/notifications/{operator_notification}/read",
+            "visitor:401 operator:204 *:404",
+        ),
+        with_body("PATCH", "/api/v1/me", "/api/v1/me", lang_body, "visitor:401 *:200"),
+        case("GET", "/api/v1/services/{id}/revisions", "/api/v1/services/{own_service}/revisions", PUBLIC),
+        case("GET", "/api/v1/services/{id}/revisions/{n}", "/api/v1/services/{own_service}/revisions/{own_revision}", PUBLIC),
+        case("GET", "/notifications", "/notifications", "visitor:303 *:200"),
+        case("POST", "/notifications/read", "/notifications/read", "visitor:403 *:303"),
+        case("POST", "/notifications/{id}/read", "/notifications/{operator_notification}/read", "visitor:403 operator:303 *:404"),
+        case("GET", "/services/{id}/revisions", "/services/{own_service}/revisions", PUBLIC),
+        case("GET", "/services/{id}/revisions/{n}", "/services/{own_service}/revisions/{own_revision}", PUBLIC),
         // visitor pages
         case("GET", "/", "/", PUBLIC),
         case("GET", "/services", "/services", PUBLIC),
@@ -568,6 +593,12 @@ async fn world() -> World {
     assert_eq!(s, 201, "{round}");
     fixtures.insert("round", round["id"].as_str().expect("id").to_owned());
     fixtures.insert("pending_doc", org.registration_doc.clone().expect("certificate"));
+    // the operator was told of the sign-up and the submission; the service's public revision
+    let operator_user = app.db.user_by_email("operator@demo.gureum.kr").await.expect("db").expect("user").id;
+    let told = app.db.notifications_of(&operator_user, 1).await.expect("notifications");
+    fixtures.insert("operator_notification", told.first().expect("a notification of the operator").id.clone());
+    let own_head = app.db.service_head(gureum_storage::ServiceKey::Id(&fixtures["own_service"])).await.expect("db").expect("head");
+    fixtures.insert("own_revision", own_head.public_revision.expect("listed").to_string());
     fixtures.insert("pending_org", org.id);
     World { app, tokens, fixtures }
 }

@@ -18,6 +18,20 @@ pub struct Notification {
     pub read_at: Option<i64>,
 }
 
+const NOTIFICATION_COLS: &str = "id, kind, message_ko, message_en, link, created_at, read_at";
+
+fn notification_from(r: &sqlx::any::AnyRow) -> Result<Notification> {
+    Ok(Notification {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        message_ko: r.try_get("message_ko")?,
+        message_en: r.try_get("message_en")?,
+        link: r.try_get("link")?,
+        created_at: r.try_get("created_at")?,
+        read_at: r.try_get("read_at")?,
+    })
+}
+
 /// A page of ids and the total that matched.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdPage {
@@ -35,27 +49,35 @@ fn like_pattern(q: &str) -> String {
 impl Db {
     /// A person's notifications, newest first.
     pub async fn notifications_of(&self, user_id: &str, limit: i64) -> Result<Vec<Notification>> {
-        let rows = sqlx::query(
-            "SELECT id, kind, message_ko, message_en, link, created_at, read_at FROM notifications WHERE user_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    message_ko: r.try_get("message_ko")?,
-                    message_en: r.try_get("message_en")?,
-                    link: r.try_get("link")?,
-                    created_at: r.try_get("created_at")?,
-                    read_at: r.try_get("read_at")?,
-                })
-            })
-            .collect()
+        Ok(self.notifications_page(user_id, false, 0, limit).await?.0)
+    }
+
+    /// A page of a person's notifications (only the unread ones when asked), newest first, with
+    /// how many there are in all.
+    pub async fn notifications_page(&self, user_id: &str, unread_only: bool, offset: i64, limit: i64) -> Result<(Vec<Notification>, i64)> {
+        let cond = "FROM notifications WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL)";
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n {cond}")))
+            .bind(user_id)
+            .bind(i64::from(unread_only))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let sql = format!("SELECT {NOTIFICATION_COLS} {cond} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(i64::from(unread_only))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((rows.iter().map(notification_from).collect::<Result<_>>()?, total))
+    }
+
+    /// One notification of a person (none when it is someone else's).
+    pub async fn notification_of(&self, user_id: &str, id: &str) -> Result<Option<Notification>> {
+        let sql = format!("SELECT {NOTIFICATION_COLS} FROM notifications WHERE user_id = $1 AND id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(notification_from).transpose()
     }
 
     pub async fn unread_notifications(&self, user_id: &str) -> Result<i64> {

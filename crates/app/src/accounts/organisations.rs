@@ -115,6 +115,7 @@ pub async fn invite(
         failed_logins: 0,
         locked_until: None,
         created_at: tx.now(),
+        lang: gureum_domain::account::Language::Ko,
     };
     let intro = format!(
         "{} 구름에 초대되었습니다. 아래 링크에서 비밀번호를 정하세요(7일 안).\nYou are invited to Gureum ({}). Set your password at the link below (within 7 days).",

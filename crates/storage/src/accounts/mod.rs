@@ -2,7 +2,7 @@
 //! mappings here, the queries in one file per idea.
 
 use crate::{Db, Result, StorageError, WriteTx};
-use gureum_domain::account::{OrgKind, Role, roles_from_string, roles_to_string};
+use gureum_domain::account::{Language, OrgKind, Role, roles_from_string, roles_to_string};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -54,6 +54,8 @@ pub struct User {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// The language of the pages they open signed in and of the e-mails they get.
+    pub lang: Language,
 }
 
 /// A live session (or bearer login token) with the person and organisation behind it.
@@ -88,7 +90,7 @@ const ORG_COLS: &str = "o.id AS org_id_, o.kind AS org_kind, o.name AS org_name,
 
 const USER_COLS: &str = "u.id AS user_id_, u.org_id AS user_org, u.email AS user_email, u.name AS user_name, u.phone AS user_phone, \
     u.password_hash AS user_hash, u.roles AS user_roles, u.is_admin AS user_admin, u.status AS user_status, \
-    u.failed_logins AS user_failed, u.locked_until AS user_locked, u.created_at AS user_created";
+    u.failed_logins AS user_failed, u.locked_until AS user_locked, u.created_at AS user_created, u.lang AS user_lang";
 
 fn org_from(row: &AnyRow) -> Result<Organisation> {
     let kind: String = row.try_get("org_kind")?;
@@ -127,6 +129,10 @@ fn user_from(row: &AnyRow) -> Result<User> {
         failed_logins: row.try_get("user_failed")?,
         locked_until: row.try_get("user_locked")?,
         created_at: row.try_get("user_created")?,
+        lang: {
+            let lang: String = row.try_get("user_lang")?;
+            Language::parse(&lang).ok_or_else(|| StorageError::Corrupt(format!("user language {lang}")))?
+        },
     })
 }
 

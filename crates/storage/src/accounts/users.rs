@@ -77,6 +77,17 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Sets the language a person reads Gureum in.
+    pub async fn set_user_lang(&mut self, user_id: &str, lang: Language) -> Result<()> {
+        sqlx::query("UPDATE users SET lang = $1, updated_at = $2 WHERE id = $3")
+            .bind(lang.as_str())
+            .bind(self.now)
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_user_roles(&mut self, user_id: &str, roles: &[Role], is_admin: bool) -> Result<()> {
         sqlx::query("UPDATE users SET roles = $1, is_admin = $2, updated_at = $3 WHERE id = $4")
             .bind(roles_to_string(roles))

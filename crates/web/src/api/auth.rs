@@ -1,14 +1,15 @@
 //! Log in and out, who am I, password reset and change, invitations (SPEC §4 auth contract).
 
 use super::json::ApiJson;
-use super::schema::{OrgKindName, OrgStatusName, RoleName, UserStatusName, Uuid};
+use super::schema::{LanguageName, OrgKindName, OrgStatusName, RoleName, UserStatusName, Uuid};
 use crate::auth::{Auth, Client, Rule, request_id};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use gureum_app::accounts;
+use gureum_app::{accounts, profile};
+use gureum_domain::account::Language;
 use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Organisation, User};
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,9 @@ pub struct UserView {
     pub is_admin: bool,
     #[schema(value_type = UserStatusName)]
     pub status: String,
+    /// The language of the pages signed in and of the e-mails (`PATCH /api/v1/me` changes it).
+    #[schema(value_type = LanguageName)]
+    pub lang: String,
     pub organisation: OrgView,
 }
 
@@ -56,6 +60,7 @@ impl UserView {
             roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             is_admin: u.is_admin,
             status: u.status.as_str().into(),
+            lang: u.lang.as_str().into(),
             organisation: OrgView {
                 id: o.id.clone(),
                 kind: o.kind.as_str().into(),
@@ -119,6 +124,40 @@ pub async fn me(auth: Auth) -> Result<Json<UserView>, AppError> {
     let p = auth.require(Rule::Person)?;
     let u = p.user().ok_or_else(|| AppError::new(Code::Forbidden, "a machine token has no person"))?;
     Ok(Json(UserView::new(u, p.org())))
+}
+
+/// What a person changes about itself; an absent field stays as it is.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeUpdate {
+    /// `ko` or `en`: the language of the pages signed in and of the e-mails.
+    #[schema(value_type = Option<LanguageName>)]
+    pub lang: Option<String>,
+}
+
+/// Change my language (more fields may follow).
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MeUpdate, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in person as it now is", body = UserView),
+        (status = 400, description = "invalid_body; invalid_field: `lang` is neither ko nor en", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: a machine token has no person", body = ErrorBody),
+    ))]
+pub async fn update_me(
+    auth: Auth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<MeUpdate>,
+) -> Result<Json<UserView>, AppError> {
+    let p = auth.require(Rule::Person)?;
+    let u = p.user().ok_or_else(|| AppError::new(Code::Forbidden, "a machine token has no person"))?;
+    let u = match body.lang.as_deref() {
+        Some(l) => {
+            let lang = Language::parse(l).ok_or_else(|| AppError::new(Code::InvalidField, "lang: ko or en"))?;
+            profile::set_language(&state, p, lang, request_id(&headers)).await?
+        }
+        None => u.clone(),
+    };
+    Ok(Json(UserView::new(&u, p.org())))
 }
 
 /// Any e-mail may be given: the answer never tells whether it has an account.

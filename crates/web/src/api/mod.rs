@@ -8,7 +8,9 @@ pub mod catalog;
 pub mod json;
 pub mod lifecycle;
 pub mod listing_doc;
+pub mod notifications;
 pub mod review;
+pub mod revisions;
 pub mod schema;
 pub mod services;
 
@@ -36,6 +38,7 @@ use utoipa_axum::routes;
         (name = "accounts", description = "Sign-up, organisations, people, API tokens"),
         (name = "services", description = "A supplier's own services and the operator's decisions on them"),
         (name = "review", description = "The review committee (심사위원회): settings, rounds, applications, assignments, votes, supplements"),
+        (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
     // Components that only parameters refer to: utoipa-axum collects the schemas of bodies and
@@ -64,7 +67,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::get_supplier))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
-        .routes(routes!(auth::me))
+        .routes(routes!(auth::me, auth::update_me))
+        .routes(routes!(notifications::list_notifications))
+        .routes(routes!(notifications::read_notification))
+        .routes(routes!(revisions::list_revisions))
+        .routes(routes!(revisions::get_revision))
         .routes(routes!(auth::request_reset))
         .routes(routes!(auth::confirm_reset))
         .routes(routes!(auth::accept_invitation))

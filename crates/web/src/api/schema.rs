@@ -190,6 +190,12 @@ component!(OrgKindName, "OrgKind", json!({"type": "string", "enum": names(&OrgKi
 
 component!(RoleName, "Role", json!({"type": "string", "enum": names(&Role::ALL, Role::as_str)}));
 
+component!(
+    LanguageName,
+    "Language",
+    json!({"type": "string", "enum": names(&gureum_domain::account::Language::ALL, gureum_domain::account::Language::as_str), "description": "The language a person reads Gureum in: its pages signed in and its e-mails"})
+);
+
 /// The statuses of an organisation and a person, as the storage layer names them.
 pub const ORG_STATUSES: [&str; 3] = ["pending", "approved", "rejected"];
 pub const USER_STATUSES: [&str; 3] = ["invited", "active", "disabled"];

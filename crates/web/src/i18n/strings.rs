@@ -195,6 +195,25 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "service.cert" => ("보안인증", "Security certification"),
         "service.purchase" => ("선정 및 구매 방법", "Selection and how to buy"),
         "service.revision" => ("개정 정보", "Revision"),
+        "history.link" => ("변경 이력", "History"),
+        "history.title" => ("변경 이력", "History"),
+        "history.lead" => ("공개되었던 판과 판마다 달라진 항목입니다.", "The revisions that were public and what each one changed."),
+        "history.lead_full" => (
+            "이 서비스의 모든 판입니다(작성 중, 심사 중, 반려된 판 포함).",
+            "Every revision of this service, drafts, those in review and rejected ones included.",
+        ),
+        "history.none" => ("보일 수 있는 판이 없습니다.", "No revision to show."),
+        "history.back_service" => ("서비스 화면으로", "Back to the service"),
+        "history.back" => ("변경 이력으로", "Back to the history"),
+        "history.against" => ("제{n}판과 비교", "Compared with revision {n}"),
+        "history.first" => ("첫 판: 모든 항목이 새로 등록되었습니다.", "The first revision: every field is new."),
+        "history.compare_with" => ("비교할 판", "Compare with"),
+        "history.compare" => ("비교", "Compare"),
+        "history.caption" => {
+            ("{code}의 항목별 변경 내용과 중대 변경 여부", "What changed in {code}, field by field, and whether it is material")
+        }
+        "history.before" => ("이전", "Before"),
+        "history.after" => ("이후", "After"),
         "service.revision_n" => ("제{n}판", "Revision {n}"),
         "service.suspended.title" => ("판매중지된 서비스입니다", "This service is suspended"),
         "service.suspended.body" => ("이 서비스는 현재 새로 주문할 수 없습니다.", "It cannot be ordered at the moment."),

@@ -13,7 +13,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, COOKIE, 
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gureum_domain::account::Role;
+use gureum_domain::account::{Language, Role};
 
 /// The request as pages need it: its language, its address, who is asking and the CSRF token
 /// for its forms.
@@ -40,6 +40,8 @@ pub struct Ctx {
     pub session_refresh: Option<String>,
     /// The instance is reached over HTTPS (`Secure`, `__Host-` cookies).
     pub https: bool,
+    /// The signed-in person's unread notifications (the header's count).
+    pub unread: Option<i64>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -60,6 +62,16 @@ impl FromRequestParts<AppState> for Ctx {
         if let Some(Principal::Person { via_cookie: true, .. }) = &ctx.viewer {
             ctx.session_refresh = auth::cookie(&parts.headers, session_name);
         }
+        if let Some(p) = ctx.viewer.as_ref().filter(|p| p.user().is_some()) {
+            match person_language(ctx.lang, ctx.remember, state, p, &parts.headers).await {
+                Ok(lang) => ctx.lang = lang,
+                Err(e) => return Err(ctx.error(&e)),
+            }
+            match gureum_app::notifications::unread_count(state, p).await {
+                Ok(n) => ctx.unread = Some(n),
+                Err(e) => return Err(ctx.error(&AppError::from(e))),
+            }
+        }
         match auth::form_csrf(&parts.headers, ctx.viewer.as_ref(), ctx.https) {
             Ok((token, set)) => {
                 ctx.csrf = token;
@@ -69,6 +81,36 @@ impl FromRequestParts<AppState> for Ctx {
         }
         Ok(ctx)
     }
+}
+
+/// A signed-in person's language (docs/RULES.md#notifications): a language the query names (the
+/// header's switch) is saved as theirs; with none named and no `lang` cookie, the pages speak the
+/// language they saved.
+async fn person_language(
+    lang: Lang,
+    from_query: bool,
+    state: &AppState,
+    p: &Principal,
+    headers: &axum::http::HeaderMap,
+) -> Result<Lang, AppError> {
+    let Some(user) = p.user() else { return Ok(lang) };
+    let chosen = match lang {
+        Lang::Ko => Language::Ko,
+        Lang::En => Language::En,
+    };
+    if from_query {
+        if user.lang != chosen {
+            gureum_app::profile::set_language(state, p, chosen, auth::request_id(headers)).await?;
+        }
+        return Ok(lang);
+    }
+    if auth::cookie(headers, "lang").is_some() {
+        return Ok(lang);
+    }
+    Ok(match user.lang {
+        Language::Ko => Lang::Ko,
+        Language::En => Lang::En,
+    })
 }
 
 /// One link of the signed-in person's menu.
@@ -90,6 +132,18 @@ pub struct Viewer {
     pub admin: bool,
     /// ... of a supplier or an SME (its company profile).
     pub company_admin: bool,
+    /// Unread notifications, and the words of the link to them ("알림 3건", "3 notifications").
+    pub unread: i64,
+    pub unread_label: String,
+}
+
+/// The words of the header's link to the notifications.
+pub fn unread_label(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::Ko, n) => format!("알림 {n}건"),
+        (Lang::En, 1) => "1 notification".into(),
+        (Lang::En, n) => format!("{n} notifications"),
+    }
 }
 
 /// The desks a person's roles lead to: 내 계정 for everyone, then by role (the review
@@ -200,12 +254,15 @@ impl Ctx {
                 })
                 .collect();
             let admin = auth::Rule::OrgAdmin.check(p).is_ok();
+            let unread = self.unread.unwrap_or(0);
             Some(Viewer {
                 name: user.name.clone(),
                 org: p.org().name.clone(),
                 links,
                 admin,
                 company_admin: admin && p.org().kind.self_service(),
+                unread,
+                unread_label: unread_label(self.lang, unread),
             })
         });
         Layout {
@@ -317,6 +374,14 @@ mod tests {
         assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);
         assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit"]);
         assert_eq!(hrefs(&[]), vec!["/account"]);
+    }
+
+    #[test]
+    fn unread_labels() {
+        assert_eq!(unread_label(Lang::Ko, 3), "알림 3건");
+        assert_eq!(unread_label(Lang::En, 3), "3 notifications");
+        assert_eq!(unread_label(Lang::En, 1), "1 notification");
+        assert_eq!(unread_label(Lang::En, 0), "0 notifications");
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod layout;
 pub mod links;
 mod privacy;
 pub mod review;
+mod revisions;
 mod search;
 mod service;
 mod xlsx;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/services", get(search::search))
         .route("/services/{id}", get(service::service))
+        .route("/services/{id}/revisions", get(revisions::history))
+        .route("/services/{id}/revisions/{n}", get(revisions::revision))
         .route("/compare", get(compare::compare))
         .route("/compare.xlsx", get(compare::compare_xlsx))
         .route("/categories", get(catalog::categories))

@@ -93,6 +93,8 @@ pub struct ServicePage {
     pub revised_at: String,
     pub first_listed: Option<String>,
     pub api_href: String,
+    /// The revision history (변경 이력).
+    pub history_href: String,
 }
 
 /// Paragraphs split on blank lines, each a list of lines (the template escapes them).
@@ -267,6 +269,7 @@ impl ServicePage {
             revised_at: seoul_minute(revised_at_us),
             first_listed: first_listed_us.map(seoul_minute),
             api_href: format!("/api/v1/services/{}", v.id),
+            history_href: format!("/services/{}/revisions", v.id),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod company;
 mod me;
+mod notifications;
 mod operator;
 mod operator_orgs;
 mod org;
@@ -38,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(me::account))
         .route("/account/password", post(me::change_password))
         .route("/account/notifications/read", post(me::mark_read))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::read_all))
+        .route("/notifications/{id}/read", post(notifications::read_one))
         .route("/account/people", get(org::people).post(org::invite))
         .route("/account/people/{id}/roles", post(org::set_roles))
         .route("/account/tokens", get(org::tokens).post(org::create_token))

@@ -5,9 +5,9 @@
 
 pub(super) mod form;
 mod operator;
-pub(super) mod show;
+pub(crate) mod show;
 pub(super) mod supplier;
-pub(super) mod words;
+pub(crate) mod words;
 
 use super::form::{FormData, check_csrf, require};
 use super::layout::Ctx;
