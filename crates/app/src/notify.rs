@@ -35,6 +35,7 @@ async fn mail(ctx: &Context, tx: &mut WriteTx, u: &User, ko: &str, en: &str, lin
 pub async fn notify_operators(ctx: &Context, tx: &mut WriteTx, kind: &str, ko: &str, en: &str, link: &str) -> Result<(), Error> {
     for u in ctx.db().active_users_of_kind(OrgKind::Operator).await? {
         tx.notify(&id(), &u.id, kind, ko, en, Some(link)).await?;
+        mail(ctx, tx, &u, ko, en, link).await?;
     }
     Ok(())
 }
