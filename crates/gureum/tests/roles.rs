@@ -32,6 +32,10 @@ const fn with_body(method: &'static str, template: &'static str, path: &'static 
     Case { method, template, path, body: Some(body), expect }
 }
 
+fn debarment_body() -> Value {
+    json!({"from": "2026-12-01", "to": "2027-05-31", "reason": "입찰 담합"})
+}
+
 fn reject_body() -> Value {
     json!({"reason": "서류 미비"})
 }
@@ -333,7 +337,12 @@ fn cases() -> Vec<Case> {
         with_body("POST", "/api/v1/rounds", "/api/v1/rounds", round_body, "visitor:401 operator:201 *:403"),
         case("GET", "/api/v1/rounds/{id}", "/api/v1/rounds/{round}", "visitor:401 operator:200 reviewer:200 auditor:200 *:403"),
         case("POST", "/api/v1/rounds/{id}/close", "/api/v1/rounds/{round}/close", "visitor:401 operator:200 *:403"),
-        case("GET", "/api/v1/applications", "/api/v1/applications", "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403"),
+        case(
+            "GET",
+            "/api/v1/applications",
+            "/api/v1/applications",
+            "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403",
+        ),
         case(
             "GET",
             "/api/v1/applications/{id}",
@@ -392,6 +401,20 @@ fn cases() -> Vec<Case> {
         case("GET", "/audit/verify", "/audit/verify", "visitor:303 operator:200 auditor:200 *:403"),
         case("GET", "/audit/export.csv", "/audit/export.csv", "visitor:303 operator:200 auditor:200 *:403"),
         case("GET", "/audit/export.json", "/audit/export.json", "visitor:303 operator:200 auditor:200 *:403"),
+        // debarment (부정당업자 제재): the operator records, the operator and the auditor read
+        with_body(
+            "POST",
+            "/api/v1/suppliers/{id}/debarments",
+            "/api/v1/suppliers/{own_supplier}/debarments",
+            debarment_body,
+            "visitor:401 operator:201 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/suppliers/{id}/debarments",
+            "/api/v1/suppliers/{own_supplier}/debarments",
+            "visitor:401 operator:200 auditor:200 *:403",
+        ),
         // visitor pages
         case("GET", "/", "/", PUBLIC),
         case("GET", "/services", "/services", PUBLIC),
