@@ -238,9 +238,11 @@ impl Code {
                 "제출에 필요한 서류가 빠져 있습니다. 빠진 서류를 올린 뒤 다시 제출하세요.",
                 "Required documents are missing; upload them and submit again.",
             ),
-            Code::NotAReviewer => {
-                (400, "심사위원 역할이 없는 사용자는 배정할 수 없습니다.", "Only people with the reviewer role can be assigned.")
-            }
+            Code::NotAReviewer => (
+                400,
+                "심사위원 역할이 없는 사용자는 배정할 수 없습니다.",
+                "Only people with the reviewer role can be assigned.",
+            ),
             Code::RoundClosed => (
                 409,
                 "마감된 심사 차수입니다. 마감 후에는 배정하거나 투표할 수 없습니다.",
@@ -256,9 +258,11 @@ impl Code {
                 "정족수만큼 투표가 끝나지 않은 신청이 있어 차수를 마감할 수 없습니다.",
                 "Some applications of the round lack votes from a quorum of reviewers; the round cannot close yet.",
             ),
-            Code::ConflictDeclared => {
-                (409, "이미 이 사업자에 대한 이해충돌을 신고했습니다.", "You have already declared a conflict with this business.")
-            }
+            Code::ConflictDeclared => (
+                409,
+                "이미 이 사업자에 대한 이해충돌을 신고했습니다.",
+                "You have already declared a conflict with this business.",
+            ),
             Code::AlreadyVoted => (
                 409,
                 "이미 이 신청에 투표했습니다. 심사의견은 한 번만 제출합니다.",

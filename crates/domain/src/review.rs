@@ -280,8 +280,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    pub const ALL: [Actor; 6] =
-        [Self::Operator, Self::Owner, Self::AssignedReviewer, Self::OtherReviewer, Self::OtherSupplier, Self::Other];
+    pub const ALL: [Actor; 6] = [Self::Operator, Self::Owner, Self::AssignedReviewer, Self::OtherReviewer, Self::OtherSupplier, Self::Other];
 
     /// Whether it may read the application at all (else 404, or 403 for a role never allowed).
     pub fn sees(self) -> bool {
@@ -451,7 +450,9 @@ pub const MAX_DOC_TYPES: usize = 20;
 /// A document type's name: lower-case snake case, 2–40 characters.
 pub fn is_doc_type_name(s: &str) -> bool {
     let b = s.as_bytes();
-    (2..=40).contains(&b.len()) && b[0].is_ascii_lowercase() && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+    (2..=40).contains(&b.len())
+        && b[0].is_ascii_lowercase()
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 impl ReviewSettings {

@@ -119,8 +119,7 @@ async fn list_new_service(base: &str, name: &str) -> String {
         .as_str()
         .expect("id")
         .to_owned();
-    let (s, round) =
-        api(base, Method::POST, "/api/v1/rounds", &op, Some(json!({"name": format!("{name} 차수"), "meets_on": "2026-11-30"}))).await;
+    let (s, round) = api(base, Method::POST, "/api/v1/rounds", &op, Some(json!({"name": format!("{name} 차수"), "meets_on": "2026-11-30"}))).await;
     assert_eq!(s, 201, "round: {round}");
     let mut reviewers = Vec::new();
     for who in ["reviewer", "reviewer2"] {
@@ -129,14 +128,9 @@ async fn list_new_service(base: &str, name: &str) -> String {
         reviewers.push((t, me["id"].as_str().expect("my id").to_owned()));
     }
     let ids: Vec<&str> = reviewers.iter().map(|r| r.1.as_str()).collect();
-    let (s, v) = api(
-        base,
-        Method::POST,
-        &format!("/api/v1/applications/{app_id}/assign"),
-        &op,
-        Some(json!({"round_id": round["id"], "reviewer_ids": ids})),
-    )
-    .await;
+    let (s, v) =
+        api(base, Method::POST, &format!("/api/v1/applications/{app_id}/assign"), &op, Some(json!({"round_id": round["id"], "reviewer_ids": ids})))
+            .await;
     assert_eq!(s, 200, "assign: {v}");
     for (t, _) in &reviewers {
         let (s, v) = api(base, Method::POST, &format!("/api/v1/applications/{app_id}/votes"), t, Some(common::vote_body("pass"))).await;

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use tower::ServiceExt;
 
+
 async fn call(app: &TestApp, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
     app.call(method, uri, token, body).await
 }
@@ -300,11 +301,7 @@ async fn rejections_need_a_reason_and_tell_the_supplier() {
     // a rejected service is edited again: a new draft from the rejected one
     let (s, v) =
         call(app, "PATCH", &format!("/api/v1/services/{id}"), Some(&w.supplier), Some(json!({"description": "가격표를 붙였습니다"}))).await;
-    assert_eq!(
-        (s, v["status"].as_str(), v["draft"]["revision"].as_i64()),
-        (200, Some("listed"), last["revision"].as_i64().map(|r| r + 1)),
-        "{v}"
-    );
+    assert_eq!((s, v["status"].as_str(), v["draft"]["revision"].as_i64()), (200, Some("listed"), last["revision"].as_i64().map(|r| r + 1)), "{v}");
     // a second decision on a decided revision is refused
     let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/reject"), Some(&w.operator), Some(json!({"reason": "again"}))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));

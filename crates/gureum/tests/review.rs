@@ -139,40 +139,24 @@ async fn a_committee_selects_a_service_and_the_catalog_shows_it() {
     let (third, third_token) = third_reviewer(app).await;
     let bn = app.db.organisation(&app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("u").org_id).await.expect("db");
     let bn = bn.and_then(|o| o.business_number).expect("business number");
-    let (s, v) =
-        app.call("POST", "/api/v1/me/conflicts", Some(&third_token), Some(json!({"business_number": bn, "reason": "전 직장"}))).await;
+    let (s, v) = app.call("POST", "/api/v1/me/conflicts", Some(&third_token), Some(json!({"business_number": bn, "reason": "전 직장"}))).await;
     assert_eq!(s, 201, "{v}");
     let (s, v) = app.call("POST", "/api/v1/me/conflicts", Some(&third_token), Some(json!({"business_number": bn, "reason": "다시"}))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("conflict_declared")));
     let (r1, r2, buyer) = (app.user_id("reviewer").await, app.user_id("reviewer2").await, app.user_id("buyer").await);
     let events = app.db.audit_count().await.expect("count");
     let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/assign"),
-            Some(&w.operator),
-            Some(json!({"round_id": round, "reviewer_ids": [third, buyer]})),
-        )
+        .call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&w.operator), Some(json!({"round_id": round, "reviewer_ids": [third, buyer]})))
         .await;
     assert_eq!((s, v["code"].as_str()), (400, Some("not_a_reviewer")), "{v}");
     let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/assign"),
-            Some(&w.operator),
-            Some(json!({"round_id": round, "reviewer_ids": [r1, third]})),
-        )
+        .call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&w.operator), Some(json!({"round_id": round, "reviewer_ids": [r1, third]})))
         .await;
     assert_eq!((s, v["code"].as_str(), v["user_id"].as_str()), (409, Some("conflict_of_interest"), Some(third.as_str())), "{v}");
     assert_eq!(app.db.audit_count().await.expect("count"), events, "nothing changed");
     assert_eq!(app.application_of(&id, &w.operator).await["status"], "received");
     let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/assign"),
-            Some(&w.operator),
-            Some(json!({"round_id": round, "reviewer_ids": [r1, r2]})),
-        )
+        .call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&w.operator), Some(json!({"round_id": round, "reviewer_ids": [r1, r2]})))
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!((v["status"].as_str(), v["round_id"].as_str()), (Some("assigned"), Some(round.as_str())));
@@ -217,28 +201,15 @@ async fn a_committee_selects_a_service_and_the_catalog_shows_it() {
 
     // the second reviewer asks for a supplement; the supplier uploads and answers
     let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/supplement-requests"),
-            Some(&w.reviewer2),
-            Some(json!({"message": "최근 3년 재무제표를 보완해 주십시오"})),
-        )
+        .call("POST", &format!("/api/v1/applications/{app_id}/supplement-requests"), Some(&w.reviewer2), Some(json!({"message": "최근 3년 재무제표를 보완해 주십시오"})))
         .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("supplement_requested")), "{v}");
     assert!(notified(app, "supplier").await.contains(&"application.supplement_requested".to_owned()));
-    let (s, v) = app
-        .call("POST", &format!("/api/v1/applications/{app_id}/supplement"), Some(&w.supplier2), Some(json!({"message": "남의 것"})))
-        .await;
+    let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/supplement"), Some(&w.supplier2), Some(json!({"message": "남의 것"}))).await;
     assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "another organisation's application");
     app.upload(&id, &w.supplier, "business_soundness", "재무제표-2023-2025.pdf", PDF).await;
-    let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/supplement"),
-            Some(&w.supplier),
-            Some(json!({"message": "재무제표를 올렸습니다"})),
-        )
-        .await;
+    let (s, v) =
+        app.call("POST", &format!("/api/v1/applications/{app_id}/supplement"), Some(&w.supplier), Some(json!({"message": "재무제표를 올렸습니다"}))).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("in_review")), "{v}");
     assert_eq!(v["supplement_requests"][0]["answer"], "재무제표를 올렸습니다");
     let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/votes"), Some(&w.reviewer2), Some(vote_body("pass"))).await;
@@ -250,10 +221,7 @@ async fn a_committee_selects_a_service_and_the_catalog_shows_it() {
     assert_eq!(v["status"], "closed");
     let (s, public) = app.get(&format!("/api/v1/services/{id}")).await;
     assert_eq!((s, public["status"].as_str()), (200, Some("listed")), "{public}");
-    assert_eq!(
-        (public["listing"]["selected_on"].as_str(), public["listing"]["selection_valid_to"].as_str()),
-        (Some("2026-11-23"), Some("2029-11-22"))
-    );
+    assert_eq!((public["listing"]["selected_on"].as_str(), public["listing"]["selection_valid_to"].as_str()), (Some("2026-11-23"), Some("2029-11-22")));
     let (_, found) = app.get(&format!("/api/v1/services?q={code}")).await;
     assert_eq!(found["total"], 1, "{found}");
     let (_, a) = app.call("GET", &format!("/api/v1/applications/{app_id}"), Some(&w.supplier), None).await;
@@ -268,7 +236,9 @@ async fn a_committee_selects_a_service_and_the_catalog_shows_it() {
     assert!(app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox").iter().any(|m| m.body.contains(&code)));
 
     // after the close: no vote, no second close
-    let (s, v) = app.call("POST", &format!("/api/v1/rounds/{round}/close"), Some(&w.operator), None).await;
+    let (s, v) = app
+        .call("POST", &format!("/api/v1/rounds/{round}/close"), Some(&w.operator), None)
+        .await;
     assert_eq!((s, v["code"].as_str()), (409, Some("round_closed")));
     let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/votes"), Some(&w.reviewer2), Some(vote_body("fail"))).await;
     assert!(s == 409 && ["round_closed", "already_voted", "invalid_status"].contains(&v["code"].as_str().unwrap_or("")), "{s} {v}");
@@ -278,14 +248,7 @@ async fn a_committee_selects_a_service_and_the_catalog_shows_it() {
     let actions: Vec<&str> = rows.iter().map(|r| r.event.action.as_str()).collect();
     assert_eq!(
         actions,
-        [
-            "application.assign",
-            "application.vote",
-            "application.supplement_request",
-            "application.supplement",
-            "application.vote",
-            "application.decide"
-        ]
+        ["application.assign", "application.vote", "application.supplement_request", "application.supplement", "application.vote", "application.decide"]
     );
     assert!(rows.iter().all(|r| r.event.request_id.is_some()));
     assert!(matches!(app.db.verify_audit_chain().await.expect("verify"), gureum_storage::VerifyReport::Ok { .. }));
@@ -302,14 +265,7 @@ async fn a_material_change_not_selected_keeps_the_listed_revision_and_says_why()
     let (_, before) = app.get(&format!("/api/v1/services/{id}")).await;
     let public_rev = before["revision"].as_i64().expect("revision");
     // a host change is material
-    let (s, v) = app
-        .call(
-            "PATCH",
-            &format!("/api/v1/services/{id}"),
-            Some(&w.supplier),
-            Some(json!({"data_location": "해외 리전", "sla": {"availability_pct": 90.0, "support_hours": "평일", "credit_pct": 5}})),
-        )
-        .await;
+    let (s, v) = app.call("PATCH", &format!("/api/v1/services/{id}"), Some(&w.supplier), Some(json!({"data_location": "해외 리전", "sla": {"availability_pct": 90.0, "support_hours": "평일", "credit_pct": 5}}))).await;
     assert_eq!((s, v["draft"]["material"].as_bool()), (200, Some(true)), "{v}");
     app.upload_required(&id, &w.supplier, before["listing"]["kind"].as_str().expect("kind")).await;
     let (s, v) = app.call("POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
@@ -320,14 +276,8 @@ async fn a_material_change_not_selected_keeps_the_listed_revision_and_says_why()
     let app_id = a["id"].as_str().expect("id").to_owned();
     let round = new_round(&w, "재심사 차수").await;
     let (r1, r2) = (app.user_id("reviewer").await, app.user_id("reviewer2").await);
-    let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/assign"),
-            Some(&operator),
-            Some(json!({"round_id": round, "reviewer_ids": [r1, r2]})),
-        )
-        .await;
+    let (s, v) =
+        app.call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&operator), Some(json!({"round_id": round, "reviewer_ids": [r1, r2]}))).await;
     assert_eq!(s, 200, "{v}");
     // one passes everything; the other fails security: one pass in two is not a majority
     let mut fail = vote_body("pass");
@@ -379,25 +329,16 @@ async fn withdrawal_recusal_and_who_may_act() {
     // assigned: a reviewer recuses with a reason (not without one), and may not vote after
     let round = new_round(&w, "기피 차수").await;
     let (r1, r2) = (app.user_id("reviewer").await, app.user_id("reviewer2").await);
-    let (s, _) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/assign"),
-            Some(&w.operator),
-            Some(json!({"round_id": round, "reviewer_ids": [r1, r2]})),
-        )
-        .await;
+    let (s, _) =
+        app.call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&w.operator), Some(json!({"round_id": round, "reviewer_ids": [r1, r2]}))).await;
     assert_eq!(s, 200);
     let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/recuse"), Some(&w.reviewer2), Some(json!({"reason": " "}))).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("reason_required")));
     let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/votes"), Some(&w.reviewer), Some(vote_body("pass"))).await;
     assert_eq!(s, 201, "{v}");
-    let (s, v) =
-        app.call("POST", &format!("/api/v1/applications/{app_id}/recuse"), Some(&w.reviewer), Some(json!({"reason": "이해관계"}))).await;
+    let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/recuse"), Some(&w.reviewer), Some(json!({"reason": "이해관계"}))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("already_voted")), "a vote cast is not taken back");
-    let (s, v) = app
-        .call("POST", &format!("/api/v1/applications/{app_id}/recuse"), Some(&w.reviewer2), Some(json!({"reason": "공동연구 수행 이력"})))
-        .await;
+    let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/recuse"), Some(&w.reviewer2), Some(json!({"reason": "공동연구 수행 이력"}))).await;
     assert_eq!(s, 200, "{v}");
     let me = v["reviewers"].as_array().expect("reviewers").iter().find(|r| r["user_id"] == r2.as_str()).cloned().expect("r2");
     assert_eq!((me["recused"].as_bool(), me["recuse_reason"].as_str()), (Some(true), Some("공동연구 수행 이력")));
@@ -407,14 +348,8 @@ async fn withdrawal_recusal_and_who_may_act() {
     let closed = new_round(&w, "닫힌 차수").await;
     let (s, _) = app.call("POST", &format!("/api/v1/rounds/{closed}/close"), Some(&w.operator), None).await;
     assert_eq!(s, 200);
-    let (s, v) = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{app_id}/assign"),
-            Some(&w.operator),
-            Some(json!({"round_id": closed, "reviewer_ids": [r2]})),
-        )
-        .await;
+    let (s, v) =
+        app.call("POST", &format!("/api/v1/applications/{app_id}/assign"), Some(&w.operator), Some(json!({"round_id": closed, "reviewer_ids": [r2]}))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("round_closed")), "{v}");
 
     // the supplier withdraws before a decision: the revision is its draft again
@@ -496,32 +431,20 @@ async fn settings_shape_what_a_submission_needs_and_how_long_a_step_may_take() {
         .await
         .expect("move the step back");
     let a = app.application_of(&id, &w.operator).await;
-    assert_eq!(
-        (a["business_days"].as_i64(), a["target_business_days"].as_u64(), a["overdue"].as_bool()),
-        (Some(2), Some(1), Some(true)),
-        "{a}"
-    );
+    assert_eq!((a["business_days"].as_i64(), a["target_business_days"].as_u64(), a["overdue"].as_bool()), (Some(2), Some(1), Some(true)), "{a}");
 }
 
 #[tokio::test]
 async fn rounds_take_a_name_and_a_date() {
     let w = world().await;
     let app = &w.app;
-    for bad in [
-        json!({}),
-        json!({"name": "", "meets_on": "2026-12-15"}),
-        json!({"name": "차수", "meets_on": "2026-13-01"}),
-        json!({"name": "차수"}),
-    ] {
+    for bad in [json!({}), json!({"name": "", "meets_on": "2026-12-15"}), json!({"name": "차수", "meets_on": "2026-13-01"}), json!({"name": "차수"})] {
         let (s, v) = app.call("POST", "/api/v1/rounds", Some(&w.operator), Some(bad.clone())).await;
         assert_eq!(s, 400, "{bad} → {v}");
     }
     let id = new_round(&w, "2027년 1월 차수").await;
     let (s, v) = app.call("GET", &format!("/api/v1/rounds/{id}"), Some(&w.reviewer), None).await;
-    assert_eq!(
-        (s, v["name"].as_str(), v["meets_on"].as_str(), v["status"].as_str()),
-        (200, Some("2027년 1월 차수"), Some("2026-12-15"), Some("open"))
-    );
+    assert_eq!((s, v["name"].as_str(), v["meets_on"].as_str(), v["status"].as_str()), (200, Some("2027년 1월 차수"), Some("2026-12-15"), Some("open")));
     let (_, list) = app.call("GET", "/api/v1/rounds", Some(&w.operator), None).await;
     assert!(list.as_array().expect("rounds").iter().any(|r| r["id"] == id.as_str()));
     assert_eq!(app.call("GET", "/api/v1/rounds/00000000-0000-4000-8000-000000000000", Some(&w.operator), None).await.0, 404);

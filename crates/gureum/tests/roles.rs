@@ -337,12 +337,7 @@ fn cases() -> Vec<Case> {
         with_body("POST", "/api/v1/rounds", "/api/v1/rounds", round_body, "visitor:401 operator:201 *:403"),
         case("GET", "/api/v1/rounds/{id}", "/api/v1/rounds/{round}", "visitor:401 operator:200 reviewer:200 auditor:200 *:403"),
         case("POST", "/api/v1/rounds/{id}/close", "/api/v1/rounds/{round}/close", "visitor:401 operator:200 *:403"),
-        case(
-            "GET",
-            "/api/v1/applications",
-            "/api/v1/applications",
-            "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403",
-        ),
+        case("GET", "/api/v1/applications", "/api/v1/applications", "visitor:401 operator:200 supplier:200 supplier2:200 reviewer:200 *:403"),
         case(
             "GET",
             "/api/v1/applications/{id}",
@@ -409,12 +404,7 @@ fn cases() -> Vec<Case> {
             debarment_body,
             "visitor:401 operator:201 *:403",
         ),
-        case(
-            "GET",
-            "/api/v1/suppliers/{id}/debarments",
-            "/api/v1/suppliers/{own_supplier}/debarments",
-            "visitor:401 operator:200 auditor:200 *:403",
-        ),
+        case("GET", "/api/v1/suppliers/{id}/debarments", "/api/v1/suppliers/{own_supplier}/debarments", "visitor:401 operator:200 auditor:200 *:403"),
         // visitor pages
         case("GET", "/", "/", PUBLIC),
         case("GET", "/services", "/services", PUBLIC),

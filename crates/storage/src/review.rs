@@ -193,8 +193,7 @@ impl Db {
 
     /// Applications as the filter says, oldest first.
     pub async fn applications(&self, f: &ApplicationFilter<'_>) -> Result<Vec<Application>> {
-        let reviewer =
-            "EXISTS (SELECT 1 FROM application_reviewers ar WHERE ar.application_id = a.id AND ar.user_id = ? AND ar.recused_at IS NULL)";
+        let reviewer = "EXISTS (SELECT 1 FROM application_reviewers ar WHERE ar.application_id = a.id AND ar.user_id = ? AND ar.recused_at IS NULL)";
         let wanted = [
             ("a.supplier_id = ?", f.supplier_id),
             (reviewer, f.reviewer_id),
@@ -596,8 +595,10 @@ impl WriteTx {
 
     /// The business numbers a reviewer declared ties with.
     pub async fn declared_business_numbers(&mut self, user_id: &str) -> Result<Vec<String>> {
-        let rows =
-            sqlx::query("SELECT business_number FROM reviewer_conflicts WHERE user_id = $1").bind(user_id).fetch_all(&mut *self.tx).await?;
+        let rows = sqlx::query("SELECT business_number FROM reviewer_conflicts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *self.tx)
+            .await?;
         rows.iter().map(|r| Ok(r.try_get("business_number")?)).collect()
     }
 

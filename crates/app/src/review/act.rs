@@ -128,11 +128,8 @@ pub async fn assign(
     for u in &people {
         let declared = tx.declared_business_numbers(&u.id).await?;
         if review::is_tied(&u.org_id, supplier_org.as_ref().map(|o| o.id.as_str()), &declared, &supplier_bizno) {
-            return Err(Error::new(
-                Code::ConflictOfInterest,
-                format!("{} ({}) is tied to the supplier {}", u.name, u.id, app.supplier_name),
-            )
-            .with("user_id", json!(u.id)));
+            return Err(Error::new(Code::ConflictOfInterest, format!("{} ({}) is tied to the supplier {}", u.name, u.id, app.supplier_name))
+                .with("user_id", json!(u.id)));
         }
     }
     let existing = tx.reviewers_of(&id).await?;
@@ -157,11 +154,7 @@ pub async fn assign(
     // The revision is with the committee now.
     let head = tx.service_head(&app.service_id).await?.ok_or_else(|| Error::internal("service missing"))?;
     if let Some(rev) = tx.service_revision(&head.id, app.revision).await?.filter(|r| r.state == gureum_storage::RevisionState::Submitted) {
-        let t = life_decide(
-            Standing::new(head.status, Some(rev.state), head.public_revision.is_some()),
-            LifeAction::StartReview,
-            LifeActor::Operator,
-        )?;
+        let t = life_decide(Standing::new(head.status, Some(rev.state), head.public_revision.is_some()), LifeAction::StartReview, LifeActor::Operator)?;
         tx.set_revision_state(&head.id, rev.revision, gureum_storage::RevisionState::InReview).await?;
         if t.status_changed() {
             tx.set_service_status(&head.id, t.after.status, None).await?;
@@ -204,17 +197,7 @@ pub async fn declare_conflict(
         return Err(Error::new(Code::ConflictDeclared, "you have already declared a tie with this business"));
     }
     tx.insert_declared_conflict(&id, &me, bizno.digits(), &reason).await?;
-    audit(
-        &mut tx,
-        p,
-        "reviewer.conflict_declare",
-        "user",
-        &me,
-        None,
-        json!({"conflict": id, "business_number": bizno.digits(), "reason": reason}),
-        rid,
-    )
-    .await?;
+    audit(&mut tx, p, "reviewer.conflict_declare", "user", &me, None, json!({"conflict": id, "business_number": bizno.digits(), "reason": reason}), rid).await?;
     let c = tx.declared_conflict(&id).await?.ok_or_else(|| Error::internal("conflict vanished"))?;
     tx.commit().await?;
     Ok(c)
@@ -257,8 +240,7 @@ pub async fn recuse(ctx: &Context, p: &Principal, id: &str, reason: Option<&str>
 pub fn parse_vote(body: &Value) -> Result<(Verdicts, BTreeMap<String, String>, String), Error> {
     let obj = body.as_object().ok_or_else(|| Error::new(Code::InvalidBody, "the body must be a JSON object"))?;
     let invalid = |m: String| Error::new(Code::InvalidField, m);
-    let criteria =
-        obj.get("criteria").and_then(Value::as_object).ok_or_else(|| invalid("criteria: an object with a verdict per criterion".into()))?;
+    let criteria = obj.get("criteria").and_then(Value::as_object).ok_or_else(|| invalid("criteria: an object with a verdict per criterion".into()))?;
     let mut verdicts = Verdicts::new();
     for c in Criterion::ALL {
         let v = criteria
@@ -335,13 +317,7 @@ pub async fn vote(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: Opt
 
 /// An assigned reviewer or the operator asks the supplier for more documents; the supplier is
 /// told the message.
-pub async fn request_supplement(
-    ctx: &Context,
-    p: &Principal,
-    id: &str,
-    message: Option<&str>,
-    rid: Option<String>,
-) -> Result<String, Error> {
+pub async fn request_supplement(ctx: &Context, p: &Principal, id: &str, message: Option<&str>, rid: Option<String>) -> Result<String, Error> {
     let id = uuid_of("id", id)?.to_owned();
     let message = required_text("message", message, Code::InvalidField)?;
     let mut tx = ctx.db().begin_write().await?;
@@ -350,17 +326,7 @@ pub async fn request_supplement(
     let by = p.user().map(|u| u.id.clone()).unwrap_or_else(|| p.actor());
     tx.insert_supplement_request(&new_id(), &id, &by, &message).await?;
     tx.set_application_status(&id, app.status, to).await?;
-    audit(
-        &mut tx,
-        p,
-        "application.supplement_request",
-        "application",
-        &id,
-        Some(json!({"status": app.status.as_str()})),
-        json!({"status": to.as_str(), "message": message}),
-        rid,
-    )
-    .await?;
+    audit(&mut tx, p, "application.supplement_request", "application", &id, Some(json!({"status": app.status.as_str()})), json!({"status": to.as_str(), "message": message}), rid).await?;
     tell_applicant(
         ctx,
         &mut tx,
@@ -375,13 +341,7 @@ pub async fn request_supplement(
 }
 
 /// The supplier says the supplement is in (after uploading); whoever asked is told.
-pub async fn answer_supplement(
-    ctx: &Context,
-    p: &Principal,
-    id: &str,
-    message: Option<&str>,
-    rid: Option<String>,
-) -> Result<String, Error> {
+pub async fn answer_supplement(ctx: &Context, p: &Principal, id: &str, message: Option<&str>, rid: Option<String>) -> Result<String, Error> {
     let id = uuid_of("id", id)?.to_owned();
     let message = required_text("message", message, Code::InvalidField)?;
     let mut tx = ctx.db().begin_write().await?;
@@ -389,17 +349,7 @@ pub async fn answer_supplement(
     let askers = tx.supplement_requesters(&id).await?;
     tx.answer_supplement(&id, &message).await?;
     tx.set_application_status(&id, app.status, to).await?;
-    audit(
-        &mut tx,
-        p,
-        "application.supplement",
-        "application",
-        &id,
-        Some(json!({"status": app.status.as_str()})),
-        json!({"status": to.as_str(), "message": message}),
-        rid,
-    )
-    .await?;
+    audit(&mut tx, p, "application.supplement", "application", &id, Some(json!({"status": app.status.as_str()})), json!({"status": to.as_str(), "message": message}), rid).await?;
     for who in askers.iter().filter(|a| crate::ids::hyphenated_uuid(a).is_some()) {
         tell(
             ctx,
@@ -424,8 +374,7 @@ pub async fn withdraw(ctx: &Context, p: &Principal, id: &str, rid: Option<String
     let head = tx.service_head(&app.service_id).await?.ok_or_else(|| Error::internal("service missing"))?;
     if head.draft_revision == Some(app.revision) {
         let rev = tx.service_revision(&head.id, app.revision).await?.ok_or_else(|| Error::internal("revision missing"))?;
-        let t =
-            life_decide(Standing::new(head.status, Some(rev.state), head.public_revision.is_some()), LifeAction::Recall, LifeActor::Owner)?;
+        let t = life_decide(Standing::new(head.status, Some(rev.state), head.public_revision.is_some()), LifeAction::Recall, LifeActor::Owner)?;
         tx.set_revision_state(&head.id, rev.revision, gureum_storage::RevisionState::Draft).await?;
         if t.status_changed() {
             tx.set_service_status(&head.id, t.after.status, None).await?;
@@ -433,17 +382,7 @@ pub async fn withdraw(ctx: &Context, p: &Principal, id: &str, rid: Option<String
         }
     }
     tx.set_application_status(&id, app.status, to).await?;
-    audit(
-        &mut tx,
-        p,
-        "application.withdraw",
-        "application",
-        &id,
-        Some(json!({"status": app.status.as_str()})),
-        json!({"status": to.as_str()}),
-        rid,
-    )
-    .await?;
+    audit(&mut tx, p, "application.withdraw", "application", &id, Some(json!({"status": app.status.as_str()})), json!({"status": to.as_str()}), rid).await?;
     for (reviewer, recused) in tx.reviewers_of(&id).await? {
         if !recused {
             tell(

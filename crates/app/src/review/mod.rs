@@ -62,11 +62,7 @@ fn actor_for(p: &Principal, app: &Application, reviewers: &[(String, bool)]) -> 
         if p.org().supplier_id.as_deref() == Some(app.supplier_id.as_str()) { Actor::Owner } else { Actor::OtherSupplier }
     } else if p.has_role(Role::Reviewer) {
         let me = p.user().map(|u| u.id.as_str());
-        if reviewers.iter().any(|(id, recused)| Some(id.as_str()) == me && !recused) {
-            Actor::AssignedReviewer
-        } else {
-            Actor::OtherReviewer
-        }
+        if reviewers.iter().any(|(id, recused)| Some(id.as_str()) == me && !recused) { Actor::AssignedReviewer } else { Actor::OtherReviewer }
     } else {
         Actor::Other
     }
@@ -156,16 +152,7 @@ pub async fn holidays(ctx: &Context) -> Result<Holidays, Error> {
     Ok(Holidays::new(days.iter().filter_map(|(d, _)| gureum_domain::clock::parse_date(d))))
 }
 
-async fn audit(
-    tx: &mut WriteTx,
-    p: &Principal,
-    action: &str,
-    kind: &str,
-    id: &str,
-    before: Option<Value>,
-    after: Value,
-    rid: Option<String>,
-) -> Result<(), Error> {
+async fn audit(tx: &mut WriteTx, p: &Principal, action: &str, kind: &str, id: &str, before: Option<Value>, after: Value, rid: Option<String>) -> Result<(), Error> {
     let mut ev = NewAuditEvent::new(&p.actor(), action, kind, id).request_id(rid).after(after);
     ev.before = before;
     ev.organisation = Some(p.org().id.clone());
@@ -241,19 +228,11 @@ pub async fn application(ctx: &Context, p: &Principal, id: &str) -> Result<Appli
 
 /// The applications `p` may see, oldest first: all for the operator, its own for a supplier,
 /// those assigned to it for a reviewer; other roles 403.
-pub async fn applications(
-    ctx: &Context,
-    p: &Principal,
-    status: Option<&str>,
-    round_id: Option<&str>,
-) -> Result<Vec<ApplicationDetail>, Error> {
+pub async fn applications(ctx: &Context, p: &Principal, status: Option<&str>, round_id: Option<&str>) -> Result<Vec<ApplicationDetail>, Error> {
     p.require(crate::Rule::AnyRole(APPLICATION_ROLES))?;
     let status = match status.filter(|s| !s.is_empty()) {
         Some(s) => Some(ApplicationStatus::parse(s).ok_or_else(|| {
-            Error::new(
-                Code::InvalidStatusFilter,
-                "status is received, assigned, in_review, supplement_requested, selected, not_selected or withdrawn",
-            )
+            Error::new(Code::InvalidStatusFilter, "status is received, assigned, in_review, supplement_requested, selected, not_selected or withdrawn")
         })?),
         None => None,
     };

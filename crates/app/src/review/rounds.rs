@@ -7,20 +7,15 @@ use gureum_domain::review::{Criterion, RoundStatus, Verdicts, tally};
 use gureum_storage::Round;
 
 /// The operator opens a round: `name` (1–200 characters) and the day it meets (YYYY-MM-DD).
-pub async fn create_round(
-    ctx: &Context,
-    p: &Principal,
-    name: Option<&str>,
-    meets_on: Option<&str>,
-    rid: Option<String>,
-) -> Result<Round, Error> {
+pub async fn create_round(ctx: &Context, p: &Principal, name: Option<&str>, meets_on: Option<&str>, rid: Option<String>) -> Result<Round, Error> {
     p.require(crate::Rule::AnyRole(crate::actor::OPERATOR))?;
     let name = name.map(str::trim).unwrap_or_default();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Error::new(Code::InvalidName, "name: 1 to 200 characters"));
     }
-    let meets =
-        meets_on.and_then(gureum_domain::clock::parse_date).ok_or_else(|| Error::new(Code::InvalidDate, "meets_on: a date YYYY-MM-DD"))?;
+    let meets = meets_on
+        .and_then(gureum_domain::clock::parse_date)
+        .ok_or_else(|| Error::new(Code::InvalidDate, "meets_on: a date YYYY-MM-DD"))?;
     let meets = gureum_domain::clock::format_date(meets);
     let id = new_id();
     let mut tx = ctx.db().begin_write().await?;
@@ -56,14 +51,12 @@ pub struct ClosedRound {
 fn outcome_json(outcome: &review::Outcome, votes: &[Vote]) -> Value {
     let mut comments = serde_json::Map::new();
     for c in Criterion::ALL {
-        let texts: Vec<&str> =
-            votes.iter().filter_map(|v| v.comments.get(c.as_str())).map(String::as_str).filter(|t| !t.is_empty()).collect();
+        let texts: Vec<&str> = votes.iter().filter_map(|v| v.comments.get(c.as_str())).map(String::as_str).filter(|t| !t.is_empty()).collect();
         if !texts.is_empty() {
             comments.insert(c.as_str().into(), Value::from(texts.join("\n")));
         }
     }
-    let criteria: serde_json::Map<String, Value> =
-        outcome.criteria.iter().map(|(c, v)| (c.as_str().to_owned(), Value::from(v.as_str()))).collect();
+    let criteria: serde_json::Map<String, Value> = outcome.criteria.iter().map(|(c, v)| (c.as_str().to_owned(), Value::from(v.as_str()))).collect();
     let innovativeness: Vec<&str> = votes.iter().map(|v| v.innovativeness.as_str()).filter(|t| !t.is_empty()).collect();
     json!({"selected": outcome.selected, "criteria": criteria, "comments": comments, "innovativeness": innovativeness, "votes": outcome.votes})
 }
@@ -161,17 +154,7 @@ pub async fn close_round(ctx: &Context, p: &Principal, id: &str, rid: Option<Str
         decided.push((app.id.clone(), outcome.selected));
     }
     tx.close_round(&id).await?;
-    audit(
-        &mut tx,
-        p,
-        "round.close",
-        "round",
-        &id,
-        Some(json!({"status": "open"})),
-        json!({"status": "closed", "decided": decided.len()}),
-        rid,
-    )
-    .await?;
+    audit(&mut tx, p, "round.close", "round", &id, Some(json!({"status": "open"})), json!({"status": "closed", "decided": decided.len()}), rid).await?;
     tx.commit().await?;
     ctx.wait_for_index().await;
     let round = ctx.db().round(&id).await?.ok_or_else(|| Error::internal("round vanished"))?;

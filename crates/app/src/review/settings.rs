@@ -50,10 +50,8 @@ fn parse(body: &Value, current: &ReviewSettings) -> Result<ReviewSettings, Error
             "targets" => {
                 let map = v.as_object().ok_or_else(|| invalid("targets: an object of business days per status".into()))?;
                 for (step, days) in map {
-                    let days = days
-                        .as_u64()
-                        .and_then(|n| u32::try_from(n).ok())
-                        .ok_or_else(|| invalid(format!("targets.{step}: a whole number")))?;
+                    let days =
+                        days.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| invalid(format!("targets.{step}: a whole number")))?;
                     s.targets.insert(step.clone(), days);
                 }
             }

@@ -213,9 +213,7 @@ impl TestApp {
         v.as_array()
             .expect("applications")
             .iter()
-            .find(|a| {
-                a["service_id"] == service_id && !["selected", "not_selected", "withdrawn"].contains(&a["status"].as_str().unwrap_or(""))
-            })
+            .find(|a| a["service_id"] == service_id && !["selected", "not_selected", "withdrawn"].contains(&a["status"].as_str().unwrap_or("")))
             .unwrap_or_else(|| panic!("an open application of {service_id} in {v}"))
             .clone()
     }
@@ -249,8 +247,7 @@ impl TestApp {
 /// A vote with the same verdict on every criterion, a comment on each, and an innovativeness note.
 pub fn vote_body(verdict: &str) -> Value {
     let criteria: serde_json::Map<String, Value> = CRITERIA.iter().map(|c| ((*c).to_owned(), Value::from(verdict))).collect();
-    let comments: serde_json::Map<String, Value> =
-        CRITERIA.iter().map(|c| ((*c).to_owned(), Value::from(format!("{c} 검토 의견")))).collect();
+    let comments: serde_json::Map<String, Value> = CRITERIA.iter().map(|c| ((*c).to_owned(), Value::from(format!("{c} 검토 의견")))).collect();
     serde_json::json!({"criteria": criteria, "comments": comments, "innovativeness": "공공 업무 자동화에 새로운 접근"})
 }
 

@@ -12,9 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use gureum_app::review::{self, ApplicationDetail, StepFact};
 use gureum_domain::clock::rfc3339_utc;
-use gureum_domain::review::{
-    ApplicationStatus, Criterion, MAX_DOC_TYPES, MAX_QUORUM, MAX_SELECTION_YEARS, MAX_TARGET_DAYS, ReviewSettings,
-};
+use gureum_domain::review::{ApplicationStatus, Criterion, MAX_DOC_TYPES, MAX_QUORUM, MAX_SELECTION_YEARS, MAX_TARGET_DAYS, ReviewSettings};
 use gureum_storage::{DeclaredConflict, Round, Vote};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -141,12 +139,7 @@ pub async fn get_settings(State(state): State<AppState>) -> Result<Json<ReviewSe
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
     ))]
-pub async fn put_settings(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<ReviewSettingsView>, AppError> {
+pub async fn put_settings(State(state): State<AppState>, auth: Auth, headers: HeaderMap, body: Bytes) -> Result<Json<ReviewSettingsView>, AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
     let v = body_value(&body)?;
     Ok(Json(review::put_settings(&state, p, &v, request_id(&headers)).await?.into()))
@@ -207,12 +200,7 @@ component!(
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
     ))]
-pub async fn create_round(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<(StatusCode, Json<RoundView>), AppError> {
+pub async fn create_round(State(state): State<AppState>, auth: Auth, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<RoundView>), AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
     let v = body_value(&body)?;
     let (name, meets_on) = (text_field(&v, "name")?, text_field(&v, "meets_on")?);
@@ -242,11 +230,7 @@ pub async fn list_rounds(State(state): State<AppState>, auth: Auth) -> Result<Js
         (status = 404, description = "not_found", body = ErrorBody),
     ))]
 pub async fn get_round(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<RoundView>, AppError> {
-    auth.require(Rule::AnyRole(&[
-        gureum_domain::account::Role::Operator,
-        gureum_domain::account::Role::Reviewer,
-        gureum_domain::account::Role::Auditor,
-    ]))?;
+    auth.require(Rule::AnyRole(&[gureum_domain::account::Role::Operator, gureum_domain::account::Role::Reviewer, gureum_domain::account::Role::Auditor]))?;
     let id = uuid_path(&id, "a round")?;
     Ok(Json((&review::round(&state, &auth.0, &id).await?).into()))
 }
@@ -279,12 +263,7 @@ pub struct ClosedRoundView {
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "undecided_applications (with `application_ids`), round_closed, code_taken", body = ErrorBody),
     ))]
-pub async fn close_round(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Json<ClosedRoundView>, AppError> {
+pub async fn close_round(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<ClosedRoundView>, AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
     let id = uuid_path(&id, "a round")?;
     let closed = review::close_round(&state, p, &id, request_id(&headers)).await?;
@@ -297,11 +276,7 @@ pub async fn close_round(
 // ---------------------------------------------------------------------------------------------
 // Applications
 
-component!(
-    ApplicationStatusName,
-    "ApplicationStatus",
-    json!({"type": "string", "enum": gureum_domain::review::ApplicationStatus::ALL.map(ApplicationStatus::as_str)})
-);
+component!(ApplicationStatusName, "ApplicationStatus", json!({"type": "string", "enum": gureum_domain::review::ApplicationStatus::ALL.map(ApplicationStatus::as_str)}));
 component!(VerdictName, "Verdict", json!({"type": "string", "enum": ["pass", "fail"]}));
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -526,11 +501,7 @@ impl From<&ApplicationDetail> for ApplicationView {
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not an operator, supplier or reviewer", body = ErrorBody),
     ))]
-pub async fn list_applications(
-    State(state): State<AppState>,
-    auth: Auth,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<Vec<ApplicationView>>, AppError> {
+pub async fn list_applications(State(state): State<AppState>, auth: Auth, RawQuery(raw): RawQuery) -> Result<Json<Vec<ApplicationView>>, AppError> {
     let pairs = gureum_app::query::pairs(raw.as_deref());
     let last = |key: &str| pairs.iter().rev().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned());
     let (status, round) = (last("status"), last("round_id"));
@@ -586,13 +557,7 @@ component!(
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "conflict_of_interest (with `user_id`), round_closed, invalid_status", body = ErrorBody),
     ))]
-pub async fn assign(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<ApplicationView>, AppError> {
+pub async fn assign(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<ApplicationView>, AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
     let id = uuid_path(&id, "an application")?;
     let v = body_value(&body)?;
@@ -635,13 +600,7 @@ component!(
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "already_voted, invalid_status", body = ErrorBody),
     ))]
-pub async fn recuse(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<ApplicationView>, AppError> {
+pub async fn recuse(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<ApplicationView>, AppError> {
     auth.require(Rule::AnyRole(review::APPLICATION_ROLES))?;
     let id = uuid_path(&id, "an application")?;
     let v = body_value(&body)?;
@@ -691,13 +650,7 @@ component!(
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "already_voted, round_closed, invalid_status", body = ErrorBody),
     ))]
-pub async fn vote(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<VoteView>), AppError> {
+pub async fn vote(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<VoteView>), AppError> {
     auth.require(Rule::AnyRole(review::APPLICATION_ROLES))?;
     let id = uuid_path(&id, "an application")?;
     let v = body_value(&body)?;
@@ -716,13 +669,7 @@ pub async fn vote(
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status, round_closed", body = ErrorBody),
     ))]
-pub async fn request_supplement(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<ApplicationView>, AppError> {
+pub async fn request_supplement(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<ApplicationView>, AppError> {
     auth.require(Rule::AnyRole(review::APPLICATION_ROLES))?;
     let id = uuid_path(&id, "an application")?;
     let v = body_value(&body)?;
@@ -741,13 +688,7 @@ pub async fn request_supplement(
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: no supplement was asked", body = ErrorBody),
     ))]
-pub async fn answer_supplement(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<ApplicationView>, AppError> {
+pub async fn answer_supplement(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<ApplicationView>, AppError> {
     auth.require(Rule::AnyRole(review::APPLICATION_ROLES))?;
     let id = uuid_path(&id, "an application")?;
     let v = body_value(&body)?;
@@ -766,12 +707,7 @@ pub async fn answer_supplement(
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: already decided or withdrawn", body = ErrorBody),
     ))]
-pub async fn withdraw(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Json<ApplicationView>, AppError> {
+pub async fn withdraw(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<ApplicationView>, AppError> {
     auth.require(Rule::AnyRole(review::APPLICATION_ROLES))?;
     let id = uuid_path(&id, "an application")?;
     let id = review::withdraw(&state, &auth.0, &id, request_id(&headers)).await?;
@@ -794,12 +730,7 @@ pub struct ConflictView {
 
 impl From<&DeclaredConflict> for ConflictView {
     fn from(c: &DeclaredConflict) -> Self {
-        Self {
-            id: c.id.clone(),
-            business_number: c.business_number.clone(),
-            reason: c.reason.clone(),
-            created_at: rfc3339_utc(c.created_at),
-        }
+        Self { id: c.id.clone(), business_number: c.business_number.clone(), reason: c.reason.clone(), created_at: rfc3339_utc(c.created_at) }
     }
 }
 
@@ -826,16 +757,10 @@ component!(
         (status = 403, description = "forbidden: not a reviewer", body = ErrorBody),
         (status = 409, description = "conflict_declared: declared before", body = ErrorBody),
     ))]
-pub async fn declare_conflict(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<(StatusCode, Json<ConflictView>), AppError> {
+pub async fn declare_conflict(State(state): State<AppState>, auth: Auth, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<ConflictView>), AppError> {
     let p = auth.require(Rule::AnyRole(&[gureum_domain::account::Role::Reviewer]))?;
     let v = body_value(&body)?;
-    let c =
-        review::declare_conflict(&state, p, text_field(&v, "business_number")?, text_field(&v, "reason")?, request_id(&headers)).await?;
+    let c = review::declare_conflict(&state, p, text_field(&v, "business_number")?, text_field(&v, "reason")?, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json((&c).into())))
 }
 
