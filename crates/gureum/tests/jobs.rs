@@ -183,6 +183,50 @@ async fn selection_reminders_at_90_and_30_days_then_the_service_expires() {
     assert_eq!(items[0]["actor"], "system");
 }
 
+/// A run stopped at any point (its future dropped, as when its lease is lost or the process
+/// stops) leaves every notice either sent with its record or not at all; the next run sends
+/// the rest, and none twice.
+#[tokio::test]
+async fn a_run_stopped_half_way_neither_loses_nor_repeats_a_notice() {
+    use gureum_domain::notice::{CERTIFICATE_DAYS, due};
+    let app = world().await;
+    let org = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let demo = app.db.organisation(&org).await.expect("db").and_then(|o| o.supplier_id).expect("supplier");
+    let services = app.db.job_services("", 10_000).await.expect("db");
+    let ends: Vec<(time::Date, bool)> = services
+        .iter()
+        .filter_map(|r| r.listing.certification.as_ref().filter(|c| !c.revoked).map(|c| (c.valid_to, r.supplier.id == demo)))
+        .collect();
+    let due_on = |d: time::Date, demo_only: bool| {
+        ends.iter().filter(|(e, mine)| (!demo_only || *mine) && due(*e, d, &CERTIFICATE_DAYS).is_some()).count()
+    };
+    // The day with the most certificate notices due.
+    let day = (0..400).map(|n| common::clock().today() + time::Duration::days(n)).max_by_key(|d| due_on(*d, false)).expect("a day");
+    let (due_all, due_demo) = (due_on(day, false), due_on(day, true));
+    assert!(due_all >= 3, "several notices due on {day}");
+    let ctx = on(&app, &gureum_domain::clock::format_date(day));
+    let mut stops = 0;
+    for micros in [200u64, 500, 1_000, 2_000, 5_000, 10_000, 20_000] {
+        if tokio::time::timeout(Duration::from_micros(micros), Job::CertificateNotices.run(&ctx)).await.is_err() {
+            stops += 1;
+        }
+    }
+    assert!(stops > 0, "some runs were stopped half-way");
+    Job::CertificateNotices.run(&ctx).await.expect("the run to the end");
+    let mut notices = 0;
+    for r in &services {
+        notices += app.db.sent_notices(&r.id).await.expect("notices").len();
+    }
+    assert_eq!(notices, due_all, "every due notice recorded once");
+    let user = app.user_id("supplier").await;
+    let notes: Vec<_> =
+        app.db.notifications_of(&user, 1000).await.expect("db").into_iter().filter(|n| n.kind.starts_with("certificate.")).collect();
+    assert_eq!(notes.len(), due_demo, "each told once");
+    let mails = app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox");
+    assert_eq!(mails.iter().filter(|m| m.subject.starts_with("[구름] 보안인증")).count(), due_demo, "each mailed once");
+    assert!(matches!(app.db.verify_audit_chain().await.expect("verify"), gureum_storage::VerifyReport::Ok { .. }), "the chain holds");
+}
+
 fn debarment(from: &str, to: &str) -> Value {
     json!({"from": from, "to": to, "reason": "입찰 담합으로 6개월 입찰참가자격 제한"})
 }
