@@ -53,10 +53,14 @@ pub enum Action {
     /// The supplier takes its submitted revision back before a decision (신청 취하): it becomes
     /// a draft again (the review committee's application is withdrawn with it).
     Recall,
+    /// The selection period ended without re-review (기간만료): a listed or suspended service
+    /// becomes `expired`; the scheduled job does it for the operator the day after
+    /// `selection_valid_to`. Its revisions are untouched: a re-review that selects it lists it again.
+    Expire,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Self::Edit,
         Self::AttachDocument,
         Self::Submit,
@@ -66,6 +70,7 @@ impl Action {
         Self::Suspend,
         Self::Reinstate,
         Self::Recall,
+        Self::Expire,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +84,7 @@ impl Action {
             Self::Suspend => "suspend",
             Self::Reinstate => "reinstate",
             Self::Recall => "recall",
+            Self::Expire => "expire",
         }
     }
 
@@ -86,7 +92,7 @@ impl Action {
     pub fn performer(self) -> Actor {
         match self {
             Self::Edit | Self::AttachDocument | Self::Submit | Self::Recall => Actor::Owner,
-            Self::StartReview | Self::List | Self::Reject | Self::Suspend | Self::Reinstate => Actor::Operator,
+            Self::StartReview | Self::List | Self::Reject | Self::Suspend | Self::Reinstate | Self::Expire => Actor::Operator,
         }
     }
 }
@@ -138,7 +144,7 @@ impl Actor {
 /// What an allowed action does to the revisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RevisionChange {
-    /// No revision is touched (suspension, reinstatement).
+    /// No revision is touched (suspension, reinstatement, expiry).
     None,
     /// The open draft's content is replaced; a draft is the one revision that may still change.
     EditOpen,
@@ -205,6 +211,8 @@ pub enum Conflict {
     NotListed,
     /// Only a suspended service is reinstated.
     NotSuspended,
+    /// Only a listed or suspended service's selection expires.
+    NotSelected,
 }
 
 impl Conflict {
@@ -227,6 +235,7 @@ impl Conflict {
             Self::AlreadyInReview => "this revision is already in review".into(),
             Self::NotListed => "only a listed service can be suspended".into(),
             Self::NotSuspended => "only a suspended service can be reinstated".into(),
+            Self::NotSelected => "only a listed or suspended service's selection can expire".into(),
         }
     }
 
@@ -249,6 +258,7 @@ impl Conflict {
             Self::AlreadyInReview => "이미 심사중인 판입니다.".into(),
             Self::NotListed => "등록된 서비스만 판매중지할 수 있습니다.".into(),
             Self::NotSuspended => "판매중지된 서비스만 판매중지를 해제할 수 있습니다.".into(),
+            Self::NotSelected => "등록 또는 판매중지 상태의 서비스만 선정 기간이 만료될 수 있습니다.".into(),
         }
     }
 }
@@ -384,6 +394,12 @@ pub fn decide(before: Standing, action: Action, actor: Actor) -> Result<Transiti
             }
             (Standing { status: ServiceStatus::Listed, ..before }, RevisionChange::None)
         }
+        Action::Expire => {
+            if !matches!(before.status, ServiceStatus::Listed | ServiceStatus::Suspended) {
+                return refuse(Conflict::NotSelected);
+            }
+            (Standing { status: ServiceStatus::Expired, ..before }, RevisionChange::None)
+        }
     };
     Ok(Transition { action, before, after, change })
 }
@@ -444,6 +460,11 @@ impl Standing {
 
     pub fn can_reinstate(self) -> bool {
         self.allows(Action::Reinstate)
+    }
+
+    /// The selection may expire (the scheduled job's question).
+    pub fn can_expire(self) -> bool {
+        self.allows(Action::Expire)
     }
 }
 

@@ -112,6 +112,20 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
     let addr = listener.local_addr()?;
     // Answer (503 index_not_ready) while the index catches up in the background.
     let follower = tokio::spawn(follow_changes(sync, db.clone(), state.clone()));
+    // The scheduled jobs (docs/RULES.md#jobs-and-notices), leased in the database: every
+    // instance runs the loop, one holds each job.
+    let schedule = gureum_app::jobs::Schedule::from_env().map_err(Failure::env)?;
+    let holder = gureum_app::jobs::holder_id();
+    let jobs = {
+        let (state, holder) = (state.clone(), holder.clone());
+        tokio::spawn(async move {
+            // After the index has caught up: the jobs' status changes wait for it.
+            while !state.is_ready() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            gureum_app::jobs::run_forever(state.ctx().clone(), holder, schedule).await;
+        })
+    };
     let mailer = match smtp_url {
         Some(url) => {
             let cfg = gureum_mail::MailConfig::from_url(url).map_err(|e| Failure::env(format!("--smtp-url: {e}")))?;
@@ -135,6 +149,11 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     follower.abort();
+    jobs.abort();
+    // Free this instance's leases, so that another need not wait for them to run out.
+    if let Err(e) = db.release_leases(&holder).await {
+        tracing::warn!(error = %e, "could not release the job leases");
+    }
     if let Some(m) = mailer {
         m.abort();
     }

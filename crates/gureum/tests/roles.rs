@@ -32,6 +32,10 @@ const fn with_body(method: &'static str, template: &'static str, path: &'static 
     Case { method, template, path, body: Some(body), expect }
 }
 
+fn debarment_body() -> Value {
+    json!({"from": "2026-12-01", "to": "2027-05-31", "reason": "입찰 담합"})
+}
+
 fn reject_body() -> Value {
     json!({"reason": "서류 미비"})
 }
@@ -457,6 +461,20 @@ fn cases() -> Vec<Case> {
         case("POST", "/notifications/{id}/read", "/notifications/{operator_notification}/read", "visitor:403 operator:303 *:404"),
         case("GET", "/services/{id}/revisions", "/services/{own_service}/revisions", PUBLIC),
         case("GET", "/services/{id}/revisions/{n}", "/services/{own_service}/revisions/{own_revision}", PUBLIC),
+        // debarment (부정당업자 제재): the operator records, the operator and the auditor read
+        with_body(
+            "POST",
+            "/api/v1/suppliers/{id}/debarments",
+            "/api/v1/suppliers/{own_supplier}/debarments",
+            debarment_body,
+            "visitor:401 operator:201 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/suppliers/{id}/debarments",
+            "/api/v1/suppliers/{own_supplier}/debarments",
+            "visitor:401 operator:200 auditor:200 *:403",
+        ),
         // visitor pages
         case("GET", "/", "/", PUBLIC),
         case("GET", "/services", "/services", PUBLIC),

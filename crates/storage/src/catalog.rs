@@ -62,11 +62,11 @@ pub enum ServiceKey<'a> {
     Code(&'a str),
 }
 
-const SERVICE_COLUMNS: &str = "s.id, s.code, s.status, s.status_reason, s.public_revision, s.latest_revision, s.first_listed_at, \
+pub(crate) const SERVICE_COLUMNS: &str = "s.id, s.code, s.status, s.status_reason, s.public_revision, s.latest_revision, s.first_listed_at, \
      r.revision, r.content, r.created_at AS revision_created_at, \
      p.id AS supplier_id, p.business_number, p.name AS supplier_name, p.size AS supplier_size, p.representative, p.address, p.created_at AS supplier_created_at";
 
-const SERVICE_FROM: &str = "FROM services s \
+pub(crate) const SERVICE_FROM: &str = "FROM services s \
      JOIN service_revisions r ON r.service_id = s.id AND r.revision = COALESCE(s.public_revision, s.latest_revision) \
      JOIN suppliers p ON p.id = s.supplier_id";
 

@@ -15,6 +15,7 @@ mod catalog;
 mod catalog_import;
 mod db;
 mod documents;
+mod jobs;
 mod lifecycle;
 mod outbox;
 mod profile;
@@ -30,6 +31,7 @@ pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceReco
 pub use catalog_import::{BatchResult, CreatedSupplier, LineResult, StagedLine};
 pub use db::{Backend, Db, OutboxGauges, SqliteFileSummary, inspect_sqlite_file, sqlite_file_of};
 pub use documents::{DocumentStore, MediaKind};
+pub use jobs::{Debarment, Lease, SentNotice};
 pub use lifecycle::*;
 pub use outbox::*;
 pub use profile::{IdPage, Notification};

@@ -120,7 +120,7 @@ fn changes_json(changes: &[FieldChange]) -> (Value, Value) {
 }
 
 /// Where a service stands for the domain's rules, with its open revision when it has one.
-async fn standing(tx: &mut WriteTx, head: &ServiceHead) -> Result<(Standing, Option<Revision>), Error> {
+pub(crate) async fn standing(tx: &mut WriteTx, head: &ServiceHead) -> Result<(Standing, Option<Revision>), Error> {
     let open = match head.draft_revision {
         Some(r) => tx.service_revision(&head.id, r).await?,
         None => None,

@@ -10,133 +10,133 @@ use proptest::prelude::*;
 /// public revision), or `!conflict` for a 409 `invalid_status`. Written from the checks the API
 /// made before the domain owned them (crates/web/src/lifecycle.rs), not from `decide`.
 const TABLE: &str = r"
-status     open       public | edit                attach_document     submit              review              list                reject              suspend             reinstate              recall
-draft      -          no     | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      draft      no     | draft:draft         draft:draft         submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      submitted  no     | !with_operator      draft:submitted     !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-draft      in_review  no     | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-draft      listed     no     | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      rejected   no     | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      superseded no     | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      -          yes    | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      draft      yes    | draft:draft         draft:draft         draft:submitted     !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      submitted  yes    | !with_operator      draft:submitted     !already_submitted  draft:in_review     listed:-            draft:-             !not_listed         !not_suspended      draft:draft
-draft      in_review  yes    | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-            draft:-             !not_listed         !not_suspended      draft:draft
-draft      listed     yes    | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      rejected   yes    | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-draft      superseded yes    | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  -          no     | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  draft      no     | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  submitted  no     | !with_operator      submitted:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-submitted  in_review  no     | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-submitted  listed     no     | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  rejected   no     | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  superseded no     | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  -          yes    | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  draft      yes    | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  submitted  yes    | !with_operator      submitted:submitted !already_submitted  submitted:in_review listed:-            submitted:-         !not_listed         !not_suspended      submitted:draft
-submitted  in_review  yes    | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-            submitted:-         !not_listed         !not_suspended      submitted:draft
-submitted  listed     yes    | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  rejected   yes    | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-submitted  superseded yes    | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  -          no     | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  draft      no     | in_review:draft     in_review:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  submitted  no     | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-in_review  in_review  no     | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-in_review  listed     no     | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  rejected   no     | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  superseded no     | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  -          yes    | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  draft      yes    | in_review:draft     in_review:draft     in_review:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  submitted  yes    | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-            in_review:-         !not_listed         !not_suspended      in_review:draft
-in_review  in_review  yes    | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-            in_review:-         !not_listed         !not_suspended      in_review:draft
-in_review  listed     yes    | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  rejected   yes    | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-in_review  superseded yes    | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-listed     -          no     | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended      !not_pending
-listed     draft      no     | listed:draft        listed:draft        submitted:submitted !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended      !not_pending
-listed     submitted  no     | !with_operator      listed:submitted    !already_submitted  in_review:in_review listed:-+           rejected:-          suspended:submitted !not_suspended      draft:draft
-listed     in_review  no     | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-+           rejected:-          suspended:in_review !not_suspended      draft:draft
-listed     listed     no     | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended      !not_pending
-listed     rejected   no     | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended      !not_pending
-listed     superseded no     | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended      !not_pending
-listed     -          yes    | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended      !not_pending
-listed     draft      yes    | listed:draft        listed:draft        listed:submitted    !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended      !not_pending
-listed     submitted  yes    | !with_operator      listed:submitted    !already_submitted  listed:in_review    listed:-            listed:-            suspended:submitted !not_suspended      listed:draft
-listed     in_review  yes    | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-            listed:-            suspended:in_review !not_suspended      listed:draft
-listed     listed     yes    | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended      !not_pending
-listed     rejected   yes    | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended      !not_pending
-listed     superseded yes    | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended      !not_pending
-rejected   -          no     | draft:draft         rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   draft      no     | draft:draft         rejected:draft      submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   submitted  no     | !with_operator      rejected:submitted  !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-rejected   in_review  no     | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-rejected   listed     no     | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   rejected   no     | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   superseded no     | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   -          yes    | rejected:draft      rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   draft      yes    | rejected:draft      rejected:draft      rejected:submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   submitted  yes    | !with_operator      rejected:submitted  !already_submitted  rejected:in_review  listed:-            rejected:-          !not_listed         !not_suspended      rejected:draft
-rejected   in_review  yes    | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-            rejected:-          !not_listed         !not_suspended      rejected:draft
-rejected   listed     yes    | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   rejected   yes    | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-rejected   superseded yes    | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-suspended  -          no     | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-            !not_pending
-suspended  draft      no     | suspended:draft     suspended:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft        !not_pending
-suspended  submitted  no     | !with_operator      suspended:submitted !already_submitted  in_review:in_review suspended:-+        rejected:-          !not_listed         listed:submitted    draft:draft
-suspended  in_review  no     | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-+        rejected:-          !not_listed         listed:in_review    draft:draft
-suspended  listed     no     | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed       !not_pending
-suspended  rejected   no     | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected     !not_pending
-suspended  superseded no     | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded   !not_pending
-suspended  -          yes    | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-            !not_pending
-suspended  draft      yes    | suspended:draft     suspended:draft     suspended:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft        !not_pending
-suspended  submitted  yes    | !with_operator      suspended:submitted !already_submitted  suspended:in_review suspended:-         suspended:-         !not_listed         listed:submitted    suspended:draft
-suspended  in_review  yes    | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-         suspended:-         !not_listed         listed:in_review    suspended:draft
-suspended  listed     yes    | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed       !not_pending
-suspended  rejected   yes    | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected     !not_pending
-suspended  superseded yes    | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded   !not_pending
-cancelled  -          no     | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  draft      no     | !not_editable       cancelled:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  submitted  no     | !not_editable       cancelled:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-cancelled  in_review  no     | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-cancelled  listed     no     | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  rejected   no     | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  superseded no     | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  -          yes    | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  draft      yes    | !not_editable       cancelled:draft     cancelled:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  submitted  yes    | !not_editable       cancelled:submitted !already_submitted  cancelled:in_review listed:-            cancelled:-         !not_listed         !not_suspended      cancelled:draft
-cancelled  in_review  yes    | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-            cancelled:-         !not_listed         !not_suspended      cancelled:draft
-cancelled  listed     yes    | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  rejected   yes    | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-cancelled  superseded yes    | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  -          no     | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  draft      no     | !not_editable       withdrawn:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  submitted  no     | !not_editable       withdrawn:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-withdrawn  in_review  no     | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-withdrawn  listed     no     | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  rejected   no     | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  superseded no     | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  -          yes    | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  draft      yes    | !not_editable       withdrawn:draft     withdrawn:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  submitted  yes    | !not_editable       withdrawn:submitted !already_submitted  withdrawn:in_review listed:-            withdrawn:-         !not_listed         !not_suspended      withdrawn:draft
-withdrawn  in_review  yes    | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-            withdrawn:-         !not_listed         !not_suspended      withdrawn:draft
-withdrawn  listed     yes    | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  rejected   yes    | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-withdrawn  superseded yes    | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    -          no     | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    draft      no     | expired:draft       expired:draft       submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    submitted  no     | !with_operator      expired:submitted   !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-expired    in_review  no     | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft
-expired    listed     no     | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    rejected   no     | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    superseded no     | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    -          yes    | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    draft      yes    | expired:draft       expired:draft       expired:submitted   !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    submitted  yes    | !with_operator      expired:submitted   !already_submitted  expired:in_review   listed:-            expired:-           !not_listed         !not_suspended      expired:draft
-expired    in_review  yes    | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-            expired:-           !not_listed         !not_suspended      expired:draft
-expired    listed     yes    | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    rejected   yes    | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
-expired    superseded yes    | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending
+status     open       public | edit                attach_document     submit              review              list                reject              suspend             reinstate           recall              expire
+draft      -          no     | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      draft      no     | draft:draft         draft:draft         submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      submitted  no     | !with_operator      draft:submitted     !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+draft      in_review  no     | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+draft      listed     no     | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      rejected   no     | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      superseded no     | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      -          yes    | draft:draft         draft:-             !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      draft      yes    | draft:draft         draft:draft         draft:submitted     !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      submitted  yes    | !with_operator      draft:submitted     !already_submitted  draft:in_review     listed:-            draft:-             !not_listed         !not_suspended      draft:draft         !not_selected
+draft      in_review  yes    | !with_operator      draft:in_review     !already_submitted  !already_in_review  listed:-            draft:-             !not_listed         !not_suspended      draft:draft         !not_selected
+draft      listed     yes    | !with_operator      draft:listed        !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      rejected   yes    | !with_operator      draft:rejected      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+draft      superseded yes    | !with_operator      draft:superseded    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  -          no     | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  draft      no     | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  submitted  no     | !with_operator      submitted:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+submitted  in_review  no     | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+submitted  listed     no     | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  rejected   no     | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  superseded no     | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  -          yes    | submitted:draft     submitted:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  draft      yes    | submitted:draft     submitted:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  submitted  yes    | !with_operator      submitted:submitted !already_submitted  submitted:in_review listed:-            submitted:-         !not_listed         !not_suspended      submitted:draft     !not_selected
+submitted  in_review  yes    | !with_operator      submitted:in_review !already_submitted  !already_in_review  listed:-            submitted:-         !not_listed         !not_suspended      submitted:draft     !not_selected
+submitted  listed     yes    | !with_operator      submitted:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  rejected   yes    | !with_operator      submitted:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+submitted  superseded yes    | !with_operator      submitted:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  -          no     | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  draft      no     | in_review:draft     in_review:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  submitted  no     | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+in_review  in_review  no     | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+in_review  listed     no     | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  rejected   no     | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  superseded no     | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  -          yes    | in_review:draft     in_review:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  draft      yes    | in_review:draft     in_review:draft     in_review:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  submitted  yes    | !with_operator      in_review:submitted !already_submitted  in_review:in_review listed:-            in_review:-         !not_listed         !not_suspended      in_review:draft     !not_selected
+in_review  in_review  yes    | !with_operator      in_review:in_review !already_submitted  !already_in_review  listed:-            in_review:-         !not_listed         !not_suspended      in_review:draft     !not_selected
+in_review  listed     yes    | !with_operator      in_review:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  rejected   yes    | !with_operator      in_review:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+in_review  superseded yes    | !with_operator      in_review:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+listed     -          no     | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended      !not_pending        expired:-
+listed     draft      no     | listed:draft        listed:draft        submitted:submitted !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended      !not_pending        expired:draft
+listed     submitted  no     | !with_operator      listed:submitted    !already_submitted  in_review:in_review listed:-+           rejected:-          suspended:submitted !not_suspended      draft:draft         expired:submitted
+listed     in_review  no     | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-+           rejected:-          suspended:in_review !not_suspended      draft:draft         expired:in_review
+listed     listed     no     | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended      !not_pending        expired:listed
+listed     rejected   no     | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended      !not_pending        expired:rejected
+listed     superseded no     | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended      !not_pending        expired:superseded
+listed     -          yes    | listed:draft        listed:-            !no_draft           !not_pending        !not_pending        !not_pending        suspended:-         !not_suspended      !not_pending        expired:-
+listed     draft      yes    | listed:draft        listed:draft        listed:submitted    !not_pending        !not_pending        !not_pending        suspended:draft     !not_suspended      !not_pending        expired:draft
+listed     submitted  yes    | !with_operator      listed:submitted    !already_submitted  listed:in_review    listed:-            listed:-            suspended:submitted !not_suspended      listed:draft        expired:submitted
+listed     in_review  yes    | !with_operator      listed:in_review    !already_submitted  !already_in_review  listed:-            listed:-            suspended:in_review !not_suspended      listed:draft        expired:in_review
+listed     listed     yes    | !with_operator      listed:listed       !already_submitted  !not_pending        !not_pending        !not_pending        suspended:listed    !not_suspended      !not_pending        expired:listed
+listed     rejected   yes    | !with_operator      listed:rejected     !already_submitted  !not_pending        !not_pending        !not_pending        suspended:rejected  !not_suspended      !not_pending        expired:rejected
+listed     superseded yes    | !with_operator      listed:superseded   !already_submitted  !not_pending        !not_pending        !not_pending        suspended:superseded !not_suspended      !not_pending        expired:superseded
+rejected   -          no     | draft:draft         rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   draft      no     | draft:draft         rejected:draft      submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   submitted  no     | !with_operator      rejected:submitted  !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+rejected   in_review  no     | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+rejected   listed     no     | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   rejected   no     | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   superseded no     | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   -          yes    | rejected:draft      rejected:-          !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   draft      yes    | rejected:draft      rejected:draft      rejected:submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   submitted  yes    | !with_operator      rejected:submitted  !already_submitted  rejected:in_review  listed:-            rejected:-          !not_listed         !not_suspended      rejected:draft      !not_selected
+rejected   in_review  yes    | !with_operator      rejected:in_review  !already_submitted  !already_in_review  listed:-            rejected:-          !not_listed         !not_suspended      rejected:draft      !not_selected
+rejected   listed     yes    | !with_operator      rejected:listed     !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   rejected   yes    | !with_operator      rejected:rejected   !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+rejected   superseded yes    | !with_operator      rejected:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+suspended  -          no     | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-            !not_pending        expired:-
+suspended  draft      no     | suspended:draft     suspended:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft        !not_pending        expired:draft
+suspended  submitted  no     | !with_operator      suspended:submitted !already_submitted  in_review:in_review suspended:-+        rejected:-          !not_listed         listed:submitted    draft:draft         expired:submitted
+suspended  in_review  no     | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-+        rejected:-          !not_listed         listed:in_review    draft:draft         expired:in_review
+suspended  listed     no     | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed       !not_pending        expired:listed
+suspended  rejected   no     | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected     !not_pending        expired:rejected
+suspended  superseded no     | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded   !not_pending        expired:superseded
+suspended  -          yes    | suspended:draft     suspended:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         listed:-            !not_pending        expired:-
+suspended  draft      yes    | suspended:draft     suspended:draft     suspended:submitted !not_pending        !not_pending        !not_pending        !not_listed         listed:draft        !not_pending        expired:draft
+suspended  submitted  yes    | !with_operator      suspended:submitted !already_submitted  suspended:in_review suspended:-         suspended:-         !not_listed         listed:submitted    suspended:draft     expired:submitted
+suspended  in_review  yes    | !with_operator      suspended:in_review !already_submitted  !already_in_review  suspended:-         suspended:-         !not_listed         listed:in_review    suspended:draft     expired:in_review
+suspended  listed     yes    | !with_operator      suspended:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:listed       !not_pending        expired:listed
+suspended  rejected   yes    | !with_operator      suspended:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:rejected     !not_pending        expired:rejected
+suspended  superseded yes    | !with_operator      suspended:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         listed:superseded   !not_pending        expired:superseded
+cancelled  -          no     | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  draft      no     | !not_editable       cancelled:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  submitted  no     | !not_editable       cancelled:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+cancelled  in_review  no     | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+cancelled  listed     no     | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  rejected   no     | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  superseded no     | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  -          yes    | !not_editable       cancelled:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  draft      yes    | !not_editable       cancelled:draft     cancelled:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  submitted  yes    | !not_editable       cancelled:submitted !already_submitted  cancelled:in_review listed:-            cancelled:-         !not_listed         !not_suspended      cancelled:draft     !not_selected
+cancelled  in_review  yes    | !not_editable       cancelled:in_review !already_submitted  !already_in_review  listed:-            cancelled:-         !not_listed         !not_suspended      cancelled:draft     !not_selected
+cancelled  listed     yes    | !not_editable       cancelled:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  rejected   yes    | !not_editable       cancelled:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+cancelled  superseded yes    | !not_editable       cancelled:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  -          no     | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  draft      no     | !not_editable       withdrawn:draft     submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  submitted  no     | !not_editable       withdrawn:submitted !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+withdrawn  in_review  no     | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+withdrawn  listed     no     | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  rejected   no     | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  superseded no     | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  -          yes    | !not_editable       withdrawn:-         !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  draft      yes    | !not_editable       withdrawn:draft     withdrawn:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  submitted  yes    | !not_editable       withdrawn:submitted !already_submitted  withdrawn:in_review listed:-            withdrawn:-         !not_listed         !not_suspended      withdrawn:draft     !not_selected
+withdrawn  in_review  yes    | !not_editable       withdrawn:in_review !already_submitted  !already_in_review  listed:-            withdrawn:-         !not_listed         !not_suspended      withdrawn:draft     !not_selected
+withdrawn  listed     yes    | !not_editable       withdrawn:listed    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  rejected   yes    | !not_editable       withdrawn:rejected  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+withdrawn  superseded yes    | !not_editable       withdrawn:superseded !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    -          no     | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    draft      no     | expired:draft       expired:draft       submitted:submitted !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    submitted  no     | !with_operator      expired:submitted   !already_submitted  in_review:in_review listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+expired    in_review  no     | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-+           rejected:-          !not_listed         !not_suspended      draft:draft         !not_selected
+expired    listed     no     | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    rejected   no     | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    superseded no     | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    -          yes    | expired:draft       expired:-           !no_draft           !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    draft      yes    | expired:draft       expired:draft       expired:submitted   !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    submitted  yes    | !with_operator      expired:submitted   !already_submitted  expired:in_review   listed:-            expired:-           !not_listed         !not_suspended      expired:draft       !not_selected
+expired    in_review  yes    | !with_operator      expired:in_review   !already_submitted  !already_in_review  listed:-            expired:-           !not_listed         !not_suspended      expired:draft       !not_selected
+expired    listed     yes    | !with_operator      expired:listed      !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    rejected   yes    | !with_operator      expired:rejected    !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
+expired    superseded yes    | !with_operator      expired:superseded  !already_submitted  !not_pending        !not_pending        !not_pending        !not_listed         !not_suspended      !not_pending        !not_selected
 ";
 
 fn status(s: &str) -> ServiceStatus {
@@ -157,6 +157,7 @@ fn conflict_name(c: Conflict) -> &'static str {
         Conflict::AlreadyInReview => "already_in_review",
         Conflict::NotListed => "not_listed",
         Conflict::NotSuspended => "not_suspended",
+        Conflict::NotSelected => "not_selected",
     }
 }
 
@@ -224,6 +225,7 @@ fn actors() {
         (Action::Suspend, ["forbidden", "forbidden", "ok", "forbidden", "forbidden"]),
         (Action::Reinstate, ["forbidden", "forbidden", "ok", "forbidden", "forbidden"]),
         (Action::Recall, ["ok", "not_found", "forbidden", "forbidden", "forbidden"]),
+        (Action::Expire, ["forbidden", "forbidden", "ok", "forbidden", "forbidden"]),
     ];
     assert_eq!(table.map(|(a, _)| a), Action::ALL);
     for (action, answers) in table {
@@ -280,6 +282,7 @@ fn revision_changes() {
         Ok(C::Advance(R::Draft)),
         "a recalled revision is a draft again"
     );
+    assert_eq!(change(listed, Some(R::InReview), true, Action::Expire), Ok(C::None), "an expiry leaves a re-review alone");
 }
 
 /// The API's answers keep their codes and English messages; each has a Korean one.
@@ -308,6 +311,7 @@ fn refusals_as_the_api_answers_them() {
     );
     assert_eq!(conflict(with_op, Action::Suspend).2, "only a listed service can be suspended");
     assert_eq!(conflict(listed, Action::Reinstate).2, "only a suspended service can be reinstated");
+    assert_eq!(conflict(with_op, Action::Expire).2, "only a listed or suspended service's selection can expire");
     assert_eq!((Refusal::Forbidden.http_status(), Refusal::Forbidden.code()), (403, "forbidden"));
     assert_eq!((Refusal::NotFound.http_status(), Refusal::NotFound.code()), (404, "not_found"));
     assert_eq!(Refusal::NotFound.to_string(), "service not found");
@@ -339,6 +343,7 @@ fn page_helpers_offer_what_the_desks_offered() {
         assert_eq!(s.can_reject(), s.can_decide(), "{s:?}");
         assert_eq!(s.can_suspend(), s.status == ServiceStatus::Listed, "{s:?}");
         assert_eq!(s.can_reinstate(), s.status == ServiceStatus::Suspended, "{s:?}");
+        assert_eq!(s.can_expire(), matches!(s.status, ServiceStatus::Listed | ServiceStatus::Suspended), "{s:?}");
         assert_eq!(s.with_operator(), s.open.is_some_and(|r| r != RevisionState::Draft), "{s:?}");
         // The form is editable exactly when an edit would be accepted.
         let closed = matches!(s.status, ServiceStatus::Cancelled | ServiceStatus::Withdrawn);
@@ -418,11 +423,12 @@ proptest! {
         }
     }
 
-    /// While a change of a listed service is reviewed, the service stays visible.
+    /// While a change of a listed service is reviewed, the service stays visible; only the end
+    /// of its selection takes it out of view.
     #[test]
     fn a_listed_service_stays_visible(s in standing(), a in action()) {
         if let Ok(t) = decide(s, a, a.performer())
-            && s.has_public && s.status.is_public()
+            && s.has_public && s.status.is_public() && a != Action::Expire
         {
             prop_assert!(t.after.status.is_public(), "{:?} → {:?}", s, t.after);
         }
@@ -443,7 +449,8 @@ proptest! {
     /// From a new draft, whatever anyone asks in whatever order, the standings reached are the
     /// ones the product knows: an open revision is only ever a draft, submitted or in review; a
     /// service has a public revision exactly when it is listed or suspended; and one never
-    /// listed shows its open revision's progress as its status (rejected when none is open).
+    /// listed shows its open revision's progress as its status (rejected when none is open). A
+    /// service whose selection expired keeps its public revision (a re-review lists it again).
     #[test]
     fn every_walk_from_a_new_draft_stays_consistent(steps in proptest::collection::vec((action(), actor()), 0..40)) {
         let mut s = Standing { status: ServiceStatus::Draft, open: Some(RevisionState::Draft), has_public: false };
@@ -452,7 +459,7 @@ proptest! {
                 s = t.after;
             }
             prop_assert!(matches!(s.open, None | Some(RevisionState::Draft | RevisionState::Submitted | RevisionState::InReview)), "{:?}", s);
-            prop_assert_eq!(s.has_public, matches!(s.status, ServiceStatus::Listed | ServiceStatus::Suspended), "{:?}", s);
+            prop_assert_eq!(s.has_public, matches!(s.status, ServiceStatus::Listed | ServiceStatus::Suspended | ServiceStatus::Expired), "{:?}", s);
             if !s.has_public {
                 let mirrored = match s.open {
                     None => ServiceStatus::Rejected,

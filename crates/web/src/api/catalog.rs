@@ -57,13 +57,18 @@ pub struct SupplierView {
     /// Its listed services, as search items.
     #[schema(value_type = Vec<HitDoc>)]
     pub services: Vec<Hit>,
+    /// A debarment (부정당업자 제재) in force today, if any.
+    pub debarment: Option<super::debarments::DebarmentView>,
 }
 
 /// A supplier and its listed services.
 pub async fn supplier_view(state: &AppState, id: &str) -> Result<SupplierView, AppError> {
     ready(state)?;
     let (sup, services) = gureum_app::catalog::supplier(state, id).await?;
+    let today = state.clock().today();
+    let debarment = gureum_app::debarments::in_force(state, &sup.id).await?.map(|d| super::debarments::DebarmentView::of(&d, today));
     Ok(SupplierView {
+        debarment,
         id: sup.id,
         name: sup.name,
         business_number: sup.business_number,

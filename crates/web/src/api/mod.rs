@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod debarments;
 pub mod json;
 pub mod lifecycle;
 pub mod listing_doc;
@@ -89,6 +90,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(lifecycle::routes())
         .merge(audit::routes())
         .merge(review::routes())
+        .merge(debarments::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.
@@ -220,5 +222,7 @@ mod tests {
         as_written(accounts::ReasonText::schema(), accounts::ReasonText::json());
         as_written(accounts::CreatableOrgKind::schema(), accounts::CreatableOrgKind::json());
         as_written(audit::ActorKindName::schema(), audit::ActorKindName::json());
+        as_written(debarments::NewDebarmentDoc::schema(), debarments::NewDebarmentDoc::json());
+        as_written(services::NotOrderableName::schema(), services::NotOrderableName::json());
     }
 }

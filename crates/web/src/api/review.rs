@@ -41,7 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// A JSON body as a value: an empty body is `{}`; a malformed one 400 `invalid_body`.
-fn body_value(body: &Bytes) -> Result<Value, AppError> {
+pub(crate) fn body_value(body: &Bytes) -> Result<Value, AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
@@ -49,7 +49,7 @@ fn body_value(body: &Bytes) -> Result<Value, AppError> {
 }
 
 /// A text field of a JSON object body: absent or null is `None`; another type 400.
-fn text_field<'a>(v: &'a Value, key: &str) -> Result<Option<&'a str>, AppError> {
+pub(crate) fn text_field<'a>(v: &'a Value, key: &str) -> Result<Option<&'a str>, AppError> {
     if !v.is_object() {
         return Err(AppError::new(Code::InvalidBody, "the body must be a JSON object"));
     }

@@ -214,7 +214,22 @@ pub struct ServiceView {
     /// How it can be bought: `negotiated` (수의계약) always; `catalog` (납품요구) with a PPS catalog contract.
     #[schema(value_type = Vec<PurchaseMethodName>)]
     pub purchase_methods: Vec<String>,
+    /// Whether it can be ordered today (Asia/Seoul): no reason below.
+    pub orderable: bool,
+    /// Why not, worked out when asked (docs/RULES.md#orderable); empty when orderable.
+    #[schema(value_type = Vec<NotOrderableName>)]
+    pub not_orderable_reasons: Vec<String>,
 }
+
+component!(
+    NotOrderableName,
+    "NotOrderableReason",
+    serde_json::json!({
+        "type": "string",
+        "enum": ["not_listed", "certification_missing", "certification_expired", "service_suspended", "selection_expired", "supplier_debarred"],
+        "description": "not_listed (not a public service), certification_missing (a cloud service without a certification valid today), certification_expired (ended or revoked), service_suspended (판매중지), selection_expired (its selection period ended), supplier_debarred (부정당업자 제재 in force)"
+    })
+);
 
 impl ServiceView {
     pub async fn build(state: &AppState, rec: ServiceRecord) -> Result<Self, AppError> {
@@ -243,6 +258,8 @@ impl ServiceView {
                 })
             }
         };
+        let not_orderable: Vec<String> =
+            gureum_app::orderable::reasons(state, &rec).await?.into_iter().map(|r| r.as_str().to_owned()).collect();
         let mut purchase_methods = vec!["negotiated".to_owned()];
         if rec.listing.catalog_contract.is_some() {
             purchase_methods.push("catalog".into());
@@ -265,6 +282,8 @@ impl ServiceView {
             revised_at: rfc3339_utc(rec.revision_created_at),
             first_listed_at: rec.first_listed_at.map(rfc3339_utc),
             purchase_methods,
+            orderable: not_orderable.is_empty(),
+            not_orderable_reasons: not_orderable,
             listing: rec.listing,
         })
     }

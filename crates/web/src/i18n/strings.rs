@@ -218,6 +218,16 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "service.suspended.title" => ("판매중지된 서비스입니다", "This service is suspended"),
         "service.suspended.body" => ("이 서비스는 현재 새로 주문할 수 없습니다.", "It cannot be ordered at the moment."),
         "service.suspended.reason" => ("사유", "Reason"),
+        "service.not_orderable.title" => ("주문 불가", "Not orderable"),
+        "service.not_orderable.body" => (
+            "이 서비스는 오늘 주문할 수 없습니다. 사유가 해소되면(유효한 인증서가 올라와 확인되면) 다시 주문할 수 있습니다.",
+            "This service cannot be ordered today. It can be ordered again once the reason is resolved (a valid certificate uploaded and checked).",
+        ),
+        "supplier.debarred.title" => ("부정당업자 제재 중", "Debarred"),
+        "supplier.debarred.body" => (
+            "이 기업은 {from}부터 {to}까지 부정당업자 제재 중입니다. 이 기간에는 서비스를 주문할 수 없습니다.",
+            "This company is debarred from {from} to {to}; its services cannot be ordered in that period.",
+        ),
         "service.back" => ("서비스 찾기로 돌아가기", "Back to the service search"),
         "service.json" => ("이 서비스의 API 응답(JSON) 보기", "This service as JSON (API)"),
         "categories.title" => ("분류", "Categories"),

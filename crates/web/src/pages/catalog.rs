@@ -68,6 +68,8 @@ struct SupplierTpl {
     hits: Vec<HitView>,
     show_supplier: bool,
     show_compare: bool,
+    /// The debarment in force today, as a sentence (with its reason).
+    debarment: Option<(String, String)>,
 }
 
 pub async fn supplier(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -83,6 +85,10 @@ pub async fn supplier(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
         sme: sup.sme,
         count_label: format!("({})", lang.count(sup.services.len() as u64)),
         hits: sup.services.iter().map(|h| HitView::new(lang, h)).collect(),
+        debarment: sup
+            .debarment
+            .as_ref()
+            .map(|d| (lang.t("supplier.debarred.body").replace("{from}", &d.from).replace("{to}", &d.to), d.reason.clone())),
         name: sup.name,
         show_supplier: false,
         show_compare: false,

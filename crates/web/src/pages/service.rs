@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gureum_domain::clock::{format_date, seoul_minute};
 use gureum_domain::listing::{PriceModel, SupplierSize};
+use gureum_domain::orderable::NotOrderable;
 use gureum_domain::{CertType, CsapGrade, ServiceCode, ServiceStatus};
 
 pub struct TagLink {
@@ -82,6 +83,8 @@ pub struct ServicePage {
     pub host: Option<HostView>,
     pub cert: Option<CertPage>,
     pub cert_alert: Option<AlertView>,
+    /// Why it cannot be ordered today, in the reader's language; empty when it can.
+    pub not_orderable: Vec<String>,
     pub csap_badge: String,
     pub csap_class: &'static str,
     pub selected_on: String,
@@ -259,6 +262,14 @@ impl ServicePage {
                 }
             }),
             cert_alert: cert_alert(lang, v),
+            not_orderable: v
+                .not_orderable_reasons
+                .iter()
+                .map(|r| match NotOrderable::parse(r) {
+                    Some(n) => lang.pick(n.label_ko(), n.label_en()).to_owned(),
+                    None => r.clone(),
+                })
+                .collect(),
             csap_badge,
             csap_class,
             selected_on: l.selected_on.map(format_date).unwrap_or_else(unknown),
@@ -368,6 +379,8 @@ pub(crate) mod tests {
             revised_at: "2026-11-23T00:00:00.000000Z".into(),
             first_listed_at: None,
             purchase_methods: vec!["negotiated".into(), "catalog".into()],
+            orderable: false,
+            not_orderable_reasons: vec!["service_suspended".into(), "certification_expired".into()],
         }
     }
 
@@ -384,6 +397,7 @@ pub(crate) mod tests {
         assert!(html.contains("온나라 &#60;전자결재&#62;") || html.contains("온나라 &lt;전자결재&gt;"), "name escaped");
         assert!(!html.contains("<script>"), "description escaped");
         assert!(html.contains("판매중지") && html.contains("인증 갱신 지연"));
+        assert!(html.contains("주문 불가") && html.contains("보안인증 기간이 끝났습니다"), "not orderable, with the reason");
         assert!(html.contains("38일 남음"));
         assert!(html.contains("5,000원") && html.contains("VAT 별도") && html.contains("종량"));
         assert!(html.contains("PPS-2025-001") && html.contains("수의계약"));
@@ -394,6 +408,7 @@ pub(crate) mod tests {
         let en = render(Lang::En, &view("SAS-4-09-10374", "expired"));
         assert!(en.contains("<html lang=\"en\">") && en.contains("<h1>Onnara e-Approval</h1>"));
         assert!(en.contains("Certification expired") && en.contains("Suspended"));
+        assert!(en.contains("Not orderable") && en.contains("the security certification has ended"));
         assert!(en.contains("KRW 5,000"));
     }
 
