@@ -67,11 +67,6 @@ async fn api_login(base: &str, email: &str, password: &str) -> String {
     v["token"].as_str().expect("token").to_owned()
 }
 
-async fn user_id(base: &str, who: &str) -> String {
-    let t = api_login(base, &format!("{who}@demo.gureum.kr"), PW).await;
-    api(base, reqwest::Method::GET, "/api/v1/me", Some(&t), None).await.1["id"].as_str().expect("id").to_owned()
-}
-
 async fn application_of(base: &str, operator: &str, service: &str) -> String {
     let (_, list) = api(base, reqwest::Method::GET, "/api/v1/applications", Some(operator), None).await;
     list.as_array().and_then(|l| l.iter().rev().find(|a| a["service_id"] == service)).expect("an application")["id"]
@@ -82,7 +77,7 @@ async fn application_of(base: &str, operator: &str, service: &str) -> String {
 
 /// A service of `supplier` taken through a round by the API in which security fails: the
 /// application's id.
-async fn not_selected(base: &str, supplier: &str, operator: &str, reviewers: [&str; 2], pdf: &std::path::Path) -> String {
+async fn not_selected(base: &str, supplier: &str, operator: &str, reviewers: [(&str, &str); 2], pdf: &std::path::Path) -> String {
     use reqwest::Method;
     let body = serde_json::json!({"name": "선정되지 않을 서비스", "kind": "saas", "category": "그룹웨어", "summary": "미선정 확인용"});
     let (s, v) = api(base, Method::POST, "/api/v1/services", Some(supplier), Some(body)).await;
@@ -118,17 +113,16 @@ async fn not_selected(base: &str, supplier: &str, operator: &str, reviewers: [&s
         Method::POST,
         &format!("/api/v1/applications/{application}/assign"),
         Some(operator),
-        Some(serde_json::json!({"round_id": round, "reviewer_ids": reviewers})),
+        Some(serde_json::json!({"round_id": round, "reviewer_ids": reviewers.map(|r| r.1)})),
     )
     .await;
     assert_eq!(s, 200, "{v}");
-    for who in ["reviewer", "reviewer2"] {
-        let t = api_login(base, &format!("{who}@demo.gureum.kr"), PW).await;
+    for (t, _) in reviewers {
         let vote = serde_json::json!({
             "criteria": {"business_soundness": "pass", "debarment": "pass", "security": "fail", "operational_stability": "pass", "support_structure": "pass"},
             "comments": {"security": "이중화 구성이 확인되지 않습니다"}
         });
-        let (s, v) = api(base, Method::POST, &format!("/api/v1/applications/{application}/votes"), Some(&t), Some(vote)).await;
+        let (s, v) = api(base, Method::POST, &format!("/api/v1/applications/{application}/votes"), Some(t), Some(vote)).await;
         assert_eq!(s, 201, "{v}");
     }
     let (s, v) = api(base, Method::POST, &format!("/api/v1/rounds/{round}/close"), Some(operator), None).await;
@@ -240,7 +234,15 @@ async fn people_sign_up_list_reject_lock_and_reset() {
     let round = b.script("const o = [...document.querySelectorAll('select[name=round_id] option')].find(o => o.textContent.includes('브라우저 검증 차수')); return o ? o.value : null;", serde_json::json!([])).await;
     let round = round.as_str().expect("the new round is offered").to_owned();
     b.set("select[name='round_id']", &round).await;
-    let [r1, r2, r3] = [user_id(&base, "reviewer").await, user_id(&base, "reviewer2").await, user_id(&base, "reviewer3").await];
+    // (API sign-ins are counted by the login throttle too: 20 a minute from one address, and the
+    // journey signs in often; each token is made once and kept)
+    let mut reviewers = Vec::new();
+    for who in ["reviewer", "reviewer2", "reviewer3"] {
+        let token = api_login(&base, &format!("{who}@demo.gureum.kr"), PW).await;
+        let id = api(&base, reqwest::Method::GET, "/api/v1/me", Some(&token), None).await.1["id"].as_str().expect("id").to_owned();
+        reviewers.push((token, id));
+    }
+    let (r1, r2, r3) = (reviewers[0].1.clone(), reviewers[1].1.clone(), reviewers[2].1.clone());
     check(&b, &r1, true).await;
     check(&b, &r3, true).await;
     b.submit(&format!("form[action='/operator/applications/{application}/assign'] button[type='submit']")).await;
@@ -288,7 +290,7 @@ async fn people_sign_up_list_reject_lock_and_reset() {
     // 7. A second service is not selected: the supplier reads the failing criterion and its
     //    comment on its application, and the e-mail names the criterion.
     let park = api_login(&base, "park@browsercloud.kr", "브라우저-비밀번호-2026").await;
-    let second = not_selected(&base, &park, &operator, [&r1, &r2], &pdf).await;
+    let second = not_selected(&base, &park, &operator, [(&reviewers[0].0, &r1), (&reviewers[1].0, &r2)], &pdf).await;
     login(&b, &base, "park@browsercloud.kr", "브라우저-비밀번호-2026").await;
     b.goto(&format!("{base}/supplier/applications/{second}")).await;
     let text = b.body_text().await;

@@ -23,7 +23,7 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use gureum_app::review::{self, StepFact};
 use gureum_domain::account::Role;
 use gureum_domain::clock::seoul_minute;
@@ -31,29 +31,40 @@ use gureum_domain::review::ApplicationStatus;
 use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
-    use application::{act, detail, list};
-    let mut r = Router::new();
-    for seat in [Seat::Supplier, Seat::Operator, Seat::Reviewer] {
-        r = r
-            .route(seat.base(), get(move |s: State<AppState>, c: Ctx| list(s, c, seat)))
-            .route(
-                &format!("{}/{{id}}", seat.base()),
-                get(move |s: State<AppState>, c: Ctx, Path(id): Path<String>| detail(s, c, id, seat)),
-            )
-            .route(
-                &format!("{}/{{id}}/{{action}}", seat.base()),
-                post(move |s: State<AppState>, c: Ctx, h: HeaderMap, Path((id, action)): Path<(String, String)>, b: Bytes| {
-                    act(s, c, h, id, action, b, seat)
-                }),
-            );
-    }
-    r.route("/operator/rounds", get(operator::rounds).post(operator::create_round))
+    Router::new()
+        .route("/supplier/applications", list_get(Seat::Supplier))
+        .route("/supplier/applications/{id}", detail_get(Seat::Supplier))
+        .route("/supplier/applications/{id}/{action}", act_post(Seat::Supplier))
+        .route("/operator/applications", list_get(Seat::Operator))
+        .route("/operator/applications/{id}", detail_get(Seat::Operator))
+        .route("/operator/applications/{id}/{action}", act_post(Seat::Operator))
+        .route("/reviewer/applications", list_get(Seat::Reviewer))
+        .route("/reviewer/applications/{id}", detail_get(Seat::Reviewer))
+        .route("/reviewer/applications/{id}/{action}", act_post(Seat::Reviewer))
+        .route("/operator/rounds", get(operator::rounds).post(operator::create_round))
         .route("/operator/rounds/{id}", get(operator::round))
         .route("/operator/rounds/{id}/close", post(operator::close_round))
         .route("/operator/settings/review", get(operator::settings).post(operator::save_settings))
         .route("/reviewer/conflicts", get(reviewer::conflicts).post(reviewer::declare))
         .route("/applications/{id}", get(open))
         .route("/applications/{id}/documents/{doc_id}", get(document))
+}
+
+/// A desk's list of applications (GET).
+fn list_get(seat: Seat) -> MethodRouter<AppState> {
+    get(move |s: State<AppState>, c: Ctx| application::list(s, c, seat))
+}
+
+/// One application on a desk (GET).
+fn detail_get(seat: Seat) -> MethodRouter<AppState> {
+    get(move |s: State<AppState>, c: Ctx, Path(id): Path<String>| application::detail(s, c, id, seat))
+}
+
+/// A desk's action on an application (POST, a form).
+fn act_post(seat: Seat) -> MethodRouter<AppState> {
+    post(move |s: State<AppState>, c: Ctx, h: HeaderMap, Path((id, action)): Path<(String, String)>, b: Bytes| {
+        application::act(s, c, h, id, action, b, seat)
+    })
 }
 
 /// Whose desk a page of an application belongs to; the same application reads differently
