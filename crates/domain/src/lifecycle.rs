@@ -57,10 +57,13 @@ pub enum Action {
     /// becomes `expired`; the scheduled job does it for the operator the day after
     /// `selection_valid_to`. Its revisions are untouched: a re-review that selects it lists it again.
     Expire,
+    /// The operator cancels a selection with a reason (선정취소): a listed, suspended or expired
+    /// service becomes `cancelled`, out of the catalog; its revisions are kept for the record.
+    Cancel,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Self::Edit,
         Self::AttachDocument,
         Self::Submit,
@@ -71,6 +74,7 @@ impl Action {
         Self::Reinstate,
         Self::Recall,
         Self::Expire,
+        Self::Cancel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +89,7 @@ impl Action {
             Self::Reinstate => "reinstate",
             Self::Recall => "recall",
             Self::Expire => "expire",
+            Self::Cancel => "cancel",
         }
     }
 
@@ -92,7 +97,9 @@ impl Action {
     pub fn performer(self) -> Actor {
         match self {
             Self::Edit | Self::AttachDocument | Self::Submit | Self::Recall => Actor::Owner,
-            Self::StartReview | Self::List | Self::Reject | Self::Suspend | Self::Reinstate | Self::Expire => Actor::Operator,
+            Self::StartReview | Self::List | Self::Reject | Self::Suspend | Self::Reinstate | Self::Expire | Self::Cancel => {
+                Actor::Operator
+            }
         }
     }
 }
@@ -213,6 +220,8 @@ pub enum Conflict {
     NotSuspended,
     /// Only a listed or suspended service's selection expires.
     NotSelected,
+    /// Only a listed, suspended or expired service's selection is cancelled.
+    NotCancellable,
 }
 
 impl Conflict {
@@ -236,6 +245,7 @@ impl Conflict {
             Self::NotListed => "only a listed service can be suspended".into(),
             Self::NotSuspended => "only a suspended service can be reinstated".into(),
             Self::NotSelected => "only a listed or suspended service's selection can expire".into(),
+            Self::NotCancellable => "only a listed, suspended or expired service's selection can be cancelled".into(),
         }
     }
 
@@ -259,6 +269,7 @@ impl Conflict {
             Self::NotListed => "등록된 서비스만 판매중지할 수 있습니다.".into(),
             Self::NotSuspended => "판매중지된 서비스만 판매중지를 해제할 수 있습니다.".into(),
             Self::NotSelected => "등록 또는 판매중지 상태의 서비스만 선정 기간이 만료될 수 있습니다.".into(),
+            Self::NotCancellable => "등록·판매중지·기간만료 상태의 서비스만 선정을 취소할 수 있습니다.".into(),
         }
     }
 }
@@ -400,6 +411,12 @@ pub fn decide(before: Standing, action: Action, actor: Actor) -> Result<Transiti
             }
             (Standing { status: ServiceStatus::Expired, ..before }, RevisionChange::None)
         }
+        Action::Cancel => {
+            if !matches!(before.status, ServiceStatus::Listed | ServiceStatus::Suspended | ServiceStatus::Expired) {
+                return refuse(Conflict::NotCancellable);
+            }
+            (Standing { status: ServiceStatus::Cancelled, ..before }, RevisionChange::None)
+        }
     };
     Ok(Transition { action, before, after, change })
 }
@@ -465,6 +482,11 @@ impl Standing {
     /// The selection may expire (the scheduled job's question).
     pub fn can_expire(self) -> bool {
         self.allows(Action::Expire)
+    }
+
+    /// The operator may cancel the selection (선정취소).
+    pub fn can_cancel(self) -> bool {
+        self.allows(Action::Cancel)
     }
 }
 

@@ -418,6 +418,54 @@ async fn an_edit_of_a_listed_service_stays_private_until_listed() {
 }
 
 #[tokio::test]
+async fn cancelling_a_selection_takes_the_service_out_and_withdraws_its_application() {
+    let w = world().await;
+    let app = &w.app;
+    let (id, code, _) = own_listed_service(&w).await;
+    // a material change before the committee
+    let (_, before) = app.get(&format!("/api/v1/services/{id}")).await;
+    let kind = before["listing"]["kind"].as_str().expect("kind").to_owned();
+    let (s, v) = call(
+        app,
+        "PATCH",
+        &format!("/api/v1/services/{id}"),
+        Some(&w.supplier),
+        Some(json!({"sla": {"availability_pct": 90.0, "support_hours": "평일", "credit_pct": 5}})),
+    )
+    .await;
+    assert_eq!((s, v["draft"]["material"].as_bool()), (200, Some(true)), "a lower SLA is material: {v}");
+    app.upload_required(&id, &w.supplier, &kind).await;
+    let (s, _) = call(app, "POST", &format!("/api/v1/services/{id}/submit"), Some(&w.supplier), None).await;
+    assert_eq!(s, 200);
+    let application = app.application_of(&id, &w.operator).await;
+
+    // a reason is required, and only the operator cancels
+    let events = app.db.audit_count().await.expect("count");
+    let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/cancel"), Some(&w.operator), Some(json!({"reason": " "}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("reason_required")));
+    let (s, _) = call(app, "POST", &format!("/api/v1/services/{id}/cancel"), Some(&w.supplier), Some(json!({"reason": "x"}))).await;
+    assert_eq!(s, 403);
+    assert_eq!(app.db.audit_count().await.expect("count"), events, "nothing changed");
+
+    let (s, v) =
+        call(app, "POST", &format!("/api/v1/services/{id}/cancel"), Some(&w.operator), Some(json!({"reason": "허위 서류 제출 확인"})))
+            .await;
+    assert_eq!((s, v["status"].as_str(), v["status_reason"].as_str()), (200, Some("cancelled"), Some("허위 서류 제출 확인")), "{v}");
+    assert_eq!(search_total(app, &code).await, 0, "out of the catalog at once");
+    assert_eq!(app.get(&format!("/api/v1/services/{id}")).await.0, 404, "visitors see listed and suspended services only");
+    let (_, a) =
+        call(app, "GET", &format!("/api/v1/applications/{}", application["id"].as_str().expect("id")), Some(&w.operator), None).await;
+    assert_eq!(a["status"], "withdrawn", "its application left the committee with it");
+    assert!(app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox").iter().any(|m| m.body.contains("허위 서류 제출 확인")));
+    let (s, v) = call(app, "POST", &format!("/api/v1/services/{id}/cancel"), Some(&w.operator), Some(json!({"reason": "again"}))).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")));
+    let (s, v) = call(app, "PATCH", &format!("/api/v1/services/{id}"), Some(&w.supplier), Some(json!({"summary": "되살리기"}))).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "a cancelled service is not edited");
+    let rows = app.db.audit_for_entity("service", &id).await.expect("audit");
+    assert_eq!(rows.last().map(|r| r.event.action.as_str()), Some("service.cancel"));
+}
+
+#[tokio::test]
 async fn suspend_and_reinstate() {
     let w = world().await;
     let app = &w.app;

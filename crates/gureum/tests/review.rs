@@ -61,26 +61,9 @@ async fn new_round(w: &World, name: &str) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
 
-/// A third reviewer in the demo reviewer pool, signed in.
+/// The demo's third reviewer, signed in: its id and token.
 async fn third_reviewer(app: &TestApp) -> (String, String) {
-    let model = app.db.user_by_email("reviewer@demo.gureum.kr").await.expect("db").expect("reviewer");
-    let id = uuid::Uuid::new_v4().to_string();
-    let mut tx = app.db.begin_write().await.expect("tx");
-    tx.insert_user(&gureum_storage::NewUser {
-        id: id.clone(),
-        org_id: model.org_id.clone(),
-        email: "reviewer3@demo.gureum.kr".into(),
-        name: "셋째 심사위원".into(),
-        phone: None,
-        password_hash: model.password_hash.clone(),
-        roles: vec![gureum_domain::account::Role::Reviewer],
-        is_admin: false,
-        status: gureum_storage::UserStatus::Active,
-    })
-    .await
-    .expect("insert");
-    tx.commit().await.expect("commit");
-    (id, app.login("reviewer3").await)
+    (app.user_id("reviewer3").await, app.login("reviewer3").await)
 }
 
 fn kinds(list: &[gureum_storage::Notification]) -> Vec<String> {

@@ -206,6 +206,13 @@ fn cases() -> Vec<Case> {
             reject_body,
             "visitor:401 operator:200 *:403",
         ),
+        with_body(
+            "POST",
+            "/api/v1/services/{id}/cancel",
+            "/api/v1/services/{own_service}/cancel",
+            reject_body,
+            "visitor:401 operator:200 *:403",
+        ),
         case("POST", "/api/v1/services/{id}/reinstate", "/api/v1/services/{own_service}/reinstate", "visitor:401 operator:409 *:403"),
         case(
             "GET",

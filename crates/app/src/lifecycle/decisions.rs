@@ -131,33 +131,45 @@ pub async fn reject(ctx: &Context, p: &Principal, key: &str, reason: Option<&str
 /// The operator suspends a listed service (판매중지) with a reason shown as a notice.
 pub async fn suspend(ctx: &Context, p: &Principal, key: &str, reason: Option<&str>, request_id: Option<String>) -> Result<String, Error> {
     let reason = required_reason(reason)?;
-    set_suspended(ctx, p, key, Some(reason), request_id).await
+    set_status(ctx, p, key, Action::Suspend, Some(reason), request_id).await
 }
 
 /// The operator lifts a suspension.
 pub async fn reinstate(ctx: &Context, p: &Principal, key: &str, request_id: Option<String>) -> Result<String, Error> {
-    set_suspended(ctx, p, key, None, request_id).await
+    set_status(ctx, p, key, Action::Reinstate, None, request_id).await
 }
 
-async fn set_suspended(
+/// The operator cancels a service's selection (선정취소) with a reason: it leaves the catalog for
+/// good, and an application of it still before the committee is withdrawn with it.
+pub async fn cancel(ctx: &Context, p: &Principal, key: &str, reason: Option<&str>, request_id: Option<String>) -> Result<String, Error> {
+    let reason = required_reason(reason)?;
+    set_status(ctx, p, key, Action::Cancel, Some(reason), request_id).await
+}
+
+/// A decision on the service's status alone (suspend, reinstate, cancel): the status and its
+/// reason, the audit event, the supplier told, in one transaction.
+async fn set_status(
     ctx: &Context,
     p: &Principal,
     key: &str,
+    action: Action,
     reason: Option<String>,
     request_id: Option<String>,
 ) -> Result<String, Error> {
     let id = any_head(ctx, key).await?.id;
-    let suspend = reason.is_some();
     let mut tx = ctx.db().begin_write().await?;
     let head = tx.service_head(&id).await?.ok_or_else(|| Error::not_found("service"))?;
-    let (t, _) = decide_for(&mut tx, p, &head, if suspend { Action::Suspend } else { Action::Reinstate }).await?;
+    let (t, _) = decide_for(&mut tx, p, &head, action).await?;
     let (from, to) = (t.before.status, t.after.status);
     tx.set_service_status(&id, to, reason.as_deref()).await?;
     tx.record_change(&id).await?;
+    if action == Action::Cancel {
+        crate::review::withdraw_open_application(&mut tx, p, &id, request_id.clone()).await?;
+    }
     audit(
         &mut tx,
         p,
-        if suspend { "service.suspend" } else { "service.reinstate" },
+        &format!("service.{}", action.as_str()),
         &id,
         Some(json!({"status": from.as_str(), "reason": head.status_reason})),
         Some(json!({"status": to.as_str(), "reason": reason})),
@@ -169,13 +181,19 @@ async fn set_suspended(
         None => String::new(),
     };
     let code = &head.code;
-    let (kind, ko, en) = match &reason {
-        Some(r) => (
+    let r = reason.as_deref().unwrap_or_default();
+    let (kind, ko, en) = match action {
+        Action::Cancel => (
+            "service.cancelled",
+            format!("서비스 선정이 취소되었습니다: {name} ({code}). 사유: {r}"),
+            format!("The selection of your service was cancelled: {name} ({code}). Reason: {r}"),
+        ),
+        Action::Suspend => (
             "service.suspended",
             format!("서비스가 판매중지되었습니다: {name} ({code}). 사유: {r}"),
             format!("Your service is suspended: {name} ({code}). Reason: {r}"),
         ),
-        None => (
+        _ => (
             "service.reinstated",
             format!("서비스 판매중지가 해제되었습니다: {name} ({code})"),
             format!("Your service is reinstated: {name} ({code})"),

@@ -448,3 +448,26 @@ pub async fn withdraw(ctx: &Context, p: &Principal, id: &str, rid: Option<String
     ctx.wait_for_index().await;
     Ok(id)
 }
+
+/// When the operator cancels a service's selection, an application of it still before the
+/// committee is withdrawn with it (inside the cancellation's transaction), so that no round's
+/// close can list the cancelled service again.
+pub(crate) async fn withdraw_open_application(tx: &mut WriteTx, p: &Principal, service_id: &str, rid: Option<String>) -> Result<(), Error> {
+    let Some(head) = tx.service_head(service_id).await? else { return Ok(()) };
+    let Some(revision) = head.draft_revision else { return Ok(()) };
+    let Some(app) = tx.open_application_of(service_id, revision).await? else { return Ok(()) };
+    if app.status.is_final() {
+        return Ok(());
+    }
+    tx.set_application_status(&app.id, app.status, ApplicationStatus::Withdrawn).await?;
+    audit(
+        tx,
+        p,
+        "application.withdraw",
+        ("application", &app.id),
+        Some(json!({"status": app.status.as_str()})),
+        json!({"status": "withdrawn", "reason": "selection cancelled"}),
+        rid,
+    )
+    .await
+}

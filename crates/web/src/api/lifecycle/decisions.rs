@@ -1,4 +1,4 @@
-//! The operator's decisions on a service: review, list, reject, suspend, reinstate.
+//! The operator's decisions on a service: review, list, reject, suspend, reinstate, cancel.
 
 use super::*;
 
@@ -140,6 +140,31 @@ pub async fn suspend_service(
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
     let reason = reason_of(&body)?;
     let id = lifecycle::suspend(&state, p, &id, reason.as_deref(), request_id(&headers)).await?;
+    Ok(Json(detail_of(&state, &id).await?))
+}
+
+/// Cancel a service's selection (선정취소) with a reason (operator): a listed, suspended or
+/// expired service becomes `cancelled` and leaves the catalog; an application of it still before
+/// the committee is withdrawn. The supplier is told with the reason.
+#[utoipa::path(post, path = "/api/v1/services/{id}/cancel", tag = "services", request_body = ReasonDoc, security(("bearer" = [])),
+    params(("id" = ServiceKeyText, Path)),
+    responses(
+        (status = 200, description = "Cancelled", body = ServiceDetail),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, reason_required, invalid_reason", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: not listed, suspended or expired", body = ErrorBody),
+    ))]
+pub async fn cancel_service(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ServiceDetail>, AppError> {
+    let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    let id = lifecycle::cancel(&state, p, &id, reason_of(&body)?.as_deref(), request_id(&headers)).await?;
     Ok(Json(detail_of(&state, &id).await?))
 }
 

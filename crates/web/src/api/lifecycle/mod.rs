@@ -36,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reject_service))
         .routes(routes!(suspend_service))
         .routes(routes!(reinstate_service))
+        .routes(routes!(cancel_service))
         .routes(routes!(list_documents, upload_document))
         .routes(routes!(download_document))
         .routes(routes!(my_services))

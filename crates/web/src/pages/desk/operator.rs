@@ -108,6 +108,7 @@ struct ServiceTpl {
     can_decide: bool,
     can_suspend: bool,
     can_reinstate: bool,
+    can_cancel: bool,
     notice: Option<&'static str>,
     error: Option<FormError>,
 }
@@ -159,6 +160,7 @@ async fn render_service(state: &AppState, ctx: &Ctx, d: &Desk, id: &str, status:
         can_decide: standing(&head, open).can_decide(),
         can_suspend: standing(&head, open).can_suspend(),
         can_reinstate: standing(&head, open).can_reinstate(),
+        can_cancel: standing(&head, open).can_cancel(),
         notice: if error.is_none() { done_notice(ctx) } else { None },
         error,
     };
@@ -195,6 +197,7 @@ pub async fn act(
         "reject" => (lifecycle::reject(&state, &d.p, &id, reason, rid).await.map_err(AppError::from), "rejected"),
         "suspend" => (lifecycle::suspend(&state, &d.p, &id, reason, rid).await.map_err(AppError::from), "suspended"),
         "reinstate" => (lifecycle::reinstate(&state, &d.p, &id, rid).await.map_err(AppError::from), "reinstated"),
+        "cancel" => (lifecycle::cancel(&state, &d.p, &id, reason, rid).await.map_err(AppError::from), "cancelled"),
         _ => return ctx.error(&AppError::not_found("page")),
     };
     match result {

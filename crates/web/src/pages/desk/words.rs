@@ -66,6 +66,7 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "done.rejected" => ("반려했습니다. 제공기업에 사유를 알렸습니다.", "Rejected; the supplier is told the reason."),
         "done.suspended" => ("판매중지했습니다.", "Suspended."),
         "done.reinstated" => ("판매중지를 해제했습니다.", "Reinstated."),
+        "done.cancelled" => ("선정을 취소했습니다.", "Selection cancelled."),
         "done.review" => ("심사를 시작했습니다.", "The review has started."),
         // revision table
         "rev.revision" => ("판", "Revision"),
@@ -209,6 +210,8 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "op.reject.reason" => ("반려 사유 (제공기업에 전달됩니다) *", "Reason for rejecting (the supplier is told) *"),
         "op.status" => ("판매 상태", "Sale status"),
         "op.suspend" => ("판매중지", "Suspend"),
+        "op.cancel" => ("선정 취소", "Cancel the selection"),
+        "op.cancel.reason" => ("선정 취소 사유 (제공기업에 알립니다) *", "Reason for cancelling the selection (sent to the supplier) *"),
         "op.suspend.reason" => ("판매중지 사유 (공개 화면에 표시됩니다) *", "Reason for suspending (shown on the public page) *"),
         "op.reinstate" => ("판매중지 해제", "Reinstate"),
         "op.age" => ("경과일수", "Days waiting"),
