@@ -8,13 +8,11 @@
 mod common;
 
 use axum::http::{HeaderMap, Request, header};
-use common::{TestApp, spawn_app};
+use common::{CRITERIA, PDF, TestApp, spawn_app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const PASSWORD: &str = "gureum-demo";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-const CRITERIA: [&str; 5] = ["business_soundness", "debarment", "security", "operational_stability", "support_structure"];
 
 /// One answer: status, headers, body as text.
 struct Page {
@@ -463,4 +461,47 @@ async fn supplements_a_refusal_and_a_withdrawal() {
     assert!(!get(&app, Some(&supplier), "/supplier/services").await.html.contains(&other), "no open application any more");
     let (_, v) = app.call("GET", &format!("/api/v1/services/{withdrawn_service}"), Some(&supplier.token), None).await;
     assert_eq!(v["status"], "draft", "the revision is a draft again: {v}");
+}
+
+#[tokio::test]
+async fn the_operator_debars_a_supplier_from_its_page() {
+    let app = spawn_app(40).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let operator = sign_in(&app, &demo("operator")).await;
+    let auditor = sign_in(&app, &demo("auditor")).await;
+    let supplier = sign_in(&app, &demo("supplier")).await;
+    let org = app.db.user_by_email(&demo("supplier")).await.expect("db").expect("user").org_id;
+    let supplier_id = app.db.organisation(&org).await.expect("db").and_then(|o| o.supplier_id).expect("supplier");
+    let listed = app.db.supplier_services(&supplier_id, &[gureum_domain::ServiceStatus::Listed]).await.expect("db").len();
+    assert!(listed > 0);
+    let uri = format!("/operator/suppliers/{supplier_id}/debarments");
+
+    // the public supplier page links the operator (only) to it
+    let page = get(&app, Some(&operator), &format!("/suppliers/{supplier_id}")).await;
+    assert!(page.html.contains(&uri), "the operator's link");
+    assert!(!get(&app, None, &format!("/suppliers/{supplier_id}")).await.html.contains(&uri), "not the visitor's");
+    assert_eq!(get(&app, Some(&supplier), &uri).await.status, 403);
+    let page = get(&app, Some(&auditor), &uri).await;
+    assert!(page.status == 200 && !page.html.contains("name=\"reason\""), "the auditor reads, without the form");
+
+    // a period ending before it starts is shown on the form and changes nothing
+    let events = app.db.audit_count().await.expect("count");
+    let page = post(&app, &operator, &uri, &[("from", "2026-11-30"), ("to", "2026-11-01"), ("reason", "입찰 담합")]).await;
+    assert_eq!(page.status, 400);
+    assert!(page.html.contains("invalid_date") && page.html.contains("입찰 담합"), "the error, the values kept");
+    assert_eq!(app.db.audit_count().await.expect("count"), events);
+
+    // a debarment in force suspends every listed service at once and shows on the public page
+    let page = post(&app, &operator, &uri, &[("from", "2026-11-20"), ("to", "2027-05-19"), ("reason", "입찰 담합으로 6개월 제재")]).await;
+    assert_eq!((page.status, page.location()), (303, format!("{uri}?done=debarred")));
+    let page = get(&app, Some(&operator), &format!("{uri}?done=debarred")).await;
+    assert!(page.html.contains("2026-11-20 ~ 2027-05-19") && page.html.contains("입찰 담합으로 6개월 제재"));
+    assert!(app.db.supplier_services(&supplier_id, &[gureum_domain::ServiceStatus::Listed]).await.expect("db").is_empty());
+    assert_eq!(
+        app.db.supplier_services(&supplier_id, &[gureum_domain::ServiceStatus::Suspended]).await.expect("db").len(),
+        listed,
+        "every listed service suspended"
+    );
+    let public = get(&app, None, &format!("/suppliers/{supplier_id}")).await;
+    assert!(public.html.contains("입찰 담합으로 6개월 제재"), "the public page shows the debarment in force");
 }

@@ -430,6 +430,18 @@ fn cases() -> Vec<Case> {
         case("GET", "/operator/settings/review", "/operator/settings/review", "visitor:303 operator:200 *:403"),
         case("POST", "/operator/settings/review", "/operator/settings/review", "visitor:303 operator:400 *:403"),
         case("GET", "/reviewer/conflicts", "/reviewer/conflicts", "visitor:303 reviewer:200 *:403"),
+        case(
+            "GET",
+            "/operator/suppliers/{id}/debarments",
+            "/operator/suppliers/{own_supplier}/debarments",
+            "visitor:303 operator:200 auditor:200 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/suppliers/{id}/debarments",
+            "/operator/suppliers/{own_supplier}/debarments",
+            "visitor:303 operator:400 *:403",
+        ),
         case("POST", "/reviewer/conflicts", "/reviewer/conflicts", "visitor:303 reviewer:400 *:403"),
         case(
             "GET",

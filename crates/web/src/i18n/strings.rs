@@ -224,6 +224,7 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
             "This service cannot be ordered today. It can be ordered again once the reason is resolved (a valid certificate uploaded and checked).",
         ),
         "supplier.debarred.title" => ("부정당업자 제재 중", "Debarred"),
+        "supplier.debarments" => ("부정당업자 제재 관리 (운영기관)", "Debarments (operator)"),
         "supplier.debarred.body" => (
             "이 기업은 {from}부터 {to}까지 부정당업자 제재 중입니다. 이 기간에는 서비스를 주문할 수 없습니다.",
             "This company is debarred from {from} to {to}; its services cannot be ordered in that period.",

@@ -70,6 +70,8 @@ struct SupplierTpl {
     show_compare: bool,
     /// The debarment in force today, as a sentence (with its reason).
     debarment: Option<(String, String)>,
+    /// The operator's (and the auditor's) link to the supplier's debarments.
+    debarments_href: Option<String>,
 }
 
 pub async fn supplier(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -89,6 +91,11 @@ pub async fn supplier(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
             .debarment
             .as_ref()
             .map(|d| (lang.t("supplier.debarred.body").replace("{from}", &d.from).replace("{to}", &d.to), d.reason.clone())),
+        debarments_href: ctx
+            .viewer
+            .as_ref()
+            .filter(|p| p.has_role(gureum_domain::account::Role::Operator) || p.has_role(gureum_domain::account::Role::Auditor))
+            .map(|_| format!("/operator/suppliers/{}/debarments", sup.id)),
         name: sup.name,
         show_supplier: false,
         show_compare: false,

@@ -6,6 +6,7 @@
 //! JavaScript, and a refusal is shown on the form that caused it with the error's status.
 
 mod application;
+mod debarments;
 mod operator;
 mod reviewer;
 pub mod words;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/rounds/{id}/close", post(operator::close_round))
         .route("/operator/settings/review", get(operator::settings).post(operator::save_settings))
         .route("/reviewer/conflicts", get(reviewer::conflicts).post(reviewer::declare))
+        .route("/operator/suppliers/{id}/debarments", get(debarments::list).post(debarments::debar))
         .route("/applications/{id}", get(open))
         .route("/applications/{id}/documents/{doc_id}", get(document))
 }

@@ -197,6 +197,24 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "rv.settings.years" => ("선정 유효기간 (년) *", "Selection valid for (years) *"),
         "rv.settings.targets" => ("단계별 목표 (영업일)", "Targets per step (business days)"),
         "rv.settings.save" => ("저장", "Save"),
+        // debarments
+        "rv.debar.title" => ("부정당업자 제재", "Debarment"),
+        "rv.debar.lead" => (
+            "제재 기간 동안 이 제공기업의 등록 서비스는 모두 판매중지되고, 기간이 끝나면 다시 등록됩니다. 제공기업에 사유를 알립니다.",
+            "For the period every listed service of this supplier is suspended, and listed again after it. The supplier is told the reason.",
+        ),
+        "rv.debar.empty" => ("등록된 제재가 없습니다.", "No debarment recorded."),
+        "rv.debar.caption" => ("제재 이력: 기간, 사유, 등록 일시", "Debarments: period, reason, recorded at"),
+        "rv.debar.period" => ("기간", "Period"),
+        "rv.debar.reason" => ("사유", "Reason"),
+        "rv.debar.at" => ("등록 일시", "Recorded at"),
+        "rv.debar.in_force" => ("제재 중", "In force"),
+        "rv.debar.new" => ("제재 등록", "Record a debarment"),
+        "rv.debar.from" => ("시작일 *", "From *"),
+        "rv.debar.to" => ("종료일 (포함) *", "To (inclusive) *"),
+        "rv.debar.reason.field" => ("사유 *", "Reason *"),
+        "rv.debar.submit" => ("제재 등록", "Debar"),
+        "done.debarred" => ("제재를 등록했습니다.", "Debarment recorded."),
         // conflicts
         "rv.conflicts.title" => ("이해충돌 신고", "Declared ties"),
         "rv.conflicts.lead" => (
