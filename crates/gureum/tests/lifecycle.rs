@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{PDF, TestApp, spawn_app};
+use common::{PDF, TestApp, World, world};
 use serde_json::{Value, json};
 use sqlx::Row;
 use tower::ServiceExt;
@@ -61,24 +61,6 @@ fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
         .collect()
-}
-
-struct World {
-    app: TestApp,
-    supplier: String,
-    supplier2: String,
-    operator: String,
-    buyer: String,
-}
-
-async fn world() -> World {
-    let app = spawn_app(40).await;
-    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
-    let supplier = app.login("supplier").await;
-    let supplier2 = app.login("supplier2").await;
-    let operator = app.login("operator").await;
-    let buyer = app.login("buyer").await;
-    World { app, supplier, supplier2, operator, buyer }
 }
 
 fn new_service() -> Value {

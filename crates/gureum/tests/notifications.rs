@@ -6,27 +6,9 @@
 
 mod common;
 
-use common::{TestApp, spawn_app};
+use common::{TestApp, World, world};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-struct World {
-    app: TestApp,
-    supplier: String,
-    supplier2: String,
-    operator: String,
-    buyer: String,
-}
-
-async fn world() -> World {
-    let app = spawn_app(40).await;
-    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
-    let supplier = app.login("supplier").await;
-    let supplier2 = app.login("supplier2").await;
-    let operator = app.login("operator").await;
-    let buyer = app.login("buyer").await;
-    World { app, supplier, supplier2, operator, buyer }
-}
 
 /// A listed service of a supplier (by its token).
 async fn listed_service(w: &World, supplier: &str) -> (String, String) {

@@ -6,30 +6,8 @@
 
 mod common;
 
-use common::{CRITERIA, PDF, TestApp, spawn_app, vote_body};
+use common::{CRITERIA, PDF, TestApp, World, vote_body, world};
 use serde_json::{Value, json};
-
-struct World {
-    app: TestApp,
-    supplier: String,
-    supplier2: String,
-    operator: String,
-    reviewer: String,
-    reviewer2: String,
-    buyer: String,
-}
-
-async fn world() -> World {
-    let app = spawn_app(40).await;
-    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
-    let supplier = app.login("supplier").await;
-    let supplier2 = app.login("supplier2").await;
-    let operator = app.login("operator").await;
-    let reviewer = app.login("reviewer").await;
-    let reviewer2 = app.login("reviewer2").await;
-    let buyer = app.login("buyer").await;
-    World { app, supplier, supplier2, operator, reviewer, reviewer2, buyer }
-}
 
 fn new_service(name: &str) -> Value {
     json!({

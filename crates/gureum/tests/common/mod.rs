@@ -276,3 +276,27 @@ pub fn multipart_file(doc_type: &str, filename: &str, bytes: &[u8]) -> (String, 
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A fresh app (40 synthetic services) with the demo accounts, and the bearer tokens of the
+/// people most tests act as.
+pub struct World {
+    pub app: TestApp,
+    pub supplier: String,
+    pub supplier2: String,
+    pub operator: String,
+    pub reviewer: String,
+    pub reviewer2: String,
+    pub buyer: String,
+}
+
+pub async fn world() -> World {
+    let app = spawn_app(40).await;
+    gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
+    let supplier = app.login("supplier").await;
+    let supplier2 = app.login("supplier2").await;
+    let operator = app.login("operator").await;
+    let reviewer = app.login("reviewer").await;
+    let reviewer2 = app.login("reviewer2").await;
+    let buyer = app.login("buyer").await;
+    World { app, supplier, supplier2, operator, reviewer, reviewer2, buyer }
+}
