@@ -47,6 +47,8 @@ DOCUMENTED_RULES = [
     # takes and which a submission needs.
     ("POST", "/api/v1/services/{id}/documents", "invalid_doc_type", r"^doc_type is one of "),
     ("POST", "/api/v1/services/{id}/submit", "documents_missing", r"^upload these documents first: "),
+    # Who holds the reviewer role is stored (SPEC §4: 400 `not_a_reviewer`, checked first).
+    ("POST", "/api/v1/applications/{id}/assign", "not_a_reviewer", r" is not a reviewer$"),
     # A token's expiry is a date after today and at most two years away: relative to the clock.
     ("POST", "/api/v1/tokens", "invalid_expiry", r"^expires_on is after today and at most two years away"),
 ]

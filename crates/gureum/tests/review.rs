@@ -379,6 +379,15 @@ async fn withdrawal_recusal_and_who_may_act() {
         )
         .await;
     assert_eq!((s, v["code"].as_str()), (409, Some("round_closed")), "{v}");
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{app_id}/assign"),
+            Some(&w.operator),
+            Some(json!({"round_id": "00000000-0000-4000-8000-000000000000", "reviewer_ids": [r2]})),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "no such round: {v}");
 
     // the supplier withdraws before a decision: the revision is its draft again
     let (s, v) = app.call("POST", &format!("/api/v1/applications/{app_id}/withdraw"), Some(&w.supplier), None).await;

@@ -107,7 +107,7 @@ pub async fn assign(
     }
     let mut tx = ctx.db().begin_write().await?;
     let (app, to) = decide_in(&mut tx, p, &id, Action::Assign).await?;
-    let round = tx.round(&round_id).await?.ok_or_else(|| Error::new(Code::InvalidField, "round_id: no such round"))?;
+    let round = tx.round(&round_id).await?.ok_or_else(|| Error::not_found("round"))?;
     if round.status == review::RoundStatus::Closed {
         return Err(Error::new(Code::RoundClosed, "this round is closed"));
     }

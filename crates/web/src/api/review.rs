@@ -586,7 +586,7 @@ component!(
         (status = 400, description = "invalid_id, invalid_body, invalid_field, not_a_reviewer", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the operator", body = ErrorBody),
-        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 404, description = "not_found: the application or the round", body = ErrorBody),
         (status = 409, description = "conflict_of_interest (with `user_id`), round_closed, invalid_status", body = ErrorBody),
     ))]
 pub async fn assign(
