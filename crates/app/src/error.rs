@@ -9,6 +9,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
     AccountLocked,
+    BelowCommitted,
+    BudgetLineExists,
     AlreadyVoted,
     AuditForbidden,
     BodyTooLarge,
@@ -80,6 +82,8 @@ pub enum Code {
 impl Code {
     pub const ALL: &'static [Code] = &[
         Code::AccountLocked,
+        Code::BelowCommitted,
+        Code::BudgetLineExists,
         Code::AlreadyVoted,
         Code::AuditForbidden,
         Code::BodyTooLarge,
@@ -152,6 +156,8 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::AccountLocked => "account_locked",
+            Code::BelowCommitted => "below_committed",
+            Code::BudgetLineExists => "budget_line_exists",
             Code::ConflictDeclared => "conflict_declared",
             Code::UndecidedApplications => "undecided_applications",
             Code::SelectionRequired => "selection_required",
@@ -251,6 +257,14 @@ impl Code {
                 "최초 등록과 중요 변경은 심사위원회의 선정을 거쳐야 등록됩니다.",
                 "A first listing or a material change is listed only by the review committee's selection.",
             ),
+            Code::BelowCommitted => (
+                409,
+                "계약으로 이미 확보된 금액보다 적게 줄일 수 없습니다.",
+                "A budget line's amount cannot go below what contracts have already committed.",
+            ),
+            Code::BudgetLineExists => {
+                (409, "같은 회계연도에 같은 이름의 예산 항목이 이미 있습니다.", "A budget line of that name already exists for that fiscal year.")
+            }
             Code::UndecidedApplications => (
                 409,
                 "정족수만큼 투표가 끝나지 않은 신청이 있어 차수를 마감할 수 없습니다.",

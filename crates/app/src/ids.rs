@@ -22,3 +22,8 @@ mod tests {
         }
     }
 }
+
+/// A new random id (UUID v4, hyphenated) for a record.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

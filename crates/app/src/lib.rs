@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod audit;
+pub mod budget;
 pub mod catalog;
 pub mod context;
 pub mod debarments;

@@ -8,6 +8,7 @@ pub mod account;
 pub mod account_status;
 pub mod audit;
 pub mod bizno;
+pub mod budget;
 pub mod calendar;
 pub mod canonical;
 pub mod cert;

@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod audit_query;
+mod budget;
 mod bulk;
 mod bulk_baseline;
 mod catalog;
@@ -25,6 +26,7 @@ mod tx;
 pub use accounts::{ApiToken, LoginFailure, NewApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
 pub use audit_query::*;
+pub use budget::BudgetLine;
 pub use bulk::{BulkTx, SqliteBulk, SqliteReader};
 pub use bulk_baseline::Rewrite;
 pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceRecord, SupplierRecord, content_digest};
@@ -69,12 +71,13 @@ pub enum UniqueKey {
     ReviewVote,
     ReviewerConflict,
     ApplicationRevision,
+    BudgetLineName,
 }
 
 impl UniqueKey {
     /// Each key with its constraint name (PostgreSQL reports it) and its columns as SQLite
     /// reports them (SQLite names no constraint, only `table.column, …`).
-    const ALL: [(UniqueKey, &'static str, &'static str); 9] = [
+    const ALL: [(UniqueKey, &'static str, &'static str); 10] = [
         (Self::SupplierBusinessNumber, "uq_supplier_bizno", "suppliers.business_number"),
         (Self::ServiceCode, "uq_service_code", "services.code"),
         (Self::OrgSupplier, "uq_org_supplier", "organisations.supplier_id"),
@@ -84,6 +87,7 @@ impl UniqueKey {
         (Self::ReviewVote, "uq_review_vote", "review_votes.application_id, review_votes.reviewer_id"),
         (Self::ReviewerConflict, "uq_reviewer_conflict", "reviewer_conflicts.user_id, reviewer_conflicts.business_number"),
         (Self::ApplicationRevision, "uq_application_revision", "applications.service_id, applications.revision"),
+        (Self::BudgetLineName, "uq_budget_line_name", "budget_lines.org_id, budget_lines.fiscal_year, budget_lines.name"),
     ];
 
     pub fn constraint(self) -> &'static str {

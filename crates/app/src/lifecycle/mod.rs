@@ -29,9 +29,7 @@ pub const NOT_SUPPLIER_FIELDS: [&str; 5] = ["supplier", "status", "selected_on",
 
 pub(crate) const MAX_REASON: usize = 2_000;
 
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
+use crate::ids::new_id;
 
 /// A service id (UUID) or code from a path; anything else is 400 `invalid_id`.
 pub fn service_key(key: &str) -> Result<ServiceKey<'_>, Error> {

@@ -29,9 +29,7 @@ pub use settings::*;
 /// The longest message, reason or comment a person writes here.
 pub const MAX_TEXT: usize = 2_000;
 
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
+use crate::ids::new_id;
 
 /// A UUID from a path or body, or 400 `invalid_id`.
 pub fn uuid_of<'a>(what: &str, s: &'a str) -> Result<&'a str, Error> {

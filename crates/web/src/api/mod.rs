@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod budget;
 pub mod catalog;
 pub mod debarments;
 pub mod json;
@@ -39,6 +40,7 @@ use utoipa_axum::routes;
         (name = "accounts", description = "Sign-up, organisations, people, API tokens"),
         (name = "services", description = "A supplier's own services and the operator's decisions on them"),
         (name = "review", description = "The review committee (심사위원회): settings, rounds, applications, assignments, votes, supplements"),
+        (name = "buying", description = "Buying (구매): the agency's budget lines"),
         (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
@@ -91,6 +93,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(review::routes())
         .merge(debarments::routes())
+        .merge(budget::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.
@@ -223,6 +226,8 @@ mod tests {
         as_written(accounts::CreatableOrgKind::schema(), accounts::CreatableOrgKind::json());
         as_written(audit::ActorKindName::schema(), audit::ActorKindName::json());
         as_written(debarments::NewDebarmentDoc::schema(), debarments::NewDebarmentDoc::json());
+        as_written(budget::NewBudgetLineDoc::schema(), budget::NewBudgetLineDoc::json());
+        as_written(budget::BudgetLineChangeDoc::schema(), budget::BudgetLineChangeDoc::json());
         as_written(services::NotOrderableName::schema(), services::NotOrderableName::json());
     }
 }
