@@ -8,6 +8,7 @@ pub mod account;
 pub mod account_status;
 pub mod audit;
 pub mod bizno;
+pub mod buying;
 pub mod calendar;
 pub mod canonical;
 pub mod cert;
