@@ -41,6 +41,8 @@ pub enum Refusal {
     NotInShortList,
     /// 400: a quoted (or catalog) unit price above the listed plan's.
     PriceAboveListed,
+    /// 400: a quote or an order without a line.
+    ItemsRequired,
     /// 400: a plan the service does not list.
     UnknownPlan,
     /// 400: a quantity or a number of months below 1.
@@ -87,6 +89,7 @@ impl Refusal {
             Self::NotInLongList => "not_in_long_list",
             Self::NotInShortList => "not_in_short_list",
             Self::PriceAboveListed => "price_above_listed",
+            Self::ItemsRequired => "items_required",
             Self::UnknownPlan => "unknown_plan",
             Self::InvalidQuantity => "invalid_quantity",
             Self::AmountTooLarge => "amount_too_large",
@@ -131,6 +134,7 @@ impl Refusal {
             Self::NotInLongList => "every short-listed service must be on the project's long list".into(),
             Self::NotInShortList => "choose one or more services of the short list".into(),
             Self::PriceAboveListed => "a unit price may not exceed the listed plan's".into(),
+            Self::ItemsRequired => "name at least one plan".into(),
             Self::UnknownPlan => "the service lists no such plan".into(),
             Self::InvalidQuantity => "quantities and months are whole numbers from 1".into(),
             Self::AmountTooLarge => "the amount is too large".into(),
@@ -160,6 +164,7 @@ impl Refusal {
             Self::NotInLongList => "후보는 검색 목록에 있는 서비스여야 합니다.".into(),
             Self::NotInShortList => "후보 목록에서 하나 이상을 고르십시오.".into(),
             Self::PriceAboveListed => "단가는 등록된 요금보다 높을 수 없습니다.".into(),
+            Self::ItemsRequired => "요금제를 하나 이상 적어 주십시오.".into(),
             Self::UnknownPlan => "서비스에 없는 요금제입니다.".into(),
             Self::InvalidQuantity => "수량과 개월 수는 1 이상의 정수입니다.".into(),
             Self::AmountTooLarge => "금액이 너무 큽니다.".into(),
@@ -180,7 +185,7 @@ impl Refusal {
     }
 
     /// Every variant once (the status-bound one with placeholder names), for tests and docs.
-    pub const ALL: [Refusal; 24] = [
+    pub const ALL: [Refusal; 25] = [
         Self::Forbidden,
         Self::NotFound,
         Self::InvalidStatus { status: "", action: "" },
@@ -189,6 +194,7 @@ impl Refusal {
         Self::NotInLongList,
         Self::NotInShortList,
         Self::PriceAboveListed,
+        Self::ItemsRequired,
         Self::UnknownPlan,
         Self::InvalidQuantity,
         Self::AmountTooLarge,
@@ -437,8 +443,12 @@ pub struct Item {
 }
 
 /// Checks the lines against the listed plans (`listed(plan)` = the listed unit price): a known
-/// plan, quantity and months from 1, a unit price from 0 up to the listed one. Answers the total.
+/// plan, quantity and months from 1, a unit price from 0 up to the listed one; at least one line.
+/// Answers the total.
 pub fn check_items(items: &[Item], listed: impl Fn(&str) -> Option<i64>) -> Result<i64, Refusal> {
+    if items.is_empty() {
+        return Err(Refusal::ItemsRequired);
+    }
     for i in items {
         let Some(max) = listed(&i.plan) else { return Err(Refusal::UnknownPlan) };
         if i.quantity < 1 || i.months < 1 {

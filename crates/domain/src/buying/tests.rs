@@ -316,6 +316,7 @@ fn quoted_prices_and_totals() {
     assert_eq!(check_items(&[item("basic", 9_000, 3, 12), item("pro", 50_000, 1, 2)], listed), Ok(9_000 * 36 + 100_000));
     assert_eq!(check_items(&[item("basic", 10_001, 1, 1)], listed), Err(Refusal::PriceAboveListed));
     assert_eq!(check_items(&[item("gold", 1, 1, 1)], listed), Err(Refusal::UnknownPlan));
+    assert_eq!(check_items(&[], listed), Err(Refusal::ItemsRequired));
     assert_eq!(check_items(&[item("basic", 1, 0, 1)], listed), Err(Refusal::InvalidQuantity));
     assert_eq!(check_items(&[item("basic", 1, 1, 0)], listed), Err(Refusal::InvalidQuantity));
     assert_eq!(check_items(&[item("basic", -1, 1, 1)], listed), Err(Refusal::InvalidQuantity));
