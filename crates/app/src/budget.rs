@@ -49,7 +49,15 @@ fn required<T>(v: Option<T>, key: &str) -> Result<T> {
     v.ok_or_else(|| Error::new(Code::InvalidField, format!("{key}: required")))
 }
 
-async fn audit(tx: &mut gureum_storage::WriteTx, p: &Principal, action: &str, id: &str, before: Option<Value>, after: Value, rid: Option<String>) -> Result<()> {
+async fn audit(
+    tx: &mut gureum_storage::WriteTx,
+    p: &Principal,
+    action: &str,
+    id: &str,
+    before: Option<Value>,
+    after: Value,
+    rid: Option<String>,
+) -> Result<()> {
     let mut ev = NewAuditEvent::new(&p.actor(), action, "budget_line", id).request_id(rid).after(after);
     ev.before = before;
     ev.organisation = Some(p.org().id.clone());

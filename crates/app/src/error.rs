@@ -262,9 +262,11 @@ impl Code {
                 "계약으로 이미 확보된 금액보다 적게 줄일 수 없습니다.",
                 "A budget line's amount cannot go below what contracts have already committed.",
             ),
-            Code::BudgetLineExists => {
-                (409, "같은 회계연도에 같은 이름의 예산 항목이 이미 있습니다.", "A budget line of that name already exists for that fiscal year.")
-            }
+            Code::BudgetLineExists => (
+                409,
+                "같은 회계연도에 같은 이름의 예산 항목이 이미 있습니다.",
+                "A budget line of that name already exists for that fiscal year.",
+            ),
             Code::UndecidedApplications => (
                 409,
                 "정족수만큼 투표가 끝나지 않은 신청이 있어 차수를 마감할 수 없습니다.",

@@ -9,6 +9,7 @@ pub mod account_status;
 pub mod audit;
 pub mod bizno;
 pub mod budget;
+pub mod buying;
 pub mod calendar;
 pub mod canonical;
 pub mod cert;

@@ -42,7 +42,8 @@ impl Db {
         let sql = format!(
             "SELECT {COLUMNS} FROM budget_lines WHERE org_id = $1 AND ($2 = 0 OR fiscal_year = $2) ORDER BY fiscal_year DESC, name, id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).bind(i64::from(fiscal_year.unwrap_or(0))).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).bind(i64::from(fiscal_year.unwrap_or(0))).fetch_all(&self.pool).await?;
         rows.iter().map(line_from).collect()
     }
 }

@@ -109,7 +109,11 @@ pub struct LinesQuery {
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the agency's buyer, budget officer or signatory", body = ErrorBody),
     ))]
-pub async fn list_lines(State(state): State<AppState>, auth: Auth, Query(q): Query<LinesQuery>) -> Result<Json<Vec<BudgetLineView>>, AppError> {
+pub async fn list_lines(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<LinesQuery>,
+) -> Result<Json<Vec<BudgetLineView>>, AppError> {
     let p = auth.require(Rule::AnyRole(budget::READERS))?;
     Ok(Json(budget::lines(&state, p, q.fiscal_year.as_deref()).await?.iter().map(BudgetLineView::from).collect()))
 }
@@ -123,7 +127,12 @@ pub async fn list_lines(State(state): State<AppState>, auth: Auth, Query(q): Que
         (status = 403, description = "forbidden: not a budget officer", body = ErrorBody),
         (status = 409, description = "budget_line_exists: that name in that fiscal year", body = ErrorBody),
     ))]
-pub async fn create_line(State(state): State<AppState>, auth: Auth, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<BudgetLineView>), AppError> {
+pub async fn create_line(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<BudgetLineView>), AppError> {
     let p = auth.require(Rule::AnyRole(budget::KEEPER))?;
     let line = budget::create(&state, p, &body_value(&body)?, request_id(&headers)).await?;
     Ok((StatusCode::CREATED, Json((&line).into())))
