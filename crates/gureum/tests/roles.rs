@@ -85,6 +85,14 @@ fn summary_body() -> Value {
     json!({"summary": "요약 고침"})
 }
 
+fn budget_line_body() -> Value {
+    json!({"fiscal_year": 2027, "name": format!("예산 {}", uuid::Uuid::new_v4().simple()), "amount_krw": 1_000_000})
+}
+
+fn budget_change_body() -> Value {
+    json!({"amount_krw": 2_000_000})
+}
+
 fn settings_body() -> Value {
     json!({"quorum": 2})
 }
@@ -403,6 +411,16 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/api/v1/me/conflicts", "/api/v1/me/conflicts", "visitor:401 reviewer:200 *:403"),
         with_body("POST", "/api/v1/me/conflicts", "/api/v1/me/conflicts", conflict_body, "visitor:401 reviewer:201 *:403"),
+        // budget lines: the agency's budget officer keeps them; its buyer and signatory read
+        case("GET", "/api/v1/budget-lines", "/api/v1/budget-lines", "visitor:401 buyer:200 budget:200 signatory:200 *:403"),
+        with_body("POST", "/api/v1/budget-lines", "/api/v1/budget-lines", budget_line_body, "visitor:401 budget:201 *:403"),
+        with_body(
+            "PATCH",
+            "/api/v1/budget-lines/{id}",
+            "/api/v1/budget-lines/{budget_line}",
+            budget_change_body,
+            "visitor:401 budget:200 *:403",
+        ),
         // the committee's pages
         case("GET", "/supplier/applications", "/supplier/applications", "visitor:303 supplier:200 supplier2:200 *:403"),
         case("GET", "/supplier/applications/{id}", "/supplier/applications/{application}", "visitor:303 supplier:200 supplier2:404 *:403"),
@@ -626,6 +644,9 @@ async fn world() -> World {
     let application = app.application_of(&service, &operator).await;
     fixtures.insert("application", application["id"].as_str().expect("id").to_owned());
     fixtures.insert("application_doc", application["documents"][0]["id"].as_str().expect("a document").to_owned());
+    let (s, line) = send(&app, "POST", "/api/v1/budget-lines", tokens.get("budget").map(String::as_str), Some(budget_line_body())).await;
+    assert_eq!(s, 201, "{line}");
+    fixtures.insert("budget_line", line["id"].as_str().expect("id").to_owned());
     let (s, round) = send(&app, "POST", "/api/v1/rounds", Some(&operator), Some(round_body())).await;
     assert_eq!(s, 201, "{round}");
     fixtures.insert("round", round["id"].as_str().expect("id").to_owned());
