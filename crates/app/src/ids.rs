@@ -8,6 +8,11 @@ pub fn hyphenated_uuid(raw: &str) -> Option<String> {
     ok.then(|| raw.to_ascii_lowercase())
 }
 
+/// A new random id (UUID v4, hyphenated) for a record.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,9 +26,4 @@ mod tests {
             assert_eq!(hyphenated_uuid(bad), None, "{bad}");
         }
     }
-}
-
-/// A new random id (UUID v4, hyphenated) for a record.
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
