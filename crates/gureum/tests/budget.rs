@@ -52,6 +52,8 @@ async fn the_budget_officer_keeps_lines_the_agency_reads_them() {
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     let (s, v) = app.call("GET", "/api/v1/budget-lines?fiscal_year=twenty", Some(&w.buyer), None).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")));
+    let (s, v) = app.call("GET", "/api/v1/budget-lines?fiscal_year=2026&fiscal_year=2027", Some(&w.buyer), None).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "a year is given once: {v}");
 
     // nobody else: other roles 403, visitors 401
     for who in [&w.supplier, &w.operator, &w.reviewer] {

@@ -9,12 +9,12 @@ use crate::error::{AppError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use gureum_app::budget;
 use gureum_domain::budget::{FISCAL_YEARS, MAX_AMOUNT_KRW, MAX_NAME_CHARS, available};
 use gureum_storage::BudgetLine;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -92,7 +92,7 @@ component!(
     })
 );
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LinesQuery {
     /// Only the lines of this fiscal year.
@@ -109,13 +109,14 @@ pub struct LinesQuery {
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: not the agency's buyer, budget officer or signatory", body = ErrorBody),
     ))]
-pub async fn list_lines(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<LinesQuery>,
-) -> Result<Json<Vec<BudgetLineView>>, AppError> {
+pub async fn list_lines(State(state): State<AppState>, auth: Auth, RawQuery(raw): RawQuery) -> Result<Json<Vec<BudgetLineView>>, AppError> {
     let p = auth.require(Rule::AnyRole(budget::READERS))?;
-    Ok(Json(budget::lines(&state, p, q.fiscal_year.as_deref()).await?.iter().map(BudgetLineView::from).collect()))
+    let pairs = gureum_app::query::pairs(raw.as_deref());
+    let years: Vec<&str> = pairs.iter().filter(|(k, _)| k == "fiscal_year").map(|(_, v)| v.as_str()).collect();
+    if years.len() > 1 {
+        return Err(AppError::new(gureum_app::Code::InvalidField, "fiscal_year: give it once"));
+    }
+    Ok(Json(budget::lines(&state, p, years.first().copied()).await?.iter().map(BudgetLineView::from).collect()))
 }
 
 /// Add a budget line (budget officer).
