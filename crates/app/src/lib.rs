@@ -18,6 +18,7 @@ pub mod index;
 pub mod jobs;
 pub mod lifecycle;
 pub mod masking;
+pub mod metrics;
 pub mod notifications;
 pub mod notify;
 pub mod orderable;
