@@ -23,6 +23,9 @@ DOCUMENTED_RULES = [
     ("GET", "/api/v1/services", "invalid_price", r"^min_price is above max_price$"),
     ("GET", "/api/v1/services", "invalid_page", r"^page is too far"),
     ("GET", "/api/v1/audit/events", "invalid_date", r"^from must not be after to$"),
+    ("GET", "/api/v1/stats/time-to-contract", "invalid_date", r"^to: on or after from$"),
+    ("POST", "/api/v1/projects/{id}/searches", "invalid_price", r"^min_price is above max_price$"),
+    ("POST", "/api/v1/projects/{id}/searches", "invalid_page", r"^page is too far"),
     ("GET", "/api/v1/audit/export.csv", "invalid_date", r"^from must not be after to$"),
     ("GET", "/api/v1/audit/export.json", "invalid_date", r"^from must not be after to$"),
     # Two fields of a listing together.

@@ -77,6 +77,31 @@ pub enum Code {
     UndecidedApplications,
     WeakPassword,
     WrongPassword,
+    AmendmentPending,
+    AmountTooLarge,
+    BelowInvoiced,
+    BudgetExceeded,
+    CapExceeded,
+    CatalogContractEnded,
+    CatalogContractNotStarted,
+    CatalogNumberTaken,
+    InstallmentsNotTotal,
+    InvalidInstallments,
+    InvalidPeriod,
+    InvalidQuantity,
+    InvalidShares,
+    ItemsRequired,
+    NotInLongList,
+    NotInShortList,
+    NotOrderable,
+    OwnAmendment,
+    PriceAboveListed,
+    ProjectDecided,
+    QuoteExpired,
+    SharesNot100,
+    ShortlistSize,
+    TextChanged,
+    UnknownPlan,
 }
 
 impl Code {
@@ -150,6 +175,31 @@ impl Code {
         Code::UndecidedApplications,
         Code::WeakPassword,
         Code::WrongPassword,
+        Code::AmendmentPending,
+        Code::AmountTooLarge,
+        Code::BelowInvoiced,
+        Code::BudgetExceeded,
+        Code::CapExceeded,
+        Code::CatalogContractEnded,
+        Code::CatalogContractNotStarted,
+        Code::CatalogNumberTaken,
+        Code::InstallmentsNotTotal,
+        Code::InvalidInstallments,
+        Code::InvalidPeriod,
+        Code::InvalidQuantity,
+        Code::InvalidShares,
+        Code::ItemsRequired,
+        Code::NotInLongList,
+        Code::NotInShortList,
+        Code::NotOrderable,
+        Code::OwnAmendment,
+        Code::PriceAboveListed,
+        Code::ProjectDecided,
+        Code::QuoteExpired,
+        Code::SharesNot100,
+        Code::ShortlistSize,
+        Code::TextChanged,
+        Code::UnknownPlan,
     ];
 
     /// The code as sent: snake_case.
@@ -224,6 +274,31 @@ impl Code {
             Code::Unauthenticated => "unauthenticated",
             Code::WeakPassword => "weak_password",
             Code::WrongPassword => "wrong_password",
+            Code::AmendmentPending => "amendment_pending",
+            Code::AmountTooLarge => "amount_too_large",
+            Code::BelowInvoiced => "below_invoiced",
+            Code::BudgetExceeded => "budget_exceeded",
+            Code::CapExceeded => "cap_exceeded",
+            Code::CatalogContractEnded => "catalog_contract_ended",
+            Code::CatalogContractNotStarted => "catalog_contract_not_started",
+            Code::CatalogNumberTaken => "catalog_number_taken",
+            Code::InstallmentsNotTotal => "installments_not_total",
+            Code::InvalidInstallments => "invalid_installments",
+            Code::InvalidPeriod => "invalid_period",
+            Code::InvalidQuantity => "invalid_quantity",
+            Code::InvalidShares => "invalid_shares",
+            Code::ItemsRequired => "items_required",
+            Code::NotInLongList => "not_in_long_list",
+            Code::NotInShortList => "not_in_short_list",
+            Code::NotOrderable => "not_orderable",
+            Code::OwnAmendment => "own_amendment",
+            Code::PriceAboveListed => "price_above_listed",
+            Code::ProjectDecided => "project_decided",
+            Code::QuoteExpired => "quote_expired",
+            Code::SharesNot100 => "shares_not_100",
+            Code::ShortlistSize => "shortlist_size",
+            Code::TextChanged => "text_changed",
+            Code::UnknownPlan => "unknown_plan",
         }
     }
 
@@ -471,6 +546,83 @@ impl Code {
             Code::Unauthenticated => (401, "로그인이 필요합니다.", "Please sign in."),
             Code::WeakPassword => (400, "비밀번호는 10자 이상이어야 합니다.", "A password has at least 10 characters."),
             Code::WrongPassword => (400, "현재 비밀번호가 올바르지 않습니다.", "The current password is wrong."),
+            Code::AmendmentPending => (
+                409,
+                "답변을 기다리는 변경 제안이 이미 있습니다. 먼저 수락하거나 거절하세요.",
+                "An amendment is already waiting for an answer; accept or refuse it first.",
+            ),
+            Code::AmountTooLarge => (400, "금액이 너무 큽니다.", "The amount is too large."),
+            Code::BelowInvoiced => {
+                (409, "이미 청구된 금액보다 낮게 바꿀 수 없습니다.", "A cap below what was already invoiced is refused.")
+            }
+            Code::BudgetExceeded => (
+                409,
+                "예산 항목의 가용 잔액을 넘습니다. 아무것도 바뀌지 않았습니다.",
+                "This would exceed what is available on the budget line; nothing changed.",
+            ),
+            Code::CapExceeded => (409, "계약 한도액을 넘는 주문입니다.", "The order would exceed the contract's cap."),
+            Code::CatalogContractEnded => (
+                409,
+                "카탈로그 계약 기간이 끝나 납품요구를 할 수 없습니다.",
+                "The catalog contract has ended; no delivery request can be placed.",
+            ),
+            Code::CatalogContractNotStarted => {
+                (409, "카탈로그 계약 기간이 아직 시작되지 않았습니다.", "The catalog contract has not begun yet.")
+            }
+            Code::CatalogNumberTaken => {
+                (409, "같은 계약번호의 카탈로그 계약이 이미 있습니다.", "A catalog contract with this number already exists.")
+            }
+            Code::InstallmentsNotTotal => {
+                (400, "연차별 금액의 합이 계약 금액과 같아야 합니다.", "The yearly instalments must sum to the contract's total.")
+            }
+            Code::InvalidInstallments => (
+                400,
+                "연차별 금액이 올바르지 않습니다(연도 중복, 계약 기간 밖의 연도, 1원 미만).",
+                "The instalments are invalid (a year twice or outside the period, or an amount below 1 won).",
+            ),
+            Code::InvalidPeriod => (400, "종료일이 시작일보다 앞설 수 없습니다.", "The end date cannot be before the start date."),
+            Code::InvalidQuantity => (
+                400,
+                "수량과 개월 수는 1 이상이어야 하고 단가는 0원 이상이어야 합니다.",
+                "Quantities and months are at least 1, unit prices at least 0 won.",
+            ),
+            Code::InvalidShares => (
+                400,
+                "공동계약 지분이 올바르지 않습니다(두 곳 이상, 중복 없이, 각 1~99%).",
+                "Joint shares need two or more suppliers, each once, each 1–99 %.",
+            ),
+            Code::ItemsRequired => (400, "품목을 하나 이상 넣으세요.", "Give at least one item."),
+            Code::NotInLongList => (
+                400,
+                "후보 목록(롱리스트)에 없는 서비스는 최종 후보에 넣을 수 없습니다.",
+                "A short-listed service must be on the long list.",
+            ),
+            Code::NotInShortList => (
+                400,
+                "선정한 서비스는 최종 후보(숏리스트) 중에서 하나 이상이어야 합니다.",
+                "The chosen services must be one or more of the short list.",
+            ),
+            Code::NotOrderable => (
+                409,
+                "이 서비스는 지금 계약하거나 주문할 수 없습니다(보안인증·등급·판매중지·선정기간·제재).",
+                "This service cannot be contracted or ordered now (certification, grade, suspension, selection period or debarment).",
+            ),
+            Code::OwnAmendment => {
+                (403, "제안한 쪽은 자기 변경 제안에 답할 수 없습니다.", "The side that proposed an amendment cannot answer it.")
+            }
+            Code::PriceAboveListed => {
+                (400, "등록된 요금제 단가보다 높은 단가는 제시할 수 없습니다.", "A unit price above the listed plan's is refused.")
+            }
+            Code::ProjectDecided => (409, "선정이 끝난 사업은 바꿀 수 없습니다.", "The project is decided; it no longer changes."),
+            Code::QuoteExpired => (409, "견적의 유효기간이 지났습니다.", "The quote's validity has passed."),
+            Code::SharesNot100 => (400, "공동계약 지분의 합은 정확히 100%여야 합니다.", "Joint shares must sum to exactly 100 %."),
+            Code::ShortlistSize => (400, "최종 후보(숏리스트)는 1~10개 서비스입니다.", "A short list holds 1 to 10 services."),
+            Code::TextChanged => (
+                409,
+                "읽은 뒤 계약서가 바뀌었습니다. 현재 계약서를 다시 읽고 동의하세요.",
+                "The contract text changed since it was read; read the current text and accept it again.",
+            ),
+            Code::UnknownPlan => (400, "서비스에 없는 요금제입니다.", "The service lists no such plan."),
         }
     }
 

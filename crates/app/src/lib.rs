@@ -7,7 +7,9 @@
 pub mod accounts;
 pub mod actor;
 pub mod audit;
+pub mod body;
 pub mod budget;
+pub mod buying;
 pub mod catalog;
 pub mod context;
 pub mod debarments;

@@ -792,6 +792,27 @@ pub fn time_to_contract(start_us: i64, signed_us: i64, holidays: &Holidays) -> T
     TimeToContract { calendar_days: (to - from).whole_days().max(0), business_days: holidays.business_days_between(from, to) }
 }
 
+/// The days target a contract should be signed within (SPEC: "search → use" in about two weeks).
+pub const TARGET_DAYS: i64 = 14;
+
+/// The `pct`-th percentile of whole days by the nearest-rank method on the sorted values
+/// (`pct` in 1–100): the smallest value with at least `pct` % of the values at or below it.
+/// `None` for no values.
+pub fn percentile(sorted: &[i64], pct: u32) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let n = sorted.len();
+    let rank = (n * pct.clamp(1, 100) as usize).div_ceil(100);
+    sorted.get(rank.max(1) - 1).copied()
+}
+
+/// The median as the 50th percentile by nearest rank (a whole day, the lower middle of an even
+/// count), so that it is always a day some contract actually took.
+pub fn median(sorted: &[i64]) -> Option<i64> {
+    percentile(sorted, 50)
+}
+
 // ───────────────────────────── The certification gate ─────────────────────────────
 
 /// Whether an effective grade meets a project's required grade (high > medium > low); no
@@ -818,6 +839,8 @@ pub fn gate(f: Facts<'_>, effective: Option<CsapGrade>, required: Option<CsapGra
     }
     out
 }
+
+pub mod text;
 
 #[cfg(test)]
 mod tests;

@@ -90,11 +90,30 @@ pub fn div_round_half_up(numerator: i128, denominator: i128) -> i128 {
     if r * 2 >= denominator { q + 1 } else { q }
 }
 
+/// Value-added tax (부가가치세) in percent of the net amount.
+pub const VAT_PCT: i64 = 10;
+
+/// The VAT on a net amount of whole won: 10 %, truncated to the won (원 미만 절사). The one place
+/// VAT is worked out: contract texts, quotes and invoices all call it.
+pub fn vat(net_krw: i64) -> i64 {
+    net_krw / 100 * VAT_PCT + net_krw % 100 * VAT_PCT / 100
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
+
+    #[test]
+    fn vat_is_a_tenth_truncated_to_the_won() {
+        assert_eq!(vat(0), 0);
+        assert_eq!(vat(9), 0);
+        assert_eq!(vat(10), 1);
+        assert_eq!(vat(19), 1);
+        assert_eq!(vat(1_234_567), 123_456);
+        assert_eq!(vat(i64::MAX), i64::MAX / 10, "no overflow at the top");
+    }
 
     #[test]
     fn prices() {

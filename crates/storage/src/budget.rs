@@ -48,6 +48,15 @@ impl Db {
     }
 }
 
+impl Db {
+    /// One budget line by id, whatever its organisation (the caller scopes it).
+    pub async fn budget_line_by_id(&self, id: &str) -> Result<Option<BudgetLine>> {
+        let sql = format!("SELECT {COLUMNS} FROM budget_lines WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(line_from).transpose()
+    }
+}
+
 impl WriteTx {
     pub async fn budget_line(&mut self, id: &str) -> Result<Option<BudgetLine>> {
         let sql = format!("SELECT {COLUMNS} FROM budget_lines WHERE id = $1");

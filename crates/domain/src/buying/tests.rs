@@ -574,3 +574,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn percentiles_by_nearest_rank() {
+    assert_eq!(median(&[]), None);
+    assert_eq!(median(&[7]), Some(7));
+    assert_eq!(median(&[1, 2, 3, 4]), Some(2), "the lower middle of an even count");
+    assert_eq!(median(&[1, 2, 3, 4, 5]), Some(3));
+    let days: Vec<i64> = (1..=10).collect();
+    assert_eq!(percentile(&days, 90), Some(9));
+    assert_eq!(percentile(&days, 100), Some(10));
+    assert_eq!(percentile(&days, 1), Some(1));
+    assert_eq!(percentile(&[3, 30], 90), Some(30));
+}

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod budget;
+pub mod buying;
 pub mod catalog;
 pub mod debarments;
 pub mod json;
@@ -40,13 +41,13 @@ use utoipa_axum::routes;
         (name = "accounts", description = "Sign-up, organisations, people, API tokens"),
         (name = "services", description = "A supplier's own services and the operator's decisions on them"),
         (name = "review", description = "The review committee (심사위원회): settings, rounds, applications, assignments, votes, supplements"),
-        (name = "buying", description = "Buying (구매): the agency's budget lines"),
+        (name = "buying", description = "Buying (구매): budget lines, procurement projects and decision records, quotes, contracts and amendments, catalog contracts and delivery requests, time to contract"),
         (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
     // Components that only parameters refer to: utoipa-axum collects the schemas of bodies and
     // answers, not those of parameters.
-    components(schemas(schema::Uuid, schema::ServiceKeyText, schema::ServiceKindName, schema::CsapGradeName, schema::ServiceStatusName, schema::OrgStatusName, services::SortName, services::FlagParam, review::ApplicationStatusName)),
+    components(schemas(schema::Uuid, schema::ServiceKeyText, schema::ServiceKindName, schema::CsapGradeName, schema::ServiceStatusName, schema::OrgStatusName, services::SortName, services::FlagParam, review::ApplicationStatusName, buying::TtcMethodDoc)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -94,6 +95,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(review::routes())
         .merge(debarments::routes())
         .merge(budget::routes())
+        .merge(buying::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.
