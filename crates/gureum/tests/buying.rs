@@ -191,6 +191,8 @@ async fn from_a_search_to_a_signed_contract() {
     assert_eq!(app.call("POST", &format!("/api/v1/quote-requests/{qrid}/quotes"), Some(&w.supplier2), Some(offer(price))).await.0, 404);
     assert_eq!(app.call("POST", &format!("/api/v1/quote-requests/{qrid}/quotes"), Some(&w.buyer), Some(offer(price))).await.0, 403);
     assert_eq!(events(app).await, before, "refusals change nothing");
+    let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(&w.supplier), None).await;
+    assert!(tasks.as_array().expect("tasks").iter().any(|t| t["kind"] == "answer_quote" && t["id"] == qrid.as_str()), "{tasks}");
     let (s, q) = app.call("POST", &format!("/api/v1/quote-requests/{qrid}/quotes"), Some(&w.supplier), Some(offer(price))).await;
     assert_eq!((s, q["total_krw"].as_i64()), (201, Some(price * 120)), "{q}");
     let qid = q["id"].as_str().expect("quote id").to_owned();
@@ -215,6 +217,14 @@ async fn from_a_search_to_a_signed_contract() {
     let hash = t["text_hash"].as_str().expect("hash").to_owned();
     let (s, v) = app.call("GET", &format!("/api/v1/decision-records/{rid}"), Some(&w.supplier), None).await;
     assert_eq!(s, 200, "the supplier of a contract citing the record reads it: {v}");
+
+    // the text waits on both sides' worklists
+    for who in [&signatory, &w.supplier] {
+        let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(who), None).await;
+        assert!(tasks.as_array().expect("tasks").iter().any(|t| t["kind"] == "accept_contract" && t["id"] == cid.as_str()), "{tasks}");
+    }
+    let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(&w.supplier2), None).await;
+    assert_eq!(tasks, json!([]), "nothing waits on another supplier");
 
     // both sides accept by the hash; other roles are forbidden, outsiders see nothing
     for who in [&w.supplier2, &w.reviewer] {

@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod projects;
 pub mod quotes;
 pub mod stats;
+pub mod worklist;
 
 use crate::actor::Principal;
 use crate::context::Context;

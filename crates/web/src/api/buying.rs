@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gureum_app::buying::{self, BUYER, amendments, catalog, contracts, projects, quotes, stats};
+use gureum_app::buying::{self, BUYER, amendments, catalog, contracts, projects, quotes, stats, worklist as tasks};
 use gureum_domain::budget::MAX_AMOUNT_KRW;
 use gureum_domain::buying::{LONG_LIST_MAX, REASON_MAX_CHARS, SHORT_LIST_MAX};
 use serde_json::{Value, json};
@@ -51,6 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(confirm_order))
         .routes(routes!(refuse_order))
         .routes(routes!(time_to_contract))
+        .routes(routes!(worklist))
 }
 
 // ───────────────────────────── Schemas ─────────────────────────────
@@ -1154,4 +1155,27 @@ pub async fn time_to_contract(State(state): State<AppState>, _auth: MaybeAuth, R
     let pairs = gureum_app::query::pairs(raw.as_deref());
     let get = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     ok(stats::time_to_contract(&state, get("method"), get("from"), get("to")).await?)
+}
+
+component!(
+    /// One thing waiting on the caller.
+    TaskDoc,
+    "Task",
+    json!({"type": "object", "required": ["kind", "id", "title", "link", "since"], "properties": {
+        "kind": {"type": "string", "enum": ["answer_quote", "use_quote", "accept_contract", "confirm_order", "answer_amendment", "return_data", "confirm_data_return"]},
+        "id": uuid(), "title": {"type": "string"}, "link": {"type": "string"}, "since": datetime()
+    }}),
+    uses [super::schema::Uuid]
+);
+
+/// What waits on the caller in buying (quotes to answer, texts to accept, orders to confirm,
+/// amendments to answer, data returns), oldest first; empty for roles that wait on nothing here.
+#[utoipa::path(get, path = "/api/v1/worklist", tag = "buying", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tasks", body = Vec<TaskDoc>),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+    ))]
+pub async fn worklist(State(state): State<AppState>, auth: Auth) -> Result<Json<Value>, AppError> {
+    let p = auth.require(Rule::Authenticated)?;
+    ok(tasks::tasks(&state, p).await?)
 }
