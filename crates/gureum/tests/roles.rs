@@ -627,6 +627,8 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/api/v1/stats/time-to-contract", "/api/v1/stats/time-to-contract", "*:200"),
         case("GET", "/api/v1/worklist", "/api/v1/worklist", "visitor:401 *:200"),
+        // buying pages: projects, decision records, quote requests, worklist
+        // buying pages: contracts, orders, catalog contracts
         // the committee's pages
         case("GET", "/supplier/applications", "/supplier/applications", "visitor:303 supplier:200 supplier2:200 *:403"),
         case("GET", "/supplier/applications/{id}", "/supplier/applications/{application}", "visitor:303 supplier:200 supplier2:404 *:403"),

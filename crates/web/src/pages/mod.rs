@@ -6,6 +6,7 @@
 pub mod account;
 mod assets;
 pub mod audit;
+mod buying;
 mod catalog;
 mod compare;
 pub mod desk;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(desk::routes())
         .merge(audit::routes())
         .merge(review::routes())
+        .merge(buying::routes())
 }
 
 /// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.
