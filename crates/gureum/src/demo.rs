@@ -127,7 +127,7 @@ fn demo_pdf(title: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn demo_principal(ctx: &gureum_app::Context, who: &str) -> Result<gureum_app::Principal, Failure> {
+pub(crate) async fn demo_principal(ctx: &gureum_app::Context, who: &str) -> Result<gureum_app::Principal, Failure> {
     let fail = |e: gureum_app::Error| Failure::env(format!("demo review ({who}): {}", e.message));
     let logged = gureum_app::accounts::login(ctx, &format!("{who}@demo.gureum.kr"), DEMO_PASSWORD, None, None).await.map_err(fail)?;
     gureum_app::actor::authenticate(ctx, &logged.token, false)

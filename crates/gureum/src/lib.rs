@@ -4,6 +4,7 @@ pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod demo_buying;
 pub mod export;
 pub mod import;
 pub mod seed;

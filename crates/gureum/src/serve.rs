@@ -105,6 +105,10 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
     let state = AppState::new(gureum_app::Context::new(db.clone(), sync.clone(), clock, documents, &public_url));
     if demo {
         crate::demo::seed_demo_review(&state).await?;
+        // the buying demo runs searches: the index is brought up to date first
+        bring_current(&sync, &db).await?;
+        crate::demo_buying::seed_demo_buying(&state).await?;
+        sync.catch_up().await.map_err(Failure::env)?;
     }
     let app = router(state.clone());
     let listener =

@@ -615,3 +615,31 @@ async fn amendments_termination_and_the_data_return() {
     let (s, v) = app.call("POST", &format!("/api/v1/contracts/{cid}/data-return/confirm"), Some(&signatory), None).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("closed")));
 }
+
+#[tokio::test]
+async fn the_demo_shows_buying_at_every_step() {
+    let w = world().await;
+    let app = &w.app;
+    gureum::demo_buying::seed_demo_buying(&app.state).await.expect("demo buying");
+    gureum::demo_buying::seed_demo_buying(&app.state).await.expect("a second run changes nothing");
+    let budget = app.login("budget").await;
+    let (_, lines) = app.call("GET", "/api/v1/budget-lines", Some(&budget), None).await;
+    assert_eq!(lines.as_array().map(Vec::len), Some(3), "{lines}");
+    let (_, projects) = app.call("GET", "/api/v1/projects", Some(&w.buyer), None).await;
+    let states: Vec<(&str, usize)> = projects
+        .as_array()
+        .expect("projects")
+        .iter()
+        .map(|p| (p["status"].as_str().unwrap_or(""), p["short_list"].as_array().map(Vec::len).unwrap_or(0)))
+        .collect();
+    assert!(states.iter().any(|(s, n)| *s == "open" && *n > 0), "an open project with a short list: {states:?}");
+    assert!(states.iter().any(|(s, _)| *s == "decided"), "a decided one: {states:?}");
+    let (_, contracts) = app.call("GET", "/api/v1/contracts", Some(&w.supplier), None).await;
+    let c = &contracts[0];
+    assert_eq!((c["status"].as_str(), c["decision_record_id"].is_string()), (Some("active"), true), "{contracts}");
+    let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(&w.supplier), None).await;
+    assert!(
+        tasks.as_array().expect("tasks").iter().any(|t| t["kind"] == "confirm_order"),
+        "a delivery request waits for the supplier: {tasks}"
+    );
+}
