@@ -643,3 +643,53 @@ async fn the_demo_shows_buying_at_every_step() {
         "a delivery request waits for the supplier: {tasks}"
     );
 }
+
+#[tokio::test]
+async fn call_offs_never_pass_a_unit_price_contract_s_cap() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let signatory = app.login("signatory").await;
+    let rec = orderable(app, "supplier").await.remove(0);
+    let (plan_name, price) = plan(&rec);
+    let line = budget_line(app, &budget, "단가계약", 10_000_000_000).await;
+    let (_, qid) = quote(&w, &rec, None, 1, price).await;
+    let fits = 3;
+    let (s, c) = app
+        .call(
+            "POST",
+            "/api/v1/contracts",
+            Some(&w.buyer),
+            Some(json!({"quote_id": qid, "type": "unit_price", "fee_model": "metered", "billing": "monthly", "budget_line_id": line,
+                "starts_on": "2026-11-23", "ends_on": "2027-11-22", "cap_krw": price * 2 * fits})),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    assert_eq!(line_figures(app, &budget, &line).await.0, price * 2 * fits, "the cap is committed, not the quote");
+    let cid = c["id"].as_str().expect("id").to_owned();
+    let order = json!({"contract_id": cid, "items": [{"service_id": rec.id, "plan": plan_name, "quantity": 1, "months": 2}]});
+    let (s, v) = app.call("POST", "/api/v1/delivery-requests", Some(&w.buyer), Some(order.clone())).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "not before it is signed: {v}");
+    for who in [&signatory, &w.supplier] {
+        app.call("POST", &format!("/api/v1/contracts/{cid}/accept"), Some(who), Some(json!({"text_hash": c["text_hash"]}))).await;
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (router, token, body) = (app.router.clone(), w.buyer.clone(), order.clone());
+        set.spawn(async move { common::request(&router, "POST", "/api/v1/delivery-requests", Some(&token), Some(body)).await });
+    }
+    let answers = set.join_all().await;
+    assert!(answers.iter().all(|(s, v)| *s == 201 || (*s == 409 && v["code"] == "cap_exceeded")), "{answers:?}");
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 201).count(), fits as usize, "exactly what fits under the cap");
+    let (_, c) = app.call("GET", &format!("/api/v1/contracts/{cid}"), Some(&w.buyer), None).await;
+    assert_eq!(c["ordered_krw"].as_i64(), Some(price * 2 * fits));
+    assert_eq!(line_figures(app, &budget, &line).await.0, price * 2 * fits, "call-offs draw on the cap, not the line again");
+    // a refused call-off frees its part of the cap
+    let (_, orders) = app.call("GET", "/api/v1/orders", Some(&w.supplier), None).await;
+    let oid = orders[0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(orders[0]["method"], "call_off");
+    let (s, _) = app.call("POST", &format!("/api/v1/orders/{oid}/refuse"), Some(&w.supplier), Some(json!({"reason": "중복 주문"}))).await;
+    assert_eq!(s, 200);
+    let (_, c) = app.call("GET", &format!("/api/v1/contracts/{cid}"), Some(&w.buyer), None).await;
+    assert_eq!(c["ordered_krw"].as_i64(), Some(price * 2 * (fits - 1)));
+}

@@ -241,3 +241,106 @@ async fn reindex_while_serving_keeps_answering_with_full_results() {
     assert!(!data.join("index").join(&before).exists(), "the old generation was removed once unused");
     db.close().await;
 }
+
+/// Fifty contracts against one budget line, sent at once through two instances on one database
+/// (SPEC §4 "Buying": never exceeded, even under concurrent requests on several instances):
+/// exactly what fits is committed, the rest is refused with `budget_exceeded`.
+#[tokio::test]
+async fn fifty_contracts_through_two_instances_commit_exactly_what_fits() {
+    use reqwest::Method;
+    let root = tempfile::tempdir().expect("tempdir");
+    let url = common::fresh_database_url(&root).await;
+    let db = gureum_storage::Db::connect(&url, common::clock()).await.expect("db");
+    gureum::seed::seed_catalog(&db, 60, 2026, common::clock().today(), false).await.expect("seed");
+    gureum::demo::seed_demo_accounts(&db).await.expect("accounts");
+    let docs = root.path().join("documents");
+    let a = start(&root.path().join("a"), &url, &docs).await;
+    let b = start(&root.path().join("b"), &url, &docs).await;
+    let (buyer, supplier, budget) = (
+        token(&a.base, "buyer@demo.gureum.kr").await,
+        token(&a.base, "supplier@demo.gureum.kr").await,
+        token(&a.base, "budget@demo.gureum.kr").await,
+    );
+    let (_, probe_line) = api(
+        &a.base,
+        Method::POST,
+        "/api/v1/budget-lines",
+        &budget,
+        Some(json!({"fiscal_year": 2026, "name": "시험", "amount_krw": 1_000_000_000_000_i64})),
+    )
+    .await;
+
+    // a quote on a service of the demo supplier that the gate lets through
+    let u = db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user");
+    let sid = db.organisation(&u.org_id).await.expect("db").and_then(|o| o.supplier_id).expect("supplier");
+    let (_, sup) = api(&a.base, Method::GET, &format!("/api/v1/suppliers/{sid}"), &buyer, None).await;
+    let quote = |service: Value, plan: Value, price: Value| {
+        let (buyer, supplier, base) = (buyer.clone(), supplier.clone(), a.base.clone());
+        async move {
+            let (s, r) = api(&base, Method::POST, "/api/v1/quote-requests", &buyer, Some(json!({"service_id": service, "items": [{"plan": plan, "quantity": 1, "months": 1}], "starts_on": "2027-01-01", "ends_on": "2027-12-31"}))).await;
+            assert_eq!(s, 201, "{r}");
+            let path = format!("/api/v1/quote-requests/{}/quotes", r["id"].as_str().expect("id"));
+            let (s, q) = api(
+                &base,
+                Method::POST,
+                &path,
+                &supplier,
+                Some(json!({"items": [{"plan": plan, "unit_price_krw": price, "quantity": 1, "months": 1}], "valid_until": "2026-12-31"})),
+            )
+            .await;
+            assert_eq!(s, 201, "{q}");
+            q["id"].as_str().expect("quote id").to_owned()
+        }
+    };
+    let contract = |base: String, qid: String, line: Value| {
+        let buyer = buyer.clone();
+        async move {
+            let body = json!({"quote_id": qid, "type": "one_off", "fee_model": "fixed", "billing": "monthly", "budget_line_id": line});
+            api(&base, Method::POST, "/api/v1/contracts", &buyer, Some(body)).await
+        }
+    };
+    let mut chosen = None;
+    for svc in sup["services"].as_array().expect("services") {
+        let (_, detail) = api(&a.base, Method::GET, &format!("/api/v1/services/{}", svc["id"].as_str().expect("id")), &buyer, None).await;
+        if detail["orderable"] != true {
+            continue;
+        }
+        let Some(p) = detail["listing"]["price_plans"].as_array().and_then(|p| p.first()).cloned() else { continue };
+        let (plan, price) = (p["name"].clone(), p["unit_price_krw"].clone());
+        if price.as_i64().unwrap_or(0) < 1 {
+            continue;
+        }
+        let qid = quote(svc["id"].clone(), plan.clone(), price.clone()).await;
+        if contract(a.base.clone(), qid, probe_line["id"].clone()).await.0 == 201 {
+            chosen = Some((svc["id"].clone(), plan, price));
+            break;
+        }
+    }
+    let (service, plan, price) = chosen.expect("an orderable priced service of the demo supplier");
+    let each = price.as_i64().expect("price");
+    let fits = 20;
+    let (_, line) = api(
+        &a.base,
+        Method::POST,
+        "/api/v1/budget-lines",
+        &budget,
+        Some(json!({"fiscal_year": 2026, "name": "동시 계약", "amount_krw": each * fits})),
+    )
+    .await;
+    let mut quotes = Vec::new();
+    for _ in 0..50 {
+        quotes.push(quote(service.clone(), plan.clone(), price.clone()).await);
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (n, qid) in quotes.into_iter().enumerate() {
+        let base = if n % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        set.spawn(contract(base, qid, line["id"].clone()));
+    }
+    let answers = set.join_all().await;
+    assert!(answers.iter().all(|(s, v)| *s == 201 || (*s == 409 && v["code"] == "budget_exceeded")), "{answers:?}");
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 201).count() as i64, fits, "exactly what fits");
+    let (_, lines) = api(&b.base, Method::GET, "/api/v1/budget-lines", &budget, None).await;
+    let l = lines.as_array().expect("lines").iter().find(|l| l["id"] == line["id"]).cloned().expect("line");
+    assert_eq!((l["committed_krw"].as_i64(), l["available_krw"].as_i64()), (Some(each * fits), Some(0)));
+    db.close().await;
+}
