@@ -742,7 +742,7 @@ mod tests {
             assert!((400..600).contains(&status), "{c}");
             assert!(!ko.is_empty() && !en.is_empty(), "{c}");
             assert!(ko.chars().any(|ch| ('가'..='힣').contains(&ch)), "{c}: Korean message");
-            assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{c}");
+            assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{c}");
         }
     }
 
@@ -758,6 +758,43 @@ mod tests {
         assert_eq!(Code::NotAReviewer.status(), 400);
         for c in [Code::SelectionRequired, Code::ConflictOfInterest, Code::AlreadyVoted, Code::RoundClosed, Code::UndecidedApplications] {
             assert_eq!(c.status(), 409, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn every_buying_refusal_is_a_code_with_the_same_status() {
+        use gureum_domain::buying::Refusal as R;
+        let all = [
+            R::Forbidden,
+            R::NotFound,
+            R::InvalidStatus { status: "draft", action: "terminate" },
+            R::ProjectDecided,
+            R::ShortlistSize,
+            R::NotInLongList,
+            R::NotInShortList,
+            R::PriceAboveListed,
+            R::ItemsRequired,
+            R::UnknownPlan,
+            R::InvalidQuantity,
+            R::AmountTooLarge,
+            R::QuoteExpired,
+            R::TextChanged,
+            R::SharesNot100,
+            R::InvalidShares,
+            R::InstallmentsNotTotal,
+            R::InvalidInstallments,
+            R::InvalidPeriod,
+            R::CatalogContractEnded,
+            R::CatalogContractNotStarted,
+            R::OwnAmendment,
+            R::BelowInvoiced,
+            R::ReasonRequired,
+            R::InvalidReason,
+        ];
+        for r in all {
+            let code = Code::parse(r.code()).unwrap_or_else(|| panic!("{} is not an API code", r.code()));
+            assert_eq!(code.status(), r.http_status(), "{}", r.code());
+            assert_eq!(Error::from(r).code, code);
         }
     }
 
