@@ -193,6 +193,11 @@ async fn from_a_search_to_a_signed_contract() {
     assert_eq!(events(app).await, before, "refusals change nothing");
     let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(&w.supplier), None).await;
     assert!(tasks.as_array().expect("tasks").iter().any(|t| t["kind"] == "answer_quote" && t["id"] == qrid.as_str()), "{tasks}");
+    // the supplier was told in the app and by e-mail
+    let (_, told) = app.call("GET", "/api/v1/notifications", Some(&w.supplier), None).await;
+    assert!(told["items"].as_array().is_some_and(|n| n.iter().any(|n| n["kind"] == "quote_requested")), "{told}");
+    let mails = app.db.outbox_to("supplier@demo.gureum.kr").await.expect("outbox");
+    assert!(mails.iter().any(|m| m.body.contains(&format!("/quote-requests/{qrid}"))), "a mail with the link");
     let (s, q) = app.call("POST", &format!("/api/v1/quote-requests/{qrid}/quotes"), Some(&w.supplier), Some(offer(price))).await;
     assert_eq!((s, q["total_krw"].as_i64()), (201, Some(price * 120)), "{q}");
     let qid = q["id"].as_str().expect("quote id").to_owned();
