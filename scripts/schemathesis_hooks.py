@@ -52,6 +52,15 @@ DOCUMENTED_RULES = [
     ("POST", "/api/v1/services/{id}/submit", "documents_missing", r"^upload these documents first: "),
     # Who holds the reviewer role is stored (SPEC §4: 400 `not_a_reviewer`, checked first).
     ("POST", "/api/v1/applications/{id}/assign", "not_a_reviewer", r" is not a reviewer$"),
+    # Buying: a supplier's answer and an amendment are checked against the stored listing (its
+    # plans and their prices) and the stored contract (its services, its start, its type).
+    ("POST", "/api/v1/quote-requests/{id}/quotes", "unknown_plan", r"."),
+    ("POST", "/api/v1/quote-requests/{id}/quotes", "price_above_listed", r"."),
+    ("POST", "/api/v1/quote-requests/{id}/quotes", "invalid_field", r"^valid_until: today or later$"),
+    ("POST", "/api/v1/contracts/{id}/amendments", "invalid_period", r"^the end date is before the start date$"),
+    ("POST", "/api/v1/contracts/{id}/amendments", "unknown_plan", r"."),
+    ("POST", "/api/v1/contracts/{id}/amendments", "price_above_listed", r"."),
+    ("POST", "/api/v1/contracts/{id}/amendments", "invalid_field", r"^changes\.items"),
     # A token's expiry is a date after today and at most two years away: relative to the clock.
     ("POST", "/api/v1/tokens", "invalid_expiry", r"^expires_on is after today and at most two years away"),
 ]

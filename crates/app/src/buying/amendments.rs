@@ -113,12 +113,7 @@ async fn changed(ctx: &Context, c: &Contract, changes: &Fields<'_>) -> Result<Co
         if items.is_empty() {
             return Err(rules::Refusal::ItemsRequired.into());
         }
-        let total = rules::total(
-            &items
-                .iter()
-                .map(|i| Item { plan: i.plan.clone(), unit_price_krw: i.unit_price_krw, quantity: i.quantity, months: i.months })
-                .collect::<Vec<_>>(),
-        )?;
+        let total = rules::total(&super::contracts::as_items(&items))?;
         rules::check_cap(total, c.invoiced_krw)?;
         next.items = items;
         next.total_krw = total;

@@ -246,12 +246,7 @@ pub async fn request(ctx: &Context, p: &Principal, body: &Value, rid: Option<Str
         super::require_orderable(ctx, &rec, grade).await?;
         items.push(item_of(&rec, plan, price, *quantity, *months)?);
     }
-    let total = rules::total(
-        &items
-            .iter()
-            .map(|i| Item { plan: i.plan.clone(), unit_price_krw: i.unit_price_krw, quantity: i.quantity, months: i.months })
-            .collect::<Vec<_>>(),
-    )?;
+    let total = rules::total(&super::contracts::as_items(&items))?;
     let months = items.iter().map(|i| i.months).max().unwrap_or(1);
     let starts_on = f.date("starts_on")?.unwrap_or(today);
     let ends_on = match f.date("ends_on")? {

@@ -309,6 +309,14 @@ pub async fn write_text(ctx: &Context, c: &mut Contract) -> Result<()> {
     Ok(())
 }
 
+/// Contract lines as the domain's priced items (for totals and checks).
+pub fn as_items(items: &[ContractItem]) -> Vec<gureum_domain::buying::Item> {
+    items
+        .iter()
+        .map(|i| gureum_domain::buying::Item { plan: i.plan.clone(), unit_price_krw: i.unit_price_krw, quantity: i.quantity, months: i.months })
+        .collect()
+}
+
 /// A contract line from a service's plan.
 pub fn item_of(rec: &ServiceRecord, plan: &str, unit_price_krw: i64, quantity: i64, months: i64) -> Result<ContractItem> {
     let pl = plan_of(rec, plan).ok_or(Refusal::UnknownPlan)?;

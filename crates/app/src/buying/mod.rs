@@ -19,7 +19,6 @@ use crate::error::{Code, Error, Result};
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::buying::{Actor, Refusal};
 use gureum_domain::cert::CsapGrade;
-use gureum_domain::orderable::Facts;
 use gureum_storage::{NewAuditEvent, ServiceKey, ServiceRecord, WriteTx};
 use serde_json::Value;
 
@@ -97,17 +96,9 @@ pub fn grade(v: Option<&str>, key: &str) -> Result<Option<CsapGrade>> {
 /// The certification gate (docs/RULES.md#buying): every reason the service cannot be contracted
 /// or ordered today for a system of the required grade; empty when it can.
 pub async fn gate_reasons(ctx: &Context, rec: &ServiceRecord, required: Option<CsapGrade>) -> Result<Vec<&'static str>> {
-    let today = ctx.clock().today();
-    let debarred = ctx.db().debarment_in_force(&rec.supplier.id, today).await?.is_some();
-    let facts = Facts {
-        status: rec.status,
-        kind: rec.listing.kind,
-        certification: rec.listing.certification.as_ref(),
-        selection_valid_to: rec.listing.selection_valid_to,
-        supplier_debarred: debarred,
-    };
+    let facts = crate::orderable::facts(ctx, rec).await?;
     let effective = crate::catalog::certification_today(ctx, rec).await?.and_then(|c| c.effective_grade);
-    Ok(gureum_domain::buying::gate(facts, effective, required, today))
+    Ok(gureum_domain::buying::gate(facts, effective, required, ctx.clock().today()))
 }
 
 /// 409 `not_orderable` with the first reason in `reason` and every one in `reasons`.

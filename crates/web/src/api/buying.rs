@@ -427,7 +427,7 @@ component!(
 component!(
     /// A reason (a refusal, a termination).
     ReasonDoc,
-    "Reason",
+    "ReasonBody",
     reason_body()
 );
 
