@@ -446,6 +446,8 @@ async fn the_catalog_channel_from_master_contract_to_confirmed_order() {
     let (_, ended) =
         app.call("POST", "/api/v1/catalog-contracts", Some(&pps), Some(master("PPS-2024-009", price, "2024-01-01", "2025-12-31"))).await;
     let ccid = cc["id"].as_str().expect("id").to_owned();
+    let (_, svc) = app.get(&format!("/api/v1/services/{}", rec.id)).await;
+    assert!(methods(&svc), "a running catalog contract: {svc}");
 
     let order = |cc: &str| json!({"catalog_contract_id": cc, "items": [{"service_id": rec.id, "plan": plan_name, "quantity": 3, "months": 6}], "budget_line_id": line});
     let before = events(app).await;

@@ -506,6 +506,19 @@ impl Db {
         }
     }
 
+    /// The numbers of the catalog contracts that cover a service and run on `day` (YYYY-MM-DD).
+    pub async fn running_catalog_numbers(&self, service_id: &str, day: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT c.number FROM catalog_contracts c JOIN catalog_contract_items i ON i.catalog_contract_id = c.id \
+             WHERE i.service_id = $1 AND c.starts_on <= $2 AND c.ends_on >= $2 ORDER BY c.number",
+        )
+        .bind(service_id)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("number")?)).collect()
+    }
+
     pub async fn catalog_contract(&self, id: &str) -> Result<Option<CatalogContract>> {
         let mut conn = self.pool.acquire().await?;
         Ok(fetch_catalog_contracts(&mut conn, "WHERE id = $1", Some(id)).await?.pop())

@@ -383,3 +383,8 @@ pub async fn order(ctx: &Context, p: &Principal, id: &str) -> Result<ContractVie
     }
     view(ctx, &c).await
 }
+
+/// The numbers of the PPS catalog contracts through which a service can be ordered today.
+pub async fn running_for_service(ctx: &Context, service_id: &str) -> Result<Vec<String>> {
+    Ok(ctx.db().running_catalog_numbers(service_id, &format_date(ctx.clock().today())).await?)
+}

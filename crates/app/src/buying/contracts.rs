@@ -313,7 +313,12 @@ pub async fn write_text(ctx: &Context, c: &mut Contract) -> Result<()> {
 pub fn as_items(items: &[ContractItem]) -> Vec<gureum_domain::buying::Item> {
     items
         .iter()
-        .map(|i| gureum_domain::buying::Item { plan: i.plan.clone(), unit_price_krw: i.unit_price_krw, quantity: i.quantity, months: i.months })
+        .map(|i| gureum_domain::buying::Item {
+            plan: i.plan.clone(),
+            unit_price_krw: i.unit_price_krw,
+            quantity: i.quantity,
+            months: i.months,
+        })
         .collect()
 }
 

@@ -261,7 +261,7 @@ impl ServiceView {
         let not_orderable: Vec<String> =
             gureum_app::orderable::reasons(state, &rec).await?.into_iter().map(|r| r.as_str().to_owned()).collect();
         let mut purchase_methods = vec!["negotiated".to_owned()];
-        if rec.listing.catalog_contract.is_some() {
+        if rec.listing.catalog_contract.is_some() || !gureum_app::buying::catalog::running_for_service(state, &rec.id).await?.is_empty() {
             purchase_methods.push("catalog".into());
         }
         Ok(Self {
