@@ -431,6 +431,9 @@ async fn the_catalog_channel_from_master_contract_to_confirmed_order() {
         .call("POST", "/api/v1/catalog-contracts", Some(&pps), Some(master("PPS-2026-001", price + 1, "2026-01-01", "2027-12-31")))
         .await;
     assert_eq!((s, v["code"].as_str()), (400, Some("price_above_listed")));
+    let methods = |v: &Value| v["purchase_methods"].as_array().is_some_and(|m| m.iter().any(|x| x == "catalog"));
+    let (_, svc) = app.get(&format!("/api/v1/services/{}", rec.id)).await;
+    assert_eq!(methods(&svc), rec.listing.catalog_contract.is_some(), "before any master contract: {svc}");
     assert_eq!(
         app.call("POST", "/api/v1/catalog-contracts", Some(&w.buyer), Some(master("PPS-2026-001", price, "2026-01-01", "2027-12-31")))
             .await
