@@ -183,6 +183,14 @@ async fn a_buyer_goes_from_a_search_to_an_active_contract() {
     b.set("#contract-line", &line_id).await;
     b.submit(&format!("form[action='/quote-requests/{request}/contract'] button[type='submit']")).await;
     let contract = id_in(&b.wait_url("/contracts/").await, "/contracts/");
+    // the same pages in English
+    b.goto(&format!("{base}/decision-records/{record}?lang=en")).await;
+    accessible(&b, "the decision record in English").await;
+    assert!(b.body_text().await.contains("Integrity hash (SHA-256)"), "the record speaks English");
+    b.goto(&format!("{base}/quote-requests/{request}")).await;
+    let text = b.body_text().await;
+    assert!(text.contains("Contract drafted") && text.contains("Quote request:"), "{text}");
+    accessible(&b, "a used quote in English").await;
     b.quit().await;
 
     // 8. The signatory and the supplier admin accept its text: it is active from today.

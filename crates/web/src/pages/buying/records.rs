@@ -55,6 +55,8 @@ struct RecordTpl {
     agency: String,
     project: String,
     project_id: String,
+    /// The reader is of the record's agency (its project's page is theirs to open).
+    own: bool,
     grade: String,
     created: String,
     searches: Vec<SearchRow>,
@@ -132,6 +134,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -
         agency: text(&rec["agency"]["name"]),
         project: text(&rec["project_title"]),
         project_id: text(&rec["project_id"]),
+        own: rec["agency"]["id"].as_str() == Some(p.org().id.as_str()),
         grade: grade_words(w, rec["required_grade"].as_str()),
         created: seoul(&text(&rec["created_at"])),
         searches: rec["searches"]
