@@ -628,6 +628,76 @@ fn cases() -> Vec<Case> {
         case("GET", "/api/v1/stats/time-to-contract", "/api/v1/stats/time-to-contract", "*:200"),
         case("GET", "/api/v1/worklist", "/api/v1/worklist", "visitor:401 *:200"),
         // buying pages: projects, decision records, quote requests, worklist
+        case("GET", "/buyer/projects", "/buyer/projects", "visitor:303 buyer:200 budget:200 signatory:200 *:403"),
+        with_body("POST", "/buyer/projects", "/buyer/projects", project_body, "visitor:303 buyer:400 budget:403 signatory:403 *:403"),
+        case("GET", "/buyer/projects/{id}", "/buyer/projects/{project}", "visitor:303 buyer:200 budget:200 signatory:200 *:403"),
+        case(
+            "POST",
+            "/buyer/projects/{id}/search",
+            "/buyer/projects/{project}/search",
+            "visitor:303 buyer:303 budget:403 signatory:403 *:403",
+        ),
+        case(
+            "POST",
+            "/buyer/projects/{id}/shortlist",
+            "/buyer/projects/{project}/shortlist",
+            "visitor:303 buyer:400 budget:403 signatory:403 *:403",
+        ),
+        case(
+            "POST",
+            "/buyer/projects/{id}/decision",
+            "/buyer/projects/{project}/decision",
+            "visitor:303 buyer:400 budget:403 signatory:403 *:403",
+        ),
+        case(
+            "POST",
+            "/buyer/projects/{id}/quote-request",
+            "/buyer/projects/{project}/quote-request",
+            "visitor:303 buyer:400 budget:403 signatory:403 *:403",
+        ),
+        case(
+            "GET",
+            "/decision-records/{id}",
+            "/decision-records/{decision_record}",
+            "visitor:303 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "GET",
+            "/decision-records/{id}/download.csv",
+            "/decision-records/{decision_record}/download.csv",
+            "visitor:303 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "GET",
+            "/quote-requests",
+            "/quote-requests",
+            "visitor:303 supplier:200 supplier2:200 buyer:200 budget:200 signatory:200 *:403",
+        ),
+        case(
+            "GET",
+            "/quote-requests/{id}",
+            "/quote-requests/{quote_request}",
+            "visitor:303 supplier:200 buyer:200 budget:200 signatory:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "POST",
+            "/quote-requests/{id}/quote",
+            "/quote-requests/{quote_request}/quote",
+            "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 *:404",
+        ),
+        case(
+            "POST",
+            "/quote-requests/{id}/withdraw",
+            "/quote-requests/{quote_request}/withdraw",
+            "visitor:303 supplier:409 buyer:409 budget:409 signatory:409 operator:409 auditor:409 *:404",
+        ),
+        case(
+            "POST",
+            "/quote-requests/{id}/contract",
+            "/quote-requests/{quote_request}/contract",
+            "visitor:303 supplier:409 buyer:409 budget:409 signatory:409 operator:409 auditor:409 *:404",
+        ),
+        case("GET", "/buying", "/buying", "visitor:303 *:200"),
         // buying pages: contracts, orders, catalog contracts
         // the committee's pages
         case("GET", "/supplier/applications", "/supplier/applications", "visitor:303 supplier:200 supplier2:200 *:403"),

@@ -147,22 +147,41 @@ pub fn unread_label(lang: Lang, n: i64) -> String {
 }
 
 /// The desks a person's roles lead to: 내 계정 for everyone, then by role (the review
-/// committee's desks after each role's own).
+/// committee's desks after each role's own; buying's worklist, projects, quote requests and
+/// contracts for the agency roles and suppliers), each once.
 pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     let mut out = vec![("/account", "nav.my_account")];
+    let mut push = |link: (&'static str, &'static str)| {
+        if !out.contains(&link) {
+            out.push(link);
+        }
+    };
+    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory].iter().any(|r| roles.contains(r)) {
+        push(("/buying", "nav.worklist"));
+        push(("/buyer/projects", "nav.projects"));
+        push(("/contracts", "nav.contracts"));
+    }
     if roles.contains(&Role::Supplier) {
-        out.push(("/supplier/services", "nav.my_services"));
-        out.push(("/supplier/applications", "nav.applications"));
+        push(("/supplier/services", "nav.my_services"));
+        push(("/supplier/applications", "nav.applications"));
+        push(("/buying", "nav.worklist"));
+        push(("/quote-requests", "nav.quote_requests"));
+        push(("/contracts", "nav.contracts"));
+    }
+    if roles.contains(&Role::Pps) {
+        push(("/catalog-contracts", "nav.catalog_contracts"));
     }
     if roles.contains(&Role::Operator) {
-        out.push(("/operator", "nav.operator"));
-        out.push(("/operator/applications", "nav.committee"));
+        push(("/operator", "nav.operator"));
+        push(("/operator/applications", "nav.committee"));
+        push(("/contracts", "nav.contracts"));
     }
     if roles.contains(&Role::Reviewer) {
-        out.push(("/reviewer/applications", "nav.reviews"));
+        push(("/reviewer/applications", "nav.reviews"));
     }
     if roles.contains(&Role::Auditor) {
-        out.push(("/audit", "nav.audit"));
+        push(("/audit", "nav.audit"));
+        push(("/contracts", "nav.contracts"));
     }
     out
 }
@@ -368,11 +387,19 @@ mod tests {
     #[test]
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        assert_eq!(hrefs(&[Role::Buyer]), vec!["/account"]);
-        assert_eq!(hrefs(&[Role::Supplier]), vec!["/account", "/supplier/services", "/supplier/applications"]);
-        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications"]);
+        let agency = vec!["/account", "/buying", "/buyer/projects", "/contracts"];
+        assert_eq!(hrefs(&[Role::Buyer]), agency);
+        assert_eq!(hrefs(&[Role::BudgetOfficer]), agency);
+        assert_eq!(hrefs(&[Role::Signatory]), agency);
+        assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
+        assert_eq!(
+            hrefs(&[Role::Supplier]),
+            vec!["/account", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts"]
+        );
+        assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
+        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts"]);
         assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);
-        assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit"]);
+        assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit", "/contracts"]);
         assert_eq!(hrefs(&[]), vec!["/account"]);
     }
 

@@ -10,6 +10,7 @@ mod orders;
 mod projects;
 mod quotes;
 mod records;
+mod words;
 mod worklist;
 
 use crate::state::AppState;

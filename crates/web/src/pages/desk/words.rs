@@ -216,6 +216,12 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "op.reinstate" => ("판매중지 해제", "Reinstate"),
         "op.age" => ("경과일수", "Days waiting"),
         "op.error" => ("처리하지 못했습니다", "Not done"),
+        // the buying desks' menu
+        "nav.worklist" => ("업무함", "Worklist"),
+        "nav.projects" => ("구매 사업", "Projects"),
+        "nav.contracts" => ("계약", "Contracts"),
+        "nav.quote_requests" => ("견적 요청", "Quote requests"),
+        "nav.catalog_contracts" => ("카탈로그 계약", "Catalog contracts"),
         // shared labels
         "lc.field.code" => ("서비스 코드", "Service code"),
         "lc.field.name" => ("서비스 이름", "Name"),
