@@ -21,7 +21,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use gureum_app::buying::amendments::{self, AmendmentView};
 use gureum_app::buying::contracts::{self, ContractView, NEGOTIATED};
-use gureum_domain::buying::{Actor, AmendmentAction, AmendmentStatus, ContractAction, ContractStatus, Side, decide_amendment, decide_contract};
+use gureum_domain::buying::{
+    Actor, AmendmentAction, AmendmentStatus, ContractAction, ContractStatus, Side, decide_amendment, decide_contract,
+};
 use serde_json::{Map, Value, json};
 
 pub fn routes() -> Router<AppState> {
@@ -163,7 +165,10 @@ pub(super) async fn facts(state: &AppState, p: &Principal, w: W, c: &ContractVie
         (w.t("f.period").to_owned(), format!("{} ~ {}", c.starts_on, c.ends_on)),
         (w.t("f.cap").to_owned(), c.cap_krw.map(|n| w.won(n)).unwrap_or_else(|| w.t("f.none").to_owned())),
         (w.t("f.budget_line").to_owned(), line),
-        (w.t("f.grade").to_owned(), c.required_grade.as_deref().map(|g| w.t(&format!("grade.{g}")).to_owned()).unwrap_or_else(|| w.t("f.none").to_owned())),
+        (
+            w.t("f.grade").to_owned(),
+            c.required_grade.as_deref().map(|g| w.t(&format!("grade.{g}")).to_owned()).unwrap_or_else(|| w.t("f.none").to_owned()),
+        ),
         (w.t("f.signed").to_owned(), seoul(c.signed_at.as_deref())),
         (w.t("f.ttc").to_owned(), w.ttc(c.time_to_contract.as_ref())),
     ];
@@ -412,7 +417,14 @@ fn changes_text(w: W, a: &AmendmentView) -> String {
     out.join(", ")
 }
 
-async fn render(state: &AppState, ctx: &Ctx, p: &Principal, id: &str, status: StatusCode, refused: Option<(Problem, FormData)>) -> Response {
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: &str,
+    status: StatusCode,
+    refused: Option<(Problem, FormData)>,
+) -> Response {
     let w = W(ctx.lang);
     let c = match contracts::get(state, p, id).await {
         Ok(c) => c,
@@ -585,11 +597,23 @@ async fn propose(State(s): State<AppState>, ctx: Ctx, h: HeaderMap, Path(id): Pa
     act(&s, &ctx, &h, &id, Act::Propose, &b).await
 }
 
-async fn amendment_accept(State(s): State<AppState>, ctx: Ctx, h: HeaderMap, Path((id, aid)): Path<(String, String)>, b: Bytes) -> Response {
+async fn amendment_accept(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((id, aid)): Path<(String, String)>,
+    b: Bytes,
+) -> Response {
     act(&s, &ctx, &h, &id, Act::AmendAccept(aid), &b).await
 }
 
-async fn amendment_refuse(State(s): State<AppState>, ctx: Ctx, h: HeaderMap, Path((id, aid)): Path<(String, String)>, b: Bytes) -> Response {
+async fn amendment_refuse(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((id, aid)): Path<(String, String)>,
+    b: Bytes,
+) -> Response {
     act(&s, &ctx, &h, &id, Act::AmendRefuse(aid), &b).await
 }
 

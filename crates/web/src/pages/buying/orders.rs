@@ -24,10 +24,7 @@ use gureum_domain::buying::{Actor, OrderAction, OrderStatus, decide_order};
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orders/{id}", get(detail))
-        .route("/orders/{id}/confirm", post(confirm))
-        .route("/orders/{id}/refuse", post(refuse))
+    Router::new().route("/orders/{id}", get(detail)).route("/orders/{id}/confirm", post(confirm)).route("/orders/{id}/refuse", post(refuse))
 }
 
 #[derive(Template)]
@@ -117,8 +114,7 @@ async fn render(state: &AppState, ctx: &Ctx, p: &Principal, id: &str, status: St
     let mut suppliers: Vec<&str> = vec![o.supplier.id.as_str()];
     suppliers.extend(o.shares.iter().map(|s| s.supplier_id.as_str()));
     let actor = gureum_app::buying::party(p, &o.agency.id, &suppliers, &[Actor::Buyer]);
-    let can_answer =
-        OrderStatus::parse(&o.status).is_some_and(|s| decide_order(s, OrderAction::Confirm, actor).is_ok());
+    let can_answer = OrderStatus::parse(&o.status).is_some_and(|s| decide_order(s, OrderAction::Confirm, actor).is_ok());
     let (problem, reason) = match refused {
         Some((pr, r)) => (Some(pr), r),
         None => (None, String::new()),
