@@ -212,6 +212,11 @@ async fn a_catalog_order_and_a_negotiated_contract_through_the_pages() {
     assert!(text.contains("이행 중") && text.contains("2026-11-23 ~ 2027-11-22"), "signed and active: {text}");
     assert!(b.find_all(&accept).await.is_empty(), "nothing left to accept");
     accessible(&b, "contract signed").await;
+    // the same page in English
+    b.goto(&format!("{base}/contracts/{contract}?lang=en")).await;
+    let text = b.body_text().await;
+    assert!(text.contains("Active") && text.contains("Contract text") && text.contains("Time to contract"), "in English: {text}");
+    accessible(&b, "contract in English").await;
     let (_, v) = api(&base, Method::GET, &format!("/api/v1/contracts/{contract}"), Some(&supplier), None).await;
     assert_eq!((v["status"].as_str(), v["starts_on"].as_str()), (Some("active"), Some("2026-11-23")), "{v}");
     assert!(v["signed_at"].is_string() && v["time_to_contract"].is_object(), "{v}");

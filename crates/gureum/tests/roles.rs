@@ -643,8 +643,13 @@ fn cases() -> Vec<Case> {
             "/contracts/{contract}/accept",
             "visitor:303 signatory:409 supplier:409 buyer:403 budget:403 *:404",
         ),
-        // no changes asked: refused before anything else
-        case("POST", "/contracts/{id}/amendments", "/contracts/{signed_contract}/amendments", "visitor:303 *:400"),
+        // no changes asked: refused on the form to those who may read the contract
+        case(
+            "POST",
+            "/contracts/{id}/amendments",
+            "/contracts/{signed_contract}/amendments",
+            "visitor:303 supplier2:404 reviewer:404 pps:404 sme:404 *:400",
+        ),
         // an amendment of another contract than the path's is not found
         case(
             "POST",
@@ -658,8 +663,13 @@ fn cases() -> Vec<Case> {
             "/contracts/{signed_contract}/amendments/{amendment}/refuse",
             "visitor:303 *:404",
         ),
-        // no reason: refused before anything else
-        case("POST", "/contracts/{id}/terminate", "/contracts/{signed_contract}/terminate", "visitor:303 *:400"),
+        // no reason: refused on the form to those who may read the contract
+        case(
+            "POST",
+            "/contracts/{id}/terminate",
+            "/contracts/{signed_contract}/terminate",
+            "visitor:303 supplier2:404 reviewer:404 pps:404 sme:404 *:400",
+        ),
         case(
             "POST",
             "/contracts/{id}/data-return",

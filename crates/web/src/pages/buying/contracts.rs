@@ -259,7 +259,7 @@ pub(super) struct AmendRow {
 {% endif %}
 <section aria-labelledby="text-title">
 <h2 id="text-title">{{ w.t("text.title") }}</h2>
-<pre class="contract-text" tabindex="0" aria-labelledby="text-title">{{ text }}</pre>
+<pre class="contract-text" style="white-space: pre-wrap; overflow-wrap: anywhere" tabindex="0" aria-labelledby="text-title">{{ text }}</pre>
 <p>{{ w.t("text.hash") }}: <code id="text-hash">{{ hash }}</code></p>
 {% if can_accept %}
 <h3 id="accept-title">{{ w.t("accept.title") }}</h3>
@@ -337,7 +337,7 @@ pub(super) struct AmendRow {
     <label for="terminate-reason">{{ w.t("reason") }}</label>
     <textarea id="terminate-reason" name="reason" rows="2" cols="60" maxlength="2000" required>{{ terminate_reason }}</textarea>
   </div>
-  <button class="btn danger" type="submit">{{ w.t("terminate.submit") }}</button>
+  <button class="btn secondary danger-btn" type="submit">{{ w.t("terminate.submit") }}</button>
 </form>
 </section>
 {% endif %}

@@ -55,7 +55,7 @@ pub fn routes() -> Router<AppState> {
 </div>
 <section aria-labelledby="text-title">
 <h2 id="text-title">{{ w.t("text.title") }}</h2>
-<pre class="contract-text" tabindex="0" aria-labelledby="text-title">{{ text }}</pre>
+<pre class="contract-text" style="white-space: pre-wrap; overflow-wrap: anywhere" tabindex="0" aria-labelledby="text-title">{{ text }}</pre>
 <p>{{ w.t("text.hash") }}: <code id="text-hash">{{ hash }}</code></p>
 </section>
 {% if can_answer %}
