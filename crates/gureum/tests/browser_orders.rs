@@ -4,7 +4,9 @@
 //! on it; the supplier confirms it and the order shows `confirmed` with its time to contract.
 //! Then a negotiated contract drafted through the API is refused once with a stale text hash
 //! (shown on the page), accepted on its page by the signatory and by the supplier's admin, and
-//! shows as active from 2026-11-23. Every page visited passes axe.
+//! shows as active from 2026-11-23; the supplier proposes a longer period, the signatory accepts
+//! it and terminates the contract, the supplier reports the data returned and the agency
+//! confirms it. Every page visited passes axe.
 
 #[path = "support/webdriver.rs"]
 mod webdriver;
@@ -212,13 +214,49 @@ async fn a_catalog_order_and_a_negotiated_contract_through_the_pages() {
     assert!(text.contains("이행 중") && text.contains("2026-11-23 ~ 2027-11-22"), "signed and active: {text}");
     assert!(b.find_all(&accept).await.is_empty(), "nothing left to accept");
     accessible(&b, "contract signed").await;
-    // the same page in English
-    b.goto(&format!("{base}/contracts/{contract}?lang=en")).await;
-    let text = b.body_text().await;
-    assert!(text.contains("Active") && text.contains("Contract text") && text.contains("Time to contract"), "in English: {text}");
-    accessible(&b, "contract in English").await;
     let (_, v) = api(&base, Method::GET, &format!("/api/v1/contracts/{contract}"), Some(&supplier), None).await;
     assert_eq!((v["status"].as_str(), v["starts_on"].as_str()), (Some("active"), Some("2026-11-23")), "{v}");
     assert!(v["signed_at"].is_string() && v["time_to_contract"].is_object(), "{v}");
+
+    // 7. The supplier proposes a longer period; it waits for the agency, not for itself.
+    b.set("#propose-ends-on", "2027-12-31").await;
+    b.fill("#propose-reason", "이용 기간 연장 요청").await;
+    b.submit(&format!("form[action='/contracts/{contract}/amendments'] button[type='submit']")).await;
+    let text = b.body_text().await;
+    assert!(text.contains("답변 대기") && text.contains("2027-12-31"), "the proposal is listed: {text}");
+    let answer = format!("form[action^='/contracts/{contract}/amendments/'][action$='/accept']");
+    assert!(b.find_all(&answer).await.is_empty(), "the proposer does not answer its own amendment");
+    accessible(&b, "amendment proposed").await;
+    logout(&b).await;
+
+    // 8. The signatory accepts it (the period changes), then terminates the contract.
+    login(&b, &base, "signatory").await;
+    b.goto(&format!("{base}/contracts/{contract}")).await;
+    accessible(&b, "amendment to answer").await;
+    b.submit(&format!("{answer} button[type='submit']")).await;
+    let text = b.body_text().await;
+    assert!(text.contains("수락됨") && text.contains("2026-11-23 ~ 2027-12-31"), "the amendment applies: {text}");
+    b.fill("#terminate-reason", "다른 서비스로 이전").await;
+    b.submit(&format!("form[action='/contracts/{contract}/terminate'] button[type='submit']")).await;
+    assert!(b.body_text().await.contains("해지"), "terminated");
+    accessible(&b, "contract terminated").await;
+    logout(&b).await;
+
+    // 9. The supplier's admin reports the data returned; the agency confirms it.
+    login(&b, &base, "supplier").await;
+    b.goto(&format!("{base}/contracts/{contract}")).await;
+    b.submit(&format!("form[action='/contracts/{contract}/data-return'] button[type='submit']")).await;
+    assert!(b.body_text().await.contains("데이터 반환됨"), "the data return is reported");
+    accessible(&b, "data returned").await;
+    logout(&b).await;
+    login(&b, &base, "signatory").await;
+    b.goto(&format!("{base}/contracts/{contract}")).await;
+    b.submit(&format!("form[action='/contracts/{contract}/data-return/confirm'] button[type='submit']")).await;
+    assert!(b.body_text().await.contains("종결"), "closed");
+    // the same page in English
+    b.goto(&format!("{base}/contracts/{contract}?lang=en")).await;
+    let text = b.body_text().await;
+    assert!(text.contains("Closed") && text.contains("Contract text") && text.contains("Time to contract"), "in English: {text}");
+    accessible(&b, "contract in English").await;
     b.quit().await;
 }
