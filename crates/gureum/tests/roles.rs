@@ -699,6 +699,86 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/buying", "/buying", "visitor:303 *:200"),
         // buying pages: contracts, orders, catalog contracts
+        case("GET", "/contracts", "/contracts", "visitor:303 reviewer:403 pps:403 sme:403 *:200"),
+        case(
+            "GET",
+            "/contracts/{id}",
+            "/contracts/{contract}",
+            "visitor:303 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        // an empty text hash: the acceptors meet text_changed, the agency's others are refused
+        case(
+            "POST",
+            "/contracts/{id}/accept",
+            "/contracts/{contract}/accept",
+            "visitor:303 signatory:409 supplier:409 buyer:403 budget:403 *:404",
+        ),
+        // no changes asked: refused on the form to those who may read the contract
+        case(
+            "POST",
+            "/contracts/{id}/amendments",
+            "/contracts/{signed_contract}/amendments",
+            "visitor:303 supplier2:404 reviewer:404 pps:404 sme:404 *:400",
+        ),
+        // an amendment of another contract than the path's is not found
+        case(
+            "POST",
+            "/contracts/{id}/amendments/{aid}/accept",
+            "/contracts/{signed_contract}/amendments/{amendment}/accept",
+            "visitor:303 *:404",
+        ),
+        case(
+            "POST",
+            "/contracts/{id}/amendments/{aid}/refuse",
+            "/contracts/{signed_contract}/amendments/{amendment}/refuse",
+            "visitor:303 *:404",
+        ),
+        // no reason: refused on the form to those who may read the contract
+        case(
+            "POST",
+            "/contracts/{id}/terminate",
+            "/contracts/{signed_contract}/terminate",
+            "visitor:303 supplier2:404 reviewer:404 pps:404 sme:404 *:400",
+        ),
+        case(
+            "POST",
+            "/contracts/{id}/data-return",
+            "/contracts/{terminated_contract}/data-return",
+            "visitor:303 supplier:303 buyer:403 signatory:403 budget:403 *:404",
+        ),
+        case(
+            "POST",
+            "/contracts/{id}/data-return/confirm",
+            "/contracts/{returned_contract}/data-return/confirm",
+            "visitor:303 buyer:303 signatory:409 supplier:403 budget:403 *:404",
+        ),
+        case(
+            "GET",
+            "/orders/{id}",
+            "/orders/{order}",
+            "visitor:303 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "POST",
+            "/orders/{id}/confirm",
+            "/orders/{order}/confirm",
+            "visitor:303 supplier:303 buyer:403 budget:403 signatory:403 *:404",
+        ),
+        case("POST", "/orders/{id}/refuse", "/orders/{order}/refuse", "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 *:404"),
+        case("GET", "/catalog-contracts", "/catalog-contracts", "visitor:303 reviewer:403 sme:403 *:200"),
+        case("POST", "/catalog-contracts", "/catalog-contracts", "visitor:303 pps:400 *:403"),
+        case(
+            "GET",
+            "/catalog-contracts/{id}",
+            "/catalog-contracts/{catalog_contract}",
+            "visitor:303 supplier2:404 reviewer:403 sme:403 *:200",
+        ),
+        case(
+            "POST",
+            "/catalog-contracts/{id}/order",
+            "/catalog-contracts/{catalog_contract}/order",
+            "visitor:303 buyer:400 supplier2:404 *:403",
+        ),
         // the committee's pages
         case("GET", "/supplier/applications", "/supplier/applications", "visitor:303 supplier:200 supplier2:200 *:403"),
         case("GET", "/supplier/applications/{id}", "/supplier/applications/{application}", "visitor:303 supplier:200 supplier2:404 *:403"),

@@ -5,6 +5,7 @@
 //! posts with `_csrf` and works without JavaScript.
 
 mod catalog;
+mod contract_words;
 mod contracts;
 mod orders;
 mod projects;
