@@ -720,17 +720,25 @@ fn cases() -> Vec<Case> {
             "/contracts/{signed_contract}/amendments",
             "visitor:303 supplier2:404 reviewer:404 pps:404 sme:404 *:400",
         ),
-        // an amendment of another contract than the path's is not found
+        // the buyer proposed it: the supplier answers (an empty hash meets text_changed, an empty
+        // reason is refused on the form), the agency's side may not; an amendment of another
+        // contract than the path's is not found
         case(
             "POST",
             "/contracts/{id}/amendments/{aid}/accept",
-            "/contracts/{signed_contract}/amendments/{amendment}/accept",
-            "visitor:303 *:404",
+            "/contracts/{amended_contract}/amendments/{amendment}/accept",
+            "visitor:303 supplier:409 buyer:403 signatory:403 budget:403 *:404",
         ),
         case(
             "POST",
             "/contracts/{id}/amendments/{aid}/refuse",
-            "/contracts/{signed_contract}/amendments/{amendment}/refuse",
+            "/contracts/{amended_contract}/amendments/{amendment}/refuse",
+            "visitor:303 supplier:400 buyer:403 signatory:403 budget:403 *:404",
+        ),
+        case(
+            "POST",
+            "/contracts/{id}/amendments/{aid}/accept",
+            "/contracts/{signed_contract}/amendments/{amendment}/accept",
             "visitor:303 *:404",
         ),
         // no reason: refused on the form to those who may read the contract
@@ -936,7 +944,8 @@ async fn send_as(app: &TestApp, role: &str, method: &str, uri: &str, token: Opti
 }
 
 /// The fixtures only buying rows need (made only for them: they take a few dozen requests).
-const BUYING_KEYS: [&str; 14] = [
+const BUYING_KEYS: [&str; 15] = [
+    "{amended_contract}",
     "{buy_service}",
     "{buy_line}",
     "{buy_plan}",
@@ -1070,6 +1079,7 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     let (s, a) = send(app, "POST", &format!("/api/v1/contracts/{amended}/amendments"), t("buyer"), Some(amendment_body())).await;
     assert_eq!(s, 201, "{a}");
     f.insert("amendment", a["id"].as_str().expect("id").to_owned());
+    f.insert("amended_contract", amended.clone());
     f.insert("amendment_hash", a["text_hash"].as_str().expect("hash").to_owned());
     for key in ["terminated_contract", "returned_contract"] {
         let (id, _) = contract_fixture(app, tokens, f, None, true).await;
