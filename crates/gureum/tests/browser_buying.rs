@@ -90,7 +90,7 @@ async fn a_buyer_goes_from_a_search_to_an_active_contract() {
     let supplier_token = api_login(&base, "supplier").await;
     let budget = api_login(&base, "budget").await;
     let (chosen, second, business_number) = supplier_services(&base, &supplier_token).await;
-    let line = json!({"fiscal_year": 2026, "name": "클라우드 이용료", "amount_krw": 1_000_000_000});
+    let line = json!({"fiscal_year": 2026, "name": "브라우저 여정 이용료", "amount_krw": 1_000_000_000});
     let (s, line) = api(&base, Method::POST, "/api/v1/budget-lines", Some(&budget), Some(line)).await;
     assert_eq!(s, 201, "{line}");
     let line_id = line["id"].as_str().expect("line").to_owned();
