@@ -5,49 +5,15 @@
 //! and the supplier admin accept it through the API and it is active from today (2026-11-23, the
 //! tests' clock).
 
+#[path = "support/demo_journey.rs"]
+mod demo_journey;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
+use demo_journey::{accessible, api, api_login, login, logout};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use webdriver::{Browser, Server, browser_binaries};
-
-const PW: &str = "gureum-demo";
-
-async fn login(b: &Browser, base: &str, email: &str) {
-    b.goto(&format!("{base}/login")).await;
-    b.fill("form[action='/login'] input[name='email']", email).await;
-    b.fill("form[action='/login'] input[name='password']", PW).await;
-    b.submit("form[action='/login'] button[type='submit']").await;
-}
-
-async fn logout(b: &Browser) {
-    b.submit("form[action='/logout'] button").await;
-}
-
-async fn accessible(b: &Browser, page: &str) {
-    let v = b.axe_serious().await;
-    assert!(v.is_empty(), "axe on {page}:\n{}", v.join("\n"));
-}
-
-async fn api(base: &str, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{base}{path}"));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("request");
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
-}
-
-async fn api_login(base: &str, who: &str) -> String {
-    let body = json!({"email": format!("{who}@demo.gureum.kr"), "password": PW});
-    let (s, v) = api(base, Method::POST, "/api/v1/auth/login", None, Some(body)).await;
-    assert_eq!(s, 200, "{who} logs in: {v}");
-    v["token"].as_str().expect("token").to_owned()
-}
 
 /// The last UUID in a URL's path.
 fn id_in(url: &str, after: &str) -> String {
@@ -97,7 +63,7 @@ async fn a_buyer_goes_from_a_search_to_an_active_contract() {
     let b = Browser::start(&chromium, &driver).await;
 
     // 1. The buyer opens a project from the worklist's menu.
-    login(&b, &base, "buyer@demo.gureum.kr").await;
+    login(&b, &base, "buyer").await;
     b.goto(&format!("{base}/buying")).await;
     accessible(&b, "worklist").await;
     assert!(!b.find_all("a[href='/buyer/projects']").await.is_empty(), "the menu leads to the projects");
@@ -160,7 +126,7 @@ async fn a_buyer_goes_from_a_search_to_an_active_contract() {
     logout(&b).await;
 
     // 6. The supplier answers it at the listed prices.
-    login(&b, &base, "supplier@demo.gureum.kr").await;
+    login(&b, &base, "supplier").await;
     b.goto(&format!("{base}/quote-requests")).await;
     accessible(&b, "quote requests (supplier)").await;
     assert!(!b.find_all(&format!("a[href='/quote-requests/{request}']")).await.is_empty(), "the request is listed");
@@ -173,7 +139,7 @@ async fn a_buyer_goes_from_a_search_to_an_active_contract() {
     logout(&b).await;
 
     // 7. The buyer drafts the contract from the quote, citing the project's decision record.
-    login(&b, &base, "buyer@demo.gureum.kr").await;
+    login(&b, &base, "buyer").await;
     b.goto(&format!("{base}/buying")).await;
     assert!(!b.find_all(&format!("a[href='/quote-requests/{request}']")).await.is_empty(), "the quote waits in the worklist");
     b.goto(&format!("{base}/quote-requests/{request}")).await;

@@ -8,50 +8,15 @@
 //! it and terminates the contract, the supplier reports the data returned and the agency
 //! confirms it. Every page visited passes axe.
 
+#[path = "support/demo_journey.rs"]
+mod demo_journey;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
+use demo_journey::{accessible, api, api_login, login, logout};
 use reqwest::Method;
 use serde_json::{Value, json};
 use webdriver::{Browser, Server, browser_binaries};
-
-const PW: &str = "gureum-demo";
-
-async fn login(b: &Browser, base: &str, who: &str) {
-    b.goto(&format!("{base}/login")).await;
-    b.fill("form[action='/login'] input[name='email']", &format!("{who}@demo.gureum.kr")).await;
-    b.fill("form[action='/login'] input[name='password']", PW).await;
-    b.submit("form[action='/login'] button[type='submit']").await;
-    assert!(b.source().await.contains("action=\"/logout\""), "{who} is signed in");
-}
-
-async fn logout(b: &Browser) {
-    b.submit("form[action='/logout'] button").await;
-}
-
-async fn accessible(b: &Browser, page: &str) {
-    let v = b.axe_serious().await;
-    assert!(v.is_empty(), "axe on {page}:\n{}", v.join("\n"));
-}
-
-async fn api(base: &str, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{base}{path}"));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("request");
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
-}
-
-async fn api_login(base: &str, who: &str) -> String {
-    let (s, v) =
-        api(base, Method::POST, "/api/v1/auth/login", None, Some(json!({"email": format!("{who}@demo.gureum.kr"), "password": PW}))).await;
-    assert_eq!(s, 200, "{who} logs in: {v}");
-    v["token"].as_str().expect("token").to_owned()
-}
 
 /// A listed service of the supplier that can be ordered today, with a plan: (its public view,
 /// the plan's name, its listed unit price).
