@@ -12,6 +12,7 @@ pub mod budget;
 pub mod buying;
 pub mod catalog;
 pub mod context;
+pub mod csv;
 pub mod debarments;
 pub mod documents;
 pub mod error;

@@ -10,6 +10,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use gureum_app::csv::csv_line;
 use gureum_domain::clock::{rfc3339_utc, seoul_minute};
 use gureum_storage::{AuditEntry, AuditFilter, VerifyReport};
 use serde::Serialize;
@@ -201,26 +202,6 @@ pub async fn verify_chain(State(state): State<AppState>, auth: Auth) -> Result<J
     Ok(Json(gureum_app::audit::verify(&state).await?.into()))
 }
 
-/// Quotes one CSV field (RFC 4180: always quoted, quotes doubled). A text that a spreadsheet
-/// would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
-/// leading `'`, so opening the file never executes what someone typed.
-pub fn csv_field(s: &str) -> String {
-    let guard = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
-    let mut out = String::with_capacity(s.len() + 3);
-    out.push('"');
-    if guard {
-        out.push('\'');
-    }
-    for c in s.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
-
 pub const CSV_HEADER: [&str; 16] = [
     "seq",
     "at",
@@ -239,16 +220,6 @@ pub const CSV_HEADER: [&str; 16] = [
     "request_id",
     "hash",
 ];
-
-fn csv_line(out: &mut String, fields: &[&str]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_field(f));
-    }
-    out.push_str("\r\n");
-}
 
 fn csv_row(out: &mut String, v: &AuditEventView) {
     let json = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
@@ -447,16 +418,5 @@ mod tests {
         ] {
             assert_eq!(parse_audit_query(&p(bad)).err().map(|e| e.code.as_str()), Some(code), "{bad}");
         }
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "\"plain\"");
-        assert_eq!(csv_field("a \"b\", c\nd"), "\"a \"\"b\"\", c\nd\"");
-        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
-        assert_eq!(csv_field("감사원"), "\"감사원\"");
-        let mut line = String::new();
-        csv_line(&mut line, &["1", ""]);
-        assert_eq!(line, "\"1\",\"\"\r\n");
     }
 }
