@@ -102,6 +102,13 @@ pub enum Code {
     ShortlistSize,
     TextChanged,
     UnknownPlan,
+    InvalidRecords,
+    RecordConflict,
+    BatchTooLarge,
+    EarlierInvoiceDraft,
+    PeriodNotEnded,
+    NoContract,
+    AlreadyReplied,
 }
 
 impl Code {
@@ -200,6 +207,13 @@ impl Code {
         Code::ShortlistSize,
         Code::TextChanged,
         Code::UnknownPlan,
+        Code::InvalidRecords,
+        Code::RecordConflict,
+        Code::BatchTooLarge,
+        Code::EarlierInvoiceDraft,
+        Code::PeriodNotEnded,
+        Code::NoContract,
+        Code::AlreadyReplied,
     ];
 
     /// The code as sent: snake_case.
@@ -299,6 +313,13 @@ impl Code {
             Code::ShortlistSize => "shortlist_size",
             Code::TextChanged => "text_changed",
             Code::UnknownPlan => "unknown_plan",
+            Code::AlreadyReplied => "already_replied",
+            Code::NoContract => "no_contract",
+            Code::PeriodNotEnded => "period_not_ended",
+            Code::EarlierInvoiceDraft => "earlier_invoice_draft",
+            Code::BatchTooLarge => "batch_too_large",
+            Code::RecordConflict => "record_conflict",
+            Code::InvalidRecords => "invalid_records",
         }
     }
 
@@ -623,6 +644,39 @@ impl Code {
                 "The contract text changed since it was read; read the current text and accept it again.",
             ),
             Code::UnknownPlan => (400, "서비스에 없는 요금제입니다.", "The service lists no such plan."),
+            Code::AlreadyReplied => (
+                409,
+                "이 평가에는 이미 답글을 달았습니다. 답글은 한 번만 달 수 있습니다.",
+                "This rating already has a reply; a supplier replies once.",
+            ),
+            Code::NoContract => (
+                403,
+                "이 서비스를 계약하거나 주문한 기관만 평가할 수 있습니다.",
+                "Only an agency that has or had a contract or order for this service may rate it.",
+            ),
+            Code::PeriodNotEnded => (
+                409,
+                "청구 기간이 아직 끝나지 않았습니다. 기간이 끝난 뒤 발행하세요.",
+                "The billing period has not ended yet; issue the invoice after it ends.",
+            ),
+            Code::EarlierInvoiceDraft => (
+                409,
+                "앞선 기간의 청구서가 아직 초안입니다. 청구서는 기간 순서대로 발행합니다.",
+                "An earlier period's invoice is still a draft; invoices are issued in period order.",
+            ),
+            Code::BatchTooLarge => {
+                (400, "한 번에 보낼 수 있는 사용량 기록은 10,000건까지입니다.", "A batch holds at most 10,000 usage records.")
+            }
+            Code::RecordConflict => (
+                409,
+                "이미 다른 내용으로 저장된 record_id가 있어 아무것도 저장하지 않았습니다.",
+                "A record_id is already stored with other content, so nothing was stored.",
+            ),
+            Code::InvalidRecords => (
+                400,
+                "사용량 기록 중 잘못된 것이 있어 아무것도 저장하지 않았습니다. errors의 각 항목을 고쳐 다시 보내세요.",
+                "Some usage records are invalid, so none was stored; fix each one listed in errors and send the batch again.",
+            ),
         }
     }
 

@@ -31,6 +31,7 @@ pub mod review;
 pub mod revisions;
 pub mod secrets;
 pub mod throttle;
+pub mod usage;
 
 pub use actor::{Principal, Rule};
 pub use context::Context;

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod account_status;
 pub mod audit;
+pub mod billing;
 pub mod bizno;
 pub mod budget;
 pub mod buying;
@@ -28,7 +29,9 @@ pub mod orderable;
 pub mod patch;
 pub mod review;
 pub mod revision;
+pub mod spend;
 pub mod status;
+pub mod usage;
 
 pub use account_status::{OrgStatus, UserStatus};
 pub use bizno::BusinessNumber;

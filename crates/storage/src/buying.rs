@@ -578,6 +578,10 @@ pub struct ContractItem {
     pub unit_price_krw: i64,
     pub quantity: i64,
     pub months: i64,
+    /// The plan's price model as drafted: `metered` (billed from usage) or `fixed` (a fee a month).
+    pub model: String,
+    /// Whether the unit price includes VAT (an invoice takes it net: ÷ 1.1, half-up).
+    pub vat_included: bool,
 }
 
 /// A joint contract's member with its share.
@@ -707,6 +711,8 @@ async fn complete(conn: &mut sqlx::AnyConnection, c: &mut Contract) -> Result<()
                 unit_price_krw: r.try_get("unit_price_krw")?,
                 quantity: r.try_get("quantity")?,
                 months: r.try_get("months")?,
+                model: r.try_get("model")?,
+                vat_included: r.try_get::<i64, _>("vat_included")? != 0,
             })
         })
         .collect::<Result<_>>()?;
@@ -898,7 +904,7 @@ impl WriteTx {
         for (i, it) in items.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO contract_items (contract_id, position, service_id, service_code, service_name, plan, meter, unit_price_krw, \
-                 quantity, months) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 quantity, months, model, vat_included) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(contract_id)
             .bind(i as i64)
@@ -910,6 +916,8 @@ impl WriteTx {
             .bind(it.unit_price_krw)
             .bind(it.quantity)
             .bind(it.months)
+            .bind(&it.model)
+            .bind(i64::from(it.vat_included))
             .execute(&mut *self.tx)
             .await?;
         }

@@ -17,12 +17,17 @@ mod catalog;
 mod catalog_import;
 mod db;
 mod documents;
+mod incidents;
+mod invoices;
 mod jobs;
 mod lifecycle;
 mod outbox;
 mod profile;
+mod ratings;
 mod review;
+mod spend;
 mod tx;
+mod usage;
 
 pub use accounts::{ApiToken, LoginFailure, NewApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
@@ -35,12 +40,22 @@ pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceReco
 pub use catalog_import::{BatchResult, CreatedSupplier, LineResult, StagedLine};
 pub use db::{Backend, Db, OutboxGauges, SqliteFileSummary, inspect_sqlite_file, sqlite_file_of};
 pub use documents::{DocumentStore, MediaKind};
+#[allow(unused_imports)]
+pub use incidents::*;
+#[allow(unused_imports)]
+pub use invoices::*;
 pub use jobs::{Debarment, Lease, SentNotice};
 pub use lifecycle::*;
 pub use outbox::*;
 pub use profile::{IdPage, Notification};
+#[allow(unused_imports)]
+pub use ratings::*;
 pub use review::*;
+#[allow(unused_imports)]
+pub use spend::*;
 pub use tx::{NewAuditEvent, WriteTx};
+#[allow(unused_imports)]
+pub use usage::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

@@ -334,6 +334,8 @@ pub fn item_of(rec: &ServiceRecord, plan: &str, unit_price_krw: i64, quantity: i
         unit_price_krw,
         quantity,
         months,
+        model: pl.model.as_str().to_owned(),
+        vat_included: pl.vat_included,
     })
 }
 

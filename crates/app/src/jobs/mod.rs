@@ -22,10 +22,14 @@ pub enum Job {
     CertificateNotices,
     Selections,
     Debarments,
+    /// Drafts and recomputes invoices of ended billing periods (issue #24).
+    Billing,
+    /// Spend warnings at 70/90/100 % of contracts' caps and budget lines (issue #24).
+    SpendWarnings,
 }
 
 impl Job {
-    pub const ALL: [Job; 3] = [Self::CertificateNotices, Self::Selections, Self::Debarments];
+    pub const ALL: [Job; 5] = [Self::CertificateNotices, Self::Selections, Self::Debarments, Self::Billing, Self::SpendWarnings];
 
     /// Its lease's name.
     pub fn name(self) -> &'static str {
@@ -33,6 +37,8 @@ impl Job {
             Self::CertificateNotices => "certificate_notices",
             Self::Selections => "selections",
             Self::Debarments => "debarments",
+            Self::Billing => "billing",
+            Self::SpendWarnings => "spend_warnings",
         }
     }
 
@@ -49,6 +55,8 @@ impl Job {
                 let r = crate::debarments::run_job(ctx).await?;
                 r.suspended.len() + r.relisted.len()
             }
+            Self::Billing => crate::usage::invoices::run_job(ctx).await?,
+            Self::SpendWarnings => crate::usage::spend::run_job(ctx).await?,
         })
     }
 }

@@ -16,6 +16,7 @@ pub mod review;
 pub mod revisions;
 pub mod schema;
 pub mod services;
+pub mod usage;
 
 use crate::state::AppState;
 use axum::extract::State;
@@ -42,6 +43,7 @@ use utoipa_axum::routes;
         (name = "services", description = "A supplier's own services and the operator's decisions on them"),
         (name = "review", description = "The review committee (심사위원회): settings, rounds, applications, assignments, votes, supplements"),
         (name = "buying", description = "Buying (구매): budget lines, procurement projects and decision records, quotes, contracts and amendments, catalog contracts and delivery requests, time to contract"),
+        (name = "usage", description = "Use after the contract (사후관리): usage batches, invoices, spend, incidents and SLA credits, ratings, dashboards"),
         (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
@@ -96,6 +98,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(debarments::routes())
         .merge(budget::routes())
         .merge(buying::routes())
+        .merge(usage::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.

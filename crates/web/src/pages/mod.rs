@@ -8,6 +8,8 @@ mod assets;
 pub mod audit;
 mod buying;
 mod catalog;
+#[allow(dead_code)]
+mod chart;
 mod compare;
 pub mod desk;
 mod docs;
@@ -20,6 +22,7 @@ pub mod review;
 mod revisions;
 mod search;
 mod service;
+mod usage;
 mod xlsx;
 
 pub use layout::Ctx;
@@ -49,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(review::routes())
         .merge(buying::routes())
+        .merge(usage::routes())
 }
 
 /// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.

@@ -1,0 +1,1 @@
+//! (filled by the incidents work of issue #24)

@@ -1,0 +1,1 @@
+//! (filled by the ratings work of issue #24)

@@ -1,0 +1,1 @@
+//! (filled by the records work of issue #24)

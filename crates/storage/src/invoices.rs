@@ -1,0 +1,1 @@
+//! (filled by the invoices work of issue #24)

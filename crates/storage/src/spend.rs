@@ -1,0 +1,1 @@
+//! (filled by the spend work of issue #24)

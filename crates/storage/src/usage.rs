@@ -1,0 +1,1 @@
+//! (filled by the usage work of issue #24)

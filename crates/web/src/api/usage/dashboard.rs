@@ -1,0 +1,8 @@
+//! (filled by the dashboard work of issue #24)
+
+use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}

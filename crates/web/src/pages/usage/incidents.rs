@@ -1,0 +1,8 @@
+//! (filled by the incidents work of issue #24)
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
