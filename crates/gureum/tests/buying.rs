@@ -165,7 +165,10 @@ async fn from_a_search_to_a_signed_contract() {
     let (s, csv) = app.call("GET", &format!("/api/v1/decision-records/{rid}.csv"), Some(&w.buyer), None).await;
     assert_eq!(s, 200);
     let csv = csv.as_str().expect("CSV text").to_owned();
-    assert!(csv.contains(&format!("hash,{}", record["hash"].as_str().unwrap_or_default())) && csv.contains(",true\r\n"), "{csv}");
+    assert!(
+        csv.contains(&format!("\"hash\",\"{}\"", record["hash"].as_str().unwrap_or_default())) && csv.contains(",\"true\"\r\n"),
+        "{csv}"
+    );
 
     // a quote within the listed price; above it is refused and changes nothing
     let (s, r) = app

@@ -9,6 +9,7 @@ use super::{AGENCY_READERS, BUYER, OVERSIGHT, audit, grade, uuid};
 use crate::actor::{Principal, Rule};
 use crate::body::{Fields, required};
 use crate::context::Context;
+use crate::csv::csv_line;
 use crate::error::{Code, Error, Result};
 use gureum_domain::audit::sha256_hex;
 use gureum_domain::buying::{self as rules, Actor, ProjectAction, ProjectStatus};
@@ -414,10 +415,6 @@ pub fn record_hash(record: &Value) -> String {
     sha256_hex(canonical_json(&v).as_bytes())
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 /// A decision record as CSV: one row a short-listed service with its comparison figures and
 /// whether it was chosen, after a header block with the project, the reason and the hash.
 pub fn record_csv(record: &Value) -> String {
@@ -435,10 +432,25 @@ pub fn record_csv(record: &Value) -> String {
         ("reason", &record["reason"]),
         ("hash", &record["hash"]),
     ] {
-        out.push_str(&format!("{},{}\r\n", k, csv_field(&s(v))));
+        csv_line(&mut out, &[k, &s(v)]);
     }
-    out.push_str(
-        "\r\nservice_id,code,revision,name,supplier,kind,csap_type,effective_grade,valid_to,data_location,lowest_price_krw,chosen\r\n",
+    out.push_str("\r\n");
+    csv_line(
+        &mut out,
+        &[
+            "service_id",
+            "code",
+            "revision",
+            "name",
+            "supplier",
+            "kind",
+            "csap_type",
+            "effective_grade",
+            "valid_to",
+            "data_location",
+            "lowest_price_krw",
+            "chosen",
+        ],
     );
     let chosen: Vec<String> = record["chosen"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
     for row in record["comparison"].as_array().into_iter().flatten() {
@@ -458,8 +470,7 @@ pub fn record_csv(record: &Value) -> String {
             lowest.map(|n| n.to_string()).unwrap_or_default(),
             (chosen.contains(&id)).to_string(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        csv_line(&mut out, &cells.iter().map(String::as_str).collect::<Vec<_>>());
     }
     out
 }
@@ -487,9 +498,9 @@ mod tests {
                 "plans": [{"unit_price_krw": 900}, {"unit_price_krw": 500}]},
                 {"service_id": "s2", "code": "SAS-2", "revision": 1, "name": "B", "supplier": {"name": "T"}, "kind": "saas", "plans": []}]});
         let csv = record_csv(&rec);
-        assert!(csv.contains("project_title,\"업무, 협업\"\r\n"), "{csv}");
-        assert!(csv.contains("reason,\"가격 \"\"최저\"\"\"\r\n"), "{csv}");
-        assert!(csv.contains("s1,SAS-1,2,A,S,saas,,,,,500,true\r\n"), "{csv}");
-        assert!(csv.contains("s2,SAS-2,1,B,T,saas,,,,,,false\r\n"), "{csv}");
+        assert!(csv.contains("\"project_title\",\"업무, 협업\"\r\n"), "{csv}");
+        assert!(csv.contains("\"reason\",\"가격 \"\"최저\"\"\"\r\n"), "{csv}");
+        assert!(csv.contains("\"s1\",\"SAS-1\",\"2\",\"A\",\"S\",\"saas\",\"\",\"\",\"\",\"\",\"500\",\"true\"\r\n"), "{csv}");
+        assert!(csv.contains("\"s2\",\"SAS-2\",\"1\",\"B\",\"T\",\"saas\",\"\",\"\",\"\",\"\",\"\",\"false\"\r\n"), "{csv}");
     }
 }
