@@ -650,6 +650,9 @@ async fn the_demo_shows_buying_at_every_step() {
     let (_, contracts) = app.call("GET", "/api/v1/contracts", Some(&w.supplier), None).await;
     let c = &contracts[0];
     assert_eq!((c["status"].as_str(), c["decision_record_id"].is_string()), (Some("active"), true), "{contracts}");
+    // metered, billed monthly, begun at least three months before the clock (2026-11-23), a year long
+    assert_eq!((c["fee_model"].as_str(), c["billing"].as_str()), (Some("metered"), Some("monthly")), "{c}");
+    assert_eq!((c["starts_on"].as_str(), c["ends_on"].as_str()), (Some("2026-07-01"), Some("2027-06-30")), "{c}");
     let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(&w.supplier), None).await;
     assert!(
         tasks.as_array().expect("tasks").iter().any(|t| t["kind"] == "confirm_order"),
