@@ -8,6 +8,7 @@
 use crate::{Db, Result, WriteTx};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
+use std::collections::HashMap;
 
 fn opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
     Ok(row.try_get::<Option<i64>, _>(col)?)
@@ -694,53 +695,72 @@ fn contract_from(row: &AnyRow) -> Result<Contract> {
     })
 }
 
-/// Fills a contract's items, instalments and shares.
-async fn complete(conn: &mut sqlx::AnyConnection, c: &mut Contract) -> Result<()> {
-    c.items = sqlx::query("SELECT * FROM contract_items WHERE contract_id = $1 ORDER BY position")
-        .bind(&c.id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ContractItem {
-                service_id: r.try_get("service_id")?,
-                service_code: r.try_get("service_code")?,
-                service_name: r.try_get("service_name")?,
-                plan: r.try_get("plan")?,
-                meter: r.try_get("meter")?,
-                unit_price_krw: r.try_get("unit_price_krw")?,
-                quantity: r.try_get("quantity")?,
-                months: r.try_get("months")?,
-                model: r.try_get("model")?,
-                vat_included: r.try_get::<i64, _>("vat_included")? != 0,
-            })
-        })
-        .collect::<Result<_>>()?;
-    c.installments = sqlx::query("SELECT fiscal_year, amount_krw FROM contract_installments WHERE contract_id = $1 ORDER BY fiscal_year")
-        .bind(&c.id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("fiscal_year")?, r.try_get("amount_krw")?)))
-        .collect::<Result<_>>()?;
-    c.shares =
-        sqlx::query("SELECT supplier_id, pct, amount_krw FROM contract_shares WHERE contract_id = $1 ORDER BY pct DESC, supplier_id")
-            .bind(&c.id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(ContractShare { supplier_id: r.try_get("supplier_id")?, pct: r.try_get("pct")?, amount_krw: r.try_get("amount_krw")? })
-            })
-            .collect::<Result<_>>()?;
+fn item_from(r: &AnyRow) -> Result<ContractItem> {
+    Ok(ContractItem {
+        service_id: r.try_get("service_id")?,
+        service_code: r.try_get("service_code")?,
+        service_name: r.try_get("service_name")?,
+        plan: r.try_get("plan")?,
+        meter: r.try_get("meter")?,
+        unit_price_krw: r.try_get("unit_price_krw")?,
+        quantity: r.try_get("quantity")?,
+        months: r.try_get("months")?,
+        model: r.try_get("model")?,
+        vat_included: r.try_get::<i64, _>("vat_included")? != 0,
+    })
+}
+
+fn share_from(r: &AnyRow) -> Result<ContractShare> {
+    Ok(ContractShare { supplier_id: r.try_get("supplier_id")?, pct: r.try_get("pct")?, amount_krw: r.try_get("amount_krw")? })
+}
+
+const ITEMS_SQL: &str = "SELECT * FROM contract_items WHERE contract_id IN ({ids}) ORDER BY contract_id, position";
+const INSTALLMENTS_SQL: &str =
+    "SELECT contract_id, fiscal_year, amount_krw FROM contract_installments WHERE contract_id IN ({ids}) ORDER BY contract_id, fiscal_year";
+const SHARES_SQL: &str = "SELECT contract_id, supplier_id, pct, amount_krw FROM contract_shares WHERE contract_id IN ({ids}) \
+     ORDER BY contract_id, pct DESC, supplier_id";
+
+/// Fills the contracts' items, instalments and shares: three queries for the whole set, whose
+/// ids are given by `ids_sql` (a sub-select or `$1`) and its binds.
+async fn complete_all(conn: &mut sqlx::AnyConnection, list: &mut [Contract], ids_sql: &str, binds: &[&str]) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let at: HashMap<String, usize> = list.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+    async fn rows(conn: &mut sqlx::AnyConnection, sql: &str, ids_sql: &str, binds: &[&str]) -> Result<Vec<AnyRow>> {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.replace("{ids}", ids_sql)));
+        for b in binds {
+            q = q.bind(*b);
+        }
+        Ok(q.fetch_all(&mut *conn).await?)
+    }
+    for row in rows(conn, ITEMS_SQL, ids_sql, binds).await? {
+        let id: String = row.try_get("contract_id")?;
+        if let Some(&i) = at.get(&id) {
+            list[i].items.push(item_from(&row)?);
+        }
+    }
+    for row in rows(conn, INSTALLMENTS_SQL, ids_sql, binds).await? {
+        let id: String = row.try_get("contract_id")?;
+        if let Some(&i) = at.get(&id) {
+            list[i].installments.push((row.try_get("fiscal_year")?, row.try_get("amount_krw")?));
+        }
+    }
+    for row in rows(conn, SHARES_SQL, ids_sql, binds).await? {
+        let id: String = row.try_get("contract_id")?;
+        if let Some(&i) = at.get(&id) {
+            list[i].shares.push(share_from(&row)?);
+        }
+    }
     Ok(())
 }
 
 async fn fetch_contract(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<Contract>> {
     let row = sqlx::query("SELECT * FROM contracts WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
-    let mut c = contract_from(&row)?;
-    complete(conn, &mut c).await?;
+    let mut one = [contract_from(&row)?];
+    complete_all(conn, &mut one, "$1", &[id]).await?;
+    let [c] = one;
     Ok(Some(c))
 }
 
@@ -792,16 +812,12 @@ impl Db {
         let sql = format!("SELECT * FROM contracts{filter} ORDER BY created_at DESC, id");
         let mut conn = self.pool.acquire().await?;
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in binds {
-            q = q.bind(b);
+        for b in &binds {
+            q = q.bind(*b);
         }
         let rows = q.fetch_all(&mut *conn).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut c = contract_from(row)?;
-            complete(&mut conn, &mut c).await?;
-            out.push(c);
-        }
+        let mut out = rows.iter().map(contract_from).collect::<Result<Vec<_>>>()?;
+        complete_all(&mut conn, &mut out, &format!("SELECT id FROM contracts{filter}"), &binds).await?;
         Ok(out)
     }
 

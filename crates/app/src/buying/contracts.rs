@@ -20,6 +20,7 @@ use gureum_domain::clock::rfc3339_utc;
 use gureum_storage::{Contract, ContractFilter, ContractItem, ContractShare, ServiceKey, ServiceRecord, WriteTx};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 pub const FEE_MODELS: [&str; 2] = ["fixed", "metered"];
 pub const BILLINGS: [&str; 2] = ["monthly", "quarterly"];
@@ -138,12 +139,43 @@ async fn name_of_supplier(ctx: &Context, id: &str) -> Result<String> {
     Ok(ctx.db().supplier(id).await?.map(|s| s.name).unwrap_or_default())
 }
 
+/// Names of suppliers and organisations, each looked up once while a list is built.
+#[derive(Default)]
+struct Names {
+    suppliers: HashMap<String, String>,
+    orgs: HashMap<String, String>,
+}
+
+impl Names {
+    async fn supplier(&mut self, ctx: &Context, id: &str) -> Result<String> {
+        if let Some(n) = self.suppliers.get(id) {
+            return Ok(n.clone());
+        }
+        let n = name_of_supplier(ctx, id).await?;
+        self.suppliers.insert(id.to_owned(), n.clone());
+        Ok(n)
+    }
+
+    async fn org(&mut self, ctx: &Context, id: &str) -> Result<String> {
+        if let Some(n) = self.orgs.get(id) {
+            return Ok(n.clone());
+        }
+        let n = name_of_org(ctx, id).await?;
+        self.orgs.insert(id.to_owned(), n.clone());
+        Ok(n)
+    }
+}
+
 pub async fn view(ctx: &Context, c: &Contract) -> Result<ContractView> {
+    view_named(ctx, c, &mut Names::default()).await
+}
+
+async fn view_named(ctx: &Context, c: &Contract, names: &mut Names) -> Result<ContractView> {
     let mut shares = Vec::new();
     for s in &c.shares {
         shares.push(ShareView {
             supplier_id: s.supplier_id.clone(),
-            name: name_of_supplier(ctx, &s.supplier_id).await?,
+            name: names.supplier(ctx, &s.supplier_id).await?,
             pct: s.pct,
             amount_krw: s.amount_krw,
         });
@@ -164,8 +196,8 @@ pub async fn view(ctx: &Context, c: &Contract) -> Result<ContractView> {
         kind: c.kind.clone(),
         fee_model: c.fee_model.clone(),
         billing: c.billing.clone(),
-        supplier: PartyRef { id: c.supplier_id.clone(), name: name_of_supplier(ctx, &c.supplier_id).await? },
-        agency: PartyRef { id: c.agency_id.clone(), name: name_of_org(ctx, &c.agency_id).await? },
+        supplier: PartyRef { id: c.supplier_id.clone(), name: names.supplier(ctx, &c.supplier_id).await? },
+        agency: PartyRef { id: c.agency_id.clone(), name: names.org(ctx, &c.agency_id).await? },
         items: c
             .items
             .iter()
@@ -234,9 +266,10 @@ pub async fn list(ctx: &Context, p: &Principal, methods: &[&str]) -> Result<Vec<
         p.require(Rule::AnyRole(super::OVERSIGHT))?;
     }
     let mut out = Vec::new();
+    let mut names = Names::default();
     for c in ctx.db().contracts(filter).await? {
         if methods.contains(&c.method.as_str()) {
-            out.push(view(ctx, &c).await?);
+            out.push(view_named(ctx, &c, &mut names).await?);
         }
     }
     Ok(out)
