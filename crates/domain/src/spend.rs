@@ -223,4 +223,29 @@ mod tests {
         assert_eq!(pct(5, 0), 100);
         assert_eq!(pct(-5, 100), 0);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn spreading_over_months_loses_nothing_and_ignores_order(
+            raw in proptest::collection::vec((0_u8..12, 0_u8..2, 0_i64..10_000_000), 0..12)
+        ) {
+            let invoices: Vec<InvoiceSpan> = raw
+                .iter()
+                .map(|(mo, quarterly, total)| {
+                    let first = m(2026, mo + 1);
+                    let last = if *quarterly == 1 { first.next().next() } else { first };
+                    inv(first, last, *total)
+                })
+                .collect();
+            let spread = by_month(&invoices);
+            proptest::prop_assert_eq!(spread.values().sum::<i64>(), invoices.iter().map(|i| i.total_krw).sum::<i64>());
+            let mut reversed = invoices.clone();
+            reversed.reverse();
+            proptest::prop_assert_eq!(monthly_trend(&reversed), monthly_trend(&invoices));
+            let t = monthly_trend(&invoices);
+            let h = Horizon::new(&invoices, m(2026, 11), m(2026, 11), m(2026, 12));
+            let p = project(100, t, h);
+            proptest::prop_assert!(p.spent_krw <= p.period_end_krw && p.period_end_krw <= p.year_end_krw);
+        }
+    }
 }
