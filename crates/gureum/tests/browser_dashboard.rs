@@ -19,10 +19,11 @@ async fn invoice_the_demo_contract(server: &Server) -> String {
     sqlx::any::install_default_drivers();
     let url = format!("sqlite://{}", server.dir.path().join("gureum.sqlite3").display());
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.expect("the demo database");
-    let row = sqlx::query("SELECT id FROM contracts WHERE method = 'negotiated' AND status IN ('signed', 'active') ORDER BY created_at LIMIT 1")
-        .fetch_one(&mut conn)
-        .await
-        .expect("the demo has a signed contract");
+    let row =
+        sqlx::query("SELECT id FROM contracts WHERE method = 'negotiated' AND status IN ('signed', 'active') ORDER BY created_at LIMIT 1")
+            .fetch_one(&mut conn)
+            .await
+            .expect("the demo has a signed contract");
     let contract: String = row.get("id");
     for (period, month, total, status) in [("2026-09", 202609_i64, 1_100_000_i64, "paid"), ("2026-10", 202610, 2_200_000, "draft")] {
         let taken = sqlx::query("SELECT COUNT(*) AS n FROM invoices WHERE contract_id = $1 AND period = $2")

@@ -219,7 +219,12 @@ async fn the_dashboard_page_draws_its_charts_with_their_tables() {
     let app = &w.app;
     let budget = app.login("budget").await;
     let (s, v) = app
-        .call("POST", "/api/v1/budget-lines", Some(&budget), Some(json!({"fiscal_year": 2026, "name": "클라우드 이용료", "amount_krw": 800_000})))
+        .call(
+            "POST",
+            "/api/v1/budget-lines",
+            Some(&budget),
+            Some(json!({"fiscal_year": 2026, "name": "클라우드 이용료", "amount_krw": 800_000})),
+        )
         .await;
     assert_eq!(s, 201, "{v}");
     let line = v["id"].as_str().expect("id").to_owned();
@@ -240,7 +245,11 @@ async fn the_dashboard_page_draws_its_charts_with_their_tables() {
     assert!(html.contains("chart chart-lines") && html.contains("<th scope=\"col\">vCPU-시간</th>") && html.contains("<td>1.5</td>"));
     // invoices by state, the open incident (escaped), the spend bars against the limits
     assert!(html.contains("chart chart-shares") && html.contains("<th scope=\"row\">초안</th><td>1</td><td>300,000원</td>"));
-    assert!(html.contains("API &#60;응답&#62; 지연") && !html.contains("API <응답>"), "escaped: {}", html.split("API").nth(1).unwrap_or_default().chars().take(40).collect::<String>());
+    assert!(
+        html.contains("API &#60;응답&#62; 지연") && !html.contains("API <응답>"),
+        "escaped: {}",
+        html.split("API").nth(1).unwrap_or_default().chars().take(40).collect::<String>()
+    );
     assert!(html.contains(&format!("aria-labelledby=\"spend-{c}-t spend-{c}-d\"")), "the contract's bar");
     assert!(html.contains(&format!("aria-labelledby=\"spend-{line}-t spend-{line}-d\"")), "the budget line's bar");
     assert!(html.contains("한도의 75%") && html.contains("한도의 93%"), "the contract at 75 %, the line at 93 %");

@@ -152,7 +152,16 @@ async fn spend_is_projected_and_warned_of_once_per_threshold() {
     assert!(app.db.outbox_to("signatory@demo.gureum.kr").await.expect("outbox").iter().all(|m| !m.body.contains("750,000")));
     let events = app.db.audit_for_entity("contract", &c).await.expect("audit");
     assert_eq!(events.iter().filter(|e| e.event.action == "contract.spend_warning").count(), 1);
-    assert_eq!(app.db.audit_for_entity("budget_line", &line).await.expect("audit").iter().filter(|e| e.event.action == "budget_line.spend_warning").count(), 2);
+    assert_eq!(
+        app.db
+            .audit_for_entity("budget_line", &line)
+            .await
+            .expect("audit")
+            .iter()
+            .filter(|e| e.event.action == "budget_line.spend_warning")
+            .count(),
+        2
+    );
 
     // late usage raises October's draft: 90 and 100 % on the contract, 100 % on the line, once
     sqlx::query("UPDATE invoices SET total_krw = 500000, net_krw = 454546, vat_krw = 45454 WHERE id = $1")

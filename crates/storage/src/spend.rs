@@ -201,7 +201,9 @@ impl Db {
 
     /// A side's contracts (not drafts), newest first.
     pub async fn side_contracts(&self, side: Side<'_>) -> Result<Vec<SpendContract>> {
-        let sql = format!("SELECT {CONTRACT_COLUMNS} FROM contracts c WHERE {SIDE_CONTRACTS} AND c.status <> 'draft' ORDER BY c.created_at DESC, c.id");
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts c WHERE {SIDE_CONTRACTS} AND c.status <> 'draft' ORDER BY c.created_at DESC, c.id"
+        );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(side.id()).bind(side.key()).fetch_all(&self.pool).await?;
         rows.iter().map(contract_from).collect()
     }

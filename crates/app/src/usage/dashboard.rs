@@ -78,9 +78,7 @@ pub fn whose(p: &Principal) -> Result<Whose> {
         OrgKind::Agency if [Role::Buyer, Role::BudgetOfficer, Role::Signatory].iter().any(|r| p.has_role(*r)) => {
             Ok(Whose::Agency(org.id.clone()))
         }
-        OrgKind::Supplier if p.has_role(Role::Supplier) => {
-            org.supplier_id.clone().map(Whose::Supplier).ok_or_else(Error::forbidden)
-        }
+        OrgKind::Supplier if p.has_role(Role::Supplier) => org.supplier_id.clone().map(Whose::Supplier).ok_or_else(Error::forbidden),
         _ => Err(Error::forbidden()),
     }
 }

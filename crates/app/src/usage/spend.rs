@@ -110,7 +110,8 @@ fn counted(i: &SpendInvoice) -> bool {
 /// A budget line's spend: its contracts' invoices of its fiscal year, each contract projected
 /// with its own trend and horizon.
 pub async fn of_budget_line(ctx: &Context, line: &BudgetLine) -> Result<Spend> {
-    let invoices: Vec<SpendInvoice> = ctx.db().budget_line_invoices(&line.id, line.fiscal_year).await?.into_iter().filter(counted).collect();
+    let invoices: Vec<SpendInvoice> =
+        ctx.db().budget_line_invoices(&line.id, line.fiscal_year).await?.into_iter().filter(counted).collect();
     let current = Month::of_date(ctx.clock().today());
     let spent: i64 = invoices.iter().map(|i| i.total_krw).sum();
     let (mut trend, mut period_end, mut year_end) = (0_i64, spent, spent);

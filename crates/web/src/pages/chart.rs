@@ -82,7 +82,8 @@ fn frame(out: &mut String, d: &Data<'_>, max: i64) {
     let slot = PLOT_W / (d.labels.len().max(1) as i64);
     let _ = write!(out, "<line class=\"chart-grid\" x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{}\" y2=\"{TOP}\"/>", LEFT + PLOT_W);
     let _ = write!(out, "<line class=\"chart-axis\" x1=\"{LEFT}\" y1=\"{BASE}\" x2=\"{}\" y2=\"{BASE}\"/>", LEFT + PLOT_W);
-    let _ = write!(out, "<text class=\"chart-scale\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", LEFT - 6, TOP + 4, esc(&(d.fmt)(max)));
+    let _ =
+        write!(out, "<text class=\"chart-scale\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", LEFT - 6, TOP + 4, esc(&(d.fmt)(max)));
     let _ = write!(out, "<text class=\"chart-scale\" x=\"{}\" y=\"{BASE}\" text-anchor=\"end\">{}</text>", LEFT - 6, esc(&(d.fmt)(0)));
     for (i, label) in d.labels.iter().enumerate() {
         let x = LEFT + i as i64 * slot + slot / 2;
@@ -150,7 +151,12 @@ pub fn shares(id: &str, title: &str, desc: &str, parts: &[(String, i64)]) -> Str
             acc += (*v).max(0);
             let end = if j == last { WIDTH } else { height(acc, total, WIDTH) };
             if *v > 0 {
-                let _ = write!(out, "<rect class=\"chart-s{}\" x=\"{x}\" y=\"0\" width=\"{}\" height=\"{BAR_H}\"/>", j as i64 % COLOURS, end - x);
+                let _ = write!(
+                    out,
+                    "<rect class=\"chart-s{}\" x=\"{x}\" y=\"0\" width=\"{}\" height=\"{BAR_H}\"/>",
+                    j as i64 % COLOURS,
+                    end - x
+                );
             }
             x = end;
         }
@@ -234,14 +240,19 @@ mod tests {
         let s = [Series { name: "금액".into(), values: vec![0, 50, 100, 25] }];
         let d = Data { id: "won", title: "월별 청구액", desc: "4개월", labels: &l, series: &s, fmt: &plain };
         let svg = bars(&d);
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-bars\" viewBox=\"0 0 640 240\" role=\"img\""));
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-bars\" viewBox=\"0 0 640 240\" role=\"img\"")
+        );
         assert!(svg.contains("aria-labelledby=\"won-t won-d\"><title id=\"won-t\">월별 청구액</title><desc id=\"won-d\">4개월</desc>"));
         // slot 568 / 4 = 142, group 113, one series: bars 113 wide at 64 + i·142 + 14
         assert!(svg.contains("<rect x=\"78\" y=\"212\" width=\"113\" height=\"0\"/>"), "{svg}");
         assert!(svg.contains("<rect x=\"220\" y=\"112\" width=\"113\" height=\"100\"/>"));
         assert!(svg.contains("<rect x=\"362\" y=\"12\" width=\"113\" height=\"200\"/>"), "the largest reaches the top");
         assert!(svg.contains("<rect x=\"504\" y=\"162\" width=\"113\" height=\"50\"/>"));
-        assert!(svg.contains(">100</text>") && svg.contains("<text class=\"chart-label\" x=\"135\" y=\"232\" text-anchor=\"middle\">1월</text>"));
+        assert!(
+            svg.contains(">100</text>")
+                && svg.contains("<text class=\"chart-label\" x=\"135\" y=\"232\" text-anchor=\"middle\">1월</text>")
+        );
         assert!(svg.ends_with("</svg>") && !svg.contains("style"), "classes, never inline styles");
     }
 
@@ -320,6 +331,8 @@ mod tests {
         let t = table(&Data { id: "t", title: "제목", desc: "d", labels: &l, series: &s, fmt: &won }, "월", true);
         assert!(t.contains("<table class=\"sr-only\"><caption>제목</caption>"));
         assert!(t.contains("<thead><tr><th scope=\"col\">월</th><th scope=\"col\">a</th><th scope=\"col\">b</th></tr></thead>"));
-        assert!(t.contains("<tr><th scope=\"row\">1월</th><td>1원</td><td>3원</td></tr><tr><th scope=\"row\">2월</th><td>2원</td><td></td></tr>"));
+        assert!(t.contains(
+            "<tr><th scope=\"row\">1월</th><td>1원</td><td>3원</td></tr><tr><th scope=\"row\">2월</th><td>2원</td><td></td></tr>"
+        ));
     }
 }

@@ -38,7 +38,10 @@ fn word(key: &str) -> (&'static str, &'static str) {
             "The usage your company reported and its invoiced amounts by month, invoices by state, open incidents, contracts ending soon, and spend per contract.",
         ),
         "won.title" => ("월별 청구액 (최근 12개월)", "Invoiced by month (last 12 months)"),
-        "won.desc" => ("월별 청구서 합계(부가세 포함, 초안 포함). 분기 청구서는 달마다 3분의 1씩 셉니다.", "Invoice totals by month (VAT and drafts included); a quarterly invoice counts a third per month."),
+        "won.desc" => (
+            "월별 청구서 합계(부가세 포함, 초안 포함). 분기 청구서는 달마다 3분의 1씩 셉니다.",
+            "Invoice totals by month (VAT and drafts included); a quarterly invoice counts a third per month.",
+        ),
         "won.series" => ("청구액", "Invoiced"),
         "usage.title" => ("월별 이용량 (계량 단위별)", "Usage by month (per meter)"),
         "usage.desc" => ("계량 단위별 월 이용량 합계.", "Monthly usage per meter."),
@@ -192,7 +195,9 @@ fn spend_row(lang: Lang, id: &str, name: String, link: Option<String>, s: &Spend
     };
     let desc = match lang {
         Lang::Ko => format!("청구기간 말 예상 지출 {}, 한도 {}의 {}%", won(s.projected_period_end_krw), won(s.limit_krw), s.pct),
-        Lang::En => format!("Projected to the period's end {}, {}% of the limit of {}", won(s.projected_period_end_krw), s.pct, won(s.limit_krw)),
+        Lang::En => {
+            format!("Projected to the period's end {}, {}% of the limit of {}", won(s.projected_period_end_krw), s.pct, won(s.limit_krw))
+        }
     };
     let gauge = chart::gauge(&format!("spend-{id}"), &name, &desc, s.projected_period_end_krw, s.limit_krw, &THRESHOLDS);
     SpendRow { name, link, figures, gauge }
@@ -207,7 +212,14 @@ fn build(ctx: &Ctx, d: Dashboard, o: SpendOverview) -> DashboardTpl {
 
     // invoiced won by month
     let won_series = [Series { name: w.t("won.series").to_owned(), values: d.invoiced.iter().map(|(_, v)| *v).collect() }];
-    let svg = chart::bars(&Data { id: "won", title: w.t("won.title"), desc: w.t("won.desc"), labels: &short, series: &won_series, fmt: &won_fmt });
+    let svg = chart::bars(&Data {
+        id: "won",
+        title: w.t("won.title"),
+        desc: w.t("won.desc"),
+        labels: &short,
+        series: &won_series,
+        fmt: &won_fmt,
+    });
     let table = chart::table(
         &Data { id: "won", title: w.t("won.title"), desc: w.t("won.desc"), labels: &full, series: &won_series, fmt: &won_fmt },
         w.t("month"),
@@ -255,7 +267,8 @@ fn build(ctx: &Ctx, d: Dashboard, o: SpendOverview) -> DashboardTpl {
         .iter()
         .map(|s| StateRow { label: w.t(&format!("status.{}", s.status)).to_owned(), count: s.count, total: lang.won(s.total_krw) })
         .collect();
-    let parts: Vec<(String, i64)> = d.invoices_by_state.iter().map(|s| (w.t(&format!("status.{}", s.status)).to_owned(), s.total_krw)).collect();
+    let parts: Vec<(String, i64)> =
+        d.invoices_by_state.iter().map(|s| (w.t(&format!("status.{}", s.status)).to_owned(), s.total_krw)).collect();
     let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
     let states_chart = format!("{}{}", chart::shares("states", w.t("states.title"), w.t("states.desc"), &parts), chart::legend(&names));
 
