@@ -162,15 +162,7 @@ pub async fn budget_line_spend(ctx: &Context, p: &Principal, id: &str) -> Result
 }
 
 fn won(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    gureum_domain::Krw::new(n).grouped()
 }
 
 /// The warning of one threshold: what reached it and what to do.
