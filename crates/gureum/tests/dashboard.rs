@@ -254,6 +254,7 @@ async fn the_dashboard_page_draws_its_charts_with_their_tables() {
     assert!(html.contains(&format!("aria-labelledby=\"spend-{line}-t spend-{line}-d\"")), "the budget line's bar");
     assert!(html.contains("한도의 75%") && html.contains("한도의 93%"), "the contract at 75 %, the line at 93 %");
     assert!(html.contains("chart-warn") && html.contains("class=\"chart-mark\""));
+    assert!(html.contains("계약 약정 800,000원"), "the line's commitment beside its spend");
     assert!(!html.contains("style=") && !html.contains("<script"), "no inline style, no script");
     assert!(html.contains("href=\"/dashboard\""), "the desk link");
 

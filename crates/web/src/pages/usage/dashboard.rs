@@ -301,8 +301,19 @@ fn build(ctx: &Ctx, d: Dashboard, o: SpendOverview) -> DashboardTpl {
             spend_row(lang, &c.id, name, Some(format!("/contracts/{}", c.id)), s)
         })
         .collect();
-    let line_spends =
-        o.budget_lines.iter().map(|(l, s)| spend_row(lang, &l.id, format!("{} ({})", l.name, l.fiscal_year), None, s)).collect();
+    let line_spends = o
+        .budget_lines
+        .iter()
+        .map(|(l, s)| {
+            let mut row = spend_row(lang, &l.id, format!("{} ({})", l.name, l.fiscal_year), None, s);
+            let committed = lang.won(l.committed_krw);
+            row.figures.push_str(&match lang {
+                Lang::Ko => format!(" · 계약 약정 {committed}"),
+                Lang::En => format!(" · committed by contracts {committed}"),
+            });
+            row
+        })
+        .collect();
     let agency = matches!(d.whose, Whose::Agency(_));
     DashboardTpl {
         layout: ctx.layout(w.t("title"), Section::Desk),
