@@ -888,6 +888,25 @@ fn cases() -> Vec<Case> {
         //
         //
         // #24 spend and dashboard rows
+        case(
+            "GET",
+            "/api/v1/contracts/{id}/spend",
+            "/api/v1/contracts/{signed_contract}/spend",
+            "visitor:401 supplier:200 buyer:200 budget:200 signatory:200 *:404",
+        ),
+        case(
+            "GET",
+            "/api/v1/budget-lines/{id}/spend",
+            "/api/v1/budget-lines/{buy_line}/spend",
+            "visitor:401 buyer:200 budget:200 signatory:200 *:404",
+        ),
+        case(
+            "GET",
+            "/api/v1/dashboard",
+            "/api/v1/dashboard",
+            "visitor:401 supplier:200 supplier2:200 buyer:200 budget:200 signatory:200 *:403",
+        ),
+        case("GET", "/dashboard", "/dashboard", "visitor:303 supplier:200 supplier2:200 buyer:200 budget:200 signatory:200 *:403"),
         //
         //
         // visitor pages

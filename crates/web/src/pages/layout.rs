@@ -156,6 +156,9 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
             out.push(link);
         }
     };
+    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier].iter().any(|r| roles.contains(r)) {
+        push(("/dashboard", "nav.dashboard"));
+    }
     if [Role::Buyer, Role::BudgetOfficer, Role::Signatory].iter().any(|r| roles.contains(r)) {
         push(("/buying", "nav.worklist"));
         push(("/buyer/projects", "nav.projects"));
@@ -387,14 +390,14 @@ mod tests {
     #[test]
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        let agency = vec!["/account", "/buying", "/buyer/projects", "/contracts"];
+        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts"];
         assert_eq!(hrefs(&[Role::Buyer]), agency);
         assert_eq!(hrefs(&[Role::BudgetOfficer]), agency);
         assert_eq!(hrefs(&[Role::Signatory]), agency);
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
-            vec!["/account", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts"]
+            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts"]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts"]);

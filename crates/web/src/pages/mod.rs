@@ -8,7 +8,6 @@ mod assets;
 pub mod audit;
 mod buying;
 mod catalog;
-#[allow(dead_code)]
 mod chart;
 mod compare;
 pub mod desk;
