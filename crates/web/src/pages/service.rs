@@ -381,6 +381,7 @@ pub(crate) mod tests {
             purchase_methods: vec!["negotiated".into(), "catalog".into()],
             orderable: false,
             not_orderable_reasons: vec!["service_suspended".into(), "certification_expired".into()],
+            rating: None,
         }
     }
 
