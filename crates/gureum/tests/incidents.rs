@@ -8,7 +8,7 @@ mod common;
 #[path = "support/aftercare.rs"]
 mod aftercare;
 
-use aftercare::{contract, orderable};
+use aftercare::{contract, orderable, page};
 use common::{TestApp, world};
 use serde_json::{Value, json};
 
@@ -200,4 +200,53 @@ async fn an_outage_is_told_when_it_is_resolved_long_enough() {
     for who in AGENCY {
         assert_eq!(told(app, who).await, (1, 1), "{who}");
     }
+}
+
+/// `/incidents`: the caller's list and a form to record one (for the supplier and agencies with
+/// a contract), `/incidents/{id}` with the resolve form; without script.
+#[tokio::test]
+async fn incident_pages_record_and_resolve() {
+    let w = world().await;
+    let app = &w.app;
+    let recs = orderable(app).await;
+    let rec = &recs[0];
+    contract(&w, rec, true).await;
+    let reviewer = app.login("reviewer").await;
+    assert_eq!(page(app, "GET", "/incidents", None, None).await.status, 303, "visitors sign in");
+    assert_eq!(page(app, "GET", "/incidents", Some(&reviewer), None).await.status, 403);
+    let op = page(app, "GET", "/incidents", Some(&w.operator), None).await;
+    assert_eq!(op.status, 200);
+    assert!(op.body.contains("기록된 장애가 없습니다") && !op.body.contains("id=\"incident-form\""), "the operator reads, records nothing");
+    let list = page(app, "GET", "/incidents", Some(&w.supplier), None).await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("id=\"incident-form\"") && list.body.contains(&format!("value=\"{}\"", rec.id)), "the form offers its services");
+    assert!(page(app, "GET", "/incidents", Some(&w.buyer), None).await.body.contains(&format!("value=\"{}\"", rec.id)), "and the agency's");
+
+    let fields = |start: &'static str, desc: &'static str| {
+        vec![("service_id", rec.id.clone()), ("started_at", start.to_owned()), ("ended_at", String::new()), ("description", desc.to_owned())]
+    };
+    let bad = fields("2026-11-23T08:30", " ");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = page(app, "POST", "/incidents", Some(&w.supplier), Some(&bad)).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("id=\"incident-error\"") && refused.body.contains("2026-11-23T08:30"), "kept with the reason");
+    let good = fields("2026-11-23T08:30", "로그인 장애");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = page(app, "POST", "/incidents", Some(&w.supplier), Some(&good)).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let href = done.location.split('?').next().expect("path").to_owned();
+    assert!(href.starts_with("/incidents/"));
+    let one = page(app, "GET", &href, Some(&w.buyer), None).await;
+    assert!(one.body.contains("로그인 장애") && one.body.contains("2026-11-23 08:30") && one.body.contains("진행 중"), "{}", one.body);
+    assert!(!one.body.contains("/resolve\""), "the buyer neither reported it nor supplies it");
+    let sup = page(app, "GET", &href, Some(&w.supplier), None).await;
+    assert!(sup.body.contains(&format!("action=\"{href}/resolve\"")));
+    let resolved = page(app, "POST", &format!("{href}/resolve"), Some(&w.supplier), Some(&[("ended_at", "2026-11-23T08:45")])).await;
+    assert_eq!(resolved.status, 303, "{}", resolved.body);
+    let v = app.call("GET", &format!("/api/v1{href}"), Some(&w.supplier), None).await.1;
+    assert_eq!((v["minutes"].as_i64(), v["open"].as_bool()), (Some(15), Some(false)));
+    assert!(v["notified_at"].is_string(), "an open outage of 30 minutes was told when recorded");
+    let again = page(app, "POST", &format!("{href}/resolve"), Some(&w.supplier), Some(&[("ended_at", "2026-11-23T08:45")])).await;
+    assert_eq!(again.status, 409);
+    assert!(page(app, "GET", "/incidents", Some(&w.buyer), None).await.body.contains(&format!("href=\"{href}\"")));
 }

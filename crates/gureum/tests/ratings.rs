@@ -9,7 +9,7 @@ mod common;
 #[path = "support/aftercare.rs"]
 mod aftercare;
 
-use aftercare::{contract, orderable};
+use aftercare::{contract, orderable, page};
 use common::{TestApp, world};
 use gureum_storage::ServiceRecord;
 use serde_json::{Value, json};
@@ -165,4 +165,61 @@ async fn search_shows_the_average_and_sorts_by_it() {
     app.state.sync().rebuild(|_| {}).await.expect("rebuild");
     let (_, v) = app.call("GET", &format!("/api/v1/services?q={bizno}&sort=rating&per_page=100"), None, None).await;
     assert_eq!(v["items"][0]["rating"], json!({"average": 3.0, "count": 1}), "{}", v["items"][0]);
+}
+
+/// The service page shows the ratings with their replies and the average, a rating form to an
+/// agency with a contract and a reply form to the supplier; the forms work without script; search
+/// hits show the average.
+#[tokio::test]
+async fn the_service_page_shows_ratings_and_takes_them() {
+    let w = world().await;
+    let app = &w.app;
+    let recs = orderable(app).await;
+    let rec = &recs[0];
+    contract(&w, rec, true).await;
+    let here = format!("/services/{}", rec.id);
+
+    let visitor = page(app, "GET", &here, None, None).await;
+    assert_eq!(visitor.status, 200);
+    assert!(visitor.body.contains("id=\"ratings\"") && visitor.body.contains("아직 평가가 없습니다"), "the empty section");
+    assert!(!visitor.body.contains("id=\"rate-form\""), "no form for visitors");
+    let supplier2 = page(app, "GET", &here, Some(&w.supplier2), None).await;
+    assert!(!supplier2.body.contains("id=\"rate-form\""), "no form without a contract");
+    let buyer = page(app, "GET", &here, Some(&w.buyer), None).await;
+    assert!(buyer.body.contains("id=\"rate-form\"") && buyer.body.contains(&format!("action=\"/services/{}/ratings\"", rec.id)));
+
+    // a refused form comes back with its reason; a good one goes back to the section
+    let uri = format!("/services/{}/ratings", rec.id);
+    let bad = page(app, "POST", &uri, Some(&w.buyer), Some(&[("stars", "9"), ("comment", "너무 좋아요")])).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("id=\"rate-error\"") && bad.body.contains("invalid_field") && bad.body.contains("너무 좋아요"), "kept");
+    let done = page(app, "POST", &uri, Some(&w.buyer), Some(&[("stars", "3"), ("comment", "<b>무난합니다</b>")])).await;
+    assert_eq!((done.status, done.location.as_str()), (303, format!("/services/{}?rated=1#ratings", rec.id).as_str()), "{}", done.body);
+    let refused = page(app, "POST", &uri, Some(&w.supplier2), Some(&[("stars", "5")])).await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("no_contract"));
+
+    let shown = page(app, "GET", &here, None, None).await;
+    assert!(shown.body.contains("평균 3.00점 · 1건") && shown.body.contains("★★★☆☆"), "the average and the stars");
+    assert!(shown.body.contains("&lt;b&gt;무난합니다&lt;/b&gt;") || shown.body.contains("&#60;b&#62;무난합니다"), "escaped");
+    let en = page(app, "GET", &format!("{here}?lang=en"), None, None).await;
+    assert!(en.body.contains("Average 3.00 of 5 · 1 rating"));
+
+    // the supplier replies on the page, once
+    let list = app.call("GET", &format!("/api/v1/services/{}/ratings", rec.id), None, None).await.1;
+    let rid = list["ratings"][0]["id"].as_str().expect("id").to_owned();
+    let sup = page(app, "GET", &here, Some(&w.supplier), None).await;
+    assert!(sup.body.contains(&format!("action=\"/ratings/{rid}/reply\"")), "the reply form");
+    let empty = page(app, "POST", &format!("/ratings/{rid}/reply"), Some(&w.supplier), Some(&[("text", " ")])).await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains(&format!("id=\"reply-{rid}-error\"")));
+    let replied = page(app, "POST", &format!("/ratings/{rid}/reply"), Some(&w.supplier), Some(&[("text", "의견 감사합니다")])).await;
+    assert_eq!(replied.status, 303, "{}", replied.body);
+    let sup = page(app, "GET", &here, Some(&w.supplier), None).await;
+    assert!(sup.body.contains("의견 감사합니다") && !sup.body.contains(&format!("action=\"/ratings/{rid}/reply\"")), "replied once");
+
+    // search hits show the average
+    let hits = page(app, "GET", &format!("/services?q={}&sort=rating", rec.supplier.business_number), None, None).await;
+    assert_eq!(hits.status, 200);
+    assert!(hits.body.contains("평균 3.00점 · 1건"), "the hit's average");
 }

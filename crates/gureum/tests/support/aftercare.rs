@@ -78,3 +78,34 @@ pub async fn contract(w: &World, rec: &ServiceRecord, sign: bool) -> String {
     id
 }
 
+
+/// A page answer: status, `Location` and the body as text.
+pub struct PageAnswer {
+    pub status: u16,
+    pub location: String,
+    pub body: String,
+}
+
+/// Requests a page (a bearer token stands for the person; a form body is urlencoded).
+pub async fn page(app: &TestApp, method: &str, uri: &str, token: Option<&str>, form: Option<&[(&str, &str)]>) -> PageAnswer {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match form {
+        Some(pairs) => {
+            req = req.header("content-type", "application/x-www-form-urlencoded");
+            let escape = |s: &str| -> String {
+                s.bytes().map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") }).collect()
+            };
+            axum::body::Body::from(pairs.iter().map(|(k, v)| format!("{}={}", escape(k), escape(v))).collect::<Vec<_>>().join("&"))
+        }
+        None => axum::body::Body::empty(),
+    };
+    let resp = app.router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+    let status = resp.status().as_u16();
+    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26).await.expect("body");
+    PageAnswer { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
