@@ -208,6 +208,10 @@ async fn notify_if_due(ctx: &Context, tx: &mut WriteTx, i: &Incident, service_na
 
 /// Records an incident (`{"service_id", "started_at", "ended_at"?, "announced", "description"}`).
 pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<String>) -> Result<IncidentView> {
+    // only suppliers and agency members ever record one
+    if !(p.has_role(Role::Supplier) || is_agency_member(p)) {
+        return Err(Error::forbidden());
+    }
     let f = Fields::of(body)?;
     let sid = f.string("service_id")?.ok_or_else(|| bad("service_id", "required"))?;
     let rec = crate::buying::service(ctx, sid).await?;
