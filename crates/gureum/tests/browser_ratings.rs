@@ -50,8 +50,12 @@ async fn an_agency_rates_a_service_the_supplier_replies_and_records_an_incident(
     assert!(text.contains("브라우저에서 남긴 평가: 장애 대응이 빠릅니다."), "the rating appears: {text}");
     assert!(text.contains("등록되었습니다."), "{text}");
     let (_, ratings) = api(&base, Method::GET, &format!("/api/v1/services/{service}/ratings"), None, None).await;
-    let mine: Vec<&Value> =
-        ratings["ratings"].as_array().expect("ratings").iter().filter(|r| r["comment"] == "브라우저에서 남긴 평가: 장애 대응이 빠릅니다.").collect();
+    let mine: Vec<&Value> = ratings["ratings"]
+        .as_array()
+        .expect("ratings")
+        .iter()
+        .filter(|r| r["comment"] == "브라우저에서 남긴 평가: 장애 대응이 빠릅니다.")
+        .collect();
     assert_eq!(mine.len(), 1, "{ratings}");
     assert_eq!(mine[0]["stars"], 4);
     let average = ratings["average"].as_f64().expect("average");

@@ -4,9 +4,9 @@
 //! user of the agencies using the service once, in the app and by e-mail (not an announced one,
 //! not one of 9 minutes); a contract's monthly availability counts unannounced outages once.
 
-mod common;
 #[path = "support/aftercare.rs"]
 mod aftercare;
+mod common;
 
 use aftercare::{contract, orderable, page};
 use common::{TestApp, world};
@@ -60,7 +60,11 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
         (json!({"started_at": "2026-11-22T08:00:00+09:00", "description": "x"}), 400, "invalid_field"),
         (json!([1]), 400, "invalid_body"),
         (json!({"service_id": "nope", "started_at": "2026-11-22T08:00:00+09:00", "description": "x"}), 400, "invalid_id"),
-        (json!({"service_id": "00000000-0000-4000-8000-000000000001", "started_at": "2026-11-22T08:00:00+09:00", "description": "x"}), 404, "not_found"),
+        (
+            json!({"service_id": "00000000-0000-4000-8000-000000000001", "started_at": "2026-11-22T08:00:00+09:00", "description": "x"}),
+            404,
+            "not_found",
+        ),
     ];
     for (k, v) in [
         ("started_at", json!("어제")),
@@ -165,7 +169,10 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
     let (_, v) = app.call("GET", &uri, Some(&w.supplier), None).await;
     assert_eq!(v, json!([row]), "by default the months of the contract so far");
     let (_, v) = app.call("GET", &format!("{uri}?month=2026-10"), Some(&auditor), None).await;
-    assert_eq!((v[0]["outage_minutes"].as_i64(), v[0]["availability_pct"].as_f64(), v[0]["below_sla"].as_bool()), (Some(0), Some(100.0), Some(false)));
+    assert_eq!(
+        (v[0]["outage_minutes"].as_i64(), v[0]["availability_pct"].as_f64(), v[0]["below_sla"].as_bool()),
+        (Some(0), Some(100.0), Some(false))
+    );
     for m in ["2026-13", "11-2026", "x"] {
         assert_eq!(app.call("GET", &format!("{uri}?month={m}"), Some(&w.buyer), None).await.1["code"], "invalid_field", "{m}");
     }
@@ -219,11 +226,19 @@ async fn incident_pages_record_and_resolve() {
     assert!(op.body.contains("기록된 장애가 없습니다") && !op.body.contains("id=\"incident-form\""), "the operator reads, records nothing");
     let list = page(app, "GET", "/incidents", Some(&w.supplier), None).await;
     assert_eq!(list.status, 200);
-    assert!(list.body.contains("id=\"incident-form\"") && list.body.contains(&format!("value=\"{}\"", rec.id)), "the form offers its services");
+    assert!(
+        list.body.contains("id=\"incident-form\"") && list.body.contains(&format!("value=\"{}\"", rec.id)),
+        "the form offers its services"
+    );
     assert!(page(app, "GET", "/incidents", Some(&w.buyer), None).await.body.contains(&format!("value=\"{}\"", rec.id)), "and the agency's");
 
     let fields = |start: &'static str, desc: &'static str| {
-        vec![("service_id", rec.id.clone()), ("started_at", start.to_owned()), ("ended_at", String::new()), ("description", desc.to_owned())]
+        vec![
+            ("service_id", rec.id.clone()),
+            ("started_at", start.to_owned()),
+            ("ended_at", String::new()),
+            ("description", desc.to_owned()),
+        ]
     };
     let bad = fields("2026-11-23T08:30", " ");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();

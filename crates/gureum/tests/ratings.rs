@@ -5,9 +5,9 @@
 //! items and the service detail carry `rating`, and `sort=rating` orders by the average once the
 //! index has caught up.
 
-mod common;
 #[path = "support/aftercare.rs"]
 mod aftercare;
+mod common;
 
 use aftercare::{contract, orderable, page};
 use common::{TestApp, world};
@@ -89,7 +89,8 @@ async fn agencies_with_a_contract_rate_and_the_supplier_replies_once() {
     assert!(v["reply"]["created_at"].is_string());
     let (s, v) = app.call("POST", &reply, Some(&w.supplier), Some(json!({"text": "두 번째 답글"}))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("already_replied")), "{v}");
-    let (s, v) = app.call("POST", "/api/v1/ratings/00000000-0000-4000-8000-000000000001/reply", Some(&w.supplier), Some(text.clone())).await;
+    let (s, v) =
+        app.call("POST", "/api/v1/ratings/00000000-0000-4000-8000-000000000001/reply", Some(&w.supplier), Some(text.clone())).await;
     assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "{v}");
     assert_eq!(app.call("POST", "/api/v1/ratings/x/reply", Some(&w.supplier), Some(text.clone())).await.1["code"], "invalid_id");
     assert_eq!(audit_actions(app, &first_id).await, vec!["rating.create", "rating.reply"]);

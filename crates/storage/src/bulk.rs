@@ -448,7 +448,8 @@ impl SqliteReader {
         // #24: each service's ratings, for the index's average
         if !sources.is_empty() {
             let ids = json_array(sources.iter().map(|s| s.record.id.as_str()));
-            let mut stmt = self.conn.prepare(&format!("{} (SELECT value FROM json_each($1)) GROUP BY service_id", crate::ratings::SUMMARY_SQL))?;
+            let mut stmt =
+                self.conn.prepare(&format!("{} (SELECT value FROM json_each($1)) GROUP BY service_id", crate::ratings::SUMMARY_SQL))?;
             let mut rows = stmt.query(rusqlite::params![ids])?;
             let mut found = std::collections::HashMap::new();
             while let Some(row) = rows.next()? {

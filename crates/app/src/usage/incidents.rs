@@ -136,7 +136,9 @@ pub async fn reportable_services(ctx: &Context, p: &Principal) -> Result<Vec<(St
     }
     if is_agency_member(p) {
         let today = format_date(ctx.clock().today());
-        for c in ctx.db().contracts(gureum_storage::ContractFilter { method: None, agency_id: Some(&p.org().id), supplier_id: None }).await? {
+        for c in
+            ctx.db().contracts(gureum_storage::ContractFilter { method: None, agency_id: Some(&p.org().id), supplier_id: None }).await?
+        {
             for item in &c.items {
                 if !out.iter().any(|(id, _)| *id == item.service_id)
                     && ctx.db().agency_holds(&p.org().id, &item.service_id, Holding::Holds(&today)).await?
@@ -217,7 +219,10 @@ pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
     let rec = crate::buying::service(ctx, sid).await?;
     if !may_report(ctx, p, &rec.id, &rec.supplier.id).await? {
         return Err(if is_agency_member(p) {
-            Error::new(Code::NoContract, "only the supplier or an agency holding a contract or order for this service records its incidents")
+            Error::new(
+                Code::NoContract,
+                "only the supplier or an agency holding a contract or order for this service records its incidents",
+            )
         } else {
             Error::forbidden()
         });
@@ -267,8 +272,16 @@ pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
     if notify_if_due(ctx, &mut tx, &i, &rec.listing.name).await? {
         let at = tx.now();
         i.notified_at = Some(at);
-        audit(&mut tx, p, rid, "incident.notify", ("incident", &i.id), None, json!({"service_id": i.service_id, "minutes": minutes(&i, at)}))
-            .await?;
+        audit(
+            &mut tx,
+            p,
+            rid,
+            "incident.notify",
+            ("incident", &i.id),
+            None,
+            json!({"service_id": i.service_id, "minutes": minutes(&i, at)}),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(view_named(&i, rec.listing.name, now))
@@ -293,14 +306,30 @@ pub async fn resolve(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: 
         return Err(Error::invalid_status("the incident is already resolved"));
     }
     let mut i = tx.incident(&id).await?.ok_or_else(|| Error::internal("the incident went away"))?;
-    audit(&mut tx, p, rid.clone(), "incident.resolve", ("incident", &id), Some(json!({"ended_at": null})), json!({"ended_at": rfc3339_utc(ended)}))
-        .await?;
+    audit(
+        &mut tx,
+        p,
+        rid.clone(),
+        "incident.resolve",
+        ("incident", &id),
+        Some(json!({"ended_at": null})),
+        json!({"ended_at": rfc3339_utc(ended)}),
+    )
+    .await?;
     let name = ctx.db().service(ServiceKey::Id(&i.service_id)).await?.map(|r| r.listing.name).unwrap_or_default();
     if notify_if_due(ctx, &mut tx, &i, &name).await? {
         let at = tx.now();
         i.notified_at = Some(at);
-        audit(&mut tx, p, rid, "incident.notify", ("incident", &i.id), None, json!({"service_id": i.service_id, "minutes": minutes(&i, at)}))
-            .await?;
+        audit(
+            &mut tx,
+            p,
+            rid,
+            "incident.notify",
+            ("incident", &i.id),
+            None,
+            json!({"service_id": i.service_id, "minutes": minutes(&i, at)}),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(view_named(&i, name, now))

@@ -115,7 +115,10 @@ fn text(v: Option<&str>, key: &str, required: bool) -> Result<String> {
 pub async fn rate(ctx: &Context, p: &Principal, service_key: &str, body: &serde_json::Value, rid: Option<String>) -> Result<RatingView> {
     let rec = crate::catalog::public_service(ctx, service_key).await?;
     if !may_rate(ctx, p, &rec.id).await? {
-        return Err(Error::new(Code::NoContract, "only an agency that has or had a signed contract or a confirmed order for this service rates it"));
+        return Err(Error::new(
+            Code::NoContract,
+            "only an agency that has or had a signed contract or a confirmed order for this service rates it",
+        ));
     }
     let user_id = p.user().map(|u| u.id.clone()).ok_or_else(Error::forbidden)?;
     let f = Fields::of(body)?;
@@ -141,8 +144,16 @@ pub async fn rate(ctx: &Context, p: &Principal, service_key: &str, body: &serde_
     let old = tx.replace_rating(&r).await?;
     tx.record_change(&rec.id).await?;
     let before = old.as_ref().map(|o| json!({"id": o.id, "stars": o.stars, "comment": o.comment, "reply": o.reply}));
-    audit(&mut tx, p, rid, "rating.create", ("rating", &r.id), before, json!({"service_id": r.service_id, "stars": r.stars, "comment": r.comment, "replaces": old.as_ref().map(|o| o.id.clone())}))
-        .await?;
+    audit(
+        &mut tx,
+        p,
+        rid,
+        "rating.create",
+        ("rating", &r.id),
+        before,
+        json!({"service_id": r.service_id, "stars": r.stars, "comment": r.comment, "replaces": old.as_ref().map(|o| o.id.clone())}),
+    )
+    .await?;
     tx.commit().await?;
     // the answer goes once search agrees with it (else the change feed's follower catches up)
     ctx.wait_for_index().await;
@@ -153,11 +164,7 @@ pub async fn rate(ctx: &Context, p: &Principal, service_key: &str, body: &serde_
 pub async fn reply(ctx: &Context, p: &Principal, rating_id: &str, body: &serde_json::Value, rid: Option<String>) -> Result<RatingView> {
     let id = crate::buying::uuid(rating_id, "rating")?;
     let r = ctx.db().rating(&id).await?.ok_or_else(|| Error::not_found("rating"))?;
-    let rec = ctx
-        .db()
-        .service(gureum_storage::ServiceKey::Id(&r.service_id))
-        .await?
-        .ok_or_else(|| Error::not_found("service"))?;
+    let rec = ctx.db().service(gureum_storage::ServiceKey::Id(&r.service_id)).await?.ok_or_else(|| Error::not_found("service"))?;
     if !is_supplier_of(p, &rec) {
         return Err(Error::forbidden());
     }

@@ -78,7 +78,6 @@ pub async fn contract(w: &World, rec: &ServiceRecord, sign: bool) -> String {
     id
 }
 
-
 /// A page answer: status, `Location` and the body as text.
 pub struct PageAnswer {
     pub status: u16,

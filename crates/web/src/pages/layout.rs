@@ -183,7 +183,8 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
         push(("/audit", "nav.audit"));
         push(("/contracts", "nav.contracts"));
     }
-    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier, Role::Operator, Role::Auditor].iter().any(|r| roles.contains(r)) {
+    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier, Role::Operator, Role::Auditor].iter().any(|r| roles.contains(r))
+    {
         push(("/incidents", "nav.incidents")); // #24 incidents
     }
     out

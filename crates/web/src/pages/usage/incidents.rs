@@ -246,7 +246,15 @@ async fn create(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, bod
     }
 }
 
-async fn render_detail(state: &AppState, ctx: &Ctx, p: &Principal, id: &str, status: StatusCode, ended: String, problem: Option<Problem>) -> Response {
+async fn render_detail(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    id: &str,
+    status: StatusCode,
+    ended: String,
+    problem: Option<Problem>,
+) -> Response {
     let w = W(ctx.lang);
     let i = match incidents::get(state, p, id).await {
         Ok(i) => i,
