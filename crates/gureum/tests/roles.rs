@@ -32,23 +32,6 @@ const fn with_body(method: &'static str, template: &'static str, path: &'static 
     Case { method, template, path, body: Some(body), expect }
 }
 
-// #24 incidents and ratings bodies
-fn incident_body() -> Value {
-    json!({"service_id": "{buy_service}", "started_at": "2026-11-22T08:00:00+09:00", "ended_at": "2026-11-22T08:20:00+09:00", "announced": false, "description": "접속 장애"})
-}
-
-fn resolve_body() -> Value {
-    json!({"ended_at": "2026-11-23T08:00:00+09:00"})
-}
-
-fn rating_body() -> Value {
-    json!({"stars": 4, "comment": "안정적입니다"})
-}
-
-fn reply_body() -> Value {
-    json!({"text": "감사합니다"})
-}
-
 fn debarment_body() -> Value {
     json!({"from": "2026-12-01", "to": "2027-05-31", "reason": "입찰 담합"})
 }
@@ -912,7 +895,7 @@ fn cases() -> Vec<Case> {
             "POST",
             "/api/v1/incidents",
             "/api/v1/incidents",
-            incident_body,
+            || json!({"service_id": "{buy_service}", "started_at": "2026-11-22T08:00:00+09:00", "ended_at": "2026-11-22T08:20:00+09:00", "announced": false, "description": "접속 장애"}),
             "visitor:401 supplier:201 buyer:201 budget:201 signatory:201 *:403",
         ),
         case(
@@ -925,7 +908,7 @@ fn cases() -> Vec<Case> {
             "POST",
             "/api/v1/incidents/{id}/resolve",
             "/api/v1/incidents/{incident}/resolve",
-            resolve_body,
+            || json!({"ended_at": "2026-11-23T08:00:00+09:00"}),
             "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
         ),
         case(
@@ -939,10 +922,16 @@ fn cases() -> Vec<Case> {
             "POST",
             "/api/v1/services/{id}/ratings",
             "/api/v1/services/{buy_service}/ratings",
-            rating_body,
+            || json!({"stars": 4, "comment": "안정적입니다"}),
             "visitor:401 buyer:201 budget:201 signatory:201 *:403",
         ),
-        with_body("POST", "/api/v1/ratings/{id}/reply", "/api/v1/ratings/{rating}/reply", reply_body, "visitor:401 supplier:200 *:403"),
+        with_body(
+            "POST",
+            "/api/v1/ratings/{id}/reply",
+            "/api/v1/ratings/{rating}/reply",
+            || json!({"text": "감사합니다"}),
+            "visitor:401 supplier:200 *:403",
+        ),
         case(
             "GET",
             "/incidents",
@@ -1210,12 +1199,11 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     //
     //
     // #24 incidents and ratings fixtures
-    let mut open_incident = fill_body(incident_body(), f);
-    open_incident["ended_at"] = Value::Null;
+    let open_incident = json!({"service_id": f["buy_service"], "started_at": "2026-11-22T08:00:00+09:00", "description": "접속 장애"});
     let (s, i) = send(app, "POST", "/api/v1/incidents", t("supplier"), Some(open_incident)).await;
     assert_eq!(s, 201, "{i}");
     f.insert("incident", i["id"].as_str().expect("id").to_owned());
-    let (s, r) = send(app, "POST", &fill("/api/v1/services/{buy_service}/ratings", f), t("buyer"), Some(rating_body())).await;
+    let (s, r) = send(app, "POST", &fill("/api/v1/services/{buy_service}/ratings", f), t("buyer"), Some(json!({"stars": 4}))).await;
     assert_eq!(s, 201, "{r}");
     f.insert("rating", r["id"].as_str().expect("id").to_owned());
     //
