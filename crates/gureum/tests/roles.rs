@@ -885,6 +885,74 @@ fn cases() -> Vec<Case> {
         //
         //
         // #24 incidents and ratings rows
+        case(
+            "GET",
+            "/api/v1/incidents",
+            "/api/v1/incidents",
+            "visitor:401 supplier:200 supplier2:200 buyer:200 budget:200 signatory:200 operator:200 auditor:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/incidents",
+            "/api/v1/incidents",
+            || json!({"service_id": "{buy_service}", "started_at": "2026-11-22T08:00:00+09:00", "ended_at": "2026-11-22T08:20:00+09:00", "announced": false, "description": "접속 장애"}),
+            "visitor:401 supplier:201 buyer:201 budget:201 signatory:201 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/incidents/{id}",
+            "/api/v1/incidents/{incident}",
+            "visitor:401 supplier:200 buyer:200 budget:200 signatory:200 operator:200 auditor:200 *:404",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/incidents/{id}/resolve",
+            "/api/v1/incidents/{incident}/resolve",
+            || json!({"ended_at": "2026-11-23T08:00:00+09:00"}),
+            "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case(
+            "GET",
+            "/api/v1/contracts/{id}/availability",
+            "/api/v1/contracts/{signed_contract}/availability",
+            "visitor:401 supplier:200 buyer:200 budget:200 signatory:200 operator:200 auditor:200 *:404",
+        ),
+        case("GET", "/api/v1/services/{id}/ratings", "/api/v1/services/{buy_service}/ratings", PUBLIC),
+        with_body(
+            "POST",
+            "/api/v1/services/{id}/ratings",
+            "/api/v1/services/{buy_service}/ratings",
+            || json!({"stars": 4, "comment": "안정적입니다"}),
+            "visitor:401 buyer:201 budget:201 signatory:201 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/ratings/{id}/reply",
+            "/api/v1/ratings/{rating}/reply",
+            || json!({"text": "감사합니다"}),
+            "visitor:401 supplier:200 *:403",
+        ),
+        case(
+            "GET",
+            "/incidents",
+            "/incidents",
+            "visitor:303 supplier:200 supplier2:200 buyer:200 budget:200 signatory:200 operator:200 auditor:200 *:403",
+        ),
+        case("POST", "/incidents", "/incidents", "visitor:303 supplier:400 supplier2:400 buyer:400 budget:400 signatory:400 *:403"),
+        case(
+            "GET",
+            "/incidents/{id}",
+            "/incidents/{incident}",
+            "visitor:303 supplier:200 buyer:200 budget:200 signatory:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "POST",
+            "/incidents/{id}/resolve",
+            "/incidents/{incident}/resolve",
+            "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case("POST", "/services/{id}/ratings", "/services/{buy_service}/ratings", "visitor:303 buyer:400 budget:400 signatory:400 *:403"),
+        case("POST", "/ratings/{id}/reply", "/ratings/{rating}/reply", "visitor:303 supplier:400 *:403"),
         //
         //
         // #24 spend and dashboard rows
@@ -998,6 +1066,8 @@ const BUYING_KEYS: &[&str] = &[
     //
     //
     // #24 incidents and ratings keys
+    "{incident}",
+    "{rating}",
     //
     //
     // #24 spend and dashboard keys
@@ -1148,6 +1218,13 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     //
     //
     // #24 incidents and ratings fixtures
+    let open_incident = json!({"service_id": f["buy_service"], "started_at": "2026-11-22T08:00:00+09:00", "description": "접속 장애"});
+    let (s, i) = send(app, "POST", "/api/v1/incidents", t("supplier"), Some(open_incident)).await;
+    assert_eq!(s, 201, "{i}");
+    f.insert("incident", i["id"].as_str().expect("id").to_owned());
+    let (s, r) = send(app, "POST", &fill("/api/v1/services/{buy_service}/ratings", f), t("buyer"), Some(json!({"stars": 4}))).await;
+    assert_eq!(s, 201, "{r}");
+    f.insert("rating", r["id"].as_str().expect("id").to_owned());
     //
     //
     // #24 spend and dashboard fixtures

@@ -43,6 +43,8 @@ pub struct SearchDoc {
     pub first_listed_at: Option<i64>,
     /// Average rating × 100 (e.g. 4.25 → 425), when rated.
     pub rating_x100: Option<i64>,
+    /// How many ratings the average is of (0 when unrated).
+    pub rating_count: u32,
     /// Its own certification.
     pub cert: Option<CertFacts>,
     /// `host_infra` when it names a service code (listed here or not).
@@ -166,6 +168,15 @@ pub struct Hit {
     pub price_from_krw: Option<i64>,
     pub csap: Option<CsapBrief>,
     pub status: &'static str,
+    /// The average of its ratings and how many; null when unrated.
+    pub rating: Option<RatingBrief>,
+}
+
+/// A service's ratings in a search item: the average (two decimals) and how many.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RatingBrief {
+    pub average: f64,
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -42,6 +42,11 @@ pub struct Stored {
     pub cert: Option<StoredCert>,
     pub host_listed: bool,
     pub host_cert: Option<StoredCert>,
+    /// Average × 100 and count of its ratings (absent in blobs written before ratings).
+    #[serde(default)]
+    pub rating_x100: Option<i64>,
+    #[serde(default)]
+    pub rating_count: u32,
 }
 
 impl Stored {
@@ -61,6 +66,8 @@ impl Stored {
             cert: d.cert.as_ref().map(StoredCert::from_facts),
             host_listed: d.host_listed,
             host_cert: d.host_cert.as_ref().map(StoredCert::from_facts),
+            rating_x100: d.rating_x100,
+            rating_count: d.rating_count,
         }
     }
 
@@ -88,6 +95,10 @@ impl Stored {
             price_from_krw: self.price_from_krw,
             csap,
             status: self.status.as_str(),
+            rating: match (self.rating_x100, self.rating_count) {
+                (Some(x), n) if n > 0 => Some(crate::model::RatingBrief { average: x as f64 / 100.0, count: n }),
+                _ => None,
+            },
         }
     }
 }

@@ -39,6 +39,7 @@ fn doc(n: u32, name: &str) -> SearchDoc {
         price_from_krw: None,
         first_listed_at: None,
         rating_x100: None,
+        rating_count: 0,
         cert: None,
         host_code: None,
         host_listed: false,

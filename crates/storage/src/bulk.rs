@@ -444,6 +444,21 @@ impl SqliteReader {
                 add_host(&mut hosts, row.get(0)?, &row.get::<_, String>(1)?)?;
             }
         }
-        Ok(with_host_certs(records, &hosts))
+        let mut sources = with_host_certs(records, &hosts);
+        // #24: each service's ratings, for the index's average
+        if !sources.is_empty() {
+            let ids = json_array(sources.iter().map(|s| s.record.id.as_str()));
+            let mut stmt =
+                self.conn.prepare(&format!("{} (SELECT value FROM json_each($1)) GROUP BY service_id", crate::ratings::SUMMARY_SQL))?;
+            let mut rows = stmt.query(rusqlite::params![ids])?;
+            let mut found = std::collections::HashMap::new();
+            while let Some(row) = rows.next()? {
+                found.insert(row.get::<_, String>(0)?, crate::RatingSummary { count: row.get(1)?, stars: row.get(2)? });
+            }
+            for s in &mut sources {
+                s.rating = found.get(&s.record.id).copied().unwrap_or_default();
+            }
+        }
+        Ok(sources)
     }
 }

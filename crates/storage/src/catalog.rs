@@ -42,6 +42,8 @@ pub struct IndexSource {
     pub record: ServiceRecord,
     pub host_listed: bool,
     pub host_cert: Option<Certification>,
+    /// Its ratings (#24): the index keeps their average for `sort=rating` and search items.
+    pub rating: crate::RatingSummary,
 }
 
 /// One listed service in export form.
@@ -257,7 +259,13 @@ impl Db {
                 add_host(&mut hosts, row.try_get("code")?, &row.try_get::<String, _>("content")?)?;
             }
         }
-        Ok(with_host_certs(records, &hosts))
+        let mut sources = with_host_certs(records, &hosts);
+        let ids: Vec<String> = sources.iter().map(|s| s.record.id.clone()).collect();
+        let ratings = self.rating_summaries(&ids).await?;
+        for s in &mut sources {
+            s.rating = ratings.get(&s.record.id).copied().unwrap_or_default();
+        }
+        Ok(sources)
     }
 }
 
@@ -298,7 +306,7 @@ pub(crate) fn with_host_certs(records: Vec<ServiceRecord>, hosts: &HostCerts) ->
         .into_iter()
         .map(|record| {
             let host = record.listing.certification.as_ref().and_then(|c| c.host_infra.as_ref()).and_then(|h| hosts.get(h));
-            IndexSource { host_listed: host.is_some(), host_cert: host.cloned().flatten(), record }
+            IndexSource { host_listed: host.is_some(), host_cert: host.cloned().flatten(), record, rating: Default::default() }
         })
         .collect()
 }

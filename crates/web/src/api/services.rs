@@ -115,6 +115,21 @@ pub struct HitDoc {
     /// The valid-today certification, else the one that ended last; null without any.
     csap: Option<CsapDoc>,
     status: ServiceStatusName,
+    /// The average of its ratings (two decimals) and how many; null when unrated. As the index
+    /// last learned it (through the change feed).
+    rating: Option<RatingBriefDoc>,
+}
+
+/// A service's ratings in brief.
+#[derive(ToSchema)]
+#[schema(as = RatingBrief)]
+#[allow(dead_code)]
+pub struct RatingBriefDoc {
+    /// 1–5, two decimals, rounded half up.
+    #[schema(minimum = 1, maximum = 5)]
+    average: f64,
+    #[schema(minimum = 1)]
+    count: i64,
 }
 
 #[derive(ToSchema)]
@@ -219,6 +234,9 @@ pub struct ServiceView {
     /// Why not, worked out when asked (docs/RULES.md#orderable); empty when orderable.
     #[schema(value_type = Vec<NotOrderableName>)]
     pub not_orderable_reasons: Vec<String>,
+    /// The average of its ratings (two decimals) and how many; null when unrated.
+    #[schema(value_type = Option<RatingBriefDoc>)]
+    pub rating: Option<gureum_app::usage::ratings::RatingBrief>,
 }
 
 component!(
@@ -260,6 +278,7 @@ impl ServiceView {
         };
         let not_orderable: Vec<String> =
             gureum_app::orderable::reasons(state, &rec).await?.into_iter().map(|r| r.as_str().to_owned()).collect();
+        let rating = gureum_app::usage::ratings::summary(state, &rec.id).await?;
         let mut purchase_methods = vec!["negotiated".to_owned()];
         if rec.listing.catalog_contract.is_some() || !gureum_app::buying::catalog::running_for_service(state, &rec.id).await?.is_empty() {
             purchase_methods.push("catalog".into());
@@ -284,6 +303,7 @@ impl ServiceView {
             purchase_methods,
             orderable: not_orderable.is_empty(),
             not_orderable_reasons: not_orderable,
+            rating,
             listing: rec.listing,
         })
     }

@@ -186,6 +186,10 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
         push(("/audit", "nav.audit"));
         push(("/contracts", "nav.contracts"));
     }
+    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier, Role::Operator, Role::Auditor].iter().any(|r| roles.contains(r))
+    {
+        push(("/incidents", "nav.incidents")); // #24 incidents
+    }
     out
 }
 
@@ -390,19 +394,19 @@ mod tests {
     #[test]
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts"];
+        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/incidents"];
         assert_eq!(hrefs(&[Role::Buyer]), agency);
         assert_eq!(hrefs(&[Role::BudgetOfficer]), agency);
         assert_eq!(hrefs(&[Role::Signatory]), agency);
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
-            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts"]
+            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/incidents"]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
-        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts"]);
+        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents"]);
         assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);
-        assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit", "/contracts"]);
+        assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit", "/contracts", "/incidents"]);
         assert_eq!(hrefs(&[]), vec!["/account"]);
     }
 

@@ -97,6 +97,8 @@ pub struct HitView {
     pub csap_until: String,
     pub suspended: bool,
     pub status_label: String,
+    /// The average of its ratings (`평균 4.50점 · 2건`); none when unrated (#24).
+    pub rating_label: Option<String>,
 }
 
 impl HitView {
@@ -133,6 +135,7 @@ impl HitView {
             csap_until,
             suspended: status == Some(ServiceStatus::Suspended),
             status_label: status.map(|s| lang.status(s)).unwrap_or(h.status).to_owned(),
+            rating_label: h.rating.map(|r| super::usage::ratings::average_label(lang, r.average, i64::from(r.count))),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::layout::{Ctx, Layout, Section};
 use super::links;
+use super::usage::ratings::RatingsSection;
 use crate::api::services::{ServiceView, load_public_service};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -290,6 +291,8 @@ impl ServicePage {
 struct ServiceTpl {
     layout: Layout,
     s: ServicePage,
+    /// Its ratings with replies, the average and the forms this reader may use (#24).
+    ratings: RatingsSection,
 }
 
 /// Loads a public service and its view; errors are the page's errors (400 / 404 / 500).
@@ -300,15 +303,37 @@ pub async fn load_view(state: &AppState, key: &str) -> Result<(ServiceView, i64,
 }
 
 pub async fn service(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    match load_view(&state, &id).await {
+    render(&state, &ctx, &id, StatusCode::OK, None, (5, String::new())).await
+}
+
+/// The service page with `status`; a refused ratings form (`rate` or `reply-<id>`) shown in its
+/// section with what the rate form held (`kept`: stars, comment).
+pub(crate) async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    status: StatusCode,
+    problem: Option<(String, super::usage::ratings::Problem)>,
+    kept: (i64, String),
+) -> Response {
+    match load_view(state, id).await {
         Ok((view, revised, first)) => {
             let mut page = ServicePage::new(ctx.lang, &view, revised, first);
-            match gureum_app::review::pages::selection_round(&state, &view.id, view.revision).await {
+            match gureum_app::review::pages::selection_round(state, &view.id, view.revision).await {
                 Ok(round) => page.selection_round = round.map(|r| (super::desk::words::Words(ctx.lang).t("rv.selection.round"), r.name)),
                 Err(e) => return ctx.error(&e.into()),
             }
-            let tpl = ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page };
-            ctx.render(StatusCode::OK, &tpl)
+            let mut ratings = match super::usage::ratings::section(state, ctx, &view.id).await {
+                Ok(r) => r,
+                Err(e) => return ctx.error(&e),
+            };
+            if problem.is_some() {
+                ratings.done = false;
+                (ratings.stars, ratings.comment) = kept;
+            }
+            ratings.problem = problem;
+            let tpl = ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page, ratings };
+            ctx.render(status, &tpl)
         }
         Err(e) => ctx.error(&e),
     }
@@ -381,13 +406,16 @@ pub(crate) mod tests {
             purchase_methods: vec!["negotiated".into(), "catalog".into()],
             orderable: false,
             not_orderable_reasons: vec!["service_suspended".into(), "certification_expired".into()],
+            rating: None,
         }
     }
 
     fn render(lang: Lang, v: &ServiceView) -> String {
         let ctx = Ctx { lang, remember: false, path: "/services/x".into(), query: None, ..Ctx::default() };
         let page = ServicePage::new(lang, v, 1_795_000_000_000_000, None);
-        ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page }.render().expect("renders")
+        ServiceTpl { layout: ctx.layout(page.name.clone(), Section::Services), s: page, ratings: RatingsSection::default() }
+            .render()
+            .expect("renders")
     }
 
     #[test]

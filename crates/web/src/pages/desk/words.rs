@@ -220,6 +220,7 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.worklist" => ("업무함", "Worklist"),
         "nav.projects" => ("구매 사업", "Projects"),
         "nav.contracts" => ("계약", "Contracts"),
+        "nav.incidents" => ("장애 이력", "Incidents"), // #24 incidents
         "nav.quote_requests" => ("견적 요청", "Quote requests"),
         "nav.catalog_contracts" => ("카탈로그 계약", "Catalog contracts"),
         "nav.dashboard" => ("대시보드", "Dashboard"), // #24 spend and dashboard

@@ -4,7 +4,7 @@
 mod dashboard;
 mod incidents;
 mod invoices;
-mod ratings;
+pub(crate) mod ratings;
 mod records;
 
 use crate::state::AppState;
