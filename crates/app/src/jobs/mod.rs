@@ -42,6 +42,12 @@ impl Job {
         }
     }
 
+    /// Whether the job runs once per Asia/Seoul date (the notices); the billing job runs on
+    /// every pass instead, so accepted usage shows on its draft within one interval.
+    pub fn once_a_day(self) -> bool {
+        !matches!(self, Self::Billing)
+    }
+
     /// Runs the job once for the context's date, whoever holds the lease (tests move the clock
     /// with [`Context::with_clock`] and call this). Answers how many things it did.
     pub async fn run(self, ctx: &Context) -> Result<usize> {
@@ -160,7 +166,7 @@ async fn pass_one(ctx: &Context, job: Job, holder: &str, schedule: Schedule) -> 
     let today = ctx.clock().today();
     let today_s = gureum_domain::clock::format_date(today);
     match ctx.db().lease(job.name()).await {
-        Ok(Some(l)) if l.done_on.as_deref() == Some(today_s.as_str()) => return Pass::DoneToday,
+        Ok(Some(l)) if job.once_a_day() && l.done_on.as_deref() == Some(today_s.as_str()) => return Pass::DoneToday,
         Ok(_) => {}
         Err(e) => {
             tracing::warn!(job = job.name(), error = %e, "could not read the job's lease");
