@@ -168,6 +168,9 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
         push(("/quote-requests", "nav.quote_requests"));
         push(("/contracts", "nav.contracts"));
     }
+    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier].iter().any(|r| roles.contains(r)) {
+        push(("/invoices", "nav.invoices")); // #24 invoices
+    }
     if roles.contains(&Role::Pps) {
         push(("/catalog-contracts", "nav.catalog_contracts"));
     }
