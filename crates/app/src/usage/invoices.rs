@@ -564,7 +564,7 @@ pub async fn issue(ctx: &Context, p: &Principal, id: &str, rid: Option<String>) 
             }
         }
         "draft" => {
-            if tx.now() < period.end_micros() {
+            if ctx.clock().now_micros() < period.end_micros() {
                 return Err(Error::new(Code::PeriodNotEnded, format!("the period {} has not ended yet", inv.period)));
             }
             let invoices = tx.invoices_of_contract(&c.id).await?;
