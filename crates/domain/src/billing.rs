@@ -412,7 +412,8 @@ mod tests {
     #[test]
     fn credits_never_pass_lines_and_fees() {
         let lines = [fixed("s1", 10, 1)];
-        let sla = [SlaMonth { service_id: "s1".into(), month: Month(202611), outage_minutes: 43_200, availability_pct: 99.9, credit_pct: 100.0 }];
+        let sla =
+            [SlaMonth { service_id: "s1".into(), month: Month(202611), outage_minutes: 43_200, availability_pct: 99.9, credit_pct: 100.0 }];
         let a = compute(Input {
             lines: &lines,
             period: nov(),
@@ -470,9 +471,8 @@ mod tests {
 
     fn arb_usage() -> impl Strategy<Value = Vec<(String, Month, Quantity)>> {
         prop::collection::vec(
-            (0..5usize, 0..3i64, 0i64..5_000_000_000).prop_map(|(m, mo, micros)| {
-                (format!("m{m}"), Month(202610 + mo), Quantity::from_micros(micros))
-            }),
+            (0..5usize, 0..3i64, 0i64..5_000_000_000)
+                .prop_map(|(m, mo, micros)| (format!("m{m}"), Month(202610 + mo), Quantity::from_micros(micros))),
             0..30,
         )
     }

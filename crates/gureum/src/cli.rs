@@ -309,9 +309,7 @@ async fn bill_command(cli: &Cli, db: &Db, clock: Clock, period: &str) -> CmdResu
     let Some(p) = gureum_domain::usage::Period::parse(period.trim()) else {
         return Err(Failure::env(format!("--period must be a month like 2026-11 or a quarter like 2026-Q4 (got {period:?})")));
     };
-    let sync = std::sync::Arc::new(
-        gureum_app::index::IndexSync::open(db.clone(), &index_dir(&cli.data_dir), false).map_err(Failure::env)?,
-    );
+    let sync = std::sync::Arc::new(gureum_app::index::IndexSync::open(db.clone(), &index_dir(&cli.data_dir), false).map_err(Failure::env)?);
     let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
     let ctx = gureum_app::Context::new(db.clone(), sync, clock, documents, "http://127.0.0.1");
     let out = gureum_app::usage::invoices::bill(&ctx, p).await.map_err(|e| Failure::env(format!("billing failed: {e}")))?;

@@ -84,7 +84,9 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     assert_eq!(s, 201, "{c}");
     let cid = c["id"].as_str().expect("id").to_owned();
     for who in [&signatory, &supplier] {
-        let (s, v) = api(&base, Method::POST, &format!("/api/v1/contracts/{cid}/accept"), Some(who), Some(json!({"text_hash": c["text_hash"]}))).await;
+        let (s, v) =
+            api(&base, Method::POST, &format!("/api/v1/contracts/{cid}/accept"), Some(who), Some(json!({"text_hash": c["text_hash"]})))
+                .await;
         assert_eq!(s, 200, "{v}");
     }
     let meter = c["items"][0]["meter"].as_str().expect("meter").to_owned();

@@ -52,7 +52,12 @@ async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
     let plan = rec.listing.price_plans[0].name.clone();
     let price = rec.listing.price_plans[0].unit_price_krw.won();
     let (s, line) = app
-        .call("POST", "/api/v1/budget-lines", Some(budget), Some(json!({"fiscal_year": 2026, "name": format!("이용료 {joint}"), "amount_krw": 10_000_000_000_i64})))
+        .call(
+            "POST",
+            "/api/v1/budget-lines",
+            Some(budget),
+            Some(json!({"fiscal_year": 2026, "name": format!("이용료 {joint}"), "amount_krw": 10_000_000_000_i64})),
+        )
         .await;
     assert_eq!(s, 201, "{line}");
     let line_id = line["id"].as_str().expect("id").to_owned();
@@ -88,7 +93,8 @@ async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
     let cid = c["id"].as_str().expect("id").to_owned();
     let signatory = app.login("signatory").await;
     for who in [signatory.as_str(), w.supplier.as_str()] {
-        let (s, v) = app.call("POST", &format!("/api/v1/contracts/{cid}/accept"), Some(who), Some(json!({"text_hash": c["text_hash"]}))).await;
+        let (s, v) =
+            app.call("POST", &format!("/api/v1/contracts/{cid}/accept"), Some(who), Some(json!({"text_hash": c["text_hash"]}))).await;
         assert_eq!(s, 200, "{v}");
     }
     let item = |meter: &str, model: &str, price: i64, vat: bool, quantity: i64| ContractItem {
@@ -104,9 +110,12 @@ async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
         vat_included: vat,
     };
     let mut tx = app.db.begin_write().await.expect("tx");
-    tx.replace_items(&cid, &[item("vCPU-hour", "metered", 100, false, 1), item("GB", "metered", 110, true, 1), item("지원", "fixed", 50_000, false, 1)])
-        .await
-        .expect("items");
+    tx.replace_items(
+        &cid,
+        &[item("vCPU-hour", "metered", 100, false, 1), item("GB", "metered", 110, true, 1), item("지원", "fixed", 50_000, false, 1)],
+    )
+    .await
+    .expect("items");
     tx.commit().await.expect("commit");
     Deal { contract_id: cid, line_id, rec }
 }
@@ -264,7 +273,11 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "a disputed invoice is re-issued first: {v}");
     let (s, v) = act(app, &w.supplier, &sep_id, "issue", None).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("issued")), "{v}");
-    assert_eq!(app.db.contract(&cid).await.expect("c").expect("c").invoiced_krw, 56_485 + oct2["total_krw"].as_i64().unwrap_or(0), "a re-issue counts once");
+    assert_eq!(
+        app.db.contract(&cid).await.expect("c").expect("c").invoiced_krw,
+        56_485 + oct2["total_krw"].as_i64().unwrap_or(0),
+        "a re-issue counts once"
+    );
     let (s, v) = act(app, &w.buyer, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await;
     assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "the buyer does not pay: {v}");
     let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await;
@@ -302,11 +315,38 @@ async fn a_joint_contract_s_members_invoice_their_shares() {
     assert_eq!(list.len(), 2);
     // the whole, as one supplier would invoice it
     let lines = [
-        ContractLine { service_id: d.rec.id.clone(), description: String::new(), meter: "vCPU-hour".into(), metered: true, unit_price_krw: 100, vat_included: false, quantity: 1 },
-        ContractLine { service_id: d.rec.id.clone(), description: String::new(), meter: "GB".into(), metered: true, unit_price_krw: 110, vat_included: true, quantity: 1 },
-        ContractLine { service_id: d.rec.id.clone(), description: String::new(), meter: "지원".into(), metered: false, unit_price_krw: 50_000, vat_included: false, quantity: 1 },
+        ContractLine {
+            service_id: d.rec.id.clone(),
+            description: String::new(),
+            meter: "vCPU-hour".into(),
+            metered: true,
+            unit_price_krw: 100,
+            vat_included: false,
+            quantity: 1,
+        },
+        ContractLine {
+            service_id: d.rec.id.clone(),
+            description: String::new(),
+            meter: "GB".into(),
+            metered: true,
+            unit_price_krw: 110,
+            vat_included: true,
+            quantity: 1,
+        },
+        ContractLine {
+            service_id: d.rec.id.clone(),
+            description: String::new(),
+            meter: "지원".into(),
+            metered: false,
+            unit_price_krw: 50_000,
+            vat_included: false,
+            quantity: 1,
+        },
     ];
-    let use_ = vec![("vCPU-hour".to_string(), Month(202610), Quantity::parse("77.7").expect("q")), ("GB".to_string(), Month(202610), Quantity::parse("1.5").expect("q"))];
+    let use_ = vec![
+        ("vCPU-hour".to_string(), Month(202610), Quantity::parse("77.7").expect("q")),
+        ("GB".to_string(), Month(202610), Quantity::parse("1.5").expect("q")),
+    ];
     let sla: Vec<SlaMonth> = Vec::new();
     let whole = billing::compute(Input {
         lines: &lines,

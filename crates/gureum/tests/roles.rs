@@ -1225,12 +1225,15 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
         assert_eq!(s, 201, "{c}");
         let cid = c["id"].as_str().expect("id").to_owned();
         for who in ["signatory", "supplier"] {
-            let (s, v) = send(app, "POST", &format!("/api/v1/contracts/{cid}/accept"), t(who), Some(json!({"text_hash": c["text_hash"]}))).await;
+            let (s, v) =
+                send(app, "POST", &format!("/api/v1/contracts/{cid}/accept"), t(who), Some(json!({"text_hash": c["text_hash"]}))).await;
             assert_eq!(s, 200, "{v}");
         }
         let mut ids = Vec::new();
         for period in ["2026-08", "2026-09", "2026-10"] {
-            gureum_app::usage::invoices::bill(&app.state, gureum_domain::usage::Period::parse(period).expect("period")).await.expect("bill");
+            gureum_app::usage::invoices::bill(&app.state, gureum_domain::usage::Period::parse(period).expect("period"))
+                .await
+                .expect("bill");
             let (s, list) = send(app, "GET", &format!("/api/v1/invoices?contract_id={cid}&period={period}"), t("buyer"), None).await;
             assert_eq!(s, 200, "{list}");
             ids.push(list[0]["id"].as_str().expect("an invoice").to_owned());

@@ -251,7 +251,13 @@ impl WriteTx {
     /// The usage a draft of `supplier_id` for `period` bills in months `lo..=hi`: per
     /// `(meter, month, millionths)`, unbilled (or billed by a joint member's invoice of the
     /// same period).
-    pub async fn unbilled_usage(&mut self, contract_id: &str, supplier_id: &str, period: &str, months: (i64, i64)) -> Result<Vec<(String, i64, i64)>> {
+    pub async fn unbilled_usage(
+        &mut self,
+        contract_id: &str,
+        supplier_id: &str,
+        period: &str,
+        months: (i64, i64),
+    ) -> Result<Vec<(String, i64, i64)>> {
         fetch_unbilled(&mut *self.tx, contract_id, supplier_id, period, months).await
     }
 

@@ -12,8 +12,8 @@
 
 use crate::actor::{Principal, Rule};
 use crate::body::{Fields, format_date, parse_date};
-use crate::buying::{AGENCY_READERS, Note, OVERSIGHT, audit, may_read, tell_agency, tell_supplier, uuid};
 use crate::buying::contracts::suppliers_of;
+use crate::buying::{AGENCY_READERS, Note, OVERSIGHT, audit, may_read, tell_agency, tell_supplier, uuid};
 use crate::context::Context;
 use crate::error::{Code, Error, Result};
 use gureum_domain::account::Role;
@@ -370,7 +370,8 @@ async fn bill_contract(ctx: &Context, contract_id: &str, period: Period, out: &m
 /// changes nothing.
 pub async fn bill(ctx: &Context, period: Period) -> Result<BillOutcome> {
     let last = period.last.next().first_day().previous_day().unwrap_or(period.last.first_day());
-    let contracts = ctx.db().billable_contracts(period.billing().as_str(), &format_date(period.first.first_day()), &format_date(last)).await?;
+    let contracts =
+        ctx.db().billable_contracts(period.billing().as_str(), &format_date(period.first.first_day()), &format_date(last)).await?;
     let mut out = BillOutcome::default();
     for c in contracts {
         bill_contract(ctx, &c.id, period, &mut out).await?;
@@ -425,7 +426,9 @@ pub struct ListQuery {
 pub async fn list(ctx: &Context, p: &Principal, q: &ListQuery) -> Result<Vec<Invoice>> {
     let contract_id = q.contract_id.as_deref().filter(|s| !s.is_empty()).map(|s| uuid(s, "contract")).transpose()?;
     let period = match q.period.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(Period::parse(s).ok_or_else(|| crate::body::bad("period", "a month like 2026-11 or a quarter like 2026-Q4"))?.key()),
+        Some(s) => {
+            Some(Period::parse(s).ok_or_else(|| crate::body::bad("period", "a month like 2026-11 or a quarter like 2026-Q4"))?.key())
+        }
         None => None,
     };
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
@@ -529,7 +532,13 @@ pub async fn csv(ctx: &Context, p: &Principal, id: &str) -> Result<(String, Stri
             &["credit", &format!("SLA {} {} ({} min)", k.month, k.service_id, k.outage_minutes), "", "", "", &(-k.credit_krw).to_string()],
         );
     }
-    for (k, v) in [("fixed_krw", i.fixed_krw), ("credit_krw", i.credit_krw), ("net_krw", i.net_krw), ("vat_krw", i.vat_krw), ("total_krw", i.total_krw)] {
+    for (k, v) in [
+        ("fixed_krw", i.fixed_krw),
+        ("credit_krw", i.credit_krw),
+        ("net_krw", i.net_krw),
+        ("vat_krw", i.vat_krw),
+        ("total_krw", i.total_krw),
+    ] {
         crate::csv::csv_line(&mut out, &["total", k, "", "", "", &v.to_string()]);
     }
     Ok((format!("invoice-{}-{}.csv", i.period, &i.id[..8]), out))
@@ -602,7 +611,11 @@ pub async fn issue(ctx: &Context, p: &Principal, id: &str, rid: Option<String>) 
     .await?;
     let n = Note {
         kind: "invoice_issued",
-        ko: format!("{} 청구서가 발행되었습니다 (합계 {}원). 확인 후 승인하거나 이의를 제기하세요.", after.period, grouped(after.total_krw)),
+        ko: format!(
+            "{} 청구서가 발행되었습니다 (합계 {}원). 확인 후 승인하거나 이의를 제기하세요.",
+            after.period,
+            grouped(after.total_krw)
+        ),
         en: format!("The invoice for {} was issued ({} won). Accept it or dispute it.", after.period, grouped(after.total_krw)),
         link: link(&inv.id),
     };

@@ -144,7 +144,10 @@ pub async fn invoice_csv(State(state): State<AppState>, auth: Auth, Path(id): Pa
     let p = auth.require(Rule::Authenticated)?;
     let (name, body) = invoices::csv(&state, p, &id).await?;
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
         body,
     )
         .into_response())
@@ -161,7 +164,12 @@ pub async fn invoice_csv(State(state): State<AppState>, auth: Auth, Path(id): Pa
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status, period_not_ended, earlier_invoice_draft", body = ErrorBody),
     ))]
-pub async fn issue_invoice(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, AppError> {
+pub async fn issue_invoice(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
     let p = auth.require(Rule::Authenticated)?;
     ok(&invoices::issue(&state, p, &id, request_id(&headers)).await?)
 }
@@ -176,7 +184,12 @@ pub async fn issue_invoice(State(state): State<AppState>, auth: Auth, headers: H
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "invalid_status: not issued", body = ErrorBody),
     ))]
-pub async fn accept_invoice(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, AppError> {
+pub async fn accept_invoice(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
     let p = auth.require(Rule::Authenticated)?;
     ok(&invoices::accept(&state, p, &id, request_id(&headers)).await?)
 }
