@@ -291,6 +291,13 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     assert_eq!((s, v["status"].as_str()), (200, Some("paid")), "{v}");
     assert_eq!(spent(app, &d.line_id).await - before, 56_485, "the budget line's spent amount grows by the total");
     assert_eq!(act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await.0, 409);
+    // told: the agency's buyers and budget officers of the issue, the supplier of the dispute and the payment
+    for (token, kind) in [(&w.buyer, "invoice_issued"), (&budget, "invoice_issued"), (&w.supplier, "invoice_disputed"), (&w.supplier, "invoice_paid")] {
+        let (_, told) = app.call("GET", "/api/v1/notifications", Some(token), None).await;
+        assert!(told["items"].as_array().is_some_and(|n| n.iter().any(|n| n["kind"] == kind)), "{kind}: {told}");
+    }
+    let mails = app.db.outbox_to("buyer@demo.gureum.kr").await.expect("outbox");
+    assert!(mails.iter().any(|m| m.body.contains(&format!("/invoices/{sep_id}"))), "a mail with the link");
     let actions: Vec<String> =
         app.db.audit_for_entity("invoice", &sep_id).await.expect("audit").iter().map(|r| r.event.action.clone()).collect();
     assert_eq!(actions, ["invoice.draft", "invoice.issue", "invoice.dispute", "invoice.issue", "invoice.accept", "invoice.pay"]);

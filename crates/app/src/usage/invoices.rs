@@ -661,8 +661,8 @@ pub async fn accept(ctx: &Context, p: &Principal, id: &str, rid: Option<String>)
 
 /// The agency's buyer or budget officer disputes an issued invoice with a reason.
 pub async fn dispute(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: Option<String>) -> Result<InvoiceView> {
-    let reason = crate::buying::reason(Fields::of(body)?.string("reason")?)?;
     let (inv, _, mut tx) = agency_step(ctx, p, id, AGENCY_ANSWER).await?;
+    let reason = crate::buying::reason(Fields::of(body)?.string("reason")?)?;
     if !tx.dispute_invoice(&inv.id, &p.actor(), &reason).await? {
         return Err(wrong_state(&inv, "disputed"));
     }
@@ -691,11 +691,11 @@ pub async fn dispute(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: 
 /// The agency's budget officer records the payment of an accepted invoice (`paid_on`, a date not
 /// after today); the contract's budget line's spent amount grows by the total.
 pub async fn pay(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: Option<String>) -> Result<InvoiceView> {
+    let (inv, c, mut tx) = agency_step(ctx, p, id, PAYER).await?;
     let paid_on = Fields::of(body)?.date("paid_on")?.ok_or_else(|| crate::body::bad("paid_on", "required"))?;
     if paid_on > ctx.clock().today() {
         return Err(crate::body::bad("paid_on", "a date not after today"));
     }
-    let (inv, c, mut tx) = agency_step(ctx, p, id, PAYER).await?;
     if !tx.pay_invoice(&inv.id, &p.actor(), &format_date(paid_on)).await? {
         return Err(wrong_state(&inv, "paid"));
     }
