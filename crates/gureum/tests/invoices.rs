@@ -292,7 +292,9 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     assert_eq!(spent(app, &d.line_id).await - before, 56_485, "the budget line's spent amount grows by the total");
     assert_eq!(act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await.0, 409);
     // told: the agency's buyers and budget officers of the issue, the supplier of the dispute and the payment
-    for (token, kind) in [(&w.buyer, "invoice_issued"), (&budget, "invoice_issued"), (&w.supplier, "invoice_disputed"), (&w.supplier, "invoice_paid")] {
+    for (token, kind) in
+        [(&w.buyer, "invoice_issued"), (&budget, "invoice_issued"), (&w.supplier, "invoice_disputed"), (&w.supplier, "invoice_paid")]
+    {
         let (_, told) = app.call("GET", "/api/v1/notifications", Some(token), None).await;
         assert!(told["items"].as_array().is_some_and(|n| n.iter().any(|n| n["kind"] == kind)), "{kind}: {told}");
     }
@@ -301,6 +303,14 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     let actions: Vec<String> =
         app.db.audit_for_entity("invoice", &sep_id).await.expect("audit").iter().map(|r| r.event.action.clone()).collect();
     assert_eq!(actions, ["invoice.draft", "invoice.issue", "invoice.dispute", "invoice.issue", "invoice.accept", "invoice.pay"]);
+
+    // the printable page shows the credit with its month and availability, and offers no form to the supplier
+    let (s, page) = app.call("GET", &format!("/invoices/{oct_id}"), Some(&w.buyer), None).await;
+    assert_eq!(s, 200);
+    let page = page.as_str().expect("html").to_owned();
+    assert!(page.contains("id=\"invoice-credits\"") && page.contains("98.655%") && page.contains("2026-10"), "{page}");
+    let (_, page) = app.call("GET", &format!("/invoices/{sep_id}"), Some(&w.supplier), None).await;
+    assert!(!page.as_str().expect("html").contains("<form method=\"post\" action=\"/invoices/"), "nothing left for the supplier to do");
 
     // the CSV
     let (s, csv) = app.call("GET", &format!("/api/v1/invoices/{sep_id}/csv"), Some(&budget), None).await;

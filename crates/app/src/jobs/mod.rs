@@ -6,7 +6,9 @@
 //! renewed while the job runs, and left to run out when its holder dies, so another instance
 //! takes over. Leases count real time (a fixed `GUREUM_NOW` never advances, and a dead holder
 //! must still lose its lease); what is due is decided with the injectable clock's Asia/Seoul
-//! date. A job runs once per date (its lease row records the date of its last complete run);
+//! date. A job runs once per date (its lease row records the date of its last complete run),
+//! except billing, which runs on every pass so that late usage shows on its draft within one
+//! interval ([`Job::once_a_day`]);
 //! each notice is recorded in the transaction that sends it, so two holders at once (a lease
 //! that ran out under a slow run) still send each notice once.
 
