@@ -10,12 +10,11 @@ use crate::error::{AppError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use gureum_app::usage::invoices::{self, InvoiceView, ListQuery};
 use gureum_domain::buying::REASON_MAX_CHARS;
-use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -88,7 +87,7 @@ component!(
     json!({"type": "object", "required": ["paid_on"], "properties": {"paid_on": {"type": "string", "format": "date", "description": "Not after today (Asia/Seoul)"}}})
 );
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InvoicesQuery {
     /// Only this contract's or order's.
@@ -113,9 +112,12 @@ fn ok(v: &InvoiceView) -> Result<Json<Value>, AppError> {
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "forbidden: no role that reads invoices", body = ErrorBody),
     ))]
-pub async fn list_invoices(State(state): State<AppState>, auth: Auth, Query(q): Query<InvoicesQuery>) -> Result<Json<Value>, AppError> {
+pub async fn list_invoices(State(state): State<AppState>, auth: Auth, RawQuery(raw): RawQuery) -> Result<Json<Value>, AppError> {
     let p = auth.require(Rule::Authenticated)?;
-    let list = invoices::list_views(&state, p, &ListQuery { contract_id: q.contract_id, period: q.period, status: q.status }).await?;
+    let pairs = gureum_app::query::pairs(raw.as_deref());
+    let get = |k: &str| pairs.iter().find(|(n, v)| n == k && !v.is_empty()).map(|(_, v)| v.clone());
+    let q = ListQuery { contract_id: get("contract_id"), period: get("period"), status: get("status") };
+    let list = invoices::list_views(&state, p, &q).await?;
     Ok(Json(serde_json::to_value(list).map_err(|e| AppError::from(gureum_app::Error::internal(e)))?))
 }
 
