@@ -86,6 +86,13 @@ pub enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Draft (or recompute) now the invoices of one billing period, as the billing job does when
+    /// it ends: `--period 2026-11` (monthly contracts) or `--period 2026-Q4` (quarterly ones).
+    /// Prints a JSON summary; running it twice changes nothing.
+    Bill {
+        #[arg(long)]
+        period: String,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -288,12 +295,29 @@ async fn run(cli: Cli) -> CmdResult {
                 Command::Export { what: ExportWhat::Services { output } } => crate::export::export_command(&db, output.as_deref()).await,
                 Command::Reindex => crate::serve::reindex_command(&cli, &db).await,
                 Command::Audit { what: AuditWhat::Verify } => audit_verify(&db).await,
+                Command::Bill { period } => bill_command(&cli, &db, clock, period).await,
                 Command::Bench { .. } | Command::Backup { .. } | Command::Restore { .. } => Ok(0),
             };
             db.close().await;
             code
         }
     }
+}
+
+/// `gureum bill --period`: a bad period is exit 2 with a message; else the run's counts as JSON.
+async fn bill_command(cli: &Cli, db: &Db, clock: Clock, period: &str) -> CmdResult {
+    let Some(p) = gureum_domain::usage::Period::parse(period.trim()) else {
+        return Err(Failure::env(format!("--period must be a month like 2026-11 or a quarter like 2026-Q4 (got {period:?})")));
+    };
+    let sync = std::sync::Arc::new(gureum_app::index::IndexSync::open(db.clone(), &index_dir(&cli.data_dir), false).map_err(Failure::env)?);
+    let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
+    let ctx = gureum_app::Context::new(db.clone(), sync, clock, documents, "http://127.0.0.1");
+    let out = gureum_app::usage::invoices::bill(&ctx, p).await.map_err(|e| Failure::env(format!("billing failed: {e}")))?;
+    println!(
+        "{}",
+        serde_json::json!({"period": p.key(), "drafted": out.drafted, "recomputed": out.recomputed, "unchanged": out.unchanged})
+    );
+    Ok(0)
 }
 
 async fn audit_verify(db: &Db) -> CmdResult {

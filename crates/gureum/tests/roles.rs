@@ -882,6 +882,83 @@ fn cases() -> Vec<Case> {
         //
         //
         // #24 invoices rows
+        case("GET", "/api/v1/invoices", "/api/v1/invoices", "visitor:401 reviewer:403 pps:403 sme:403 *:200"),
+        case(
+            "GET",
+            "/api/v1/invoices/{id}",
+            "/api/v1/invoices/{invoice_draft}",
+            "visitor:401 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "GET",
+            "/api/v1/invoices/{id}/csv",
+            "/api/v1/invoices/{invoice_draft}/csv",
+            "visitor:401 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "POST",
+            "/api/v1/invoices/{id}/issue",
+            "/api/v1/invoices/{invoice_draft}/issue",
+            "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case(
+            "POST",
+            "/api/v1/invoices/{id}/accept",
+            "/api/v1/invoices/{invoice_issued}/accept",
+            "visitor:401 buyer:200 budget:409 signatory:403 supplier:403 operator:403 auditor:403 *:404",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/invoices/{id}/dispute",
+            "/api/v1/invoices/{invoice_issued}/dispute",
+            reject_body,
+            "visitor:401 buyer:200 budget:409 signatory:403 supplier:403 operator:403 auditor:403 *:404",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/invoices/{id}/pay",
+            "/api/v1/invoices/{invoice_accepted}/pay",
+            || json!({"paid_on": "2026-11-20"}),
+            "visitor:401 budget:200 buyer:403 signatory:403 supplier:403 operator:403 auditor:403 *:404",
+        ),
+        case("GET", "/invoices", "/invoices", "visitor:303 reviewer:403 pps:403 sme:403 *:200"),
+        case(
+            "GET",
+            "/invoices/{id}",
+            "/invoices/{invoice_draft}",
+            "visitor:303 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "GET",
+            "/invoices/{id}/download.csv",
+            "/invoices/{invoice_draft}/download.csv",
+            "visitor:303 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case(
+            "POST",
+            "/invoices/{id}/issue",
+            "/invoices/{invoice_draft}/issue",
+            "visitor:303 supplier:303 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case(
+            "POST",
+            "/invoices/{id}/accept",
+            "/invoices/{invoice_issued}/accept",
+            "visitor:303 buyer:303 budget:409 signatory:403 supplier:403 operator:403 auditor:403 *:404",
+        ),
+        // no reason, no date: refused on the form to those who may answer
+        case(
+            "POST",
+            "/invoices/{id}/dispute",
+            "/invoices/{invoice_issued}/dispute",
+            "visitor:303 buyer:400 budget:400 signatory:403 supplier:403 operator:403 auditor:403 *:404",
+        ),
+        case(
+            "POST",
+            "/invoices/{id}/pay",
+            "/invoices/{invoice_accepted}/pay",
+            "visitor:303 budget:400 buyer:403 signatory:403 supplier:403 operator:403 auditor:403 *:404",
+        ),
         //
         //
         // #24 incidents and ratings rows
@@ -1063,6 +1140,9 @@ const BUYING_KEYS: &[&str] = &[
     //
     //
     // #24 invoices keys
+    "{invoice_draft}",
+    "{invoice_issued}",
+    "{invoice_accepted}",
     //
     //
     // #24 incidents and ratings keys
@@ -1215,6 +1295,49 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     //
     //
     // #24 invoices fixtures
+    {
+        // a signed monthly contract from 2026-08-01: August accepted, September issued, October a draft
+        let (s, r) = send(app, "POST", "/api/v1/quote-requests", t("buyer"), Some(fill_body(quote_request_body(), f))).await;
+        assert_eq!(s, 201, "{r}");
+        let (s, q) = send(
+            app,
+            "POST",
+            &format!("/api/v1/quote-requests/{}/quotes", r["id"].as_str().expect("id")),
+            t("supplier"),
+            Some(fill_body(quote_body(), f)),
+        )
+        .await;
+        assert_eq!(s, 201, "{q}");
+        let body = json!({"quote_id": q["id"], "type": "one_off", "fee_model": "metered", "billing": "monthly", "budget_line_id": f["buy_line"],
+            "starts_on": "2026-08-01", "ends_on": "2027-07-31"});
+        let (s, c) = send(app, "POST", "/api/v1/contracts", t("buyer"), Some(body)).await;
+        assert_eq!(s, 201, "{c}");
+        let cid = c["id"].as_str().expect("id").to_owned();
+        for who in ["signatory", "supplier"] {
+            let (s, v) =
+                send(app, "POST", &format!("/api/v1/contracts/{cid}/accept"), t(who), Some(json!({"text_hash": c["text_hash"]}))).await;
+            assert_eq!(s, 200, "{v}");
+        }
+        let mut ids = Vec::new();
+        for period in ["2026-08", "2026-09", "2026-10"] {
+            gureum_app::usage::invoices::bill(&app.state, gureum_domain::usage::Period::parse(period).expect("period"))
+                .await
+                .expect("bill");
+            let (s, list) = send(app, "GET", &format!("/api/v1/invoices?contract_id={cid}&period={period}"), t("buyer"), None).await;
+            assert_eq!(s, 200, "{list}");
+            ids.push(list[0]["id"].as_str().expect("an invoice").to_owned());
+        }
+        for (id, steps) in [(&ids[0], &["issue", "accept"][..]), (&ids[1], &["issue"][..])] {
+            for step in steps {
+                let who = if *step == "issue" { "supplier" } else { "buyer" };
+                let (s, v) = send(app, "POST", &format!("/api/v1/invoices/{id}/{step}"), t(who), None).await;
+                assert_eq!(s, 200, "{v}");
+            }
+        }
+        f.insert("invoice_accepted", ids[0].clone());
+        f.insert("invoice_issued", ids[1].clone());
+        f.insert("invoice_draft", ids[2].clone());
+    }
     //
     //
     // #24 incidents and ratings fixtures

@@ -6,7 +6,9 @@
 //! renewed while the job runs, and left to run out when its holder dies, so another instance
 //! takes over. Leases count real time (a fixed `GUREUM_NOW` never advances, and a dead holder
 //! must still lose its lease); what is due is decided with the injectable clock's Asia/Seoul
-//! date. A job runs once per date (its lease row records the date of its last complete run);
+//! date. A job runs once per date (its lease row records the date of its last complete run),
+//! except billing, which runs on every pass so that late usage shows on its draft within one
+//! interval ([`Job::once_a_day`]);
 //! each notice is recorded in the transaction that sends it, so two holders at once (a lease
 //! that ran out under a slow run) still send each notice once.
 
@@ -40,6 +42,12 @@ impl Job {
             Self::Billing => "billing",
             Self::SpendWarnings => "spend_warnings",
         }
+    }
+
+    /// Whether the job runs once per Asia/Seoul date (the notices); the billing job runs on
+    /// every pass instead, so accepted usage shows on its draft within one interval.
+    pub fn once_a_day(self) -> bool {
+        !matches!(self, Self::Billing)
     }
 
     /// Runs the job once for the context's date, whoever holds the lease (tests move the clock
@@ -160,7 +168,7 @@ async fn pass_one(ctx: &Context, job: Job, holder: &str, schedule: Schedule) -> 
     let today = ctx.clock().today();
     let today_s = gureum_domain::clock::format_date(today);
     match ctx.db().lease(job.name()).await {
-        Ok(Some(l)) if l.done_on.as_deref() == Some(today_s.as_str()) => return Pass::DoneToday,
+        Ok(Some(l)) if job.once_a_day() && l.done_on.as_deref() == Some(today_s.as_str()) => return Pass::DoneToday,
         Ok(_) => {}
         Err(e) => {
             tracing::warn!(job = job.name(), error = %e, "could not read the job's lease");

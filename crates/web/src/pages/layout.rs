@@ -171,6 +171,9 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
         push(("/quote-requests", "nav.quote_requests"));
         push(("/contracts", "nav.contracts"));
     }
+    if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier].iter().any(|r| roles.contains(r)) {
+        push(("/invoices", "nav.invoices")); // #24 invoices
+    }
     if roles.contains(&Role::Pps) {
         push(("/catalog-contracts", "nav.catalog_contracts"));
     }
@@ -394,14 +397,14 @@ mod tests {
     #[test]
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/incidents"];
+        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/invoices", "/incidents"];
         assert_eq!(hrefs(&[Role::Buyer]), agency);
         assert_eq!(hrefs(&[Role::BudgetOfficer]), agency);
         assert_eq!(hrefs(&[Role::Signatory]), agency);
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
-            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/incidents"]
+            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/invoices", "/incidents"]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents"]);

@@ -1,0 +1,426 @@
+//! Invoices through the API (SPEC §3 "Usage and billing", §4 invoices), on the engine the run
+//! asks for: a signed metered contract's ended periods are drafted to the letter (metered lines
+//! net of VAT, fixed fees, an SLA credit from an unannounced outage, VAT truncated), a second
+//! run changes nothing, invoices are issued in period order once their period has ended, late
+//! usage lands on the next draft, dispute → re-issue → accept → pay moves the budget line's
+//! spent amount; a joint contract's members invoice their shares; `gureum bill` twice; the
+//! billing job runs on every pass. Usage is stored directly (the usage API is another part's).
+
+mod common;
+
+use common::{TestApp, World, world};
+use gureum_domain::billing::{self, ContractLine, Input, SlaMonth};
+use gureum_domain::usage::{Month, Period, Quantity};
+use gureum_storage::{ContractItem, ServiceKey, ServiceRecord};
+use serde_json::{Value, json};
+
+async fn supplier_id_of(app: &TestApp, who: &str) -> String {
+    let u = app.db.user_by_email(&format!("{who}@demo.gureum.kr")).await.expect("user").expect("demo user");
+    let org = app.db.organisation(&u.org_id).await.expect("org").expect("demo org");
+    org.supplier_id.expect("a supplier organisation")
+}
+
+/// A listed service of the demo supplier that passes the gate and has an SLA with a credit.
+async fn service_with_sla(app: &TestApp) -> ServiceRecord {
+    let sid = supplier_id_of(app, "supplier").await;
+    let (_, hits) = gureum_app::catalog::supplier(&app.state, &sid).await.expect("supplier");
+    for h in hits {
+        let rec = app.db.service(ServiceKey::Id(&h.id)).await.expect("service").expect("listed");
+        let sla = rec.listing.sla.as_ref();
+        if !rec.listing.price_plans.is_empty()
+            && sla.is_some_and(|s| s.availability_pct.is_some() && s.credit_pct.is_some_and(|c| c > 0.0))
+            && gureum_app::buying::gate_reasons(&app.state, &rec, None).await.expect("gate").is_empty()
+        {
+            return rec;
+        }
+    }
+    panic!("the demo supplier has an orderable service with an SLA");
+}
+
+struct Deal {
+    contract_id: String,
+    line_id: String,
+    rec: ServiceRecord,
+}
+
+/// A signed contract of the demo supplier (or a joint one with supplier2 at 67/33), billed
+/// monthly from 2026-08-01 for a year, whose lines are then set to: 100원 per vCPU-hour, 110원
+/// (VAT included) per GB, and a fixed 50,000원 a month.
+async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
+    let app = &w.app;
+    let rec = service_with_sla(app).await;
+    let plan = rec.listing.price_plans[0].name.clone();
+    let price = rec.listing.price_plans[0].unit_price_krw.won();
+    let (s, line) = app
+        .call(
+            "POST",
+            "/api/v1/budget-lines",
+            Some(budget),
+            Some(json!({"fiscal_year": 2026, "name": format!("이용료 {joint}"), "amount_krw": 10_000_000_000_i64})),
+        )
+        .await;
+    assert_eq!(s, 201, "{line}");
+    let line_id = line["id"].as_str().expect("id").to_owned();
+    let (s, r) = app
+        .call(
+            "POST",
+            "/api/v1/quote-requests",
+            Some(&w.buyer),
+            Some(json!({"service_id": rec.id, "items": [{"plan": plan, "quantity": 1, "months": 12}],
+                "starts_on": "2026-08-01", "ends_on": "2027-07-31", "message": "종량제 이용 견적을 요청합니다."})),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let rid = r["id"].as_str().expect("id");
+    let (s, q) = app
+        .call(
+            "POST",
+            &format!("/api/v1/quote-requests/{rid}/quotes"),
+            Some(&w.supplier),
+            Some(json!({"items": [{"plan": plan, "unit_price_krw": price, "quantity": 1, "months": 12}], "valid_until": "2026-12-31", "note": "종량제"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{q}");
+    let mut body = json!({"quote_id": q["id"], "type": "one_off", "fee_model": "metered", "billing": "monthly", "budget_line_id": line_id,
+        "starts_on": "2026-08-01", "ends_on": "2027-07-31"});
+    if joint {
+        let partner = supplier_id_of(app, "supplier2").await;
+        body["type"] = json!("joint");
+        body["shares"] = json!([{"supplier_id": rec.supplier.id, "pct": 67}, {"supplier_id": partner, "pct": 33}]);
+    }
+    let (s, c) = app.call("POST", "/api/v1/contracts", Some(&w.buyer), Some(body)).await;
+    assert_eq!(s, 201, "{c}");
+    let cid = c["id"].as_str().expect("id").to_owned();
+    let signatory = app.login("signatory").await;
+    for who in [signatory.as_str(), w.supplier.as_str()] {
+        let (s, v) =
+            app.call("POST", &format!("/api/v1/contracts/{cid}/accept"), Some(who), Some(json!({"text_hash": c["text_hash"]}))).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let item = |meter: &str, model: &str, price: i64, vat: bool, quantity: i64| ContractItem {
+        service_id: rec.id.clone(),
+        service_code: rec.code.clone(),
+        service_name: rec.listing.name.clone(),
+        plan: format!("{meter} 요금"),
+        meter: meter.into(),
+        unit_price_krw: price,
+        quantity,
+        months: 12,
+        model: model.into(),
+        vat_included: vat,
+    };
+    let mut tx = app.db.begin_write().await.expect("tx");
+    tx.replace_items(
+        &cid,
+        &[item("vCPU-hour", "metered", 100, false, 1), item("GB", "metered", 110, true, 1), item("지원", "fixed", 50_000, false, 1)],
+    )
+    .await
+    .expect("items");
+    tx.commit().await.expect("commit");
+    Deal { contract_id: cid, line_id, rec }
+}
+
+/// Stores usage records as the supplier's machines would have: `(record_id, meter, quantity, month)`.
+async fn usage(app: &TestApp, d: &Deal, records: &[(&str, &str, &str, i64)]) {
+    let mut tx = app.db.begin_write().await.expect("tx");
+    for (rid, meter, q, month) in records {
+        let m = Month(*month);
+        let start = m.start_micros() + 3_600_000_000;
+        let micros = Quantity::parse(q).expect("quantity").micros();
+        tx.insert_usage_record_for_tests(&d.rec.supplier.id, rid, &d.contract_id, meter, micros, (start, start + 60_000_000), m.0)
+            .await
+            .expect("usage");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// An unannounced outage of the service: `minutes` from the 10th of `month` 02:00 (Seoul).
+async fn outage(app: &TestApp, d: &Deal, month: i64, minutes: i64) {
+    let start = Month(month).start_micros() + 9 * 86_400_000_000 + 7_200_000_000;
+    let org = app.db.organisation_of_supplier(&d.rec.supplier.id).await.expect("org").expect("supplier org");
+    sqlx::query(
+        "INSERT INTO incidents (id, service_id, supplier_id, reported_by, reporter_org_id, started_at, ended_at, announced, description, \
+         created_at, updated_at) VALUES ($1, $2, $3, 'test', $4, $5, $6, 0, '장애', $5, $5)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&d.rec.id)
+    .bind(&d.rec.supplier.id)
+    .bind(&org.id)
+    .bind(start)
+    .bind(start + minutes * 60_000_000)
+    .execute(app.db.pool())
+    .await
+    .expect("incident");
+}
+
+async fn bill(app: &TestApp, period: &str) -> gureum_app::usage::invoices::BillOutcome {
+    gureum_app::usage::invoices::bill(&app.state, Period::parse(period).expect("period")).await.expect("bill")
+}
+
+async fn invoice_of(app: &TestApp, token: &str, cid: &str, period: &str) -> Value {
+    let (s, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}&period={period}"), Some(token), None).await;
+    assert_eq!(s, 200, "{list}");
+    let list = list.as_array().expect("a list").clone();
+    assert_eq!(list.len(), 1, "one invoice of {period}: {list:?}");
+    list[0].clone()
+}
+
+fn amounts(v: &Value) -> [i64; 5] {
+    ["fixed_krw", "credit_krw", "net_krw", "vat_krw", "total_krw"].map(|k| v[k].as_i64().expect(k))
+}
+
+async fn act(app: &TestApp, token: &str, id: &str, step: &str, body: Option<Value>) -> (u16, Value) {
+    app.call("POST", &format!("/api/v1/invoices/{id}/{step}"), Some(token), body).await
+}
+
+async fn spent(app: &TestApp, line_id: &str) -> i64 {
+    app.db.budget_line_by_id(line_id).await.expect("line").expect("the line").spent_krw
+}
+
+#[tokio::test]
+async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, false).await;
+    let cid = d.contract_id.clone();
+    // September in two batches, in any order; October with a 600-minute unannounced outage
+    usage(app, &d, &[("s-1", "vCPU-hour", "10.5", 202609), ("s-2", "GB", "3", 202609), ("s-3", "vCPU-hour", "0.004", 202609)]).await;
+    usage(app, &d, &[("o-1", "vCPU-hour", "200", 202610), ("o-2", "unknown-meter", "5", 202610)]).await;
+    outage(app, &d, 202610, 600).await;
+
+    assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 1, recomputed: 0, unchanged: 0 });
+    let events = app.db.audit_count().await.expect("count");
+    assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 0, recomputed: 0, unchanged: 1 });
+    assert_eq!(app.db.audit_count().await.expect("count"), events, "a second run changes nothing");
+    bill(app, "2026-10").await;
+
+    let sep = invoice_of(app, &w.buyer, &cid, "2026-09").await;
+    assert_eq!(sep["status"], "draft");
+    assert_eq!(sep["period"], "2026-09");
+    assert_eq!(sep["supplier_id"], json!(d.rec.supplier.id));
+    let lines = sep["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 2, "one line per metered contract line: {sep}");
+    assert_eq!((lines[0]["meter"].as_str(), lines[0]["quantity"].as_str()), (Some("vCPU-hour"), Some("10.504")));
+    assert_eq!((lines[0]["unit_price_krw"].as_i64(), lines[0]["amount_krw"].as_i64()), (Some(100), Some(1050)), "1050.4 → 1050");
+    assert_eq!((lines[1]["unit_price_krw"].as_i64(), lines[1]["amount_krw"].as_i64()), (Some(100), Some(300)), "110 with VAT → 100 net");
+    // 1,350 + 50,000 fixed = 51,350; VAT 5,135
+    assert_eq!(amounts(&sep), [50_000, 0, 51_350, 5_135, 56_485]);
+
+    // October: the outage puts the month below the SLA; the credit is that service's fee × credit %
+    let oct = invoice_of(app, &w.buyer, &cid, "2026-10").await;
+    let sla = d.rec.listing.sla.clone().expect("sla");
+    let below = gureum_domain::usage::below_sla(600, Month(202610), sla.availability_pct.expect("pct"));
+    let fee = 20_000 + 50_000;
+    let credit = if below { gureum_domain::usage::sla_credit(fee, sla.credit_pct.expect("credit")) } else { 0 };
+    assert!(below, "600 minutes in a 31-day month is below every seeded SLA (≥ 99.5 %)");
+    let net = fee - credit;
+    assert_eq!(amounts(&oct), [50_000, credit, net, gureum_domain::money::vat(net), net + gureum_domain::money::vat(net)]);
+    assert_eq!(oct["lines"][0]["quantity"], "200", "a meter the contract does not have bills nothing");
+
+    let sep_id = sep["id"].as_str().expect("id").to_owned();
+    let oct_id = oct["id"].as_str().expect("id").to_owned();
+    // reads: the parties, the operator and the auditor; others 404
+    for (who, want) in [(&w.supplier, 200), (&budget, 200), (&w.operator, 200), (&w.supplier2, 404)] {
+        assert_eq!(app.call("GET", &format!("/api/v1/invoices/{sep_id}"), Some(who), None).await.0, want);
+    }
+    let (s, list) = app.call("GET", "/api/v1/invoices", Some(&w.supplier2), None).await;
+    assert_eq!((s, list.as_array().map(Vec::len)), (200, Some(0)), "another supplier lists none of them");
+    assert_eq!(app.call("GET", "/api/v1/invoices?status=odd", Some(&w.buyer), None).await.0, 400);
+    assert_eq!(app.call("GET", "/api/v1/invoices?period=2026-13", Some(&w.buyer), None).await.0, 400);
+    assert_eq!(app.call("GET", "/api/v1/invoices/not-a-uuid", Some(&w.buyer), None).await.0, 400);
+
+    // issue in period order, only by the supplier
+    let (s, v) = act(app, &w.supplier, &oct_id, "issue", None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("earlier_invoice_draft")), "{v}");
+    let (s, v) = act(app, &w.buyer, &sep_id, "issue", None).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "{v}");
+    assert_eq!(act(app, &w.supplier2, &sep_id, "issue", None).await.0, 404);
+    let (s, v) = act(app, &w.supplier, &sep_id, "issue", None).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("issued")), "{v}");
+    assert_eq!(amounts(&v), amounts(&sep), "recomputed at issue from the same records");
+    let (s, v) = act(app, &w.supplier, &sep_id, "issue", None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "{v}");
+    let c = app.db.contract(&cid).await.expect("contract").expect("the contract");
+    assert_eq!(c.invoiced_krw, 56_485, "issuing moves the contract's invoiced amount");
+
+    // late usage of September, after its issue, lands on October's draft
+    usage(app, &d, &[("s-late", "vCPU-hour", "1", 202609)]).await;
+    let r = bill(app, "2026-10").await;
+    assert_eq!(r.recomputed, 1, "{r:?}");
+    assert_eq!(bill(app, "2026-09").await.unchanged, 1, "an issued invoice is left as it is");
+    let oct2 = invoice_of(app, &w.buyer, &cid, "2026-10").await;
+    assert_eq!(oct2["lines"][0]["quantity"], "201");
+    assert_eq!(invoice_of(app, &w.buyer, &cid, "2026-09").await["lines"][0]["quantity"], "10.504");
+
+    // November has not ended (the clock says 2026-11-23)
+    bill(app, "2026-10").await;
+    let (s, _) = act(app, &w.supplier, &oct_id, "issue", None).await;
+    assert_eq!(s, 200);
+    bill(app, "2026-11").await;
+    let nov = invoice_of(app, &w.buyer, &cid, "2026-11").await;
+    let (s, v) = act(app, &w.supplier, nov["id"].as_str().expect("id"), "issue", None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("period_not_ended")), "{v}");
+
+    // dispute → re-issue → accept → pay
+    let (s, v) = act(app, &w.buyer, &sep_id, "dispute", Some(json!({}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("reason_required")), "{v}");
+    let (s, v) = act(app, &w.supplier, &sep_id, "dispute", Some(json!({"reason": "x"}))).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "{v}");
+    let (s, v) = act(app, &w.buyer, &sep_id, "dispute", Some(json!({"reason": "GB 사용량이 계약과 다릅니다"}))).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("disputed")), "{v}");
+    let (s, v) = act(app, &budget, &sep_id, "accept", None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "a disputed invoice is re-issued first: {v}");
+    let (s, v) = act(app, &w.supplier, &sep_id, "issue", None).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("issued")), "{v}");
+    assert_eq!(
+        app.db.contract(&cid).await.expect("c").expect("c").invoiced_krw,
+        56_485 + oct2["total_krw"].as_i64().unwrap_or(0),
+        "a re-issue counts once"
+    );
+    let (s, v) = act(app, &w.buyer, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "the buyer does not pay: {v}");
+    let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "only an accepted invoice is paid: {v}");
+    let (s, v) = act(app, &w.buyer, &sep_id, "accept", None).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("accepted")), "{v}");
+    let before = spent(app, &d.line_id).await;
+    let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2027-01-01"}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "not after today: {v}");
+    let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("paid")), "{v}");
+    assert_eq!(spent(app, &d.line_id).await - before, 56_485, "the budget line's spent amount grows by the total");
+    assert_eq!(act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await.0, 409);
+    // told: the agency's buyers and budget officers of the issue, the supplier of the dispute and the payment
+    for (token, kind) in
+        [(&w.buyer, "invoice_issued"), (&budget, "invoice_issued"), (&w.supplier, "invoice_disputed"), (&w.supplier, "invoice_paid")]
+    {
+        let (_, told) = app.call("GET", "/api/v1/notifications", Some(token), None).await;
+        assert!(told["items"].as_array().is_some_and(|n| n.iter().any(|n| n["kind"] == kind)), "{kind}: {told}");
+    }
+    let mails = app.db.outbox_to("buyer@demo.gureum.kr").await.expect("outbox");
+    assert!(mails.iter().any(|m| m.body.contains(&format!("/invoices/{sep_id}"))), "a mail with the link");
+    let actions: Vec<String> =
+        app.db.audit_for_entity("invoice", &sep_id).await.expect("audit").iter().map(|r| r.event.action.clone()).collect();
+    assert_eq!(actions, ["invoice.draft", "invoice.issue", "invoice.dispute", "invoice.issue", "invoice.accept", "invoice.pay"]);
+
+    // the printable page shows the credit with its month and availability, and offers no form to the supplier
+    let (s, page) = app.call("GET", &format!("/invoices/{oct_id}"), Some(&w.buyer), None).await;
+    assert_eq!(s, 200);
+    let page = page.as_str().expect("html").to_owned();
+    assert!(page.contains("id=\"invoice-credits\"") && page.contains("98.655%") && page.contains("2026-10"), "{page}");
+    let (_, page) = app.call("GET", &format!("/invoices/{sep_id}"), Some(&w.supplier), None).await;
+    assert!(!page.as_str().expect("html").contains("<form method=\"post\" action=\"/invoices/"), "nothing left for the supplier to do");
+
+    // the CSV
+    let (s, csv) = app.call("GET", &format!("/api/v1/invoices/{sep_id}/csv"), Some(&budget), None).await;
+    assert_eq!(s, 200);
+    let csv = csv.as_str().expect("text").to_owned();
+    assert!(csv.contains("total_krw") && csv.contains("56485") && csv.contains("10.504"), "{csv}");
+}
+
+#[tokio::test]
+async fn a_joint_contract_s_members_invoice_their_shares() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, true).await;
+    usage(app, &d, &[("j-1", "vCPU-hour", "77.7", 202610), ("j-2", "GB", "1.5", 202610)]).await;
+    assert_eq!(bill(app, "2026-10").await.drafted, 2, "one invoice per member");
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={}", d.contract_id), Some(&w.buyer), None).await;
+    let list = list.as_array().expect("list").clone();
+    assert_eq!(list.len(), 2);
+    // the whole, as one supplier would invoice it
+    let lines = [
+        ContractLine {
+            service_id: d.rec.id.clone(),
+            description: String::new(),
+            meter: "vCPU-hour".into(),
+            metered: true,
+            unit_price_krw: 100,
+            vat_included: false,
+            quantity: 1,
+        },
+        ContractLine {
+            service_id: d.rec.id.clone(),
+            description: String::new(),
+            meter: "GB".into(),
+            metered: true,
+            unit_price_krw: 110,
+            vat_included: true,
+            quantity: 1,
+        },
+        ContractLine {
+            service_id: d.rec.id.clone(),
+            description: String::new(),
+            meter: "지원".into(),
+            metered: false,
+            unit_price_krw: 50_000,
+            vat_included: false,
+            quantity: 1,
+        },
+    ];
+    let use_ = vec![
+        ("vCPU-hour".to_string(), Month(202610), Quantity::parse("77.7").expect("q")),
+        ("GB".to_string(), Month(202610), Quantity::parse("1.5").expect("q")),
+    ];
+    let sla: Vec<SlaMonth> = Vec::new();
+    let whole = billing::compute(Input {
+        lines: &lines,
+        period: Period::parse("2026-10").expect("p"),
+        starts_on: time::macros::date!(2026 - 08 - 01),
+        ends_on: time::macros::date!(2027 - 07 - 31),
+        usage: &use_,
+        sla: &sla,
+    });
+    for (i, k) in ["fixed_krw", "credit_krw", "net_krw", "vat_krw", "total_krw"].iter().enumerate() {
+        let sum: i64 = list.iter().map(|v| v[*k].as_i64().expect(k)).sum();
+        let want = [whole.fixed_krw, whole.credit_krw, whole.net_krw, whole.vat_krw, whole.total_krw][i];
+        assert_eq!(sum, want, "{k}: the members' invoices sum to the whole");
+    }
+    let mine = list.iter().find(|v| v["supplier_id"] == json!(d.rec.supplier.id)).expect("the lead's");
+    assert_eq!(mine["fixed_krw"].as_i64(), Some(33_500), "67 % of 50,000");
+    // each member issues its own; the partner reads both, issues only its own
+    let partner_inv = list.iter().find(|v| v["supplier_id"] != json!(d.rec.supplier.id)).expect("the partner's");
+    let pid = partner_inv["id"].as_str().expect("id");
+    assert_eq!(act(app, &w.supplier, pid, "issue", None).await.0, 403);
+    let (s, v) = act(app, &w.supplier2, pid, "issue", None).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("issued")), "{v}");
+    assert_eq!(amounts(&v), amounts(partner_inv));
+    let (s, v) = act(app, &w.supplier, mine["id"].as_str().expect("id"), "issue", None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(amounts(&v), amounts(mine), "the usage stamped by the partner still counts on the lead's share");
+}
+
+#[tokio::test]
+async fn gureum_bill_twice_changes_nothing_and_the_job_runs_every_pass() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, false).await;
+    usage(app, &d, &[("b-1", "vCPU-hour", "3", 202610)]).await;
+    let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
+    assert_eq!(v, json!({"period": "2026-10", "drafted": 1, "recomputed": 0, "unchanged": 0}));
+    let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
+    let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
+    assert_eq!(v, json!({"period": "2026-10", "drafted": 0, "recomputed": 0, "unchanged": 1}));
+    let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-13"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2026-Q4"), "a clear message");
+
+    // the job: the last ended month (October at the clock) and every draft; again, nothing
+    use gureum_app::jobs::Job;
+    assert!(!Job::Billing.once_a_day() && Job::CertificateNotices.once_a_day());
+    usage(app, &d, &[("b-2", "vCPU-hour", "4", 202610)]).await;
+    assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 1, "late usage shows within a pass");
+    assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 0);
+    let oct = invoice_of(app, &w.buyer, &d.contract_id, "2026-10").await;
+    assert_eq!(oct["lines"][0]["quantity"], "7");
+    // a month later the job drafts November by itself
+    let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
+    usage(app, &d, &[("b-3", "vCPU-hour", "5", 202611)]).await;
+    assert!(Job::Billing.run(&later).await.expect("job") >= 1);
+    assert_eq!(invoice_of(app, &w.buyer, &d.contract_id, "2026-11").await["lines"][0]["quantity"], "5");
+}
