@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestApp, World, world};
+use common::{TestApp, world};
 use gureum_storage::{Contract, ContractItem, ContractShare};
 use serde_json::{Value, json};
 
@@ -338,19 +338,85 @@ async fn two_identical_batches_at_once_store_the_records_once() {
     assert_eq!(stored(app).await, 500);
 }
 
-fn multipart_csv(csrf: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+fn multipart_csv(bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "gureum-usage-boundary";
     let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
     body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"usage.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
     );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-#[allow(dead_code)]
-fn world_of(w: &World) -> &TestApp {
-    &w.app
+/// Posts a CSV file to the upload page as `token`'s person (a bearer call needs no CSRF field;
+/// tests/account_pages.rs covers the cookie and its field); the status and the page.
+async fn upload(app: &TestApp, token: &str, csv: &str) -> (u16, String) {
+    use tower::ServiceExt;
+    let (ct, body) = multipart_csv(csv.as_bytes());
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/usage/upload?lang=en")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", ct)
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("response");
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_upload_page_stores_a_good_file_and_names_every_bad_line() {
+    let w = world().await;
+    let app = &w.app;
+    let c = contract(app, SIGNED).await;
+    let (s, page) = app.call("GET", "/usage/upload", Some(&w.supplier), None).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.as_str().is_some_and(|p| p.contains("record_id,contract_id,meter,quantity,period_start,period_end")), "the columns are named");
+    let (s, _) = app.call("GET", "/usage/upload", Some(&w.buyer), None).await;
+    assert_eq!(s, 403, "suppliers only");
+
+    let good = format!(
+        "\u{feff}record_id,contract_id,meter,quantity,period_start,period_end\r\n\
+         u-1,{c},vCPU-hour,1.25,2026-11-01T00:00:00+09:00,2026-11-01T01:00:00+09:00\r\n\
+         \"u-2\",{c},GB-month,\"3\",2026-11-01T00:00:00+09:00,2026-12-01T00:00:00+09:00\r\n"
+    );
+    let (s, page) = upload(app, &w.supplier, &good).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains(r#"<dd id="accepted">2</dd>"#) && page.contains(r#"<dd id="duplicates">0</dd>"#), "{page}");
+    assert_eq!(stored(app).await, 2);
+    let (s, page) = upload(app, &w.supplier, &good).await;
+    assert_eq!(s, 200);
+    assert!(page.contains(r#"<dd id="accepted">0</dd>"#) && page.contains(r#"<dd id="duplicates">2</dd>"#), "a resend stores nothing");
+
+    let bad = format!(
+        "record_id,contract_id,meter,quantity,period_start,period_end\n\
+         u-3,{c},vCPU-hour,1,2026-11-02T00:00:00+09:00,2026-11-02T01:00:00+09:00\n\
+         u-4,{c},vCPU-hour,1.0000001,2026-11-02T00:00:00+09:00,2026-11-02T01:00:00+09:00\n\
+         u-5,{c},TB-year,1,2026-11-02T00:00:00+09:00,2026-11-02T01:00:00+09:00\n\
+         u-6,{c},vCPU-hour\n\
+         u-7,{c},vCPU-hour,1,2026-11-02T00:00:00+09:00,\n"
+    );
+    let (s, page) = upload(app, &w.supplier, &bad).await;
+    assert_eq!(s, 400, "{page}");
+    for (line, field, code) in [(3, "quantity", "invalid_quantity"), (4, "meter", "unknown_meter"), (5, "-", "invalid_field"), (6, "period_end", "missing_field")] {
+        let row = format!(r#"<tr><th scope="row">{line}</th><td>{field}</td>"#);
+        assert!(page.contains(&row) && page.contains(code), "line {line} named: {page}");
+    }
+    assert!(!page.contains(r#"<th scope="row">2</th>"#), "the good line is not named");
+    assert_eq!(stored(app).await, 2, "nothing of the bad file stored");
+    // a file without its header
+    let (s, page) = upload(app, &w.supplier, "u-8,x,y,1,a,b\n").await;
+    assert_eq!(s, 400);
+    assert!(page.contains("invalid_field"), "{page}");
+    // a conflict names its line
+    let conflict = format!("record_id,contract_id,meter,quantity,period_start,period_end\nu-1,{c},vCPU-hour,9,2026-11-01T00:00:00+09:00,2026-11-01T01:00:00+09:00\n");
+    let (s, page) = upload(app, &w.supplier, &conflict).await;
+    assert_eq!(s, 409, "{page}");
+    assert!(page.contains(r#"<tr><th scope="row">2</th><td>record_id</td>"#), "{page}");
+    // the agency may not upload
+    let (s, _) = upload(app, &w.buyer, &good).await;
+    assert_eq!(s, 403);
 }

@@ -167,6 +167,7 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
         push(("/buying", "nav.worklist"));
         push(("/quote-requests", "nav.quote_requests"));
         push(("/contracts", "nav.contracts"));
+        push(("/usage/upload", "nav.usage_upload"));
     }
     if roles.contains(&Role::Pps) {
         push(("/catalog-contracts", "nav.catalog_contracts"));
@@ -394,7 +395,7 @@ mod tests {
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
-            vec!["/account", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts"]
+            vec!["/account", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/usage/upload"]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts"]);

@@ -222,6 +222,7 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.contracts" => ("계약", "Contracts"),
         "nav.quote_requests" => ("견적 요청", "Quote requests"),
         "nav.catalog_contracts" => ("카탈로그 계약", "Catalog contracts"),
+        "nav.usage_upload" => ("사용량 올리기", "Upload usage"), // #24 records
         // shared labels
         "lc.field.code" => ("서비스 코드", "Service code"),
         "lc.field.name" => ("서비스 이름", "Name"),
