@@ -159,7 +159,13 @@ async fn stored(base: &str, token: &str, contract: &str) -> u64 {
         .json()
         .await
         .expect("json");
-    v["months"].as_array().expect("months").iter().flat_map(|m| m["meters"].as_array().cloned().unwrap_or_default()).map(|m| m["records"].as_u64().unwrap_or(0)).sum()
+    v["months"]
+        .as_array()
+        .expect("months")
+        .iter()
+        .flat_map(|m| m["meters"].as_array().cloned().unwrap_or_default())
+        .map(|m| m["records"].as_u64().unwrap_or(0))
+        .sum()
 }
 
 #[tokio::test]

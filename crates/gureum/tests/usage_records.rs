@@ -121,7 +121,12 @@ async fn usage(app: &TestApp, token: &str, contract: &str) -> (u16, Value) {
 }
 
 fn codes(v: &Value) -> Vec<(u64, String)> {
-    v["errors"].as_array().expect("errors").iter().map(|e| (e["index"].as_u64().expect("index"), e["code"].as_str().expect("code").to_owned())).collect()
+    v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| (e["index"].as_u64().expect("index"), e["code"].as_str().expect("code").to_owned()))
+        .collect()
 }
 
 #[tokio::test]
@@ -183,29 +188,29 @@ async fn every_bad_record_is_named_and_nothing_is_stored() {
     by_order.as_object_mut().expect("object").remove("contract_id");
     by_order["order_id"] = json!(order);
     let batch = vec![
-        hour("ok-1", &c, 0, json!(1)),                                                                   // 0 fine
-        missing,                                                                                        // 1
+        hour("ok-1", &c, 0, json!(1)), // 0 fine
+        missing,                       // 1
         json!({"record_id": 7, "contract_id": c, "meter": "vCPU-hour", "quantity": 1, "period_start": "2026-11-01T00:00:00Z", "period_end": "2026-11-01T01:00:00Z"}), // 2 wrong type
-        hour("q7", &c, 1, json!("0.0000001")),                                                         // 3 seven places
-        hour("neg", &c, 1, json!(-1)),                                                                  // 4 negative
-        hour("unk", &uuid::Uuid::new_v4().to_string(), 1, json!(1)),                                   // 5 no such contract
-        hour("theirs", &theirs, 1, json!(1)),                                                           // 6 another supplier's
-        hour("draft", &draft, 1, json!(1)),                                                             // 7 not signed
+        hour("q7", &c, 1, json!("0.0000001")),                       // 3 seven places
+        hour("neg", &c, 1, json!(-1)),                               // 4 negative
+        hour("unk", &uuid::Uuid::new_v4().to_string(), 1, json!(1)), // 5 no such contract
+        hour("theirs", &theirs, 1, json!(1)),                        // 6 another supplier's
+        hour("draft", &draft, 1, json!(1)),                          // 7 not signed
         rec("meter", &c, "TB-year", json!(1), "2026-11-01T00:00:00+09:00", "2026-11-01T01:00:00+09:00"), // 8 unknown meter
         rec("cross", &c, "vCPU-hour", json!(1), "2026-10-31T23:00:00+09:00", "2026-11-01T01:00:00+09:00"), // 9 crosses a month
         rec("outside", &c, "vCPU-hour", json!(1), "2026-08-31T10:00:00+09:00", "2026-08-31T11:00:00+09:00"), // 10 before the contract
         rec("back", &c, "vCPU-hour", json!(1), "2026-11-02T10:00:00+09:00", "2026-11-02T09:00:00+09:00"), // 11 end before start
-        hour("ok-1", &c, 0, json!(2)),                                                                  // 12 same id, other content
-        hour(&"x".repeat(101), &c, 0, json!(1)),                                                        // 13 id too long
-        both,                                                                                           // 14 both ids
-        no_contract,                                                                                    // 15 neither
-        rec("when", &c, "vCPU-hour", json!(1), "yesterday", "2026-11-01T01:00:00+09:00"),                // 16 not RFC 3339
-        hour("req", &requested, 1, json!(1)),                                                           // 17 an order not confirmed
-        json!("not an object"),                                                                         // 18
+        hour("ok-1", &c, 0, json!(2)),                               // 12 same id, other content
+        hour(&"x".repeat(101), &c, 0, json!(1)),                     // 13 id too long
+        both,                                                        // 14 both ids
+        no_contract,                                                 // 15 neither
+        rec("when", &c, "vCPU-hour", json!(1), "yesterday", "2026-11-01T01:00:00+09:00"), // 16 not RFC 3339
+        hour("req", &requested, 1, json!(1)),                        // 17 an order not confirmed
+        json!("not an object"),                                      // 18
         // fine: a quarter's record inside the quarter, across a month; a confirmed order
         rec("q-ok", &quarterly, "vCPU-hour", json!(1), "2026-10-31T23:00:00+09:00", "2026-11-01T01:00:00+09:00"), // 19
         rec("q-cross", &quarterly, "vCPU-hour", json!(1), "2026-12-31T23:00:00+09:00", "2027-01-01T01:00:00+09:00"), // 20 crosses a quarter
-        by_order,                                                                                       // 21 fine
+        by_order,                                                                                                 // 21 fine
         // the end instant is exclusive: a month's record ends at the next month's first instant
         rec("month", &c, "GB-month", json!(1), "2026-11-01T00:00:00+09:00", "2026-12-01T00:00:00+09:00"), // 22 fine
     ];
@@ -309,7 +314,8 @@ async fn only_the_contracts_suppliers_report_and_its_parties_read() {
 
     let auditor = app.login("auditor").await;
     let budget = app.login("budget").await;
-    for (who, want) in [(&w.buyer, 200), (&budget, 200), (&w.supplier, 200), (&w.operator, 200), (&auditor, 200), (&w.supplier2, 404), (&w.reviewer, 404)]
+    for (who, want) in
+        [(&w.buyer, 200), (&budget, 200), (&w.supplier, 200), (&w.operator, 200), (&auditor, 200), (&w.supplier2, 404), (&w.reviewer, 404)]
     {
         let (s, v) = usage(app, who, &c).await;
         assert_eq!(s, want, "{v}");
@@ -342,7 +348,8 @@ fn multipart_csv(bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "gureum-usage-boundary";
     let mut body = Vec::new();
     body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"usage.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"usage.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
     );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
@@ -374,7 +381,10 @@ async fn the_upload_page_stores_a_good_file_and_names_every_bad_line() {
     let c = contract(app, SIGNED).await;
     let (s, page) = app.call("GET", "/usage/upload", Some(&w.supplier), None).await;
     assert_eq!(s, 200, "{page}");
-    assert!(page.as_str().is_some_and(|p| p.contains("record_id,contract_id,meter,quantity,period_start,period_end")), "the columns are named");
+    assert!(
+        page.as_str().is_some_and(|p| p.contains("record_id,contract_id,meter,quantity,period_start,period_end")),
+        "the columns are named"
+    );
     let (s, _) = app.call("GET", "/usage/upload", Some(&w.buyer), None).await;
     assert_eq!(s, 403, "suppliers only");
 
@@ -401,7 +411,9 @@ async fn the_upload_page_stores_a_good_file_and_names_every_bad_line() {
     );
     let (s, page) = upload(app, &w.supplier, &bad).await;
     assert_eq!(s, 400, "{page}");
-    for (line, field, code) in [(3, "quantity", "invalid_quantity"), (4, "meter", "unknown_meter"), (5, "-", "invalid_field"), (6, "period_end", "missing_field")] {
+    for (line, field, code) in
+        [(3, "quantity", "invalid_quantity"), (4, "meter", "unknown_meter"), (5, "-", "invalid_field"), (6, "period_end", "missing_field")]
+    {
         let row = format!(r#"<tr><th scope="row">{line}</th><td>{field}</td>"#);
         assert!(page.contains(&row) && page.contains(code), "line {line} named: {page}");
     }
@@ -412,7 +424,9 @@ async fn the_upload_page_stores_a_good_file_and_names_every_bad_line() {
     assert_eq!(s, 400);
     assert!(page.contains("invalid_field"), "{page}");
     // a conflict names its line
-    let conflict = format!("record_id,contract_id,meter,quantity,period_start,period_end\nu-1,{c},vCPU-hour,9,2026-11-01T00:00:00+09:00,2026-11-01T01:00:00+09:00\n");
+    let conflict = format!(
+        "record_id,contract_id,meter,quantity,period_start,period_end\nu-1,{c},vCPU-hour,9,2026-11-01T00:00:00+09:00,2026-11-01T01:00:00+09:00\n"
+    );
     let (s, page) = upload(app, &w.supplier, &conflict).await;
     assert_eq!(s, 409, "{page}");
     assert!(page.contains(r#"<tr><th scope="row">2</th><td>record_id</td>"#), "{page}");

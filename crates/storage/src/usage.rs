@@ -77,9 +77,7 @@ fn insert_sql(backend: Backend) -> String {
 fn rows_json(rows: &[UsageRecord]) -> String {
     let arr: Vec<serde_json::Value> = rows
         .iter()
-        .map(|r| {
-            serde_json::json!([r.record_id, r.contract_id, r.meter, r.quantity_micros, r.period_start, r.period_end, r.month])
-        })
+        .map(|r| serde_json::json!([r.record_id, r.contract_id, r.meter, r.quantity_micros, r.period_start, r.period_end, r.month]))
         .collect();
     serde_json::Value::Array(arr).to_string()
 }
@@ -93,12 +91,8 @@ impl WriteTx {
         let mut written = 0;
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             let json = rows_json(chunk);
-            let done = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(json)
-                .bind(supplier_id)
-                .bind(received_at)
-                .execute(&mut *self.tx)
-                .await?;
+            let done =
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(json).bind(supplier_id).bind(received_at).execute(&mut *self.tx).await?;
             written += done.rows_affected();
         }
         Ok(written)
@@ -176,7 +170,12 @@ impl Db {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(UsageTotal { month: r.try_get("month")?, meter: r.try_get("meter")?, quantity_micros: r.try_get("q")?, records: r.try_get("n")? })
+                Ok(UsageTotal {
+                    month: r.try_get("month")?,
+                    meter: r.try_get("meter")?,
+                    quantity_micros: r.try_get("q")?,
+                    records: r.try_get("n")?,
+                })
             })
             .collect()
     }

@@ -11,7 +11,7 @@
 //! per 2,000 rows and no look-up.
 
 use crate::actor::{Principal, Rule, SUPPLIER};
-use crate::buying::contracts::{CATALOG, CALL_OFF, NEGOTIATED, suppliers_of};
+use crate::buying::contracts::{CALL_OFF, CATALOG, NEGOTIATED, suppliers_of};
 use crate::buying::{audit, may_read, uuid};
 use crate::context::Context;
 use crate::error::{Code, Error, Result};
@@ -135,8 +135,11 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
     let fields = crate::body::Fields::of(body)?;
     let records = crate::body::required(fields.array("records")?, "records")?;
     if records.len() > MAX_BATCH {
-        return Err(Error::new(Code::BatchTooLarge, format!("a batch holds at most {MAX_BATCH} records; this one holds {}", records.len()))
-            .with("max", MAX_BATCH.into()));
+        return Err(Error::new(
+            Code::BatchTooLarge,
+            format!("a batch holds at most {MAX_BATCH} records; this one holds {}", records.len()),
+        )
+        .with("max", MAX_BATCH.into()));
     }
     Ok(ingest(ctx, p, &supplier, records, rid).await??)
 }
@@ -144,14 +147,22 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
 /// The CSV upload: `record_id,contract_id,meter,quantity,period_start,period_end` with a header
 /// line, UTF-8 with or without a byte-order mark; every bad row named by its line. The outer
 /// error is a refusal of the file itself (not UTF-8, no header, too many rows).
-pub async fn submit_csv(ctx: &Context, p: &Principal, bytes: &[u8], rid: Option<String>) -> Result<std::result::Result<BatchOutcome, Refused>> {
+pub async fn submit_csv(
+    ctx: &Context,
+    p: &Principal,
+    bytes: &[u8],
+    rid: Option<String>,
+) -> Result<std::result::Result<BatchOutcome, Refused>> {
     let supplier = reporting_supplier(p)?;
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| Error::new(Code::InvalidField, "file: the file is not UTF-8 text"))?;
     let rows = parse_csv(text);
     let mut rows = rows.into_iter().filter(|(_, fields)| !(fields.len() == 1 && fields[0].trim().is_empty()));
     let Some((_, header)) = rows.next() else {
-        return Err(Error::new(Code::InvalidField, format!("file: the file is empty; its first line names the columns {}", CSV_COLUMNS.join(","))));
+        return Err(Error::new(
+            Code::InvalidField,
+            format!("file: the file is empty; its first line names the columns {}", CSV_COLUMNS.join(",")),
+        ));
     };
     if header.iter().map(|h| h.trim()).ne(CSV_COLUMNS.iter().copied()) {
         return Err(Error::new(Code::InvalidField, format!("file: the first line must name the columns {}", CSV_COLUMNS.join(","))));
@@ -166,7 +177,8 @@ pub async fn submit_csv(ctx: &Context, p: &Principal, bytes: &[u8], rid: Option<
         .enumerate()
         .map(|(i, (line, cols))| {
             if cols.len() != CSV_COLUMNS.len() {
-                let mut e = RecordError::new(i, "invalid_field", None, format!("the line has {} columns, not {}", cols.len(), CSV_COLUMNS.len()));
+                let mut e =
+                    RecordError::new(i, "invalid_field", None, format!("the line has {} columns, not {}", cols.len(), CSV_COLUMNS.len()));
                 e.line = Some(*line);
                 shape_errors.push(e);
                 return Value::Null;
@@ -309,7 +321,12 @@ async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::
         if let Some(id) = record_id
             && id.chars().count() > MAX_RECORD_ID_CHARS
         {
-            errors.push(RecordError::new(i, "invalid_field", Some("record_id"), format!("record_id: at most {MAX_RECORD_ID_CHARS} characters")));
+            errors.push(RecordError::new(
+                i,
+                "invalid_field",
+                Some("record_id"),
+                format!("record_id: at most {MAX_RECORD_ID_CHARS} characters"),
+            ));
         }
         let contract = match (get("contract_id"), get("order_id")) {
             (Some(_), Some(_)) => {
@@ -327,7 +344,12 @@ async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::
         let contract = contract.and_then(|c| match crate::ids::hyphenated_uuid(c.trim()) {
             Some(id) => Some(id),
             None => {
-                errors.push(RecordError::new(i, "unknown_contract", Some(field_of_contract), format!("{field_of_contract}: no such contract or order")));
+                errors.push(RecordError::new(
+                    i,
+                    "unknown_contract",
+                    Some(field_of_contract),
+                    format!("{field_of_contract}: no such contract or order"),
+                ));
                 None
             }
         });
@@ -351,7 +373,12 @@ async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::
                 None
             }
             Some(v) => instant(v).or_else(|| {
-                errors.push(RecordError::new(i, "invalid_field", Some(k), format!("{k}: an RFC 3339 instant such as 2026-11-01T00:00:00+09:00")));
+                errors.push(RecordError::new(
+                    i,
+                    "invalid_field",
+                    Some(k),
+                    format!("{k}: an RFC 3339 instant such as 2026-11-01T00:00:00+09:00"),
+                ));
                 None
             }),
         };
@@ -380,7 +407,12 @@ async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::
         let Some((record_id, contract_id, meter, quantity, start, end)) = p else { continue };
         let field = if records[i].get("order_id").is_some_and(|v| !v.is_null()) { "order_id" } else { "contract_id" };
         let Some(Some(u)) = contracts.get(contract_id.as_str()) else {
-            errors.push(RecordError::new(i, "unknown_contract", Some(field), format!("{field}: no contract or order of yours to report usage on")));
+            errors.push(RecordError::new(
+                i,
+                "unknown_contract",
+                Some(field),
+                format!("{field}: no contract or order of yours to report usage on"),
+            ));
             continue;
         };
         if !u.contract.items.iter().any(|it| it.meter == *meter) {
@@ -407,14 +439,24 @@ async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::
             ));
             continue;
         }
-        let content =
-            UsageContent { contract_id: contract_id.clone(), meter: (*meter).to_owned(), quantity_micros: quantity.micros(), period_start: *start, period_end: *end };
+        let content = UsageContent {
+            contract_id: contract_id.clone(),
+            meter: (*meter).to_owned(),
+            quantity_micros: quantity.micros(),
+            period_start: *start,
+            period_end: *end,
+        };
         match seen.get(record_id) {
             Some(&(j, at)) => {
                 if checked[at].content == content {
                     repeats += 1;
                 } else {
-                    errors.push(RecordError::new(i, "duplicate_record_id", Some("record_id"), format!("record_id: also record {j}, with other content")));
+                    errors.push(RecordError::new(
+                        i,
+                        "duplicate_record_id",
+                        Some("record_id"),
+                        format!("record_id: also record {j}, with other content"),
+                    ));
                 }
             }
             None => {

@@ -169,7 +169,8 @@ async fn run(scratch: &Path, url: &str, database: &str, records: u64, clients: u
     // 4. Billing
     let stored = db.usage_record_count(None).await?;
     let t = Instant::now();
-    let billed = gureum_app::usage::invoices::bill(&state, Period::of(Billing::Monthly, month)).await.map_err(|e| Failure::env(e.message))?;
+    let billed =
+        gureum_app::usage::invoices::bill(&state, Period::of(Billing::Monthly, month)).await.map_err(|e| Failure::env(e.message))?;
     let bill_s = t.elapsed().as_secs_f64();
     println!("bill      {stored} records of {} in {bill_s:.2} s: {billed:?}", month.key());
     let peak = peak_rss_of(std::process::id());
@@ -205,8 +206,12 @@ async fn bench_contracts(db: &Db, month: Month) -> Result<(Vec<String>, String),
         .await?
         .and_then(|o| o.supplier_id)
         .ok_or_else(|| Failure::env("the demo supplier has no catalog supplier"))?;
-    let service_id: String =
-        sqlx::query("SELECT id FROM services ORDER BY id LIMIT 1").fetch_one(db.pool()).await.map_err(Failure::env)?.try_get("id").map_err(Failure::env)?;
+    let service_id: String = sqlx::query("SELECT id FROM services ORDER BY id LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .map_err(Failure::env)?
+        .try_get("id")
+        .map_err(Failure::env)?;
     let from = month.prev().first_day();
     let to = Month::new(month.year() + 1, month.month()).first_day();
     let mut ids = Vec::new();

@@ -121,7 +121,11 @@ pub async fn post_usage(State(state): State<AppState>, auth: Auth, headers: Head
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 404, description = "not_found: no such contract among the caller's", body = ErrorBody),
     ))]
-pub async fn contract_usage(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<ContractUsageView>, AppError> {
+pub async fn contract_usage(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<ContractUsageView>, AppError> {
     let months = records::contract_usage(&state, &auth.0, &id).await?;
     Ok(Json(ContractUsageView {
         months: months

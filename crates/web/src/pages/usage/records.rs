@@ -11,9 +11,9 @@ use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
+use axum::extract::Multipart;
 use axum::extract::State;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::Multipart;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -59,15 +59,23 @@ fn words(lang: crate::i18n::Lang) -> Words {
     Words {
         title: p("사용량 올리기", "Upload usage"),
         lead: if lang.is_ko() {
-            format!("계약별 종량 사용량을 CSV 파일로 올립니다. 파일 하나에 {MAX_BATCH}건까지, 전부 저장되거나 하나도 저장되지 않습니다. 같은 record_id의 같은 기록은 다시 올려도 한 번만 저장됩니다.")
+            format!(
+                "계약별 종량 사용량을 CSV 파일로 올립니다. 파일 하나에 {MAX_BATCH}건까지, 전부 저장되거나 하나도 저장되지 않습니다. 같은 record_id의 같은 기록은 다시 올려도 한 번만 저장됩니다."
+            )
         } else {
-            format!("Upload metered usage per contract as a CSV file: up to {MAX_BATCH} records a file, all stored or none. The same record with the same record_id is stored once, however often it is sent.")
+            format!(
+                "Upload metered usage per contract as a CSV file: up to {MAX_BATCH} records a file, all stored or none. The same record with the same record_id is stored once, however often it is sent."
+            )
         },
         file: p("CSV 파일", "CSV file"),
         hint: if lang.is_ko() {
-            format!("첫 줄은 열 이름 {cols} 입니다. UTF-8(BOM 있어도 됨). 기간은 RFC 3339 (예: 2026-11-01T00:00:00+09:00), 사용량은 소수점 아래 6자리까지.")
+            format!(
+                "첫 줄은 열 이름 {cols} 입니다. UTF-8(BOM 있어도 됨). 기간은 RFC 3339 (예: 2026-11-01T00:00:00+09:00), 사용량은 소수점 아래 6자리까지."
+            )
         } else {
-            format!("The first line names the columns {cols}. UTF-8 (a BOM is fine). Periods in RFC 3339 (e.g. 2026-11-01T00:00:00+09:00), quantities with at most 6 decimal places.")
+            format!(
+                "The first line names the columns {cols}. UTF-8 (a BOM is fine). Periods in RFC 3339 (e.g. 2026-11-01T00:00:00+09:00), quantities with at most 6 decimal places."
+            )
         },
         submit: p("올리기", "Upload"),
         api_note: p(
@@ -115,6 +123,12 @@ async fn show(ctx: Ctx) -> Response {
 }
 
 async fn upload(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, mp: Result<Multipart, MultipartRejection>) -> Response {
+    // As the document uploads: who first (a visitor signs in, another role is refused), then the
+    // form, whose CSRF field is inside the multipart body.
+    let p = match require(&ctx, Rule::AnyRole(SUPPLIER)) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let up = match mp.map_err(not_multipart) {
         Ok(mp) => read_upload(mp).await,
         Err(e) => Err(e),
@@ -126,13 +140,15 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, mp:
     if let Err(r) = check_csrf(&ctx, &headers, up.fields.get(crate::auth::CSRF_FIELD).map(String::as_str)) {
         return r;
     }
-    let p = match require(&ctx, Rule::AnyRole(SUPPLIER)) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let Some((_, bytes)) = up.file else {
         let e = AppError::new(Code::FileRequired, "attach a CSV file in the field `file`");
-        return render(&ctx, e.status, None, Some((ctx.lang.pick("CSV 파일을 첨부하세요.", "Attach a CSV file.").to_owned(), e.code.as_str())), Vec::new());
+        return render(
+            &ctx,
+            e.status,
+            None,
+            Some((ctx.lang.pick("CSV 파일을 첨부하세요.", "Attach a CSV file.").to_owned(), e.code.as_str())),
+            Vec::new(),
+        );
     };
     match records::submit_csv(&state, p, &bytes, request_id(&headers)).await {
         Ok(Ok(done)) => render(&ctx, StatusCode::OK, Some(done), None, Vec::new()),
@@ -157,7 +173,10 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, mp:
                     line: (i + 2).to_string(),
                     field: "record_id".into(),
                     code: "record_conflict",
-                    message: ctx.lang.pick("이 record_id는 이미 다른 내용으로 저장되어 있습니다", "this record_id is already stored with other content").to_owned(),
+                    message: ctx
+                        .lang
+                        .pick("이 record_id는 이미 다른 내용으로 저장되어 있습니다", "this record_id is already stored with other content")
+                        .to_owned(),
                 })
                 .collect();
             render(&ctx, e.status, None, None, rows)
