@@ -75,11 +75,9 @@ fn insert_sql(backend: Backend) -> String {
 
 /// The JSON array the insert expands: `[record_id, contract_id, meter, quantity, start, end, month]` a row.
 fn rows_json(rows: &[UsageRecord]) -> String {
-    let arr: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| serde_json::json!([r.record_id, r.contract_id, r.meter, r.quantity_micros, r.period_start, r.period_end, r.month]))
-        .collect();
-    serde_json::Value::Array(arr).to_string()
+    let tuples: Vec<_> =
+        rows.iter().map(|r| (&r.record_id, &r.contract_id, &r.meter, r.quantity_micros, r.period_start, r.period_end, r.month)).collect();
+    serde_json::to_string(&tuples).unwrap_or_else(|_| "[]".into())
 }
 
 impl WriteTx {
