@@ -265,6 +265,9 @@ struct Checked {
     content: UsageContent,
 }
 
+/// A record whose fields are well formed: record id, contract id, meter, quantity, start, end.
+type Fielded<'a> = (&'a str, String, &'a str, Quantity, i64, i64);
+
 /// A contract or order this supplier may report usage on.
 struct Usable {
     contract: Contract,
@@ -295,7 +298,7 @@ fn instant(v: &Value) -> Option<i64> {
 async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::result::Result<(Vec<Checked>, u64), Refused>> {
     let mut errors = Vec::new();
     // First the fields of each record on its own.
-    let mut parsed: Vec<Option<(&str, String, &str, Quantity, i64, i64)>> = Vec::with_capacity(records.len());
+    let mut parsed: Vec<Option<Fielded<'_>>> = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
         let Some(o) = r.as_object() else {
             errors.push(RecordError::new(i, "invalid_field", None, "a record is a JSON object"));
