@@ -58,7 +58,7 @@ const IDS_PER_LOOKUP: usize = 500;
 /// The rows of a JSON array of arrays, expanded by the database into `value`.
 fn json_rows(backend: Backend) -> &'static str {
     match backend {
-        Backend::Sqlite => "json_each($1)",
+        Backend::Sqlite => "jsonb_each($1)",
         Backend::Postgres => "json_array_elements(CAST($1 AS json)) AS j(value)",
     }
 }
