@@ -2,13 +2,16 @@
 //! a scratch folder, builds the index, starts the real server on a loopback port and sends the
 //! repository's fixed query set to `/api/v1/services` over HTTP, alternating query by query with
 //! the same searches on the baseline; then C concurrent clients; prints the figures, the last line
-//! one JSON object. `gureum bench import --lines N`: see [`import`].
+//! one JSON object. `gureum bench import --lines N`: see [`import`]. `gureum bench usage --records N`:
+//! see [`usage`].
 
 mod baseline;
 mod import;
 mod server;
+mod usage;
 
 pub use import::import;
+pub use usage::usage;
 
 use crate::cli::{CmdResult, Failure};
 use baseline::{Baseline, PgScratch, Search, pg_admin_url};

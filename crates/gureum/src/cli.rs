@@ -162,6 +162,19 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = crate::import::DEFAULT_BATCH, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         batch: u32,
     },
+    /// Ingest N usage records over HTTP (an in-process server, batches of 10,000, concurrent
+    /// clients) and N through the direct path, time the engine writing the same rows alone, then
+    /// bill them (`gureum bill`). The last stdout line is one JSON object.
+    Usage {
+        #[arg(long, default_value_t = 100_000)]
+        records: u64,
+        /// `sqlite`, or `postgres` (a scratch database next to GUREUM_BENCH_PG_URL).
+        #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
+        database: String,
+        /// Concurrent HTTP clients.
+        #[arg(long, default_value_t = 4)]
+        clients: u32,
+    },
 }
 
 /// How logs are written.
@@ -264,6 +277,9 @@ async fn run(cli: Cli) -> CmdResult {
         }
         Command::Bench { what: BenchWhat::Import { lines, seed, database, batch } } => {
             crate::bench::import(*lines, *seed, database, *batch as usize, clock).await
+        }
+        Command::Bench { what: BenchWhat::Usage { records, database, clients } } => {
+            crate::bench::usage(*records, database, *clients, clock).await
         }
         // Before `open_db`, which would create the folder and the database a restore needs empty.
         Command::Backup { output } => crate::backup::backup_command(&cli, output, clock).await,

@@ -878,9 +878,26 @@ fn cases() -> Vec<Case> {
             "/api/v1/suppliers/{own_supplier}/debarments",
             "visitor:401 operator:200 auditor:200 *:403",
         ),
-        // #24 records rows (usage batches, uploads)
-        //
-        //
+        // #24 records rows (usage batches, uploads): one record of the signed contract (from
+        // 2027-01-01), its supplier's to report
+        with_body(
+            "POST",
+            "/api/v1/usage",
+            "/api/v1/usage",
+            || {
+                json!({"records": [{"record_id": "matrix-1", "contract_id": "{signed_contract}", "meter": "{usage_meter}", "quantity": "1.5",
+                    "period_start": "2027-01-05T00:00:00+09:00", "period_end": "2027-01-05T01:00:00+09:00"}]})
+            },
+            "visitor:401 supplier:200 supplier2:400 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/contracts/{id}/usage",
+            "/api/v1/contracts/{signed_contract}/usage",
+            "visitor:401 buyer:200 budget:200 signatory:200 supplier:200 operator:200 auditor:200 *:404",
+        ),
+        case("GET", "/usage/upload", "/usage/upload", "visitor:303 supplier:200 supplier2:200 *:403"),
+        with_body("POST", "/usage/upload", "/usage/upload", || json!({"records": []}), "visitor:303 supplier:400 supplier2:400 *:403"),
         // #24 invoices rows
         case("GET", "/api/v1/invoices", "/api/v1/invoices", "visitor:401 reviewer:403 pps:403 sme:403 *:200"),
         case(
@@ -1137,8 +1154,7 @@ const BUYING_KEYS: &[&str] = &[
     "{catalog_contract}",
     "{order}",
     // #24 records keys
-    //
-    //
+    "{usage_meter}",
     // #24 invoices keys
     "{invoice_draft}",
     "{invoice_issued}",
@@ -1292,8 +1308,9 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     assert_eq!(s, 201, "{o}");
     f.insert("order", o["id"].as_str().expect("id").to_owned());
     // #24 records fixtures
-    //
-    //
+    let (s, c) = send(app, "GET", &format!("/api/v1/contracts/{}", f["signed_contract"]), t("supplier"), None).await;
+    assert_eq!(s, 200, "{c}");
+    f.insert("usage_meter", c["items"][0]["meter"].as_str().expect("a meter").to_owned());
     // #24 invoices fixtures
     {
         // a signed monthly contract from 2026-08-01: August accepted, September issued, October a draft

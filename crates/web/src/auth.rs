@@ -239,7 +239,8 @@ mod tests {
         assert_eq!(scope_for(&Method::GET, "/api/v1/organisations"), Some(Scope::Read));
         assert_eq!(scope_for(&Method::POST, "/api/v1/services"), Some(Scope::ServicesWrite));
         assert_eq!(scope_for(&Method::PATCH, "/api/v1/services/x"), Some(Scope::ServicesWrite));
-        assert_eq!(scope_for(&Method::POST, "/api/v1/usage/batches"), Some(Scope::UsageWrite));
+        assert_eq!(scope_for(&Method::POST, "/api/v1/usage"), Some(Scope::UsageWrite));
+        assert_eq!(scope_for(&Method::POST, "/api/v1/usagex"), None);
         assert_eq!(scope_for(&Method::POST, "/api/v1/invoices"), Some(Scope::InvoicesWrite));
         assert_eq!(scope_for(&Method::POST, "/api/v1/servicesx"), None);
         assert_eq!(scope_for(&Method::POST, "/api/v1/tokens"), None);

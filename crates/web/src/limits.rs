@@ -58,6 +58,20 @@ pub fn too_large(limit: usize) -> AppError {
     AppError::new(Code::BodyTooLarge, format!("the request body may be at most {} KiB", limit / 1024))
 }
 
+/// The most a usage batch's body may hold (`POST /api/v1/usage`, SPEC §4): 10,000 records
+/// fit in well under it.
+pub const USAGE_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Reads a usage batch's body: a declared length above [`USAGE_BODY_LIMIT`] is refused unread,
+/// any other body read up to it; 413 `body_too_large` when it holds more.
+pub async fn read_usage_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes, AppError> {
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > USAGE_BODY_LIMIT as u64) {
+        return Err(too_large(USAGE_BODY_LIMIT));
+    }
+    read_limited(body, USAGE_BODY_LIMIT).await?.ok_or_else(|| too_large(USAGE_BODY_LIMIT))
+}
+
 /// Holds the account doors' bodies to [`ACCOUNT_BODY_LIMIT`]: a declared length above it is
 /// refused unread; any other body is read up to it and passed on whole.
 pub async fn account_bodies(State(state): State<AppState>, req: Request, next: Next) -> Response {

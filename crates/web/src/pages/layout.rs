@@ -170,6 +170,7 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
         push(("/buying", "nav.worklist"));
         push(("/quote-requests", "nav.quote_requests"));
         push(("/contracts", "nav.contracts"));
+        push(("/usage/upload", "nav.usage_upload"));
     }
     if [Role::Buyer, Role::BudgetOfficer, Role::Signatory, Role::Supplier].iter().any(|r| roles.contains(r)) {
         push(("/invoices", "nav.invoices")); // #24 invoices
@@ -404,7 +405,7 @@ mod tests {
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
-            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/invoices", "/incidents"]
+            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/usage/upload", "/invoices", "/incidents"]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents"]);

@@ -225,6 +225,7 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.catalog_contracts" => ("카탈로그 계약", "Catalog contracts"),
         "nav.dashboard" => ("대시보드", "Dashboard"), // #24 spend and dashboard
         "nav.invoices" => ("청구서", "Invoices"), // #24 invoices
+        "nav.usage_upload" => ("사용량 올리기", "Upload usage"), // #24 records
         // shared labels
         "lc.field.code" => ("서비스 코드", "Service code"),
         "lc.field.name" => ("서비스 이름", "Name"),
