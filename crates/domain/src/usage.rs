@@ -98,14 +98,18 @@ impl Quantity {
         match v {
             serde_json::Value::String(s) => Self::parse(s),
             serde_json::Value::Number(n) => {
-                let text = n.to_string();
+                let mut text = n.to_string();
                 if text.contains(['e', 'E']) {
-                    // serde_json writes very small or large floats with an exponent
+                    // serde_json writes small and large floats with an exponent (1e-6): their
+                    // fixed-point form, to more places than allowed, keeps a seventh place visible
                     let f = n.as_f64().ok_or(QuantityError::NotANumber)?;
                     if f < 0.0 {
                         return Err(QuantityError::Negative);
                     }
-                    return Err(if f.abs() < 1.0 { QuantityError::TooManyPlaces } else { QuantityError::TooLarge });
+                    if f >= 1e13 {
+                        return Err(QuantityError::TooLarge);
+                    }
+                    text = format!("{f:.9}");
                 }
                 Self::parse(&text)
             }
@@ -405,6 +409,9 @@ mod tests {
         assert_eq!(Quantity::from_json(&json!(3)).expect("valid").micros(), 3_000_000);
         assert_eq!(Quantity::from_json(&json!(0.1234567)), Err(QuantityError::TooManyPlaces));
         assert_eq!(Quantity::from_json(&json!(1e-7)), Err(QuantityError::TooManyPlaces));
+        assert_eq!(Quantity::from_json(&json!(0.000001)).expect("valid").micros(), 1, "written 1e-6 by serde_json");
+        assert_eq!(Quantity::from_json(&json!(2.5e-5)).expect("valid").micros(), 25);
+        assert_eq!(Quantity::from_json(&json!(1e20)), Err(QuantityError::TooLarge));
         assert_eq!(Quantity::from_json(&json!(-2)), Err(QuantityError::Negative));
         assert_eq!(Quantity::from_json(&json!(true)), Err(QuantityError::NotANumber));
         assert_eq!(Quantity::parse("1.25").expect("valid").to_decimal(), "1.25");

@@ -653,6 +653,38 @@ async fn the_demo_shows_buying_at_every_step() {
     // metered, billed monthly, begun at least three months before the clock (2026-11-23), a year long
     assert_eq!((c["fee_model"].as_str(), c["billing"].as_str()), (Some("metered"), Some("monthly")), "{c}");
     assert_eq!((c["starts_on"].as_str(), c["ends_on"].as_str()), (Some("2026-07-01"), Some("2027-06-30")), "{c}");
+    // its use (issue #24): usage in every month, the earlier months' invoices paid, the
+    // previous month's a draft, an outage's SLA credit on August's, a rating with its reply
+    let cid = c["id"].as_str().expect("id");
+    let (_, usage) = app.call("GET", &format!("/api/v1/contracts/{cid}/usage"), Some(&w.supplier), None).await;
+    let months: Vec<&str> = usage["months"].as_array().expect("months").iter().filter_map(|m| m["month"].as_str()).collect();
+    assert_eq!(months, ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"], "{usage}");
+    let (_, invoices) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    let mut states: Vec<(String, String, i64)> = invoices
+        .as_array()
+        .expect("invoices")
+        .iter()
+        .map(|i| {
+            (
+                i["period"].as_str().unwrap_or("").to_owned(),
+                i["status"].as_str().unwrap_or("").to_owned(),
+                i["credit_krw"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    states.sort();
+    let shape: Vec<(&str, &str, bool)> = states.iter().map(|(p, s, c)| (p.as_str(), s.as_str(), *c > 0)).collect();
+    assert_eq!(
+        shape,
+        [("2026-07", "paid", false), ("2026-08", "paid", true), ("2026-09", "paid", false), ("2026-10", "draft", false)],
+        "{invoices}"
+    );
+    let service = c["items"][0]["service_id"].as_str().expect("service");
+    let (_, ratings) = app.call("GET", &format!("/api/v1/services/{service}/ratings"), None, None).await;
+    assert_eq!(ratings["count"].as_i64(), Some(1), "{ratings}");
+    assert!(ratings["ratings"][0]["reply"].is_object() || ratings["ratings"][0]["reply"].is_string(), "{ratings}");
+    let (_, line) = app.call("GET", "/api/v1/budget-lines", Some(&budget), None).await;
+    assert!(line.as_array().expect("lines").iter().any(|l| l["spent_krw"].as_i64().unwrap_or(0) > 0), "payments spent: {line}");
     let (_, tasks) = app.call("GET", "/api/v1/worklist", Some(&w.supplier), None).await;
     assert!(
         tasks.as_array().expect("tasks").iter().any(|t| t["kind"] == "confirm_order"),

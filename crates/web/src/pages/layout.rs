@@ -405,7 +405,18 @@ mod tests {
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
-            vec!["/account", "/dashboard", "/supplier/services", "/supplier/applications", "/buying", "/quote-requests", "/contracts", "/usage/upload", "/invoices", "/incidents"]
+            vec![
+                "/account",
+                "/dashboard",
+                "/supplier/services",
+                "/supplier/applications",
+                "/buying",
+                "/quote-requests",
+                "/contracts",
+                "/usage/upload",
+                "/invoices",
+                "/incidents"
+            ]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents"]);

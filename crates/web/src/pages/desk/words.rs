@@ -223,8 +223,8 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.incidents" => ("장애 이력", "Incidents"), // #24 incidents
         "nav.quote_requests" => ("견적 요청", "Quote requests"),
         "nav.catalog_contracts" => ("카탈로그 계약", "Catalog contracts"),
-        "nav.dashboard" => ("대시보드", "Dashboard"), // #24 spend and dashboard
-        "nav.invoices" => ("청구서", "Invoices"), // #24 invoices
+        "nav.dashboard" => ("대시보드", "Dashboard"),            // #24 spend and dashboard
+        "nav.invoices" => ("청구서", "Invoices"),                // #24 invoices
         "nav.usage_upload" => ("사용량 올리기", "Upload usage"), // #24 records
         // shared labels
         "lc.field.code" => ("서비스 코드", "Service code"),
