@@ -172,6 +172,9 @@ async fn run(scratch: &Path, url: &str, database: &str, records: u64, clients: u
     let billed =
         gureum_app::usage::invoices::bill(&state, Period::of(Billing::Monthly, month)).await.map_err(|e| Failure::env(e.message))?;
     let bill_s = t.elapsed().as_secs_f64();
+    if billed.drafted + billed.recomputed == 0 {
+        return Err(Failure::env("the billing run drafted no invoice: the benchmark measured nothing"));
+    }
     println!("bill      {stored} records of {} in {bill_s:.2} s: {billed:?}", month.key());
     let peak = peak_rss_of(std::process::id());
     println!("peak RSS  {:.0} MiB", peak as f64 / 1048576.0);
@@ -235,7 +238,7 @@ async fn bench_contracts(db: &Db, month: Month) -> Result<(Vec<String>, String),
             agency_id: buyer.org_id.clone(),
             supplier_id: supplier_id.clone(),
             status: "signed".into(),
-            kind: "single".into(),
+            kind: "one_off".into(),
             fee_model: "metered".into(),
             billing: "monthly".into(),
             total_krw: 1_000_000,
@@ -244,11 +247,14 @@ async fn bench_contracts(db: &Db, month: Month) -> Result<(Vec<String>, String),
             text: "벤치마크 계약".into(),
             text_hash: "bench".into(),
             ttc_from: "quote_request".into(),
+            signed_at: Some(month.prev().start_micros()),
             created_by: buyer.id.clone(),
             items: vec![item(METERS[0], 50), item(METERS[1], 120)],
             ..Contract::default()
         };
         tx.insert_contract(&c).await?;
+        // signed as the product signs: the row's signature fields are written by the update
+        tx.update_contract(&c).await?;
         ids.push(c.id);
     }
     tx.commit().await?;
