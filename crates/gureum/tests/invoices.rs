@@ -213,7 +213,12 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     // a meter the contract does not have is refused, and nothing of its batch is stored
     let token = usage_token(app, &w.supplier).await;
     let (s, v) = app
-        .call("POST", "/api/v1/usage", Some(&token), Some(records(&d, &[("o-1b", "vCPU-hour", "1", 202610), ("o-2", "unknown-meter", "5", 202610)])))
+        .call(
+            "POST",
+            "/api/v1/usage",
+            Some(&token),
+            Some(records(&d, &[("o-1b", "vCPU-hour", "1", 202610), ("o-2", "unknown-meter", "5", 202610)])),
+        )
         .await;
     assert_eq!((s, v["code"].as_str(), v["errors"][0]["code"].as_str()), (400, Some("invalid_records"), Some("unknown_meter")), "{v}");
     outage(&w, &d, 202610, 600).await;
