@@ -1,8 +1,9 @@
 //! The invoice journey in real Chromium against the real binary (`serve --demo`, the clock fixed
 //! at 2026-11-23 09:00 in Seoul): on a metered contract signed through the API from 2026-08-01,
 //! the supplier uploads October's usage as a CSV file on `/usage/upload` (a file with a bad row
-//! is refused whole, the row named; the corrected file is stored), `gureum bill --period 2026-10`
-//! (the billing job's run) drafts the invoice from those records; the supplier finds it on
+//! is refused whole, the row named; the corrected file is stored); `gureum bill --period 2026-10`
+//! (the billing job's run) drafts the invoice, lowered by the SLA credit of a 600-minute outage the
+//! supplier recorded on `/incidents` from those records; the supplier finds it on
 //! `/invoices` and issues it on its page, the buyer accepts it, and the budget officer records
 //! the payment. Every page visited passes axe.
 
@@ -135,7 +136,23 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     assert_eq!(used["months"][0]["month"], "2026-10", "{used}");
     assert_eq!(used["months"][0]["meters"][0]["quantity"], "12.5", "{used}");
 
-    // 2. October has ended (the clock says 2026-11-23): the billing run drafts its invoice.
+    // 2. The supplier records a 600-minute unannounced outage of the service on October 10th on
+    //    `/incidents`: October falls below the service's SLA, so its invoice carries a credit.
+    b.goto(&format!("{base}/incidents")).await;
+    accessible(&b, "the incidents").await;
+    b.set("#incident-service", service["id"].as_str().expect("id")).await;
+    b.set("#incident-started", "2026-10-10T02:00").await;
+    b.set("#incident-ended", "2026-10-10T12:00").await;
+    b.fill("#incident-description", "사전 공지 없는 장애: 스토리지 응답 없음").await;
+    b.submit("#incident-form button[type='submit']").await;
+    b.wait_url("done=1").await;
+    accessible(&b, "a recorded incident").await;
+    let (s, av) = api(&base, Method::GET, &format!("/api/v1/contracts/{cid}/availability?month=2026-10"), Some(&buyer), None).await;
+    assert_eq!(s, 200, "{av}");
+    assert_eq!((av[0]["outage_minutes"].as_i64(), &av[0]["below_sla"]), (Some(600), &json!(true)), "{av}");
+    let credit_pct = av[0]["credit_pct"].as_f64().expect("the service's SLA credit");
+
+    // 3. October has ended (the clock says 2026-11-23): the billing run drafts its invoice.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gureum"))
         .arg("--data-dir")
         .arg(server.dir.path())
@@ -151,8 +168,14 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     let id = invoice["id"].as_str().expect("an invoice drafted").to_owned();
     assert_eq!(invoice["lines"][0]["quantity"], "12.5");
     let total = invoice["total_krw"].as_i64().expect("total");
+    let fee = invoice["lines"][0]["amount_krw"].as_i64().expect("amount") + invoice["fixed_krw"].as_i64().expect("fixed");
+    let credit = gureum_domain::usage::sla_credit(fee, credit_pct);
+    assert!(credit > 0);
+    assert_eq!(invoice["credit_krw"].as_i64(), Some(credit), "the incident lowers the invoice: {invoice}");
+    let net = fee - credit;
+    assert_eq!(total, net + gureum_domain::money::vat(net));
 
-    // 3. The supplier finds the draft on its invoices and issues it.
+    // 4. The supplier finds the draft on its invoices and issues it.
     b.goto(&format!("{base}/invoices")).await;
     accessible(&b, "invoices").await;
     let link = b.find(&format!("a[href='/invoices/{id}']")).await;
@@ -160,6 +183,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     b.wait_url(&format!("/invoices/{id}")).await;
     accessible(&b, "a draft invoice").await;
     assert!(b.body_text().await.contains("12.5"), "the quantity is shown exactly");
+    b.find("#invoice-credits").await;
     b.submit(&format!("form[action='/invoices/{id}/issue'] button[type='submit']")).await;
     assert!(b.current_url().await.contains("done=1"));
     let status = b.find("#invoice-status").await;
@@ -167,7 +191,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     accessible(&b, "an issued invoice").await;
     logout(&b).await;
 
-    // 4. The buyer accepts it.
+    // 5. The buyer accepts it.
     login(&b, &base, "buyer").await;
     b.goto(&format!("{base}/invoices/{id}")).await;
     accessible(&b, "an invoice to answer").await;
@@ -177,7 +201,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     assert_eq!(b.text(&status).await, "승인");
     logout(&b).await;
 
-    // 5. The budget officer records the payment; the budget line's spent amount grows.
+    // 6. The budget officer records the payment; the budget line's spent amount grows.
     login(&b, &base, "budget").await;
     b.goto(&format!("{base}/invoices/{id}")).await;
     accessible(&b, "an invoice to pay").await;
