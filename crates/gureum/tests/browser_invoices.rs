@@ -1,9 +1,11 @@
 //! The invoice journey in real Chromium against the real binary (`serve --demo`, the clock fixed
-//! at 2026-11-23 09:00 in Seoul): a metered contract signed through the API from 2026-08-01
-//! reports October's usage (stored directly: the usage API is another part's), `gureum bill
-//! --period 2026-10` drafts its invoice; the supplier finds it on `/invoices` and issues it on its
-//! page, the buyer accepts it, and the budget officer records the payment. Every page visited
-//! passes axe.
+//! at 2026-11-23 09:00 in Seoul): on a metered contract signed through the API from 2026-08-01,
+//! the supplier uploads October's usage as a CSV file on `/usage/upload` (a file with a bad row
+//! is refused whole, the row named; the corrected file is stored); `gureum bill --period 2026-10`
+//! (the billing job's run) drafts the invoice, lowered by the SLA credit of a 600-minute outage the
+//! supplier recorded on `/incidents` from those records; the supplier finds it on
+//! `/invoices` and issues it on its page, the buyer accepts it, and the budget officer records
+//! the payment. Every page visited passes axe.
 
 #[path = "support/demo_journey.rs"]
 mod demo_journey;
@@ -91,20 +93,66 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     }
     let meter = c["items"][0]["meter"].as_str().expect("meter").to_owned();
 
-    // October's usage, then the billing run
-    let url = format!("sqlite://{}", server.dir.path().join("gureum.sqlite3").display());
-    let db = gureum_storage::Db::connect(&url, gureum_domain::Clock::parse_fixed("2026-11-23T09:00:00+09:00").expect("clock"))
-        .await
-        .expect("the server's database");
-    let oct = gureum_domain::usage::Month(202610);
-    let mut tx = db.begin_write().await.expect("tx");
-    let start = oct.start_micros() + 86_400_000_000;
-    let supplier_id = service["supplier"]["id"].as_str().expect("supplier id");
-    tx.insert_usage_record_for_tests(supplier_id, "browser-1", &cid, &meter, 12_500_000, (start, start + 3_600_000_000), oct.0)
-        .await
-        .expect("usage");
-    tx.commit().await.expect("commit");
-    db.close().await;
+    // 1. The supplier's people upload October's usage as a CSV file on `/usage/upload`: a file
+    //    with a bad row is refused whole with the row named, the corrected file is stored.
+    let b = Browser::start(&chromium, &driver).await;
+    login(&b, &base, "supplier").await;
+    b.goto(&format!("{base}/usage/upload")).await;
+    accessible(&b, "the usage upload").await;
+    let header = "record_id,contract_id,meter,quantity,period_start,period_end";
+    let good = [
+        format!("browser-1,{cid},{meter},10,2026-10-02T00:00:00+09:00,2026-10-02T01:00:00+09:00"),
+        format!("browser-2,{cid},{meter},2.5,2026-10-02T01:00:00+09:00,2026-10-02T02:00:00+09:00"),
+    ];
+    let files = tempfile::tempdir().expect("tempdir");
+    let bad = files.path().join("usage-bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\n{}\nbrowser-3,{cid},no-such-meter,1,2026-10-03T00:00:00+09:00,2026-10-03T01:00:00+09:00\n", good.join("\n")),
+    )
+    .expect("csv");
+    let file = b.find("#file").await;
+    b.send_file(&file, &bad).await;
+    b.submit("form[action='/usage/upload'] button[type='submit']").await;
+    let rows = b.find_all("#bad-rows tbody tr").await;
+    assert_eq!(rows.len(), 1, "one bad row");
+    let named = b.find("#bad-rows tbody th").await;
+    assert_eq!(b.text(&named).await, "4", "the bad row is named by its line in the file");
+    let row = b.find("#bad-rows tbody tr").await;
+    assert!(b.text(&row).await.contains("unknown_meter"));
+    accessible(&b, "a refused upload").await;
+    let (s, used) = api(&base, Method::GET, &format!("/api/v1/contracts/{cid}/usage"), Some(&supplier), None).await;
+    assert_eq!(s, 200, "{used}");
+    assert_eq!(used["months"].as_array().map(Vec::len), Some(0), "nothing of a refused file is stored: {used}");
+    let ok = files.path().join("usage.csv");
+    std::fs::write(&ok, format!("\u{feff}{header}\r\n{}\r\n", good.join("\r\n"))).expect("csv");
+    let file = b.find("#file").await;
+    b.send_file(&file, &ok).await;
+    b.submit("form[action='/usage/upload'] button[type='submit']").await;
+    let accepted = b.find("#accepted").await;
+    assert_eq!(b.text(&accepted).await, "2");
+    accessible(&b, "a stored upload").await;
+    let (_, used) = api(&base, Method::GET, &format!("/api/v1/contracts/{cid}/usage"), Some(&supplier), None).await;
+    assert_eq!(used["months"][0]["month"], "2026-10", "{used}");
+    assert_eq!(used["months"][0]["meters"][0]["quantity"], "12.5", "{used}");
+
+    // 2. The supplier records a 600-minute unannounced outage of the service on October 10th on
+    //    `/incidents`: October falls below the service's SLA, so its invoice carries a credit.
+    b.goto(&format!("{base}/incidents")).await;
+    accessible(&b, "the incidents").await;
+    b.set("#incident-service", service["id"].as_str().expect("id")).await;
+    b.set("#incident-started", "2026-10-10T02:00").await;
+    b.set("#incident-ended", "2026-10-10T12:00").await;
+    b.fill("#incident-description", "사전 공지 없는 장애: 스토리지 응답 없음").await;
+    b.submit("#incident-form button[type='submit']").await;
+    b.wait_url("done=1").await;
+    accessible(&b, "a recorded incident").await;
+    let (s, av) = api(&base, Method::GET, &format!("/api/v1/contracts/{cid}/availability?month=2026-10"), Some(&buyer), None).await;
+    assert_eq!(s, 200, "{av}");
+    assert_eq!((av[0]["outage_minutes"].as_i64(), &av[0]["below_sla"]), (Some(600), &json!(true)), "{av}");
+    let credit_pct = av[0]["credit_pct"].as_f64().expect("the service's SLA credit");
+
+    // 3. October has ended (the clock says 2026-11-23): the billing run drafts its invoice.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gureum"))
         .arg("--data-dir")
         .arg(server.dir.path())
@@ -120,10 +168,14 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     let id = invoice["id"].as_str().expect("an invoice drafted").to_owned();
     assert_eq!(invoice["lines"][0]["quantity"], "12.5");
     let total = invoice["total_krw"].as_i64().expect("total");
+    let fee = invoice["lines"][0]["amount_krw"].as_i64().expect("amount") + invoice["fixed_krw"].as_i64().expect("fixed");
+    let credit = gureum_domain::usage::sla_credit(fee, credit_pct);
+    assert!(credit > 0);
+    assert_eq!(invoice["credit_krw"].as_i64(), Some(credit), "the incident lowers the invoice: {invoice}");
+    let net = fee - credit;
+    assert_eq!(total, net + gureum_domain::money::vat(net));
 
-    let b = Browser::start(&chromium, &driver).await;
-    // 1. The supplier finds the draft on its invoices and issues it.
-    login(&b, &base, "supplier").await;
+    // 4. The supplier finds the draft on its invoices and issues it.
     b.goto(&format!("{base}/invoices")).await;
     accessible(&b, "invoices").await;
     let link = b.find(&format!("a[href='/invoices/{id}']")).await;
@@ -131,6 +183,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     b.wait_url(&format!("/invoices/{id}")).await;
     accessible(&b, "a draft invoice").await;
     assert!(b.body_text().await.contains("12.5"), "the quantity is shown exactly");
+    b.find("#invoice-credits").await;
     b.submit(&format!("form[action='/invoices/{id}/issue'] button[type='submit']")).await;
     assert!(b.current_url().await.contains("done=1"));
     let status = b.find("#invoice-status").await;
@@ -138,7 +191,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     accessible(&b, "an issued invoice").await;
     logout(&b).await;
 
-    // 2. The buyer accepts it.
+    // 5. The buyer accepts it.
     login(&b, &base, "buyer").await;
     b.goto(&format!("{base}/invoices/{id}")).await;
     accessible(&b, "an invoice to answer").await;
@@ -148,7 +201,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     assert_eq!(b.text(&status).await, "승인");
     logout(&b).await;
 
-    // 3. The budget officer records the payment; the budget line's spent amount grows.
+    // 6. The budget officer records the payment; the budget line's spent amount grows.
     login(&b, &base, "budget").await;
     b.goto(&format!("{base}/invoices/{id}")).await;
     accessible(&b, "an invoice to pay").await;

@@ -4,7 +4,9 @@
 //! run changes nothing, invoices are issued in period order once their period has ended, late
 //! usage lands on the next draft, dispute → re-issue → accept → pay moves the budget line's
 //! spent amount; a joint contract's members invoice their shares; `gureum bill` twice; the
-//! billing job runs on every pass. Usage is stored directly (the usage API is another part's).
+//! billing job runs on every pass. Usage arrives through `POST /api/v1/usage` with the supplier's
+//! `usage:write` token, outages through `POST /api/v1/incidents`; and an incident lowers the next
+//! invoice, its availability and the contract's spend, end to end.
 
 mod common;
 
@@ -120,37 +122,58 @@ async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
     Deal { contract_id: cid, line_id, rec }
 }
 
-/// Stores usage records as the supplier's machines would have: `(record_id, meter, quantity, month)`.
-async fn usage(app: &TestApp, d: &Deal, records: &[(&str, &str, &str, i64)]) {
-    let mut tx = app.db.begin_write().await.expect("tx");
-    for (rid, meter, q, month) in records {
-        let m = Month(*month);
-        let start = m.start_micros() + 3_600_000_000;
-        let micros = Quantity::parse(q).expect("quantity").micros();
-        tx.insert_usage_record_for_tests(&d.rec.supplier.id, rid, &d.contract_id, meter, micros, (start, start + 60_000_000), m.0)
-            .await
-            .expect("usage");
-    }
-    tx.commit().await.expect("commit");
+/// A `usage:write` API token of a demo supplier, made with its session.
+async fn usage_token(app: &TestApp, session: &str) -> String {
+    let (s, v) = app.call("POST", "/api/v1/tokens", Some(session), Some(json!({"name": "미터링", "scopes": ["usage:write"]}))).await;
+    assert_eq!(s, 201, "{v}");
+    v["secret"].as_str().expect("secret").to_owned()
 }
 
-/// An unannounced outage of the service: `minutes` from the 10th of `month` 02:00 (Seoul).
-async fn outage(app: &TestApp, d: &Deal, month: i64, minutes: i64) {
+fn rfc3339(micros: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
+        .expect("instant")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("rfc3339")
+}
+
+/// Usage records as the supplier's machines send them (`POST /api/v1/usage` with a `usage:write`
+/// token): `(record_id, meter, quantity, month)`, each a minute from 01:00 of the month's first day.
+fn records(d: &Deal, records: &[(&str, &str, &str, i64)]) -> Value {
+    let rows: Vec<Value> = records
+        .iter()
+        .map(|(rid, meter, q, month)| {
+            let start = Month(*month).start_micros() + 3_600_000_000;
+            json!({"record_id": rid, "contract_id": d.contract_id, "meter": meter, "quantity": q,
+                "period_start": rfc3339(start), "period_end": rfc3339(start + 60_000_000)})
+        })
+        .collect();
+    json!({ "records": rows })
+}
+
+/// Sends usage through the API with a fresh `usage:write` token of the contract's lead supplier;
+/// all of it is accepted.
+async fn usage(w: &World, d: &Deal, rows: &[(&str, &str, &str, i64)]) {
+    let token = usage_token(&w.app, &w.supplier).await;
+    let (s, v) = w.app.call("POST", "/api/v1/usage", Some(&token), Some(records(d, rows))).await;
+    assert_eq!((s, v["accepted"].as_u64()), (200, Some(rows.len() as u64)), "{v}");
+}
+
+/// An unannounced outage of the service recorded by its supplier through `POST /api/v1/incidents`:
+/// `minutes` from the 10th of `month` 02:00 (Seoul).
+async fn outage(w: &World, d: &Deal, month: i64, minutes: i64) -> Value {
     let start = Month(month).start_micros() + 9 * 86_400_000_000 + 7_200_000_000;
-    let org = app.db.organisation_of_supplier(&d.rec.supplier.id).await.expect("org").expect("supplier org");
-    sqlx::query(
-        "INSERT INTO incidents (id, service_id, supplier_id, reported_by, reporter_org_id, started_at, ended_at, announced, description, \
-         created_at, updated_at) VALUES ($1, $2, $3, 'test', $4, $5, $6, 0, '장애', $5, $5)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(&d.rec.id)
-    .bind(&d.rec.supplier.id)
-    .bind(&org.id)
-    .bind(start)
-    .bind(start + minutes * 60_000_000)
-    .execute(app.db.pool())
-    .await
-    .expect("incident");
+    let (s, v) = w
+        .app
+        .call(
+            "POST",
+            "/api/v1/incidents",
+            Some(&w.supplier),
+            Some(json!({"service_id": d.rec.id, "started_at": rfc3339(start), "ended_at": rfc3339(start + minutes * 60_000_000),
+                "announced": false, "description": "사전 공지 없는 장애"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    v
 }
 
 async fn bill(app: &TestApp, period: &str) -> gureum_app::usage::invoices::BillOutcome {
@@ -185,9 +208,20 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     let d = signed(&w, &budget, false).await;
     let cid = d.contract_id.clone();
     // September in two batches, in any order; October with a 600-minute unannounced outage
-    usage(app, &d, &[("s-1", "vCPU-hour", "10.5", 202609), ("s-2", "GB", "3", 202609), ("s-3", "vCPU-hour", "0.004", 202609)]).await;
-    usage(app, &d, &[("o-1", "vCPU-hour", "200", 202610), ("o-2", "unknown-meter", "5", 202610)]).await;
-    outage(app, &d, 202610, 600).await;
+    usage(&w, &d, &[("s-1", "vCPU-hour", "10.5", 202609), ("s-2", "GB", "3", 202609), ("s-3", "vCPU-hour", "0.004", 202609)]).await;
+    usage(&w, &d, &[("o-1", "vCPU-hour", "200", 202610)]).await;
+    // a meter the contract does not have is refused, and nothing of its batch is stored
+    let token = usage_token(app, &w.supplier).await;
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/usage",
+            Some(&token),
+            Some(records(&d, &[("o-1b", "vCPU-hour", "1", 202610), ("o-2", "unknown-meter", "5", 202610)])),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_str(), v["errors"][0]["code"].as_str()), (400, Some("invalid_records"), Some("unknown_meter")), "{v}");
+    outage(&w, &d, 202610, 600).await;
 
     assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 1, recomputed: 0, unchanged: 0 });
     let events = app.db.audit_count().await.expect("count");
@@ -216,7 +250,7 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     assert!(below, "600 minutes in a 31-day month is below every seeded SLA (≥ 99.5 %)");
     let net = fee - credit;
     assert_eq!(amounts(&oct), [50_000, credit, net, gureum_domain::money::vat(net), net + gureum_domain::money::vat(net)]);
-    assert_eq!(oct["lines"][0]["quantity"], "200", "a meter the contract does not have bills nothing");
+    assert_eq!(oct["lines"][0]["quantity"], "200", "a refused batch bills nothing");
 
     let sep_id = sep["id"].as_str().expect("id").to_owned();
     let oct_id = oct["id"].as_str().expect("id").to_owned();
@@ -245,7 +279,7 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     assert_eq!(c.invoiced_krw, 56_485, "issuing moves the contract's invoiced amount");
 
     // late usage of September, after its issue, lands on October's draft
-    usage(app, &d, &[("s-late", "vCPU-hour", "1", 202609)]).await;
+    usage(&w, &d, &[("s-late", "vCPU-hour", "1", 202609)]).await;
     let r = bill(app, "2026-10").await;
     assert_eq!(r.recomputed, 1, "{r:?}");
     assert_eq!(bill(app, "2026-09").await.unchanged, 1, "an issued invoice is left as it is");
@@ -325,7 +359,7 @@ async fn a_joint_contract_s_members_invoice_their_shares() {
     let app = &w.app;
     let budget = app.login("budget").await;
     let d = signed(&w, &budget, true).await;
-    usage(app, &d, &[("j-1", "vCPU-hour", "77.7", 202610), ("j-2", "GB", "1.5", 202610)]).await;
+    usage(&w, &d, &[("j-1", "vCPU-hour", "77.7", 202610), ("j-2", "GB", "1.5", 202610)]).await;
     assert_eq!(bill(app, "2026-10").await.drafted, 2, "one invoice per member");
     let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={}", d.contract_id), Some(&w.buyer), None).await;
     let list = list.as_array().expect("list").clone();
@@ -398,7 +432,7 @@ async fn gureum_bill_twice_changes_nothing_and_the_job_runs_every_pass() {
     let app = &w.app;
     let budget = app.login("budget").await;
     let d = signed(&w, &budget, false).await;
-    usage(app, &d, &[("b-1", "vCPU-hour", "3", 202610)]).await;
+    usage(&w, &d, &[("b-1", "vCPU-hour", "3", 202610)]).await;
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
@@ -413,14 +447,58 @@ async fn gureum_bill_twice_changes_nothing_and_the_job_runs_every_pass() {
     // the job: the last ended month (October at the clock) and every draft; again, nothing
     use gureum_app::jobs::Job;
     assert!(!Job::Billing.once_a_day() && Job::CertificateNotices.once_a_day());
-    usage(app, &d, &[("b-2", "vCPU-hour", "4", 202610)]).await;
+    usage(&w, &d, &[("b-2", "vCPU-hour", "4", 202610)]).await;
     assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 1, "late usage shows within a pass");
     assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 0);
     let oct = invoice_of(app, &w.buyer, &d.contract_id, "2026-10").await;
     assert_eq!(oct["lines"][0]["quantity"], "7");
     // a month later the job drafts November by itself
     let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
-    usage(app, &d, &[("b-3", "vCPU-hour", "5", 202611)]).await;
+    usage(&w, &d, &[("b-3", "vCPU-hour", "5", 202611)]).await;
     assert!(Job::Billing.run(&later).await.expect("job") >= 1);
     assert_eq!(invoice_of(app, &w.buyer, &d.contract_id, "2026-11").await["lines"][0]["quantity"], "5");
+}
+
+#[tokio::test]
+async fn an_incident_lowers_the_next_invoice_end_to_end() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, false).await;
+    let cid = d.contract_id.clone();
+    // November's usage from the supplier's machines, and a 600-minute unannounced outage on the 10th
+    usage(&w, &d, &[("n-1", "vCPU-hour", "200", 202611), ("n-2", "GB", "3.3", 202611)]).await;
+    let incident = outage(&w, &d, 202611, 600).await;
+    assert_eq!(incident["announced"], false, "{incident}");
+    let (_, told) = app.call("GET", "/api/v1/notifications", Some(&w.buyer), None).await;
+    assert!(told["items"].as_array().is_some_and(|n| n.iter().any(|n| n["kind"] == "incident_outage")), "the agency is told: {told}");
+
+    // the month below the SLA, as the availability shows it
+    let sla = d.rec.listing.sla.clone().expect("sla");
+    let (s, av) = app.call("GET", &format!("/api/v1/contracts/{cid}/availability?month=2026-11"), Some(&w.buyer), None).await;
+    assert_eq!(s, 200, "{av}");
+    let nov = av.as_array().expect("a list").iter().find(|a| a["service_id"] == json!(d.rec.id)).cloned().expect("the service");
+    assert_eq!((nov["month"].as_str(), nov["outage_minutes"].as_i64()), (Some("2026-11"), Some(600)), "{nov}");
+    assert_eq!(nov["below_sla"], true, "600 minutes in a 30-day month is below every seeded SLA (≥ 99.5 %): {nov}");
+    assert!(gureum_domain::usage::below_sla(600, Month(202611), sla.availability_pct.expect("pct")));
+
+    // billed once November has ended: the credit is the service's fee that month × credit %
+    let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
+    let r = gureum_app::usage::invoices::bill(&later, Period::parse("2026-11").expect("period")).await.expect("bill");
+    assert_eq!(r.drafted, 1, "{r:?}");
+    let inv = invoice_of(app, &w.buyer, &cid, "2026-11").await;
+    // 200 × 100 + 3.3 × 100 (110 with VAT, net) + 50,000 fixed
+    let fee = 20_000 + 330 + 50_000;
+    let credit = gureum_domain::usage::sla_credit(fee, sla.credit_pct.expect("credit"));
+    assert!(credit > 0);
+    let net = fee - credit;
+    let vat = gureum_domain::money::vat(net);
+    assert_eq!(amounts(&inv), [50_000, credit, net, vat, net + vat], "{inv}");
+    let lines: i64 = inv["lines"].as_array().expect("lines").iter().map(|l| l["amount_krw"].as_i64().expect("amount")).sum();
+    assert_eq!(lines + inv["fixed_krw"].as_i64().expect("fixed") - credit, net, "lines sum to the total");
+
+    // the contract's spend counts the invoice
+    let (s, spend) = app.call("GET", &format!("/api/v1/contracts/{cid}/spend"), Some(&w.buyer), None).await;
+    assert_eq!(s, 200, "{spend}");
+    assert_eq!(spend["spent_krw"].as_i64(), Some(net + vat), "{spend}");
 }
