@@ -423,7 +423,7 @@ async fn a_joint_contract_s_members_invoice_their_shares() {
     assert_eq!(amounts(&v), amounts(partner_inv));
     let (s, v) = act(app, &w.supplier, mine["id"].as_str().expect("id"), "issue", None).await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(amounts(&v), amounts(mine), "issuing the partner's share leaves the lead's draft as it was");
+    assert_eq!(amounts(&v), amounts(mine), "the lead issues its share as drafted, after the partner issued its own");
 }
 
 #[tokio::test]
