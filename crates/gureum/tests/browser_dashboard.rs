@@ -1,5 +1,5 @@
 //! The dashboard in real Chromium against the real binary (`serve --demo`, the clock fixed at
-//! 2026-11-23 09:00 in Seoul): with two months invoiced on the demo's signed contract, the demo
+//! 2026-11-23 09:00 in Seoul): with the months the demo invoiced on its metered contract, the demo
 //! budget officer opens `/dashboard` from the menu and sees the invoiced-by-month chart (an SVG
 //! image with its title) and its table with the months' amounts, the spend bar of the contract
 //! and of the budget lines, in Korean and in English. Every page visited passes axe.
@@ -13,9 +13,9 @@ use demo_journey::{accessible, login};
 use sqlx::Row;
 use webdriver::{Browser, Server, browser_binaries};
 
-/// Invoices of the demo's signed contract, as the billing job writes them (its work merges
-/// later): September paid, October drafted.
-async fn invoice_the_demo_contract(server: &Server) -> String {
+/// The demo's metered contract and the totals of its September and October invoices (the demo
+/// billed every ended month: September paid, October a draft).
+async fn the_demo_invoices(server: &Server) -> (String, i64, i64) {
     sqlx::any::install_default_drivers();
     let url = format!("sqlite://{}", server.dir.path().join("gureum.sqlite3").display());
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.expect("the demo database");
@@ -25,36 +25,32 @@ async fn invoice_the_demo_contract(server: &Server) -> String {
             .await
             .expect("the demo has a signed contract");
     let contract: String = row.get("id");
-    for (period, month, total, status) in [("2026-09", 202609_i64, 1_100_000_i64, "paid"), ("2026-10", 202610, 2_200_000, "draft")] {
-        let taken = sqlx::query("SELECT COUNT(*) AS n FROM invoices WHERE contract_id = $1 AND period = $2")
+    let mut totals = Vec::new();
+    for period in ["2026-09", "2026-10"] {
+        let total: i64 = sqlx::query("SELECT total_krw FROM invoices WHERE contract_id = $1 AND period = $2")
             .bind(&contract)
             .bind(period)
             .fetch_one(&mut conn)
             .await
-            .expect("count")
-            .get::<i64, _>("n");
-        if taken > 0 {
-            // the demo (once its billing lands) invoiced it already
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO invoices (id, contract_id, supplier_id, agency_id, period, first_month, last_month, lines, fixed_krw, credit_krw, \
-             net_krw, vat_krw, total_krw, status, computed_at, created_at, updated_at) SELECT $1, c.id, c.supplier_id, c.agency_id, $2, $3, $3, \
-             '[]', 0, 0, $4, $5, $6, $7, 0, 0, 0 FROM contracts c WHERE c.id = $8",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(period)
-        .bind(month)
-        .bind(total - total / 11)
-        .bind(total / 11)
-        .bind(total)
-        .bind(status)
-        .bind(&contract)
-        .execute(&mut conn)
-        .await
-        .expect("invoice");
+            .unwrap_or_else(|e| panic!("the demo invoiced {period}: {e}"))
+            .get("total_krw");
+        assert!(total > 0, "{period}");
+        totals.push(total);
     }
-    contract
+    (contract, totals[0], totals[1])
+}
+
+/// `1234567` → `1,234,567`.
+fn grouped(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[tokio::test]
@@ -62,7 +58,7 @@ async fn a_budget_officer_sees_the_usage_chart_and_its_table() {
     let Some((chromium, driver)) = browser_binaries() else { return };
     let server = Server::start_demo().await;
     let base = server.base.clone();
-    let contract = invoice_the_demo_contract(&server).await;
+    let (contract, september, october) = the_demo_invoices(&server).await;
     let b = Browser::start(&chromium, &driver).await;
 
     login(&b, &base, "budget").await;
@@ -83,8 +79,8 @@ async fn a_budget_officer_sees_the_usage_chart_and_its_table() {
     // its table beside it: the months and their amounts
     let rows = b.find_all(".chart-table tbody tr").await;
     assert!(rows.len() >= 12, "a row per month");
-    assert!(text.contains("2026-09") && text.contains("1,100,000원"), "September's amount in the table: {text}");
-    assert!(text.contains("2026-10") && text.contains("2,200,000원"), "October's: {text}");
+    assert!(text.contains("2026-09") && text.contains(&format!("{}원", grouped(september))), "September's amount in the table: {text}");
+    assert!(text.contains("2026-10") && text.contains(&format!("{}원", grouped(october))), "October's: {text}");
     // the contract's spend bar against its limit, the budget lines of this year
     assert!(!b.find_all(&format!("svg[aria-labelledby='spend-{contract}-t spend-{contract}-d']")).await.is_empty());
     assert!(text.contains("예산 항목별 지출"), "{text}");
@@ -93,7 +89,7 @@ async fn a_budget_officer_sees_the_usage_chart_and_its_table() {
     // in English
     b.goto(&format!("{base}/dashboard?lang=en")).await;
     let text = b.body_text().await;
-    assert!(text.contains("Invoiced by month (last 12 months)") && text.contains("KRW 2,200,000"), "{text}");
+    assert!(text.contains("Invoiced by month (last 12 months)") && text.contains(&format!("KRW {}", grouped(october))), "{text}");
     accessible(&b, "dashboard (English)").await;
     b.quit().await;
 }
