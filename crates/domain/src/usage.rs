@@ -100,16 +100,9 @@ impl Quantity {
             serde_json::Value::Number(n) => {
                 let mut text = n.to_string();
                 if text.contains(['e', 'E']) {
-                    // serde_json writes small and large floats with an exponent (1e-6): their
-                    // fixed-point form, to more places than allowed, keeps a seventh place visible
-                    let f = n.as_f64().ok_or(QuantityError::NotANumber)?;
-                    if f < 0.0 {
-                        return Err(QuantityError::Negative);
-                    }
-                    if f >= 1e13 {
-                        return Err(QuantityError::TooLarge);
-                    }
-                    text = format!("{f:.9}");
+                    // serde_json writes small and large floats with an exponent (1e-6): shift
+                    // the decimal point of that shortest text, exactly, and read the result
+                    text = exponent_to_plain(&text).ok_or(QuantityError::NotANumber)?;
                 }
                 Self::parse(&text)
             }
@@ -134,7 +127,8 @@ impl Quantity {
     pub fn times_price(self, unit_price_krw: i64) -> i64 {
         let p = i128::from(self.0) * i128::from(unit_price_krw);
         let s = i128::from(SCALE);
-        ((p + s / 2).div_euclid(s)) as i64
+        // saturates instead of wrapping: an amount past i64 is refused later by the invoice's checks
+        i64::try_from((p + s / 2).div_euclid(s)).unwrap_or(i64::MAX)
     }
 }
 
@@ -142,6 +136,34 @@ impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_decimal())
     }
+}
+
+/// `"1.25e-5"` → `"0.0000125"`, `"3e2"` → `"300"`: the decimal point moved, no rounding. A
+/// result with more than 40 digits (far beyond any quantity) is `None`.
+fn exponent_to_plain(s: &str) -> Option<String> {
+    let (mantissa, exp) = s.split_once(['e', 'E'])?;
+    let exp: i32 = exp.strip_prefix('+').unwrap_or(exp).parse().ok()?;
+    let (neg, m) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    let (int, frac) = m.split_once('.').unwrap_or((m, ""));
+    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) || int.is_empty() {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i32 + exp;
+    if !(-40..=40).contains(&point) {
+        return None;
+    }
+    let plain = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+    };
+    Some(if neg { format!("-{plain}") } else { plain })
 }
 
 /// A calendar month as `yyyymm` (e.g. 202611).
@@ -412,6 +434,12 @@ mod tests {
         assert_eq!(Quantity::from_json(&json!(0.000001)).expect("valid").micros(), 1, "written 1e-6 by serde_json");
         assert_eq!(Quantity::from_json(&json!(2.5e-5)).expect("valid").micros(), 25);
         assert_eq!(Quantity::from_json(&json!(1e20)), Err(QuantityError::TooLarge));
+        assert_eq!(Quantity::from_json(&json!(9.9999999999e-6)), Err(QuantityError::TooManyPlaces), "never rounded");
+        assert_eq!(Quantity::from_json(&json!(-1e-6)), Err(QuantityError::Negative));
+        assert_eq!(exponent_to_plain("3e2").as_deref(), Some("300"));
+        assert_eq!(exponent_to_plain("1.25e-5").as_deref(), Some("0.0000125"));
+        assert_eq!(exponent_to_plain("12.5e1").as_deref(), Some("125"));
+        assert_eq!(exponent_to_plain("1e999"), None);
         assert_eq!(Quantity::from_json(&json!(-2)), Err(QuantityError::Negative));
         assert_eq!(Quantity::from_json(&json!(true)), Err(QuantityError::NotANumber));
         assert_eq!(Quantity::parse("1.25").expect("valid").to_decimal(), "1.25");

@@ -331,9 +331,10 @@ async fn bill_command(cli: &Cli, db: &Db, clock: Clock, period: &str) -> CmdResu
     let out = gureum_app::usage::invoices::bill(&ctx, p).await.map_err(|e| Failure::env(format!("billing failed: {e}")))?;
     println!(
         "{}",
-        serde_json::json!({"period": p.key(), "drafted": out.drafted, "recomputed": out.recomputed, "unchanged": out.unchanged})
+        serde_json::json!({"period": p.key(), "drafted": out.drafted, "recomputed": out.recomputed, "unchanged": out.unchanged, "failed": out.failed})
     );
-    Ok(0)
+    // a contract that could not be billed is logged with its cause: exit 1, as for rejected input
+    Ok(if out.failed > 0 { 1 } else { 0 })
 }
 
 async fn audit_verify(db: &Db) -> CmdResult {

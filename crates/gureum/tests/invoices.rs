@@ -223,9 +223,9 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     assert_eq!((s, v["code"].as_str(), v["errors"][0]["code"].as_str()), (400, Some("invalid_records"), Some("unknown_meter")), "{v}");
     outage(&w, &d, 202610, 600).await;
 
-    assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 1, recomputed: 0, unchanged: 0 });
+    assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 1, recomputed: 0, unchanged: 0, failed: 0 });
     let events = app.db.audit_count().await.expect("count");
-    assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 0, recomputed: 0, unchanged: 1 });
+    assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 0, recomputed: 0, unchanged: 1, failed: 0 });
     assert_eq!(app.db.audit_count().await.expect("count"), events, "a second run changes nothing");
     bill(app, "2026-10").await;
 
@@ -407,10 +407,16 @@ async fn a_joint_contract_s_members_invoice_their_shares() {
         usage: &use_,
         sla: &sla,
     });
-    for (i, k) in ["fixed_krw", "credit_krw", "net_krw", "vat_krw", "total_krw"].iter().enumerate() {
+    for (i, k) in ["fixed_krw", "credit_krw", "net_krw"].iter().enumerate() {
         let sum: i64 = list.iter().map(|v| v[*k].as_i64().expect(k)).sum();
-        let want = [whole.fixed_krw, whole.credit_krw, whole.net_krw, whole.vat_krw, whole.total_krw][i];
+        let want = [whole.fixed_krw, whole.credit_krw, whole.net_krw][i];
         assert_eq!(sum, want, "{k}: the members' invoices sum to the whole");
+    }
+    // each member's VAT is 10 % of its own net, truncated: its own tax invoice
+    for v in &list {
+        let net = v["net_krw"].as_i64().expect("net");
+        assert_eq!(v["vat_krw"].as_i64(), Some(gureum_domain::money::vat(net)), "{v}");
+        assert_eq!(v["total_krw"].as_i64(), Some(net + gureum_domain::money::vat(net)), "{v}");
     }
     let mine = list.iter().find(|v| v["supplier_id"] == json!(d.rec.supplier.id)).expect("the lead's");
     assert_eq!(mine["fixed_krw"].as_i64(), Some(33_500), "67 % of 50,000");
@@ -436,10 +442,10 @@ async fn gureum_bill_twice_changes_nothing_and_the_job_runs_every_pass() {
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
-    assert_eq!(v, json!({"period": "2026-10", "drafted": 1, "recomputed": 0, "unchanged": 0}));
+    assert_eq!(v, json!({"period": "2026-10", "drafted": 1, "recomputed": 0, "unchanged": 0, "failed": 0}));
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
     let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
-    assert_eq!(v, json!({"period": "2026-10", "drafted": 0, "recomputed": 0, "unchanged": 1}));
+    assert_eq!(v, json!({"period": "2026-10", "drafted": 0, "recomputed": 0, "unchanged": 1, "failed": 0}));
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-13"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("2026-Q4"), "a clear message");

@@ -434,3 +434,26 @@ async fn the_upload_page_stores_a_good_file_and_names_every_bad_line() {
     let (s, _) = upload(app, &w.buyer, &good).await;
     assert_eq!(s, 403);
 }
+
+#[tokio::test]
+async fn a_terminated_contract_takes_no_usage_after_the_day_it_ended() {
+    let w = world().await;
+    let app = &w.app;
+    let c = contract(app, SIGNED).await;
+    // terminated on 2026-11-10 (Asia/Seoul), months before its planned end
+    let mut row = app.db.contract(&c).await.expect("db").expect("contract");
+    row.status = "terminated".into();
+    row.ended_at = Some(gureum_domain::clock::to_micros(time::macros::datetime!(2026-11-10 15:00 +09:00)));
+    let mut tx = app.db.begin_write().await.expect("write");
+    tx.update_contract(&row).await.expect("terminate");
+    tx.commit().await.expect("commit");
+    let t = token(app, &w.supplier, &["usage:write"]).await;
+    let before = rec("before", &c, "vCPU-hour", json!(1), "2026-11-10T10:00:00+09:00", "2026-11-10T11:00:00+09:00");
+    let after = rec("after", &c, "vCPU-hour", json!(1), "2026-11-11T10:00:00+09:00", "2026-11-11T11:00:00+09:00");
+    let (s, v) = post(app, &t, vec![before.clone(), after]).await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(codes(&v), vec![(1, "outside_contract".to_owned())], "{v}");
+    assert!(v["errors"][0]["message"].as_str().unwrap_or("").contains("2026-11-10"), "the message names the end: {v}");
+    let (s, v) = post(app, &t, vec![before]).await;
+    assert_eq!((s, v["accepted"].as_u64()), (200, Some(1)), "{v}");
+}

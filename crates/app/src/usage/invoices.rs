@@ -39,6 +39,8 @@ pub struct BillOutcome {
     pub recomputed: usize,
     /// Drafts (and issued invoices) left as they were.
     pub unchanged: usize,
+    /// Contracts whose billing failed (logged with the cause; the others are billed all the same).
+    pub failed: usize,
 }
 
 impl BillOutcome {
@@ -328,6 +330,15 @@ async fn compute(
 }
 
 /// Drafts or recomputes the invoices of one contract for `period`, one transaction.
+/// Bills one contract; a failure (a database fault, amounts past what an invoice can hold) is
+/// logged and counted, and never stops the run for every other contract.
+async fn bill_one(ctx: &Context, contract_id: &str, period: Period, out: &mut BillOutcome) {
+    if let Err(e) = bill_contract(ctx, contract_id, period, out).await {
+        tracing::error!(contract = contract_id, period = %period.key(), error = %e, "could not bill a contract");
+        out.failed += 1;
+    }
+}
+
 async fn bill_contract(ctx: &Context, contract_id: &str, period: Period, out: &mut BillOutcome) -> Result<()> {
     let mut tx = ctx.db().begin_write().await?;
     let Some(c) = tx.contract(contract_id).await? else { return Ok(()) };
@@ -374,7 +385,7 @@ pub async fn bill(ctx: &Context, period: Period) -> Result<BillOutcome> {
         ctx.db().billable_contracts(period.billing().as_str(), &format_date(period.first.first_day()), &format_date(last)).await?;
     let mut out = BillOutcome::default();
     for c in contracts {
-        bill_contract(ctx, &c.id, period, &mut out).await?;
+        bill_one(ctx, &c.id, period, &mut out).await;
     }
     Ok(out)
 }
@@ -387,6 +398,7 @@ pub async fn run_job(ctx: &Context) -> Result<usize> {
         let r = bill(ctx, Period::last_ended(b, now)).await?;
         out.drafted += r.drafted;
         out.recomputed += r.recomputed;
+        out.failed += r.failed;
     }
     // every other draft, for late usage
     for (contract_id, period) in ctx.db().draft_invoice_keys().await? {
@@ -394,7 +406,7 @@ pub async fn run_job(ctx: &Context) -> Result<usize> {
         if p == Period::last_ended(p.billing(), now) {
             continue;
         }
-        bill_contract(ctx, &contract_id, p, &mut out).await?;
+        bill_one(ctx, &contract_id, p, &mut out).await;
     }
     Ok(out.drafted + out.recomputed)
 }

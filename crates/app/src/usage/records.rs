@@ -17,7 +17,7 @@ use crate::context::Context;
 use crate::error::{Code, Error, Result};
 use gureum_domain::account::OrgKind;
 use gureum_domain::buying::{ContractStatus, OrderStatus};
-use gureum_domain::clock::{parse_date, to_micros};
+use gureum_domain::clock::{format_date, parse_date, to_micros};
 use gureum_domain::usage::{Billing, Month, Quantity, period_of_record, seoul_date};
 use gureum_storage::{Contract, UsageContent, UsageRecord};
 use serde_json::{Value, json};
@@ -285,7 +285,11 @@ fn usable(c: Contract, supplier: &str) -> Option<Usable> {
         CATALOG | CALL_OFF => OrderStatus::parse(&c.status) == Some(OrderStatus::Confirmed),
         _ => false,
     };
-    let (from, to) = (parse_date(&c.starts_on)?, parse_date(&c.ends_on)?);
+    let (from, mut to) = (parse_date(&c.starts_on)?, parse_date(&c.ends_on)?);
+    // a contract ended early (terminated) takes no usage after the day it ended
+    if let Some(ended) = c.ended_at {
+        to = to.min(seoul_date(ended));
+    }
     ok.then(|| Usable { billing: Billing::parse(&c.billing).unwrap_or(Billing::Monthly), contract: c, from, to })
 }
 
@@ -438,7 +442,7 @@ async fn check(ctx: &Context, supplier: &str, records: &[Value]) -> Result<std::
                 i,
                 "outside_contract",
                 Some("period_start"),
-                format!("the period lies outside the contract's {} to {} (Asia/Seoul)", u.contract.starts_on, u.contract.ends_on),
+                format!("the period lies outside the contract's {} to {} (Asia/Seoul)", u.contract.starts_on, format_date(u.to)),
             ));
             continue;
         }
