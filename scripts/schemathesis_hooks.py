@@ -61,6 +61,13 @@ DOCUMENTED_RULES = [
     ("POST", "/api/v1/contracts/{id}/amendments", "unknown_plan", r"."),
     ("POST", "/api/v1/contracts/{id}/amendments", "price_above_listed", r"."),
     ("POST", "/api/v1/contracts/{id}/amendments", "invalid_field", r"^changes\.items"),
+    # Use after the contract: an incident's times are checked against the clock and, when it is
+    # resolved, against its stored start; a usage batch's records against the stored contract
+    # (its suppliers, meters, billing period and dates) and each other (one of contract_id or
+    # order_id, ids repeated in the batch): every fault is named in `errors`.
+    ("POST", "/api/v1/incidents", "invalid_field", r"^(started_at|ended_at): not (in the future|before started_at)$"),
+    ("POST", "/api/v1/incidents/{id}/resolve", "invalid_field", r"^ended_at: not (in the future|before started_at)$"),
+    ("POST", "/api/v1/usage", "invalid_records", r"."),
     # A token's expiry is a date after today and at most two years away: relative to the clock.
     ("POST", "/api/v1/tokens", "invalid_expiry", r"^expires_on is after today and at most two years away"),
 ]

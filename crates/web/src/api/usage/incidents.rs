@@ -84,7 +84,7 @@ component!(
     "Availability",
     json!({"type": "object", "required": ["service_id", "month", "outage_minutes", "availability_pct", "sla_pct", "credit_pct", "below_sla"], "properties": {
         "service_id": reference("Uuid"),
-        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        "month": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
         "outage_minutes": {"type": "integer", "minimum": 0},
         "availability_pct": {"type": "number", "minimum": 0, "maximum": 100, "description": "1 − outage minutes / minutes in the month, in percent, three decimals rounded down"},
         "sla_pct": {"type": ["number", "null"]},
@@ -110,8 +110,8 @@ pub struct IncidentsQuery {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct AvailabilityQuery {
-    /// One month (`2026-11`); default the months of the contract so far, at most 12.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}$")]
+    /// One month (`2026-11`, years 2000–2100); default the months of the contract so far, at most 12.
+    #[param(value_type = Option<String>, pattern = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     month: Option<String>,
 }
 
@@ -120,7 +120,8 @@ fn one<'a>(pairs: &'a [(String, String)], key: &str) -> Result<Option<&'a str>, 
     if all.len() > 1 {
         return Err(AppError::new(gureum_app::Code::InvalidField, format!("{key}: give it once")));
     }
-    Ok(all.first().copied())
+    // an empty value counts as absent (a form sends its unused fields empty)
+    Ok(all.first().copied().filter(|v| !v.is_empty()))
 }
 
 /// The caller's incidents, newest first: a supplier's services', an agency's (services it holds

@@ -94,8 +94,10 @@ pub struct InvoicesQuery {
     #[param(value_type = Option<Uuid>)]
     pub contract_id: Option<String>,
     /// Only this period: `2026-11` or `2026-Q4`.
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
     pub period: Option<String>,
     /// Only this status: draft, issued, accepted, disputed, paid.
+    #[param(pattern = "^(draft|issued|accepted|disputed|paid)$")]
     pub status: Option<String>,
 }
 
