@@ -199,7 +199,6 @@ async fn run(scratch: &Path, url: &str, database: &str, records: u64, clients: u
 
 /// The demo supplier's signed monthly contracts with the demo agency, covering `month`.
 async fn bench_contracts(db: &Db, month: Month) -> Result<(Vec<String>, String), Failure> {
-    use sqlx::Row;
     let user = |who: &'static str| async move {
         db.user_by_email(&format!("{who}@demo.gureum.kr")).await?.ok_or_else(|| Failure::env(format!("no demo {who}")))
     };
@@ -209,12 +208,14 @@ async fn bench_contracts(db: &Db, month: Month) -> Result<(Vec<String>, String),
         .await?
         .and_then(|o| o.supplier_id)
         .ok_or_else(|| Failure::env("the demo supplier has no catalog supplier"))?;
-    let service_id: String = sqlx::query("SELECT id FROM services ORDER BY id LIMIT 1")
-        .fetch_one(db.pool())
-        .await
-        .map_err(Failure::env)?
-        .try_get("id")
-        .map_err(Failure::env)?;
+    // one of the demo supplier's own listed services, read through the storage crate
+    let service_id = db
+        .supplier_services(&supplier_id, &[gureum_domain::ServiceStatus::Listed])
+        .await?
+        .into_iter()
+        .next()
+        .map(|r| r.id)
+        .ok_or_else(|| Failure::env("the demo supplier lists no service"))?;
     let from = month.prev().first_day();
     let to = Month::new(month.year() + 1, month.month()).first_day();
     let mut ids = Vec::new();
