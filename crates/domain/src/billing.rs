@@ -74,7 +74,11 @@ pub struct Credit {
     pub credit_pct_milli: i64,
     /// The service's fee that month the credit is a share of.
     pub fee_krw: i64,
+    /// This invoice's credit (a joint member's share).
     pub credit_krw: i64,
+    /// The whole contract's credit this entry is (a share of): what later invoices subtract as
+    /// already given.
+    pub whole_credit_krw: i64,
 }
 
 /// An invoice's amounts.
@@ -125,12 +129,69 @@ pub struct Input<'a> {
     pub period: Period,
     pub starts_on: Date,
     pub ends_on: Date,
-    /// Usage as `(meter, month, quantity)`; the same key may come more than once (it is summed).
-    /// Months outside the period count on its lines (late usage of an issued period) but give
-    /// no fixed fee and no credit.
+    /// Usage this invoice bills as `(meter, month, quantity)`; the same key may come more than
+    /// once (it is summed). Months before the period count on its lines (late usage of an
+    /// issued period) but give no fixed fee.
     pub usage: &'a [(String, Month, Quantity)],
-    /// The SLA facts of each service and month of the period.
+    /// The SLA facts of each service and month the invoice may credit: the period's months, and
+    /// earlier months of the contract (a credit found after their invoice was issued).
     pub sla: &'a [SlaMonth],
+    /// The whole usage of each earlier month in `sla` (the fee its credit is a share of); the
+    /// period's own months take theirs from `usage`.
+    pub earlier_usage: &'a [(String, Month, Quantity)],
+    /// The credits already given for `(service, month)` by issued invoices (whole-contract
+    /// amounts, before a joint split): only what the SLA gives beyond them is credited again.
+    pub credited: &'a [(String, Month, i64)],
+}
+
+impl<'a> Input<'a> {
+    /// An invoice of `period` with no late usage and no credit given before.
+    pub fn of_period(
+        lines: &'a [ContractLine],
+        period: Period,
+        (starts_on, ends_on): (Date, Date),
+        usage: &'a [(String, Month, Quantity)],
+        sla: &'a [SlaMonth],
+    ) -> Self {
+        Self { lines, period, starts_on, ends_on, usage, sla, earlier_usage: &[], credited: &[] }
+    }
+}
+
+/// The billing periods of a contract from the one holding its first day through `upto`,
+/// those with at least one month inside its dates, in order.
+pub fn periods_through(billing: crate::usage::Billing, starts_on: Date, ends_on: Date, upto: Period) -> Vec<Period> {
+    let mut out = Vec::new();
+    let mut p = Period::of(billing, Month::of_date(starts_on));
+    let last = Month::of_date(ends_on);
+    while p.first <= upto.first && p.first <= last {
+        if !months_in_contract(p, starts_on, ends_on).is_empty() {
+            out.push(p);
+        }
+        p = p.next();
+    }
+    out
+}
+
+/// Each contract line's meter, made distinct: a metered line whose plan unit another metered
+/// line of the contract also has is metered as `"{service_code}/{plan}/{unit}"` (and numbered
+/// when even that repeats), so a usage record's meter names exactly one line and no line's
+/// usage bills at another's price. Lines given as `(metered, service_code, plan, unit)`.
+pub fn distinct_meters(lines: &[(bool, &str, &str, &str)]) -> Vec<String> {
+    let shared = |unit: &str| lines.iter().filter(|(m, _, _, u)| *m && *u == unit).count() > 1;
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for (metered, code, plan, unit) in lines {
+        let mut meter = if *metered && shared(unit) { format!("{code}/{plan}/{unit}") } else { (*unit).to_owned() };
+        if *metered {
+            let base = meter.clone();
+            let mut n = 2;
+            while lines.iter().zip(&out).any(|((m, ..), o)| *m && *o == meter) {
+                meter = format!("{base}#{n}");
+                n += 1;
+            }
+        }
+        out.push(meter);
+    }
+    out
 }
 
 /// The whole invoice (SPEC §3).
@@ -148,6 +209,24 @@ pub fn compute(input: Input<'_>) -> Amounts {
         }
     }
     let months = months_in_contract(input.period, input.starts_on, input.ends_on);
+    // the months that may be credited: the period's, and earlier months of the contract
+    let credit_months: Vec<Month> = {
+        let mut m: Vec<Month> = input
+            .sla
+            .iter()
+            .map(|s| s.month)
+            .filter(|m| *m <= input.period.last && month_in_contract(*m, input.starts_on, input.ends_on))
+            .collect();
+        m.sort_unstable();
+        m.dedup();
+        m
+    };
+    let mut earlier: BTreeMap<(&str, Month), i64> = BTreeMap::new();
+    for (meter, month, q) in input.earlier_usage {
+        if *month < input.period.first {
+            *earlier.entry((meter.as_str(), *month)).or_default() += q.micros();
+        }
+    }
     // a service's fee per month (for the credits)
     let mut fee: BTreeMap<(&str, Month), i64> = BTreeMap::new();
 
@@ -159,8 +238,9 @@ pub fn compute(input: Input<'_>) -> Amounts {
         let price = net_unit_price(l.unit_price_krw, l.vat_included);
         let total: i64 = usage.range((l.meter.as_str(), Month(i64::MIN))..=(l.meter.as_str(), Month(i64::MAX))).map(|(_, q)| *q).sum();
         let quantity = Quantity::from_micros(total);
-        for m in &months {
-            if let Some(q) = usage.get(&(l.meter.as_str(), *m)) {
+        for m in &credit_months {
+            let q = if months.contains(m) { usage.get(&(l.meter.as_str(), *m)) } else { earlier.get(&(l.meter.as_str(), *m)) };
+            if let Some(q) = q {
                 *fee.entry((l.service_id.as_str(), *m)).or_default() += Quantity::from_micros(*q).times_price(price);
             }
         }
@@ -175,10 +255,15 @@ pub fn compute(input: Input<'_>) -> Amounts {
     }
 
     let mut fixed = Vec::new();
-    for m in &months {
+    for m in &credit_months {
         for l in input.lines.iter().filter(|l| !l.metered) {
             let amount = net_unit_price(l.unit_price_krw, l.vat_included).saturating_mul(l.quantity.max(0));
             *fee.entry((l.service_id.as_str(), *m)).or_default() += amount;
+        }
+    }
+    for m in &months {
+        for l in input.lines.iter().filter(|l| !l.metered) {
+            let amount = net_unit_price(l.unit_price_krw, l.vat_included).saturating_mul(l.quantity.max(0));
             fixed.push(Fixed { service_id: l.service_id.clone(), description: l.description.clone(), month: *m, amount_krw: amount });
         }
     }
@@ -186,7 +271,7 @@ pub fn compute(input: Input<'_>) -> Amounts {
     let gross = lines.iter().map(|l| l.amount_krw).sum::<i64>() + fixed_krw;
 
     let mut credits = Vec::new();
-    let mut sla: Vec<&SlaMonth> = input.sla.iter().filter(|s| months.contains(&s.month)).collect();
+    let mut sla: Vec<&SlaMonth> = input.sla.iter().filter(|s| credit_months.contains(&s.month)).collect();
     sla.sort_by(|a, b| (a.month, &a.service_id).cmp(&(b.month, &b.service_id)));
     sla.dedup_by(|a, b| a.month == b.month && a.service_id == b.service_id);
     for s in sla {
@@ -194,6 +279,11 @@ pub fn compute(input: Input<'_>) -> Amounts {
             continue;
         }
         let fee_krw = fee.get(&(s.service_id.as_str(), s.month)).copied().unwrap_or(0);
+        let given: i64 = input.credited.iter().filter(|(sv, m, _)| *sv == s.service_id && *m == s.month).map(|c| c.2).sum();
+        let due = sla_credit(fee_krw, s.credit_pct).saturating_sub(given);
+        if due <= 0 {
+            continue;
+        }
         credits.push(Credit {
             service_id: s.service_id.clone(),
             month: s.month,
@@ -202,7 +292,8 @@ pub fn compute(input: Input<'_>) -> Amounts {
             sla_availability_milli: crate::usage::pct_milli(s.availability_pct),
             credit_pct_milli: crate::usage::pct_milli(s.credit_pct),
             fee_krw,
-            credit_krw: sla_credit(fee_krw, s.credit_pct),
+            credit_krw: due,
+            whole_credit_krw: due,
         });
     }
     let credit_krw = credits.iter().map(|c| c.credit_krw).sum::<i64>().min(gross);
@@ -342,6 +433,8 @@ mod tests {
             ends_on: date!(2026 - 12 - 31),
             usage: &usage,
             sla: &[],
+            earlier_usage: &[],
+            credited: &[],
         });
         assert_eq!(a.lines.len(), 2);
         assert_eq!(a.lines[0].quantity.to_decimal(), "10.504");
@@ -371,6 +464,8 @@ mod tests {
             ends_on: date!(2026 - 12 - 31),
             usage: &usage,
             sla: &sla,
+            earlier_usage: &[],
+            credited: &[],
         });
         assert_eq!(a.credits.len(), 1);
         assert_eq!(a.credits[0].fee_krw, 200_000);
@@ -379,6 +474,79 @@ mod tests {
         assert_eq!(a.credit_krw, 20_000);
         assert_eq!(a.net_krw, 100_000 + 140_000 - 20_000);
         assert_eq!(a.vat_krw, 22_000);
+    }
+
+    #[test]
+    fn a_credit_found_after_its_month_was_invoiced_goes_on_a_later_invoice_once() {
+        let lines = [metered("s1", "h", 1000, false), fixed("s1", 100_000, 1)];
+        let dec = Period::parse("2026-12").expect("a period");
+        // November (100 h + the fixed fee = 200,000 won) was issued without a credit; an outage
+        // of 60 minutes in November is recorded in December
+        let nov_sla =
+            SlaMonth { service_id: "s1".into(), month: Month(202611), outage_minutes: 60, availability_pct: 99.9, credit_pct: 10.0 };
+        let nov_usage = vec![("h".to_string(), Month(202611), q("100"))];
+        let dec_usage = vec![("h".to_string(), Month(202612), q("10"))];
+        let sla = [nov_sla.clone()];
+        let input = Input {
+            lines: &lines,
+            period: dec,
+            starts_on: date!(2026 - 01 - 01),
+            ends_on: date!(2026 - 12 - 31),
+            usage: &dec_usage,
+            sla: &sla,
+            earlier_usage: &nov_usage,
+            credited: &[],
+        };
+        let a = compute(input);
+        assert_eq!(a.credits.len(), 1);
+        assert_eq!((a.credits[0].month, a.credits[0].fee_krw, a.credits[0].credit_krw), (Month(202611), 200_000, 20_000));
+        assert_eq!(a.credits[0].whole_credit_krw, 20_000);
+        // December's own fee: 10 h + the fixed fee, no fixed fee for November again
+        assert_eq!(a.fixed.len(), 1);
+        assert_eq!(a.net_krw, 10_000 + 100_000 - 20_000);
+        // once given, it is not given again; a longer outage later gives only the difference
+        let given = [("s1".to_string(), Month(202611), 20_000)];
+        assert!(compute(Input { credited: &given, ..input }).credits.is_empty());
+        let longer = [SlaMonth { outage_minutes: 600, credit_pct: 25.0, ..nov_sla }];
+        let more = compute(Input { credited: &given, sla: &longer, ..input });
+        assert_eq!(more.credits[0].credit_krw, 50_000 - 20_000);
+        // a month after the period or outside the contract credits nothing
+        let outside = [SlaMonth { month: Month(202512), ..sla[0].clone() }];
+        assert!(compute(Input { sla: &outside, ..input }).credits.is_empty());
+    }
+
+    #[test]
+    fn every_period_of_a_contract_up_to_the_last_ended_is_billed() {
+        use crate::usage::Billing;
+        let dec = Period::parse("2026-12").expect("a period");
+        let keys = |v: Vec<Period>| v.into_iter().map(Period::key).collect::<Vec<_>>();
+        assert_eq!(
+            keys(periods_through(Billing::Monthly, date!(2026 - 09 - 15), date!(2027 - 09 - 14), dec)),
+            ["2026-09", "2026-10", "2026-11", "2026-12"]
+        );
+        // a contract that ended in October stops there
+        assert_eq!(keys(periods_through(Billing::Monthly, date!(2026 - 09 - 15), date!(2026 - 10 - 01), dec)), ["2026-09", "2026-10"]);
+        let q4 = Period::parse("2026-Q4").expect("a period");
+        assert_eq!(
+            keys(periods_through(Billing::Quarterly, date!(2026 - 05 - 01), date!(2027 - 04 - 30), q4)),
+            ["2026-Q2", "2026-Q3", "2026-Q4"]
+        );
+        // one starting after the period has none yet
+        assert!(periods_through(Billing::Monthly, date!(2027 - 01 - 01), date!(2027 - 12 - 31), dec).is_empty());
+    }
+
+    #[test]
+    fn meters_shared_by_two_metered_lines_are_made_distinct() {
+        let lines = [
+            (true, "S-1", "Basic", "GB"),
+            (true, "S-2", "Backup", "GB"),
+            (true, "S-1", "Basic", "vCPU-hour"),
+            (false, "S-3", "Fixed", "GB"),
+            (true, "S-2", "Backup", "GB"),
+        ];
+        assert_eq!(distinct_meters(&lines), vec!["S-1/Basic/GB", "S-2/Backup/GB", "vCPU-hour", "GB", "S-2/Backup/GB#2"]);
+        // a contract whose meters differ keeps the plan units as they are
+        assert_eq!(distinct_meters(&[(true, "A", "p", "GB"), (true, "B", "q", "h")]), vec!["GB", "h"]);
     }
 
     #[test]
@@ -392,6 +560,8 @@ mod tests {
             ends_on: date!(2027 - 11 - 14),
             usage: &[],
             sla: &[],
+            earlier_usage: &[],
+            credited: &[],
         });
         assert_eq!(a.fixed.iter().map(|f| f.month).collect::<Vec<_>>(), vec![Month(202611), Month(202612)]);
         assert_eq!(a.fixed_krw, 6000);
@@ -402,6 +572,8 @@ mod tests {
             ends_on: date!(2026 - 10 - 01),
             usage: &[],
             sla: &[],
+            earlier_usage: &[],
+            credited: &[],
         });
         assert_eq!(ended.fixed_krw, 3000);
     }
@@ -418,6 +590,8 @@ mod tests {
             ends_on: date!(2026 - 12 - 31),
             usage: &[],
             sla: &sla,
+            earlier_usage: &[],
+            credited: &[],
         });
         assert_eq!((a.credit_krw, a.net_krw, a.vat_krw, a.total_krw), (10, 0, 0, 0));
     }
@@ -433,6 +607,8 @@ mod tests {
             ends_on: date!(2026 - 12 - 31),
             usage: &usage,
             sla: &[],
+            earlier_usage: &[],
+            credited: &[],
         });
         let parts = split(&whole, &[34, 33, 33]);
         assert_eq!(parts.len(), 3);
@@ -495,7 +671,7 @@ mod tests {
             lines in arb_lines(), usage in arb_usage(), sla in arb_sla(), quarterly in any::<bool>()
         ) {
             let period = if quarterly { Period::parse("2026-Q4").expect("p") } else { nov() };
-            let a = compute(Input { lines: &lines, period, starts_on: date!(2026 - 10 - 20), ends_on: date!(2027 - 10 - 19), usage: &usage, sla: &sla });
+            let a = compute(Input { lines: &lines, period, starts_on: date!(2026 - 10 - 20), ends_on: date!(2027 - 10 - 19), usage: &usage, sla: &sla, earlier_usage: &[], credited: &[] });
             check(&a);
             prop_assert_eq!(a.vat_krw, crate::money::vat(a.net_krw));
             prop_assert!(a.credit_krw <= a.lines_krw() + a.fixed_krw);
@@ -505,7 +681,7 @@ mod tests {
         fn the_same_records_in_any_order_and_batching_give_the_same_invoice(
             lines in arb_lines(), usage in arb_usage(), sla in arb_sla(), seed in any::<u64>(), cut in 0usize..30
         ) {
-            let base = compute(Input { lines: &lines, period: nov(), starts_on: date!(2026 - 01 - 01), ends_on: date!(2026 - 12 - 31), usage: &usage, sla: &sla });
+            let base = compute(Input { lines: &lines, period: nov(), starts_on: date!(2026 - 01 - 01), ends_on: date!(2026 - 12 - 31), usage: &usage, sla: &sla, earlier_usage: &[], credited: &[] });
             // shuffle deterministically from the seed
             let mut shuffled = usage.clone();
             let mut s = seed | 1;
@@ -522,7 +698,7 @@ mod tests {
                 batched.extend(agg.into_iter().map(|((m, mo), v)| (m, mo, Quantity::from_micros(v))));
             }
             batched.reverse();
-            let again = compute(Input { lines: &lines, period: nov(), starts_on: date!(2026 - 01 - 01), ends_on: date!(2026 - 12 - 31), usage: &batched, sla: &sla });
+            let again = compute(Input { lines: &lines, period: nov(), starts_on: date!(2026 - 01 - 01), ends_on: date!(2026 - 12 - 31), usage: &batched, sla: &sla, earlier_usage: &[], credited: &[] });
             prop_assert_eq!(base, again);
         }
 
@@ -530,7 +706,7 @@ mod tests {
         fn joint_members_sum_to_the_whole_each_vat_its_own(
             lines in arb_lines(), usage in arb_usage(), sla in arb_sla(), shares in prop::sample::select(vec![vec![50u32, 50], vec![34, 33, 33], vec![1, 99], vec![60, 30, 10], vec![25, 25, 25, 25]])
         ) {
-            let whole = compute(Input { lines: &lines, period: nov(), starts_on: date!(2026 - 01 - 01), ends_on: date!(2026 - 12 - 31), usage: &usage, sla: &sla });
+            let whole = compute(Input { lines: &lines, period: nov(), starts_on: date!(2026 - 01 - 01), ends_on: date!(2026 - 12 - 31), usage: &usage, sla: &sla, earlier_usage: &[], credited: &[] });
             let parts = split(&whole, &shares);
             prop_assert_eq!(parts.len(), shares.len());
             for p in &parts { check(p); }

@@ -408,6 +408,121 @@ pub fn sla_credit(monthly_fee_krw: i64, credit_pct: f64) -> i64 {
     (c as i64).min(fee)
 }
 
+/// Where an incident stands for the SLA (SPEC §3 "Post-management"): a supplier's own record
+/// counts at once; an agency's report counts for that agency's contracts until the supplier
+/// confirms it (then for every agency using the service) or contests it with a reason (then for
+/// none: the agency may dispute the invoice it lowers or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    Confirmed,
+    Pending,
+    Contested,
+}
+
+impl Confirmation {
+    pub const ALL: [Self; 3] = [Self::Confirmed, Self::Pending, Self::Contested];
+
+    /// A new incident's: confirmed when its supplier records it, pending when an agency does.
+    pub fn recorded_by(supplier: bool) -> Self {
+        if supplier { Self::Confirmed } else { Self::Pending }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Pending => "pending",
+            Self::Contested => "contested",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The supplier's answer to a report: only a pending one can be confirmed or contested.
+    pub fn answer(self, confirm: bool) -> Option<Self> {
+        match (self, confirm) {
+            (Self::Pending, true) => Some(Self::Confirmed),
+            (Self::Pending, false) => Some(Self::Contested),
+            _ => None,
+        }
+    }
+
+    /// Whether the outage counts against the SLA of a contract of `agency` (the reporter's
+    /// organisation is `reporter`).
+    pub fn counts_for(self, reporter: &str, agency: &str) -> bool {
+        match self {
+            Self::Confirmed => true,
+            Self::Pending => reporter == agency,
+            Self::Contested => false,
+        }
+    }
+}
+
+/// Why an incident's times are refused, with the field at fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentTimes {
+    StartInFuture,
+    EndBeforeStart,
+    EndInFuture,
+    /// Announced maintenance is announced before it starts: an outage already begun is not.
+    AnnouncedAfterStart,
+    /// Only the supplier announces maintenance of its service.
+    AnnouncedByAgency,
+}
+
+impl IncidentTimes {
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::StartInFuture => "started_at",
+            Self::EndBeforeStart | Self::EndInFuture => "ended_at",
+            Self::AnnouncedAfterStart | Self::AnnouncedByAgency => "announced",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::StartInFuture => "not in the future (only announced maintenance is recorded ahead)",
+            Self::EndBeforeStart => "not before started_at",
+            Self::EndInFuture => "not in the future",
+            Self::AnnouncedAfterStart => "announced maintenance is recorded before it starts; an outage already begun is unannounced",
+            Self::AnnouncedByAgency => "only the service's supplier announces maintenance",
+        }
+    }
+}
+
+/// Checks an incident as recorded at `now` (µs): an unannounced outage has begun (and ended, if
+/// an end is given) by now; announced maintenance is the supplier's, recorded before it starts,
+/// with an end (its planned end) not before its start.
+pub fn check_incident(by_supplier: bool, announced: bool, start: i64, end: Option<i64>, now: i64) -> Result<(), IncidentTimes> {
+    if end.is_some_and(|e| e < start) {
+        return Err(IncidentTimes::EndBeforeStart);
+    }
+    if announced {
+        if !by_supplier {
+            return Err(IncidentTimes::AnnouncedByAgency);
+        }
+        if start <= now {
+            return Err(IncidentTimes::AnnouncedAfterStart);
+        }
+        return Ok(());
+    }
+    check_ended(start, end, now)
+}
+
+/// Checks an end given to an incident at `now`: after its start and not in the future (so
+/// maintenance ahead cannot be closed before it began).
+pub fn check_ended(start: i64, end: Option<i64>, now: i64) -> Result<(), IncidentTimes> {
+    if start > now {
+        return Err(IncidentTimes::StartInFuture);
+    }
+    match end {
+        Some(e) if e < start => Err(IncidentTimes::EndBeforeStart),
+        Some(e) if e > now => Err(IncidentTimes::EndInFuture),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,5 +636,53 @@ mod tests {
         assert_eq!(sla_credit(1_000, 250.0), 1_000, "never more than the fee");
         assert_eq!(sla_credit(-5, 10.0), 0);
         assert_eq!(sla_credit(1_000, -3.0), 0);
+    }
+
+    #[test]
+    fn incidents_are_announced_ahead_by_the_supplier_only() {
+        let now = 1_000_000_000;
+        assert_eq!(check_incident(true, false, now - 10, Some(now - 5), now), Ok(()));
+        assert_eq!(check_incident(false, false, now - 10, None, now), Ok(()));
+        assert_eq!(check_incident(true, false, now + 10, None, now), Err(IncidentTimes::StartInFuture));
+        assert_eq!(check_incident(true, false, now - 10, Some(now + 5), now), Err(IncidentTimes::EndInFuture));
+        assert_eq!(check_incident(true, false, now - 10, Some(now - 20), now), Err(IncidentTimes::EndBeforeStart));
+        // maintenance: announced before it starts, by the supplier, its planned end ahead
+        assert_eq!(check_incident(true, true, now + 10, Some(now + 100), now), Ok(()));
+        assert_eq!(check_incident(true, true, now, None, now), Err(IncidentTimes::AnnouncedAfterStart));
+        assert_eq!(check_incident(true, true, now - 60, Some(now - 5), now), Err(IncidentTimes::AnnouncedAfterStart));
+        assert_eq!(check_incident(false, true, now + 10, None, now), Err(IncidentTimes::AnnouncedByAgency));
+        assert_eq!(check_incident(true, true, now + 10, Some(now + 5), now), Err(IncidentTimes::EndBeforeStart));
+        for e in [
+            IncidentTimes::StartInFuture,
+            IncidentTimes::EndBeforeStart,
+            IncidentTimes::EndInFuture,
+            IncidentTimes::AnnouncedAfterStart,
+            IncidentTimes::AnnouncedByAgency,
+        ] {
+            assert!(!e.message().is_empty() && !e.field().is_empty());
+        }
+        // an end: not before the start, not ahead, and never for maintenance not begun
+        assert_eq!(check_ended(now - 10, Some(now), now), Ok(()));
+        assert_eq!(check_ended(now + 10, Some(now), now), Err(IncidentTimes::StartInFuture));
+    }
+
+    #[test]
+    fn a_report_counts_for_its_agency_until_the_supplier_answers() {
+        let pending = Confirmation::recorded_by(false);
+        assert_eq!(pending, Confirmation::Pending);
+        assert!(pending.counts_for("a", "a") && !pending.counts_for("a", "b"));
+        let confirmed = pending.answer(true).expect("pending answers");
+        assert!(confirmed.counts_for("a", "b"));
+        let contested = pending.answer(false).expect("pending answers");
+        assert!(!contested.counts_for("a", "a"));
+        assert_eq!(Confirmation::recorded_by(true), Confirmation::Confirmed);
+        for c in [Confirmation::Confirmed, Confirmation::Contested] {
+            assert_eq!(c.answer(true), None);
+            assert_eq!(c.answer(false), None);
+        }
+        for c in Confirmation::ALL {
+            assert_eq!(Confirmation::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Confirmation::parse("maybe"), None);
     }
 }

@@ -74,6 +74,8 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
         ("description", json!("  ")),
         ("description", json!("가".repeat(2001))),
         ("announced", json!("yes")),
+        // maintenance is announced before it starts, not after
+        ("announced", json!(true)),
     ] {
         let mut b = ok.clone();
         b[k] = v;
@@ -83,11 +85,16 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
         let (s, v) = app.call("POST", "/api/v1/incidents", Some(&w.supplier), Some(body.clone())).await;
         assert_eq!((s, v["code"].as_str()), (status, Some(code)), "{body}: {v}");
     }
+    let ahead = outage(sid, "2026-11-24T02:00:00+09:00", Some("2026-11-24T04:00:00+09:00"), true);
+    let (s, v) = app.call("POST", "/api/v1/incidents", Some(&w.buyer), Some(ahead.clone())).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "only the supplier announces maintenance: {v}");
+    assert!(v["message"].as_str().is_some_and(|m| m.starts_with("announced")), "{v}");
     let (_, list) = app.call("GET", "/api/v1/incidents", Some(&w.operator), None).await;
     assert_eq!(list.as_array().map(Vec::len), Some(0), "nothing stored");
 
     // announced maintenance and a 9-minute outage tell nobody; 10 minutes and more do, once
-    let a = record(app, &w.supplier, outage(sid, "2026-11-21T02:00:00+09:00", Some("2026-11-21T04:00:00+09:00"), true)).await;
+    let a = record(app, &w.supplier, ahead).await;
+    assert_eq!(a["confirmation"], "confirmed", "the supplier's own record counts at once");
     let b = record(app, &w.supplier, ok.clone()).await;
     for v in [&a, &b] {
         assert!(v["notified_at"].is_null(), "{v}");
@@ -107,6 +114,7 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
     // the agency reports an overlapping outage: its own notice
     let d = record(app, &budget, outage(sid, "2026-11-22T10:05:00+09:00", Some("2026-11-22T11:00:00+09:00"), false)).await;
     assert!(d["notified_at"].is_string());
+    assert_eq!(d["confirmation"], "pending", "an agency's report awaits the supplier");
     // an outage still going on for 30 minutes is told at once, and not again when resolved
     let e = record(app, &w.buyer, outage(sid, "2026-11-23T08:30:00+09:00", None, false)).await;
     assert_eq!((e["open"].as_bool(), e["minutes"].as_i64()), (Some(true), Some(30)));
@@ -180,6 +188,32 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
         assert_eq!(app.call("GET", &uri, Some(who), None).await.0, 404);
     }
     assert_eq!(app.call("GET", &uri, None, None).await.0, 401);
+
+    // the supplier answers the agency's reports: confirmed it counts for every agency, contested
+    // for none (pending, it counted for the reporting agency's contracts, as above)
+    let did = d["id"].as_str().expect("id");
+    let confirm = format!("/api/v1/incidents/{did}/confirm");
+    for (who, status) in [(&budget, 403), (&w.operator, 403), (&w.supplier2, 404)] {
+        assert_eq!(app.call("POST", &confirm, Some(who), None).await.0, status);
+    }
+    let (s, v) = app.call("POST", &confirm, Some(&w.supplier), None).await;
+    assert_eq!((s, v["confirmation"].as_str()), (200, Some("confirmed")), "{v}");
+    let (s, v) = app.call("POST", &confirm, Some(&w.supplier), None).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "answered once: {v}");
+    let own = format!("/api/v1/incidents/{}/confirm", b["id"].as_str().expect("id"));
+    assert_eq!(app.call("POST", &own, Some(&w.supplier), None).await.1["code"], "invalid_status", "its own record needs no answer");
+    let contest = format!("/api/v1/incidents/{eid}/contest");
+    let (s, v) = app.call("POST", &contest, Some(&w.supplier), Some(json!({"reason": "  "}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("reason_required")), "a reason is required: {v}");
+    let (s, v) = app.call("POST", &contest, Some(&w.supplier), Some(json!({"reason": "당사 모니터링상 정상 응답"}))).await;
+    assert_eq!((s, v["confirmation"].as_str(), v["contest_reason"].as_str()), (200, Some("contested"), Some("당사 모니터링상 정상 응답")));
+    let (_, v) = app.call("GET", &format!("{uri}?month=2026-11"), Some(&w.buyer), None).await;
+    assert_eq!(v[0]["outage_minutes"].as_i64(), Some(69), "the contested 20 minutes no longer count: 9 + 60");
+    let buyer_id = app.user_id("buyer").await;
+    let kinds: Vec<String> = app.db.notifications_of(&buyer_id, 500).await.expect("notes").into_iter().map(|n| n.kind).collect();
+    assert!(kinds.iter().any(|k| k == "incident_confirmed") && kinds.iter().any(|k| k == "incident_contested"), "{kinds:?}");
+    let acts: Vec<String> = app.db.audit_for_entity("incident", eid).await.expect("audit").into_iter().map(|r| r.event.action).collect();
+    assert_eq!(acts.last().map(String::as_str), Some("incident.contest"));
 }
 
 /// An outage recorded while shorter than 10 minutes is told when it is resolved at 10 or more.

@@ -69,7 +69,7 @@ async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
             "/api/v1/quote-requests",
             Some(&w.buyer),
             Some(json!({"service_id": rec.id, "items": [{"plan": plan, "quantity": 1, "months": 12}],
-                "starts_on": "2026-08-01", "ends_on": "2027-07-31", "message": "종량제 이용 견적을 요청합니다."})),
+                "starts_on": "2026-09-01", "ends_on": "2027-08-31", "message": "종량제 이용 견적을 요청합니다."})),
         )
         .await;
     assert_eq!(s, 201, "{r}");
@@ -84,7 +84,7 @@ async fn signed(w: &World, budget: &str, joint: bool) -> Deal {
         .await;
     assert_eq!(s, 201, "{q}");
     let mut body = json!({"quote_id": q["id"], "type": "one_off", "fee_model": "metered", "billing": "monthly", "budget_line_id": line_id,
-        "starts_on": "2026-08-01", "ends_on": "2027-07-31"});
+        "starts_on": "2026-09-01", "ends_on": "2027-08-31"});
     if joint {
         let partner = supplier_id_of(app, "supplier2").await;
         body["type"] = json!("joint");
@@ -322,9 +322,11 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
     let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2027-01-01"}))).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "not after today: {v}");
     let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "not before its acceptance (today): {v}");
+    let (s, v) = act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-23"}))).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("paid")), "{v}");
     assert_eq!(spent(app, &d.line_id).await - before, 56_485, "the budget line's spent amount grows by the total");
-    assert_eq!(act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-20"}))).await.0, 409);
+    assert_eq!(act(app, &budget, &sep_id, "pay", Some(json!({"paid_on": "2026-11-23"}))).await.0, 409);
     // told: the agency's buyers and budget officers of the issue, the supplier of the dispute and the payment
     for (token, kind) in
         [(&w.buyer, "invoice_issued"), (&budget, "invoice_issued"), (&w.supplier, "invoice_disputed"), (&w.supplier, "invoice_paid")]
@@ -359,8 +361,8 @@ async fn a_joint_contract_s_members_invoice_their_shares() {
     let app = &w.app;
     let budget = app.login("budget").await;
     let d = signed(&w, &budget, true).await;
-    usage(&w, &d, &[("j-1", "vCPU-hour", "77.7", 202610), ("j-2", "GB", "1.5", 202610)]).await;
-    assert_eq!(bill(app, "2026-10").await.drafted, 2, "one invoice per member");
+    usage(&w, &d, &[("j-1", "vCPU-hour", "77.7", 202609), ("j-2", "GB", "1.5", 202609)]).await;
+    assert_eq!(bill(app, "2026-09").await.drafted, 2, "one invoice per member");
     let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={}", d.contract_id), Some(&w.buyer), None).await;
     let list = list.as_array().expect("list").clone();
     assert_eq!(list.len(), 2);
@@ -395,17 +397,19 @@ async fn a_joint_contract_s_members_invoice_their_shares() {
         },
     ];
     let use_ = vec![
-        ("vCPU-hour".to_string(), Month(202610), Quantity::parse("77.7").expect("q")),
-        ("GB".to_string(), Month(202610), Quantity::parse("1.5").expect("q")),
+        ("vCPU-hour".to_string(), Month(202609), Quantity::parse("77.7").expect("q")),
+        ("GB".to_string(), Month(202609), Quantity::parse("1.5").expect("q")),
     ];
     let sla: Vec<SlaMonth> = Vec::new();
     let whole = billing::compute(Input {
         lines: &lines,
-        period: Period::parse("2026-10").expect("p"),
-        starts_on: time::macros::date!(2026 - 08 - 01),
-        ends_on: time::macros::date!(2027 - 07 - 31),
+        period: Period::parse("2026-09").expect("p"),
+        starts_on: time::macros::date!(2026 - 09 - 01),
+        ends_on: time::macros::date!(2027 - 08 - 31),
         usage: &use_,
         sla: &sla,
+        earlier_usage: &[],
+        credited: &[],
     });
     for (i, k) in ["fixed_krw", "credit_krw", "net_krw"].iter().enumerate() {
         let sum: i64 = list.iter().map(|v| v[*k].as_i64().expect(k)).sum();
@@ -442,10 +446,14 @@ async fn gureum_bill_twice_changes_nothing_and_the_job_runs_every_pass() {
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
-    assert_eq!(v, json!({"period": "2026-10", "drafted": 1, "recomputed": 0, "unchanged": 0, "failed": 0}));
+    // October, and September before it: a contract signed after some of its months ended is
+    // billed for every one of them
+    assert_eq!(v, json!({"period": "2026-10", "drafted": 2, "recomputed": 0, "unchanged": 0, "failed": 0}));
+    let sep = invoice_of(app, &w.buyer, &d.contract_id, "2026-09").await;
+    assert_eq!((sep["fixed_krw"].as_i64(), sep["lines"].as_array().map(Vec::len)), (Some(50_000), Some(2)), "{sep}");
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-10"]);
     let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).expect("json");
-    assert_eq!(v, json!({"period": "2026-10", "drafted": 0, "recomputed": 0, "unchanged": 1, "failed": 0}));
+    assert_eq!(v, json!({"period": "2026-10", "drafted": 0, "recomputed": 0, "unchanged": 2, "failed": 0}));
     let out = common::gureum(&app.data_dir(), &app.url, &["bill", "--period", "2026-13"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("2026-Q4"), "a clear message");
@@ -491,7 +499,7 @@ async fn an_incident_lowers_the_next_invoice_end_to_end() {
     // billed once November has ended: the credit is the service's fee that month × credit %
     let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
     let r = gureum_app::usage::invoices::bill(&later, Period::parse("2026-11").expect("period")).await.expect("bill");
-    assert_eq!(r.drafted, 1, "{r:?}");
+    assert_eq!(r.drafted, 3, "September and October (no usage, the fixed fee) before it: {r:?}");
     let inv = invoice_of(app, &w.buyer, &cid, "2026-11").await;
     // 200 × 100 + 3.3 × 100 (110 with VAT, net) + 50,000 fixed
     let fee = 20_000 + 330 + 50_000;
@@ -506,5 +514,6 @@ async fn an_incident_lowers_the_next_invoice_end_to_end() {
     // the contract's spend counts the invoice
     let (s, spend) = app.call("GET", &format!("/api/v1/contracts/{cid}/spend"), Some(&w.buyer), None).await;
     assert_eq!(s, 200, "{spend}");
-    assert_eq!(spend["spent_krw"].as_i64(), Some(net + vat), "{spend}");
+    // September's and October's fixed fees (55,000 won each with VAT) and November's
+    assert_eq!(spend["spent_krw"].as_i64(), Some(2 * 55_000 + net + vat), "{spend}");
 }

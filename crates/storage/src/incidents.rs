@@ -24,6 +24,13 @@ pub struct Incident {
     pub description: String,
     /// When the agencies using the service were told (once).
     pub notified_at: Option<i64>,
+    /// `confirmed` (the supplier's own record, or a report it confirmed), `pending` (an agency's
+    /// report awaiting the supplier) or `contested` (the supplier contested it with a reason).
+    pub confirmation: String,
+    /// Who confirmed or contested it, when, and why it was contested.
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
+    pub contest_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -40,13 +47,17 @@ fn incident_from(row: &AnyRow) -> Result<Incident> {
         announced: row.try_get::<i64, _>("announced")? != 0,
         description: row.try_get("description")?,
         notified_at: row.try_get::<Option<i64>, _>("notified_at")?,
+        confirmation: row.try_get("confirmation")?,
+        answered_by: row.try_get("answered_by")?,
+        answered_at: row.try_get::<Option<i64>, _>("answered_at")?,
+        contest_reason: row.try_get("contest_reason")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
 }
 
 const INCIDENT_COLUMNS: &str = "id, service_id, supplier_id, reported_by, reporter_org_id, started_at, ended_at, announced, description, \
-     notified_at, created_at, updated_at";
+     notified_at, confirmation, answered_by, answered_at, contest_reason, created_at, updated_at";
 
 /// Whose incidents a list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,15 +157,19 @@ impl Db {
         rows.iter().map(incident_from).collect()
     }
 
-    /// The unannounced outages of a service overlapping `[from, to)` (µs), as `(start, end)`.
-    pub async fn unannounced_outages(&self, service_id: &str, from: i64, to: i64) -> Result<Vec<(i64, Option<i64>)>> {
+    /// The unannounced outages of a service overlapping `[from, to)` (µs) that count for
+    /// `agency_id`'s contracts (confirmed ones, and that agency's own pending reports), as
+    /// `(start, end)`.
+    pub async fn unannounced_outages(&self, service_id: &str, agency_id: &str, from: i64, to: i64) -> Result<Vec<(i64, Option<i64>)>> {
         let rows = sqlx::query(
             "SELECT started_at, ended_at FROM incidents WHERE service_id = $1 AND announced = 0 AND started_at < $3 \
-             AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at",
+             AND (ended_at IS NULL OR ended_at > $2) AND (confirmation = 'confirmed' OR (confirmation = 'pending' AND \
+             reporter_org_id = $4)) ORDER BY started_at",
         )
         .bind(service_id)
         .bind(from)
         .bind(to)
+        .bind(agency_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| Ok((r.try_get::<i64, _>("started_at")?, r.try_get::<Option<i64>, _>("ended_at")?))).collect()
@@ -198,7 +213,7 @@ impl WriteTx {
     pub async fn insert_incident(&mut self, i: &Incident) -> Result<()> {
         sqlx::query(
             "INSERT INTO incidents (id, service_id, supplier_id, reported_by, reporter_org_id, started_at, ended_at, announced, \
-             description, notified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             description, notified_at, confirmation, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
         )
         .bind(&i.id)
         .bind(&i.service_id)
@@ -210,6 +225,7 @@ impl WriteTx {
         .bind(i64::from(i.announced))
         .bind(&i.description)
         .bind(i.notified_at)
+        .bind(&i.confirmation)
         .bind(self.now)
         .execute(&mut *self.tx)
         .await?;
@@ -224,6 +240,23 @@ impl WriteTx {
             .bind(self.now)
             .execute(&mut *self.tx)
             .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The supplier's answer to a pending report: `confirmed`, or `contested` with a reason;
+    /// `false` when it was no longer pending.
+    pub async fn answer_incident(&mut self, id: &str, confirmation: &str, by: &str, reason: Option<&str>) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET confirmation = $2, answered_by = $3, answered_at = $4, contest_reason = $5, updated_at = $4 \
+             WHERE id = $1 AND confirmation = 'pending'",
+        )
+        .bind(id)
+        .bind(confirmation)
+        .bind(by)
+        .bind(self.now)
+        .bind(reason)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 

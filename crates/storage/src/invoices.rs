@@ -141,29 +141,28 @@ async fn fetch_of_contract<'e, E: Executor<'e, Database = Any>>(e: E, contract_i
     rows.iter().map(invoice_from).collect()
 }
 
-/// The usage of a contract in months `lo..=hi` not yet billed, or billed by an invoice of
-/// another supplier of the same contract and period (a joint member's, issued first), per
-/// `(meter, month)` in millionths.
-async fn fetch_unbilled<'e, E: Executor<'e, Database = Any>>(
-    e: E,
-    contract_id: &str,
-    supplier_id: &str,
-    period: &str,
-    (lo, hi): (i64, i64),
-) -> Result<Vec<(String, i64, i64)>> {
-    let rows = sqlx::query(
-        "SELECT meter, month, CAST(SUM(quantity_micros) AS BIGINT) AS q FROM usage_records WHERE contract_id = $1 AND month >= $2 \
-         AND month <= $3 AND (invoice_id IS NULL OR invoice_id IN (SELECT id FROM invoices WHERE contract_id = $1 AND period = $4 \
-         AND supplier_id <> $5)) GROUP BY meter, month ORDER BY meter, month",
-    )
-    .bind(contract_id)
-    .bind(lo)
-    .bind(hi)
-    .bind(period)
-    .bind(supplier_id)
-    .fetch_all(e)
-    .await?;
+/// Usage per `(meter, month, millionths)`.
+pub type MeterMonth = (String, i64, i64);
+
+fn meter_months(rows: &[AnyRow]) -> Result<Vec<MeterMonth>> {
     rows.iter().map(|r| Ok((r.try_get("meter")?, r.try_get("month")?, r.try_get("q")?))).collect()
+}
+
+/// A contract the billing job looks at, with what it needs to decide whether anything is to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillingCandidate {
+    pub id: String,
+    pub billing: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub ended_at: Option<i64>,
+    /// Its invoicing suppliers (1, or a joint contract's members).
+    pub members: i64,
+    pub invoices: i64,
+    /// The oldest `computed_at` of its drafts; `None` without drafts.
+    pub oldest_draft_at: Option<i64>,
+    /// The last time usage arrived, an incident of its services changed, or the contract did.
+    pub changed_at: i64,
 }
 
 impl Db {
@@ -204,12 +203,43 @@ impl Db {
         fetch_of_contract(&self.pool, contract_id).await
     }
 
-    /// The ids of every invoice still a draft.
-    pub async fn draft_invoice_keys(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT contract_id, period FROM invoices WHERE status = 'draft' ORDER BY contract_id, first_month")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok((r.try_get("contract_id")?, r.try_get("period")?))).collect()
+    /// Every signed contract or confirmed order that starts on or before `last_day` (the last
+    /// ended day, `YYYY-MM-DD`), with its invoice count, its drafts' oldest computation and its
+    /// last change (usage received, an incident of its services, the contract itself).
+    pub async fn billing_candidates(&self, last_day: &str) -> Result<Vec<BillingCandidate>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.billing, c.starts_on, c.ends_on, c.ended_at, \
+             (SELECT COUNT(*) FROM contract_shares s WHERE s.contract_id = c.id) AS shares, \
+             (SELECT COUNT(*) FROM invoices i WHERE i.contract_id = c.id) AS invoices, \
+             (SELECT MIN(i.computed_at) FROM invoices i WHERE i.contract_id = c.id AND i.status = 'draft') AS oldest_draft_at, \
+             COALESCE(c.usage_received_at, 0) AS usage_at, c.updated_at, \
+             COALESCE((SELECT MAX(n.updated_at) FROM incidents n WHERE n.service_id IN \
+                 (SELECT ci.service_id FROM contract_items ci WHERE ci.contract_id = c.id)), 0) AS incident_at \
+             FROM contracts c WHERE c.status NOT IN ('draft', 'requested', 'refused') AND c.signed_at IS NOT NULL \
+             AND c.billing IN ('monthly', 'quarterly') AND c.starts_on <= $1 ORDER BY c.id",
+        )
+        .bind(last_day)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let shares: i64 = r.try_get("shares")?;
+                let usage_at: i64 = r.try_get("usage_at")?;
+                let updated_at: i64 = r.try_get("updated_at")?;
+                let incident_at: i64 = r.try_get("incident_at")?;
+                Ok(BillingCandidate {
+                    id: r.try_get("id")?,
+                    billing: r.try_get("billing")?,
+                    starts_on: r.try_get("starts_on")?,
+                    ends_on: r.try_get("ends_on")?,
+                    ended_at: r.try_get("ended_at")?,
+                    members: shares.max(1),
+                    invoices: r.try_get("invoices")?,
+                    oldest_draft_at: r.try_get("oldest_draft_at")?,
+                    changed_at: usage_at.max(updated_at).max(incident_at),
+                })
+            })
+            .collect()
     }
 
     /// The contracts and orders billed `billing` (`monthly`/`quarterly`) whose dates meet
@@ -248,58 +278,94 @@ impl WriteTx {
         fetch_of_contract(&mut *self.tx, contract_id).await
     }
 
-    /// The usage a draft of `supplier_id` for `period` bills in months `lo..=hi`: per
-    /// `(meter, month, millionths)`, unbilled (or billed by a joint member's invoice of the
-    /// same period).
-    pub async fn unbilled_usage(
-        &mut self,
-        contract_id: &str,
-        supplier_id: &str,
-        period: &str,
-        months: (i64, i64),
-    ) -> Result<Vec<(String, i64, i64)>> {
-        fetch_unbilled(&mut *self.tx, contract_id, supplier_id, period, months).await
-    }
-
-    /// Stamps the unbilled usage of a contract in `month` with the invoice that bills it.
-    /// Answers how many records it stamped.
-    pub async fn stamp_usage(&mut self, invoice_id: &str, contract_id: &str, month: i64) -> Result<u64> {
-        let done = sqlx::query("UPDATE usage_records SET invoice_id = $1 WHERE contract_id = $2 AND month = $3 AND invoice_id IS NULL")
-            .bind(invoice_id)
-            .bind(contract_id)
-            .bind(month)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(done.rows_affected())
-    }
-
-    /// The usage an issued invoice bills: stamped with it or (a joint contract) with a member's
-    /// invoice of the same period, per `(meter, month, millionths)`.
-    pub async fn stamped_usage(&mut self, invoice_id: &str, contract_id: &str, period: &str) -> Result<Vec<(String, i64, i64)>> {
+    /// A contract's whole usage in months `lo..=hi`, per `(meter, month)`.
+    pub async fn contract_usage(&mut self, contract_id: &str, (lo, hi): (i64, i64)) -> Result<Vec<MeterMonth>> {
         let rows = sqlx::query(
-            "SELECT meter, month, CAST(SUM(quantity_micros) AS BIGINT) AS q FROM usage_records WHERE contract_id = $2 AND \
-             (invoice_id = $1 OR invoice_id IN (SELECT id FROM invoices WHERE contract_id = $2 AND period = $3)) \
-             GROUP BY meter, month ORDER BY meter, month",
+            "SELECT meter, month, CAST(SUM(quantity_micros) AS BIGINT) AS q FROM usage_records WHERE contract_id = $1 AND month >= $2 \
+             AND month <= $3 GROUP BY meter, month ORDER BY meter, month",
         )
-        .bind(invoice_id)
         .bind(contract_id)
-        .bind(period)
+        .bind(lo)
+        .bind(hi)
         .fetch_all(&mut *self.tx)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("meter")?, r.try_get("month")?, r.try_get("q")?))).collect()
+        meter_months(&rows)
     }
 
-    /// The unannounced outages of these services that overlap `[from, to)` (µs).
-    pub async fn invoice_outages(&mut self, service_ids: &[String], from: i64, to: i64) -> Result<Vec<InvoiceOutage>> {
+    /// What a supplier's issued invoices of a contract billed in months `lo..=hi`, per
+    /// `(meter, month)`.
+    pub async fn billed_usage(&mut self, contract_id: &str, supplier_id: &str, (lo, hi): (i64, i64)) -> Result<Vec<MeterMonth>> {
+        let rows = sqlx::query(
+            "SELECT meter, month, CAST(SUM(quantity_micros) AS BIGINT) AS q FROM invoice_usage WHERE contract_id = $1 \
+             AND supplier_id = $2 AND month >= $3 AND month <= $4 GROUP BY meter, month ORDER BY meter, month",
+        )
+        .bind(contract_id)
+        .bind(supplier_id)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        meter_months(&rows)
+    }
+
+    /// Records what an invoice bills, at its issue (the ledger later drafts subtract).
+    pub async fn record_billed_usage(&mut self, inv: &Invoice, rows: &[MeterMonth]) -> Result<()> {
+        for (meter, month, q) in rows.iter().filter(|r| r.2 > 0) {
+            sqlx::query(
+                "INSERT INTO invoice_usage (invoice_id, contract_id, supplier_id, meter, month, quantity_micros) VALUES ($1, $2, $3, $4, \
+                 $5, $6)",
+            )
+            .bind(&inv.id)
+            .bind(&inv.contract_id)
+            .bind(&inv.supplier_id)
+            .bind(meter)
+            .bind(*month)
+            .bind(*q)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Notes that usage for these contracts arrived now (the billing job recomputes their drafts).
+    pub async fn mark_usage_received(&mut self, contract_ids: &[&str]) -> Result<()> {
+        for id in contract_ids {
+            sqlx::query("UPDATE contracts SET usage_received_at = $2 WHERE id = $1")
+                .bind(*id)
+                .bind(self.now)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The budget line a contract committed on for `fiscal_year`, if any.
+    pub async fn committed_line_of_year(&mut self, contract_id: &str, fiscal_year: i64) -> Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT b.budget_line_id FROM budget_commitments b JOIN budget_lines l ON l.id = b.budget_line_id WHERE b.contract_id = $1 \
+             AND l.fiscal_year = $2 ORDER BY b.budget_line_id",
+        )
+        .bind(contract_id)
+        .bind(fiscal_year)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|r| r.try_get("budget_line_id")).transpose().map_err(Into::into)
+    }
+
+    /// The unannounced outages of these services that overlap `[from, to)` (µs) and count for
+    /// `agency_id`'s contracts: confirmed ones, and reports still pending from that agency.
+    pub async fn invoice_outages(&mut self, service_ids: &[String], agency_id: &str, (from, to): (i64, i64)) -> Result<Vec<InvoiceOutage>> {
         let mut out = Vec::new();
         for s in service_ids {
             let rows = sqlx::query(
                 "SELECT service_id, started_at, ended_at FROM incidents WHERE service_id = $1 AND announced = 0 AND started_at < $3 \
-                 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at",
+                 AND (ended_at IS NULL OR ended_at > $2) AND (confirmation = 'confirmed' OR (confirmation = 'pending' AND \
+                 reporter_org_id = $4)) ORDER BY started_at",
             )
             .bind(s)
             .bind(from)
             .bind(to)
+            .bind(agency_id)
             .fetch_all(&mut *self.tx)
             .await?;
             for r in &rows {
@@ -349,7 +415,14 @@ impl WriteTx {
                 Ok((DraftWrite::Inserted, inv.id.clone()))
             }
             Some(e) if e.status != "draft" => Ok((DraftWrite::NotDraft, e.id)),
-            Some(e) if e.same_amounts(inv) => Ok((DraftWrite::Unchanged, e.id)),
+            Some(e) if e.same_amounts(inv) => {
+                sqlx::query("UPDATE invoices SET computed_at = $2 WHERE id = $1 AND status = 'draft'")
+                    .bind(&e.id)
+                    .bind(self.now)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok((DraftWrite::Unchanged, e.id))
+            }
             Some(e) => {
                 let done = self.write_invoice_amounts(&e.id, inv, "draft").await?;
                 Ok((if done { DraftWrite::Updated } else { DraftWrite::NotDraft }, e.id))

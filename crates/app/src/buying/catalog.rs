@@ -246,6 +246,7 @@ pub async fn request(ctx: &Context, p: &Principal, body: &Value, rid: Option<Str
         super::require_orderable(ctx, &rec, grade).await?;
         items.push(item_of(&rec, plan, price, *quantity, *months)?);
     }
+    super::contracts::distinct_meters(&mut items);
     let total = rules::total(&super::contracts::as_items(&items))?;
     let months = items.iter().map(|i| i.months).max().unwrap_or(1);
     let starts_on = f.date("starts_on")?.unwrap_or(today);

@@ -355,6 +355,18 @@ pub fn as_items(items: &[ContractItem]) -> Vec<gureum_domain::buying::Item> {
         .collect()
 }
 
+/// Makes each metered line's meter distinct (`gureum_domain::billing::distinct_meters`): two
+/// metered lines with the same plan unit are metered as `{service_code}/{plan}/{unit}`, so a
+/// usage record names exactly one line and bills at its price.
+pub fn distinct_meters(items: &mut [ContractItem]) {
+    let keys: Vec<(bool, &str, &str, &str)> =
+        items.iter().map(|i| (i.model != "fixed", i.service_code.as_str(), i.plan.as_str(), i.meter.as_str())).collect();
+    let meters = gureum_domain::billing::distinct_meters(&keys);
+    for (i, m) in items.iter_mut().zip(meters) {
+        i.meter = m;
+    }
+}
+
 /// A contract line from a service's plan.
 pub fn item_of(rec: &ServiceRecord, plan: &str, unit_price_krw: i64, quantity: i64, months: i64) -> Result<ContractItem> {
     let pl = plan_of(rec, plan).ok_or(Refusal::UnknownPlan)?;
@@ -463,8 +475,9 @@ pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
     let rec = ctx.db().service(ServiceKey::Id(&r.service_id)).await?.ok_or_else(|| Error::not_found("service"))?;
     super::require_orderable(ctx, &rec, grade).await?;
 
-    let items: Vec<ContractItem> =
+    let mut items: Vec<ContractItem> =
         super::quotes::priced(&q)?.iter().map(|i| item_of(&rec, &i.plan, i.unit_price_krw, i.quantity, i.months)).collect::<Result<_>>()?;
+    distinct_meters(&mut items);
     let total = q.total_krw;
     let id = crate::ids::new_id();
     let fy = current_fiscal_year(ctx);

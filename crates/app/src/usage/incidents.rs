@@ -23,7 +23,9 @@ use crate::context::Context;
 use crate::error::{Code, Error, Result};
 use gureum_domain::account::Role;
 use gureum_domain::clock::{format_date, rfc3339_utc, to_micros};
-use gureum_domain::usage::{Month, availability_milli, below_sla, outage_minutes};
+use gureum_domain::usage::{
+    Confirmation, IncidentTimes, Month, availability_milli, below_sla, check_ended, check_incident, outage_minutes,
+};
 use gureum_storage::{Holding, Incident, IncidentFilter, IncidentScope, ServiceKey, UserStatus, WriteTx};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -54,6 +56,11 @@ pub struct IncidentView {
     pub description: String,
     /// When the agencies using the service were told; null when they were not (yet).
     pub notified_at: Option<String>,
+    /// `confirmed` (counts against the SLA), `pending` (an agency's report awaiting the
+    /// supplier; counts for the reporting agency's contracts) or `contested` (counts for none).
+    pub confirmation: String,
+    /// Why the supplier contested the report.
+    pub contest_reason: Option<String>,
     pub created_at: String,
 }
 
@@ -81,6 +88,8 @@ fn view_named(i: &Incident, service_name: String, now: i64) -> IncidentView {
         announced: i.announced,
         description: i.description.clone(),
         notified_at: i.notified_at.map(rfc3339_utc),
+        confirmation: i.confirmation.clone(),
+        contest_reason: i.contest_reason.clone(),
         created_at: rfc3339_utc(i.created_at),
     }
 }
@@ -161,19 +170,8 @@ pub fn instant(v: Option<&str>, key: &str) -> Result<Option<i64>> {
     .transpose()
 }
 
-fn check_end(start: i64, end: Option<i64>, now: i64) -> Result<()> {
-    if start > now {
-        return Err(bad("started_at", "not in the future"));
-    }
-    if let Some(e) = end {
-        if e < start {
-            return Err(bad("ended_at", "not before started_at"));
-        }
-        if e > now {
-            return Err(bad("ended_at", "not in the future"));
-        }
-    }
-    Ok(())
+fn refused(e: IncidentTimes) -> Error {
+    bad(e.field(), e.message())
 }
 
 /// Tells the agencies using the service of an unannounced outage of 10 minutes or more, once.
@@ -230,12 +228,13 @@ pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
     let now = ctx.clock().now_micros();
     let started = instant(f.string("started_at")?, "started_at")?.ok_or_else(|| bad("started_at", "required"))?;
     let ended = instant(f.string("ended_at")?, "ended_at")?;
-    check_end(started, ended, now)?;
     let announced = match f.0.get("announced") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(bad("announced", "true or false")),
     };
+    let by_supplier = is_supplier_of(p, &rec.supplier.id);
+    check_incident(by_supplier, announced, started, ended, now).map_err(refused)?;
     let description = f.string("description")?.unwrap_or("").trim().to_owned();
     if description.is_empty() {
         return Err(bad("description", "required"));
@@ -255,6 +254,10 @@ pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
         announced,
         description,
         notified_at: None,
+        confirmation: Confirmation::recorded_by(by_supplier).as_str().to_owned(),
+        answered_by: None,
+        answered_at: None,
+        contest_reason: None,
         created_at: tx.now(),
         updated_at: tx.now(),
     };
@@ -266,7 +269,7 @@ pub async fn create(ctx: &Context, p: &Principal, body: &Value, rid: Option<Stri
         "incident.create",
         ("incident", &i.id),
         None,
-        json!({"service_id": i.service_id, "started_at": rfc3339_utc(i.started_at), "ended_at": i.ended_at.map(rfc3339_utc), "announced": i.announced, "description": i.description}),
+        json!({"service_id": i.service_id, "started_at": rfc3339_utc(i.started_at), "ended_at": i.ended_at.map(rfc3339_utc), "announced": i.announced, "description": i.description, "confirmation": i.confirmation}),
     )
     .await?;
     if notify_if_due(ctx, &mut tx, &i, &rec.listing.name).await? {
@@ -300,7 +303,7 @@ pub async fn resolve(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: 
     let f = Fields::of(body)?;
     let now = ctx.clock().now_micros();
     let ended = instant(f.string("ended_at")?, "ended_at")?.ok_or_else(|| bad("ended_at", "required"))?;
-    check_end(i.started_at, Some(ended), now)?;
+    check_ended(i.started_at, Some(ended), now).map_err(refused)?;
     let mut tx = ctx.db().begin_write().await?;
     if !tx.resolve_incident(&id, ended).await? {
         return Err(Error::invalid_status("the incident is already resolved"));
@@ -333,6 +336,63 @@ pub async fn resolve(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: 
     }
     tx.commit().await?;
     Ok(view_named(&i, name, now))
+}
+
+/// The supplier's answer to an agency's report: `confirm` (it then counts against the SLA of
+/// every agency using the service) or contest with `{"reason"}` (it then counts for none). The
+/// reporting agency is told.
+pub async fn answer(ctx: &Context, p: &Principal, id: &str, confirm: bool, body: &Value, rid: Option<String>) -> Result<IncidentView> {
+    let id = crate::buying::uuid(id, "incident")?;
+    let i = ctx.db().incident(&id).await?.ok_or_else(|| Error::not_found("incident"))?;
+    if !may_read(ctx, p, &i).await? {
+        return Err(Error::not_found("incident"));
+    }
+    if !is_supplier_of(p, &i.supplier_id) {
+        return Err(Error::forbidden());
+    }
+    let reason = if confirm { None } else { Some(crate::buying::reason(Fields::of(body)?.string("reason")?)?) };
+    let next = Confirmation::parse(&i.confirmation)
+        .and_then(|c| c.answer(confirm))
+        .ok_or_else(|| Error::invalid_status(format!("the incident is {}, not a report awaiting the supplier", i.confirmation)))?;
+    let mut tx = ctx.db().begin_write().await?;
+    if !tx.answer_incident(&id, next.as_str(), &p.actor(), reason.as_deref()).await? {
+        return Err(Error::invalid_status("the incident is no longer awaiting the supplier"));
+    }
+    let action = if confirm { "incident.confirm" } else { "incident.contest" };
+    audit(
+        &mut tx,
+        p,
+        rid,
+        action,
+        ("incident", &id),
+        Some(json!({"confirmation": i.confirmation})),
+        json!({"confirmation": next.as_str(), "reason": reason}),
+    )
+    .await?;
+    let name = ctx.db().service(ServiceKey::Id(&i.service_id)).await?.map(|r| r.listing.name).unwrap_or_default();
+    let n = match &reason {
+        None => crate::buying::Note {
+            kind: "incident_confirmed",
+            ko: format!("{name} 장애 신고를 공급자가 확인했습니다. SLA 산정에 반영됩니다."),
+            en: format!("The supplier confirmed the outage you reported on {name}; it counts against the SLA."),
+            link: format!("/incidents/{id}"),
+        },
+        Some(r) => crate::buying::Note {
+            kind: "incident_contested",
+            ko: format!("{name} 장애 신고에 공급자가 이의를 제기했습니다: {r}"),
+            en: format!("The supplier contested the outage you reported on {name}: {r}"),
+            link: format!("/incidents/{id}"),
+        },
+    };
+    crate::buying::tell_agency(ctx, &mut tx, &i.reporter_org_id, AGENCY_READERS, &n).await?;
+    let after = tx.incident(&id).await?.ok_or_else(|| Error::internal("the incident went away"))?;
+    tx.commit().await?;
+    Ok(view_named(&after, name, ctx.clock().now_micros()))
+}
+
+/// Whether the caller may confirm or contest the incident (its supplier, while a report is pending).
+pub fn may_answer(p: &Principal, i: &IncidentView) -> bool {
+    i.confirmation == "pending" && is_supplier_of(p, &i.supplier_id)
 }
 
 /// One incident for whoever may read it; else 404.
@@ -448,7 +508,7 @@ pub async fn availability(ctx: &Context, p: &Principal, contract_id: &str, month
         let sla_pct = sla.as_ref().and_then(|s| s.availability_pct);
         let credit_pct = sla.as_ref().and_then(|s| s.credit_pct);
         for m in &months {
-            let outages = ctx.db().unannounced_outages(sid, m.start_micros(), m.next().start_micros()).await?;
+            let outages = ctx.db().unannounced_outages(sid, &c.agency_id, m.start_micros(), m.next().start_micros()).await?;
             let minutes = outage_minutes(&outages, *m, now);
             out.push(AvailabilityView {
                 service_id: sid.clone(),

@@ -6,9 +6,20 @@
 //! budget officer records the payment, which moves the budget line's spent amount. The
 //! arithmetic is `gureum_domain::billing`'s.
 //!
+//! Every ended period of a contract gets its invoice, from the contract's first period on (a
+//! contract signed after some of its months ended is billed for them too), one per member.
+//!
 //! Late usage: a record counts on the draft of its own period; once that period's invoice is
-//! issued, an unbilled record of it goes on the next draft (the earliest draft after it). At
-//! issue the invoice is recomputed from exactly the records stamped in that transaction.
+//! issued, it goes on the earliest draft after it. What each issued invoice billed is kept per
+//! meter and month (`invoice_usage`, written in the issuing transaction), and a draft bills a
+//! month's whole usage less what the same supplier's issued invoices billed of it — so each
+//! member of a joint contract bills its share of a late record exactly once, whatever order the
+//! members issue in. Likewise an SLA credit found after its month was invoiced (an incident
+//! recorded late, a report confirmed late) goes on the next draft, less what was credited.
+//!
+//! The billing job looks at every contract each pass but recomputes one only when a period has
+//! no invoice yet or something changed after its drafts were computed (usage received, an
+//! incident of its services, the contract).
 
 use crate::actor::{Principal, Rule};
 use crate::body::{Fields, format_date, parse_date};
@@ -19,9 +30,10 @@ use crate::error::{Code, Error, Result};
 use gureum_domain::account::Role;
 use gureum_domain::billing::{self, Amounts, ContractLine, Input, SlaMonth};
 use gureum_domain::usage::{Billing, Month, Period, Quantity, outage_minutes, seoul_date};
-use gureum_storage::{Contract, DraftWrite, Invoice, InvoiceFilter, ServiceKey, WriteTx};
+use gureum_storage::{Contract, DraftWrite, Invoice, InvoiceFilter, MeterMonth, ServiceKey, WriteTx};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use time::Date;
 
 pub const STATUSES: [&str; 5] = ["draft", "issued", "accepted", "disputed", "paid"];
@@ -101,6 +113,10 @@ pub struct CreditView {
     pub credit_pct_milli: i64,
     pub fee_krw: i64,
     pub credit_krw: i64,
+    /// The whole contract's credit this entry is (a joint member's share of); absent on
+    /// invoices computed before it was kept, where it equals `credit_krw`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whole_credit_krw: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -215,7 +231,7 @@ async fn sla_facts(ctx: &Context, tx: &mut WriteTx, c: &Contract, months: &[Mont
     let mut services: Vec<String> = c.items.iter().map(|i| i.service_id.clone()).collect();
     services.sort_unstable();
     services.dedup();
-    let outages = tx.invoice_outages(&services, first.start_micros(), last.next().start_micros()).await?;
+    let outages = tx.invoice_outages(&services, &c.agency_id, (first.start_micros(), last.next().start_micros())).await?;
     let now = ctx.clock().now_micros();
     let mut out = Vec::new();
     for s in &services {
@@ -236,17 +252,46 @@ async fn sla_facts(ctx: &Context, tx: &mut WriteTx, c: &Contract, months: &[Mont
     Ok(out)
 }
 
-/// Computes an invoice of `supplier` for `period` from usage rows `(meter, month, millionths)`
-/// (only the months in `months` count).
+/// What an invoice of `supplier` for `period` bills in `months` (its own and late ones): each
+/// month's whole usage of the contract less what the supplier's issued invoices billed of it,
+/// per `(meter, month, millionths)`; and the whole usage of each month (the credits' fees).
+async fn usage_to_bill(tx: &mut WriteTx, c: &Contract, supplier: &str, months: &[Month]) -> Result<(Vec<MeterMonth>, Vec<MeterMonth>)> {
+    let (Some(lo), Some(hi)) = (months.first(), months.last()) else { return Ok((Vec::new(), Vec::new())) };
+    let total = tx.contract_usage(&c.id, (lo.0, hi.0)).await?;
+    let billed: HashMap<(String, i64), i64> =
+        tx.billed_usage(&c.id, supplier, (lo.0, hi.0)).await?.into_iter().map(|(m, mo, q)| ((m, mo), q)).collect();
+    let total: Vec<MeterMonth> = total.into_iter().filter(|r| months.contains(&Month(r.1))).collect();
+    let due = total
+        .iter()
+        .filter_map(|(meter, month, q)| {
+            let rest = q - billed.get(&(meter.clone(), *month)).copied().unwrap_or(0);
+            (rest > 0).then(|| (meter.clone(), *month, rest))
+        })
+        .collect();
+    Ok((due, total))
+}
+
+/// The whole-contract credits a supplier's issued invoices gave, per `(service, month)`.
+fn credited(invoices: &[Invoice], supplier: &str) -> Vec<(String, Month, i64)> {
+    invoices
+        .iter()
+        .filter(|i| i.supplier_id == supplier && i.status != "draft")
+        .flat_map(|i| serde_json::from_str::<Details>(&i.details).unwrap_or_default().credits)
+        .filter_map(|k| Period::parse(&k.month).map(|p| (k.service_id, p.first, k.whole_credit_krw.unwrap_or(k.credit_krw))))
+        .collect()
+}
+
+/// Computes an invoice of `supplier` for `period` billing `months` (the period's own and late
+/// ones), with the usage it bills (the ledger rows its issue records).
 async fn compute(
     ctx: &Context,
     tx: &mut WriteTx,
     c: &Contract,
+    invoices: &[Invoice],
     supplier: &str,
     period: Period,
     months: &[Month],
-    rows: &[(String, i64, i64)],
-) -> Result<Invoice> {
+) -> Result<(Invoice, Vec<MeterMonth>)> {
     let (starts_on, ends_on) = contract_dates(c)?;
     let lines: Vec<ContractLine> = c
         .items
@@ -261,14 +306,25 @@ async fn compute(
             quantity: i.quantity,
         })
         .collect();
-    let usage: Vec<(String, Month, Quantity)> = rows
-        .iter()
-        .filter(|(_, m, _)| months.contains(&Month(*m)))
-        .map(|(meter, m, q)| (meter.clone(), Month(*m), Quantity::from_micros(*q)))
-        .collect();
-    let sla_months = billing::months_in_contract(period, starts_on, ends_on);
+    let (due, total) = usage_to_bill(tx, c, supplier, months).await?;
+    let as_usage = |rows: &[MeterMonth]| -> Vec<(String, Month, Quantity)> {
+        rows.iter().map(|(meter, m, q)| (meter.clone(), Month(*m), Quantity::from_micros(*q))).collect()
+    };
+    let usage = as_usage(&due);
+    let earlier_usage = as_usage(&total.iter().filter(|r| r.1 < period.first.0).cloned().collect::<Vec<_>>());
+    let sla_months: Vec<Month> = months.iter().copied().filter(|m| billing::month_in_contract(*m, starts_on, ends_on)).collect();
     let sla = sla_facts(ctx, tx, c, &sla_months).await?;
-    let whole = billing::compute(Input { lines: &lines, period, starts_on, ends_on, usage: &usage, sla: &sla });
+    let credited = credited(invoices, supplier);
+    let whole = billing::compute(Input {
+        lines: &lines,
+        period,
+        starts_on,
+        ends_on,
+        usage: &usage,
+        sla: &sla,
+        earlier_usage: &earlier_usage,
+        credited: &credited,
+    });
     let shares = members(c);
     let amounts: Amounts = if shares.len() > 1 {
         let pcts: Vec<u32> = shares.iter().map(|(_, p)| *p).collect();
@@ -306,10 +362,11 @@ async fn compute(
                 credit_pct_milli: k.credit_pct_milli,
                 fee_krw: k.fee_krw,
                 credit_krw: k.credit_krw,
+                whole_credit_krw: Some(k.whole_credit_krw),
             })
             .collect(),
     };
-    Ok(Invoice {
+    let inv = Invoice {
         id: crate::ids::new_id(),
         contract_id: c.id.clone(),
         supplier_id: supplier.to_owned(),
@@ -326,48 +383,56 @@ async fn compute(
         total_krw: amounts.total_krw,
         status: "draft".into(),
         ..Invoice::default()
-    })
+    };
+    Ok((inv, due))
 }
 
-/// Drafts or recomputes the invoices of one contract for `period`, one transaction.
-/// Bills one contract; a failure (a database fault, amounts past what an invoice can hold) is
-/// logged and counted, and never stops the run for every other contract.
-async fn bill_one(ctx: &Context, contract_id: &str, period: Period, out: &mut BillOutcome) {
-    if let Err(e) = bill_contract(ctx, contract_id, period, out).await {
-        tracing::error!(contract = contract_id, period = %period.key(), error = %e, "could not bill a contract");
+/// Bills one contract through `upto`; a failure (a database fault, amounts past what an invoice
+/// can hold) is logged and counted, and never stops the run for every other contract.
+async fn bill_one(ctx: &Context, contract_id: &str, upto: Period, out: &mut BillOutcome) {
+    if let Err(e) = bill_contract(ctx, contract_id, upto, out).await {
+        tracing::error!(contract = contract_id, period = %upto.key(), error = %e, "could not bill a contract");
         out.failed += 1;
     }
 }
 
-async fn bill_contract(ctx: &Context, contract_id: &str, period: Period, out: &mut BillOutcome) -> Result<()> {
+/// Drafts, in one transaction, every period of the contract through `upto` that a member has
+/// no invoice for, and recomputes every draft through `upto`, in period order.
+async fn bill_contract(ctx: &Context, contract_id: &str, upto: Period, out: &mut BillOutcome) -> Result<()> {
     let mut tx = ctx.db().begin_write().await?;
     let Some(c) = tx.contract(contract_id).await? else { return Ok(()) };
     let billing = billing_of(&c);
-    if billing != period.billing() {
+    if billing != upto.billing() {
         return Ok(());
     }
     let (starts_on, ends_on) = contract_dates(&c)?;
-    if billing::months_in_contract(period, starts_on, ends_on).is_empty() {
-        return Ok(());
-    }
-    let invoices = tx.invoices_of_contract(&c.id).await?;
+    let periods = billing::periods_through(billing, starts_on, ends_on, upto);
+    let mut invoices = tx.invoices_of_contract(&c.id).await?;
     let mut changed = false;
     for (supplier, _) in members(&c) {
-        let months = months_of_draft(&invoices, &supplier, period, billing);
-        let lo = months.first().map_or(period.first.0, |m| m.0);
-        let rows = tx.unbilled_usage(&c.id, &supplier, &period.key(), (lo, period.last.0)).await?;
-        let inv = compute(ctx, &mut tx, &c, &supplier, period, &months, &rows).await?;
-        let (w, id) = tx.upsert_invoice_draft(&inv).await?;
-        if matches!(w, DraftWrite::Inserted | DraftWrite::Updated) {
+        for &period in &periods {
+            let key = period.key();
+            if invoices.iter().any(|i| i.supplier_id == supplier && i.period == key && i.status != "draft") {
+                out.add(DraftWrite::NotDraft);
+                continue;
+            }
+            let months = months_of_draft(&invoices, &supplier, period, billing);
+            let (inv, _) = compute(ctx, &mut tx, &c, &invoices, &supplier, period, &months).await?;
+            let (w, id) = tx.upsert_invoice_draft(&inv).await?;
             changed = true;
-            let action = if w == DraftWrite::Inserted { "invoice.draft" } else { "invoice.recompute" };
-            let mut ev = gureum_storage::NewAuditEvent::new("system", action, "invoice", &id)
-                .after(json!({"contract_id": c.id, "supplier_id": supplier, "period": inv.period, "net_krw": inv.net_krw,
-                               "vat_krw": inv.vat_krw, "total_krw": inv.total_krw, "credit_krw": inv.credit_krw}));
-            ev.organisation = Some(c.agency_id.clone());
-            tx.audit(ev).await?;
+            if matches!(w, DraftWrite::Inserted | DraftWrite::Updated) {
+                let action = if w == DraftWrite::Inserted { "invoice.draft" } else { "invoice.recompute" };
+                let mut ev = gureum_storage::NewAuditEvent::new("system", action, "invoice", &id)
+                    .after(json!({"contract_id": c.id, "supplier_id": supplier, "period": inv.period, "net_krw": inv.net_krw,
+                                   "vat_krw": inv.vat_krw, "total_krw": inv.total_krw, "credit_krw": inv.credit_krw}));
+                ev.organisation = Some(c.agency_id.clone());
+                tx.audit(ev).await?;
+            }
+            if w == DraftWrite::Inserted {
+                invoices.push(Invoice { id, status: "draft".into(), ..inv });
+            }
+            out.add(w);
         }
-        out.add(w);
     }
     if changed {
         tx.commit().await?;
@@ -377,8 +442,9 @@ async fn bill_contract(ctx: &Context, contract_id: &str, period: Period, out: &m
     Ok(())
 }
 
-/// Drafts (or recomputes) every invoice of `period` (`gureum bill --period`): running it twice
-/// changes nothing.
+/// Drafts (or recomputes) every invoice through `period` of the contracts billed by it (`gureum
+/// bill --period`), earlier periods without an invoice included: running it twice changes
+/// nothing.
 pub async fn bill(ctx: &Context, period: Period) -> Result<BillOutcome> {
     let last = period.last.next().first_day().previous_day().unwrap_or(period.last.first_day());
     let contracts =
@@ -390,23 +456,27 @@ pub async fn bill(ctx: &Context, period: Period) -> Result<BillOutcome> {
     Ok(out)
 }
 
-/// Drafts and recomputes the invoices of ended billing periods (the leased billing job). Answers how many things it did.
+/// Drafts the invoices of ended billing periods and recomputes drafts for late usage (the
+/// leased billing job): a contract is billed only when one of its ended periods has no invoice
+/// yet or something changed after its drafts were computed. Answers how many invoices it drafted
+/// or changed.
 pub async fn run_job(ctx: &Context) -> Result<usize> {
     let now = ctx.clock().now_micros();
+    let monthly = Period::last_ended(Billing::Monthly, now);
+    let last_day = monthly.last.next().first_day().previous_day().unwrap_or(monthly.last.first_day());
     let mut out = BillOutcome::default();
-    for b in [Billing::Monthly, Billing::Quarterly] {
-        let r = bill(ctx, Period::last_ended(b, now)).await?;
-        out.drafted += r.drafted;
-        out.recomputed += r.recomputed;
-        out.failed += r.failed;
-    }
-    // every other draft, for late usage
-    for (contract_id, period) in ctx.db().draft_invoice_keys().await? {
-        let Some(p) = Period::parse(&period) else { continue };
-        if p == Period::last_ended(p.billing(), now) {
-            continue;
+    for cand in ctx.db().billing_candidates(&format_date(last_day)).await? {
+        let Some(billing) = Billing::parse(&cand.billing) else { continue };
+        let upto = Period::last_ended(billing, now);
+        let (Some(from), Some(mut to)) = (parse_date(&cand.starts_on), parse_date(&cand.ends_on)) else { continue };
+        if let Some(at) = cand.ended_at {
+            to = to.min(seoul_date(at));
         }
-        bill_one(ctx, &contract_id, p, &mut out).await;
+        let expected = billing::periods_through(billing, from, to, upto).len() as i64 * cand.members;
+        let stale = cand.oldest_draft_at.is_some_and(|at| cand.changed_at >= at);
+        if expected > 0 && (cand.invoices != expected || stale) {
+            bill_one(ctx, &cand.id, upto, &mut out).await;
+        }
     }
     Ok(out.drafted + out.recomputed)
 }
@@ -597,11 +667,8 @@ pub async fn issue(ctx: &Context, p: &Principal, id: &str, rid: Option<String>) 
                     .with("period", earlier.period.clone().into()));
             }
             let months = months_of_draft(&invoices, &inv.supplier_id, period, billing_of(&c));
-            for m in &months {
-                tx.stamp_usage(&inv.id, &c.id, m.0).await?;
-            }
-            let rows = tx.stamped_usage(&inv.id, &c.id, &inv.period).await?;
-            let fresh = compute(ctx, &mut tx, &c, &inv.supplier_id, period, &months, &rows).await?;
+            let (fresh, billed) = compute(ctx, &mut tx, &c, &invoices, &inv.supplier_id, period, &months).await?;
+            tx.record_billed_usage(&inv, &billed).await?;
             tx.write_invoice_amounts(&inv.id, &fresh, "draft").await?;
             if !tx.issue_invoice(&inv.id, &p.actor()).await? {
                 return Err(wrong_state(&inv, "issued"));
@@ -700,18 +767,30 @@ pub async fn dispute(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: 
     Ok(view(&after))
 }
 
-/// The agency's budget officer records the payment of an accepted invoice (`paid_on`, a date not
-/// after today); the contract's budget line's spent amount grows by the total.
+/// The agency's budget officer records the payment of an accepted invoice (`paid_on`, a date
+/// from its acceptance to today, Asia/Seoul); the spent amount of the budget line the contract
+/// committed for the invoice's fiscal year (the year its period ends in; else the contract's
+/// own line) grows by the total.
 pub async fn pay(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: Option<String>) -> Result<InvoiceView> {
     let (inv, c, mut tx) = agency_step(ctx, p, id, PAYER).await?;
     let paid_on = Fields::of(body)?.date("paid_on")?.ok_or_else(|| crate::body::bad("paid_on", "required"))?;
     if paid_on > ctx.clock().today() {
         return Err(crate::body::bad("paid_on", "a date not after today"));
     }
+    if let Some(accepted) = inv.accepted_at.map(seoul_date)
+        && paid_on < accepted
+    {
+        return Err(crate::body::bad("paid_on", &format!("a date not before the invoice was accepted ({})", format_date(accepted))));
+    }
+    let year = i64::from(Month(inv.last_month).year());
+    let line = match tx.committed_line_of_year(&c.id, year).await? {
+        Some(l) => Some(l),
+        None => c.budget_line_id.clone(),
+    };
     if !tx.pay_invoice(&inv.id, &p.actor(), &format_date(paid_on)).await? {
         return Err(wrong_state(&inv, "paid"));
     }
-    if let Some(line) = &c.budget_line_id {
+    if let Some(line) = &line {
         tx.add_spent(line, inv.total_krw).await?;
     }
     audit(
@@ -721,7 +800,7 @@ pub async fn pay(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: Opti
         "invoice.pay",
         ("invoice", &inv.id),
         Some(json!({"status": inv.status})),
-        json!({"status": "paid", "paid_on": format_date(paid_on), "total_krw": inv.total_krw, "budget_line_id": c.budget_line_id}),
+        json!({"status": "paid", "paid_on": format_date(paid_on), "total_krw": inv.total_krw, "budget_line_id": line}),
     )
     .await?;
     let n = Note {

@@ -542,6 +542,7 @@ async fn ingest(
     let outcome = BatchOutcome { accepted: rows.len() as u64, duplicates: duplicates + repeats };
     if outcome.accepted > 0 {
         let contract_ids: BTreeSet<&str> = rows.iter().map(|r| r.contract_id.as_str()).collect();
+        tx.mark_usage_received(&contract_ids.iter().copied().collect::<Vec<_>>()).await?;
         let batch_id = crate::ids::new_id();
         audit(
             &mut tx,

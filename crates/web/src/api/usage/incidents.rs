@@ -21,6 +21,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_incidents, create_incident))
         .routes(routes!(get_incident))
         .routes(routes!(resolve_incident))
+        .routes(routes!(confirm_incident))
+        .routes(routes!(contest_incident))
         .routes(routes!(contract_availability))
 }
 
@@ -38,7 +40,10 @@ fn ok<T: serde::Serialize>(v: T) -> Result<Json<Value>, AppError> {
 
 component!(
     /// A new incident: `ended_at` absent or null while the outage goes on; `announced` (default
-    /// false) marks announced maintenance, which notifies nobody and does not count against the SLA.
+    /// false) marks announced maintenance, which notifies nobody and does not count against the
+    /// SLA: only the supplier announces, and only before it starts (`started_at` ahead; `ended_at`
+    /// then its planned end). An agency's report is `pending` until the supplier confirms or
+    /// contests it.
     NewIncidentDoc,
     "NewIncident",
     json!({"type": "object", "required": ["service_id", "started_at", "description"], "properties": {
@@ -59,10 +64,17 @@ component!(
 );
 
 component!(
+    /// Why the supplier contests an agency's report.
+    ContestIncidentDoc,
+    "ContestIncident",
+    json!({"type": "object", "required": ["reason"], "properties": {"reason": text(gureum_domain::buying::REASON_MAX_CHARS)}})
+);
+
+component!(
     /// An incident of a service.
     IncidentDoc,
     "Incident",
-    json!({"type": "object", "required": ["id", "service_id", "service_name", "supplier_id", "reported_by", "reporter_org_id", "started_at", "ended_at", "open", "minutes", "announced", "description", "notified_at", "created_at"], "properties": {
+    json!({"type": "object", "required": ["id", "service_id", "service_name", "supplier_id", "reported_by", "reporter_org_id", "started_at", "ended_at", "open", "minutes", "announced", "description", "notified_at", "confirmation", "contest_reason", "created_at"], "properties": {
         "id": reference("Uuid"), "service_id": reference("Uuid"), "service_name": {"type": "string"}, "supplier_id": reference("Uuid"),
         "reported_by": {"type": "string", "description": "The user id (or token:<id>) who recorded it"},
         "reporter_org_id": reference("Uuid"),
@@ -72,6 +84,8 @@ component!(
         "announced": {"type": "boolean"},
         "description": {"type": "string"},
         "notified_at": {"anyOf": [datetime(), {"type": "null"}], "description": "When the agencies using the service were told of this unannounced outage of 10 minutes or more; null otherwise"},
+        "confirmation": {"type": "string", "enum": ["confirmed", "pending", "contested"], "description": "confirmed: counts against the SLA of every agency using the service (the supplier's own record, or a report it confirmed); pending: an agency's report awaiting the supplier, counting for that agency's contracts; contested: counts for none"},
+        "contest_reason": {"type": ["string", "null"]},
         "created_at": datetime()
     }}),
     uses [Uuid]
@@ -146,7 +160,7 @@ pub async fn list_incidents(State(state): State<AppState>, auth: Auth, RawQuery(
 #[utoipa::path(post, path = "/api/v1/incidents", tag = "usage", request_body = NewIncidentDoc, security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded", body = IncidentDoc),
-        (status = 400, description = "invalid_body, invalid_field (started_at, ended_at before the start or in the future, description 1–2000 characters, announced), invalid_id", body = ErrorBody),
+        (status = 400, description = "invalid_body, invalid_field (started_at in the future for an outage, ended_at before the start or in the future, description 1–2000 characters, announced by an agency or for a time already begun), invalid_id", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 403, description = "no_contract: an agency without a contract or order for the service; forbidden: any other role", body = ErrorBody),
         (status = 404, description = "not_found: no such public service", body = ErrorBody),
@@ -195,6 +209,49 @@ pub async fn resolve_incident(
 ) -> Result<Json<Value>, AppError> {
     let p = auth.require(Rule::Authenticated)?;
     ok(incidents::resolve(&state, p, &id, &body_value(&body)?, request_id(&headers)).await?)
+}
+
+/// The supplier confirms an agency's pending report: it then counts against the SLA of every
+/// agency using the service (the credit goes on the next invoice). The reporting agency is told.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/confirm", tag = "usage", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Confirmed", body = IncidentDoc),
+        (status = 400, description = "invalid_id", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the service's supplier", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: not a report awaiting the supplier", body = ErrorBody),
+    ))]
+pub async fn confirm_incident(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let p = auth.require(Rule::Authenticated)?;
+    ok(incidents::answer(&state, p, &id, true, &json!({}), request_id(&headers)).await?)
+}
+
+/// The supplier contests an agency's pending report with a reason: it then counts against no
+/// SLA (the agency may dispute the invoice). The reporting agency is told.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/contest", tag = "usage", request_body = ContestIncidentDoc, params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Contested", body = IncidentDoc),
+        (status = 400, description = "invalid_id, invalid_body, reason_required, invalid_reason (over 2,000 characters)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the service's supplier", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status: not a report awaiting the supplier", body = ErrorBody),
+    ))]
+pub async fn contest_incident(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let p = auth.require(Rule::Authenticated)?;
+    ok(incidents::answer(&state, p, &id, false, &body_value(&body)?, request_id(&headers)).await?)
 }
 
 /// A contract's monthly availability per service against the SLA (its parties, the operator,

@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents", get(list).post(create))
         .route("/incidents/{id}", get(detail))
         .route("/incidents/{id}/resolve", post(resolve))
+        .route("/incidents/{id}/confirm", post(confirm))
+        .route("/incidents/{id}/contest", post(contest))
 }
 
 /// The words of the incident pages, Korean first.
@@ -58,7 +60,23 @@ impl W {
             "f.started" => ("시작 일시 (KST)", "Start (KST)"),
             "f.ended" => ("종료 일시 (KST)", "End (KST)"),
             "f.ended.hint" => ("아직 진행 중이면 비워 두십시오.", "Leave empty while it goes on."),
-            "f.announced" => ("사전 공지된 점검입니다", "This was announced maintenance"),
+            "f.announced" => (
+                "사전 공지하는 점검입니다 (공급자만, 시작 전에 기록)",
+                "Maintenance announced ahead (the supplier only, recorded before it starts)",
+            ),
+            "confirmation" => ("SLA 반영", "Counts for the SLA"),
+            "c.confirmed" => ("확인됨 — 모든 이용기관의 SLA에 반영", "Confirmed — counts for every agency"),
+            "c.pending" => ("공급자 확인 대기 — 신고 기관의 계약에만 반영", "Awaiting the supplier — counts for the reporting agency only"),
+            "c.contested" => ("공급자 이의 — 반영하지 않음", "Contested by the supplier — counts for none"),
+            "contest_reason" => ("이의 사유", "Why contested"),
+            "answer" => ("기관 신고에 대한 답변", "Answer the agency's report"),
+            "answer.intro" => (
+                "확인하면 모든 이용기관의 가용성과 다음 청구서의 SLA 감액에 반영됩니다. 이의를 제기하면 반영되지 않으며, 기관은 청구서에 이의를 제기할 수 있습니다.",
+                "Confirmed, it counts against every agency's availability and the next invoice's SLA credit. Contested, it counts for none, and the agency may dispute the invoice.",
+            ),
+            "confirm.submit" => ("장애 확인", "Confirm the outage"),
+            "contest.reason" => ("이의 사유", "Reason"),
+            "contest.submit" => ("이의 제기", "Contest"),
             "f.description" => ("내용", "Description"),
             "f.description.hint" => ("2,000자 이내", "At most 2,000 characters"),
             "submit" => ("기록", "Record"),
@@ -93,6 +111,8 @@ pub struct Row {
     pub notified: String,
     pub description: String,
     pub created: String,
+    pub confirmation: &'static str,
+    pub contest_reason: String,
 }
 
 fn at(rfc: &str) -> String {
@@ -115,6 +135,12 @@ fn row(w: W, i: &IncidentView) -> Row {
         notified: i.notified_at.as_deref().map(at).unwrap_or_else(|| w.t("no").to_owned()),
         description: i.description.clone(),
         created: at(&i.created_at),
+        confirmation: w.t(match i.confirmation.as_str() {
+            "pending" => "c.pending",
+            "contested" => "c.contested",
+            _ => "c.confirmed",
+        }),
+        contest_reason: i.contest_reason.clone().unwrap_or_default(),
     }
 }
 
@@ -161,6 +187,7 @@ struct DetailTpl {
     r: Row,
     reporter: String,
     can_resolve: bool,
+    can_answer: bool,
     done: bool,
     ended: String,
     problem: Option<Problem>,
@@ -268,6 +295,7 @@ async fn render_detail(
         layout: ctx.layout(format!("{} — {}", w.t("detail"), i.service_name), Section::Desk),
         w,
         can_resolve: incidents::may_resolve(p, &i),
+        can_answer: incidents::may_answer(p, &i),
         r: row(w, &i),
         reporter,
         done: problem.is_none() && ctx.pairs().iter().any(|(k, _)| k == "done"),
@@ -303,6 +331,37 @@ async fn resolve(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Pa
         Err(e) => {
             let problem = Problem::new(ctx.lang, &e);
             render_detail(&state, &ctx, p, &id, e.status, ended, Some(problem)).await
+        }
+    }
+}
+
+async fn confirm(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    answer(state, ctx, headers, id, body, true).await
+}
+
+async fn contest(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    answer(state, ctx, headers, id, body, false).await
+}
+
+/// The supplier's answer to an agency's report, from the detail page's forms.
+async fn answer(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, body: Bytes, confirm: bool) -> Response {
+    let p = match require(&ctx, Rule::Authenticated) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let body = json!({"reason": form.get("reason")});
+    match incidents::answer(&state, p, &id, confirm, &body, request_id(&headers)).await.map_err(AppError::from) {
+        Ok(_) => see_other(&format!("/incidents/{id}?done=1")),
+        Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::BAD_REQUEST && e.code == gureum_app::Code::InvalidId => {
+            ctx.error(&e)
+        }
+        Err(e) => {
+            let problem = Problem::new(ctx.lang, &e);
+            render_detail(&state, &ctx, p, &id, e.status, String::new(), Some(problem)).await
         }
     }
 }

@@ -1,0 +1,46 @@
+-- Billing, after review (issue #24): what each issued invoice billed, per member.
+--
+-- invoice_usage is the ledger of the usage each issued invoice billed, per meter and month, in
+-- millionths. A supplier's draft bills, for each month it covers, the contract's whole usage of
+-- that month less what that supplier's issued invoices already billed of it — so each member of
+-- a joint contract bills late usage once, whatever the order the members issue in, and no
+-- record is ever stamped (usage_records.invoice_id is no longer written).
+CREATE TABLE invoice_usage (
+    invoice_id TEXT NOT NULL REFERENCES invoices(id),
+    contract_id TEXT NOT NULL REFERENCES contracts(id),
+    supplier_id TEXT NOT NULL REFERENCES suppliers(id),
+    meter TEXT NOT NULL,
+    month BIGINT NOT NULL,
+    quantity_micros BIGINT NOT NULL,
+    PRIMARY KEY (invoice_id, meter, month),
+    CONSTRAINT ck_invoice_usage_quantity CHECK (quantity_micros >= 0)
+);
+CREATE INDEX ix_invoice_usage_member ON invoice_usage(contract_id, supplier_id, month);
+
+-- What the records stamped so far billed: an issued invoice billed the records stamped with it
+-- or with a joint member's invoice of the same period.
+INSERT INTO invoice_usage (invoice_id, contract_id, supplier_id, meter, month, quantity_micros)
+SELECT i.id, i.contract_id, i.supplier_id, u.meter, u.month, CAST(SUM(u.quantity_micros) AS BIGINT)
+FROM invoices i
+JOIN usage_records u ON u.contract_id = i.contract_id
+    AND u.invoice_id IN (SELECT j.id FROM invoices j WHERE j.contract_id = i.contract_id AND j.period = i.period)
+WHERE i.status <> 'draft'
+GROUP BY i.id, i.contract_id, i.supplier_id, u.meter, u.month;
+
+-- When usage for the contract last arrived: the billing job recomputes a contract's drafts only
+-- when usage, its incidents or the contract changed after they were computed.
+ALTER TABLE contracts ADD COLUMN usage_received_at BIGINT;
+UPDATE contracts SET usage_received_at = (SELECT MAX(u.received_at) FROM usage_records u WHERE u.contract_id = contracts.id);
+
+-- An incident's standing for the SLA: a supplier's own record is `confirmed`; an agency's report
+-- is `pending` until the supplier confirms it (then it counts for every agency) or contests it
+-- with a reason (then it counts for none; the agency may dispute the invoice). While pending it
+-- counts for the reporting agency's own contracts.
+ALTER TABLE incidents ADD COLUMN confirmation TEXT NOT NULL DEFAULT 'confirmed';
+ALTER TABLE incidents ADD COLUMN answered_by TEXT;
+ALTER TABLE incidents ADD COLUMN answered_at BIGINT;
+ALTER TABLE incidents ADD COLUMN contest_reason TEXT;
+UPDATE incidents SET confirmation = 'pending'
+WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = incidents.reporter_org_id AND o.supplier_id = incidents.supplier_id);
+CREATE INDEX ix_incidents_updated ON incidents(service_id, updated_at);
+
