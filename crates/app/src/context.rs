@@ -13,12 +13,14 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Context {
     inner: Arc<Inner>,
-    // Beside the shared part, so that a test can see the same instance at another time.
+    // Beside the shared part, so that a test can see the same instance at another time: the
+    // database handle (the same pool and writer lock) carries the same clock, so what is
+    // written at that time is stamped with it.
     clock: Clock,
+    db: Db,
 }
 
 struct Inner {
-    db: Db,
     sync: Arc<IndexSync>,
     documents: DocumentStore,
     public_url: String,
@@ -30,18 +32,19 @@ impl Context {
     /// `public_url`: where people reach this instance (links in e-mails), without a trailing slash.
     pub fn new(db: Db, sync: Arc<IndexSync>, clock: Clock, documents: DocumentStore, public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_owned();
-        let inner = Inner { db, sync, documents, public_url, throttle: Throttle::default(), hashing: HashGate::default() };
-        Self { inner: Arc::new(inner), clock }
+        let inner = Inner { sync, documents, public_url, throttle: Throttle::default(), hashing: HashGate::default() };
+        let db = db.with_clock(clock);
+        Self { inner: Arc::new(inner), clock, db }
     }
 
     /// The same instance (database, index, throttle counts …) seen with another clock: tests
     /// move time with it instead of sleeping.
     pub fn with_clock(&self, clock: Clock) -> Self {
-        Self { inner: self.inner.clone(), clock }
+        Self { inner: self.inner.clone(), clock, db: self.db.with_clock(clock) }
     }
 
     pub fn db(&self) -> &Db {
-        &self.inner.db
+        &self.db
     }
 
     /// The live index (hold the `Arc` for one search; a rebuild may swap it).

@@ -464,6 +464,11 @@ async fn gureum_bill_twice_changes_nothing_and_the_job_runs_every_pass() {
     usage(&w, &d, &[("b-2", "vCPU-hour", "4", 202610)]).await;
     assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 1, "late usage shows within a pass");
     assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 0);
+    // nothing changed since: the next pass does not even recompute (its computation time stays)
+    let computed = |v: Vec<gureum_storage::Invoice>| v.into_iter().map(|i| (i.period, i.computed_at)).collect::<Vec<_>>();
+    let before = computed(app.db.invoices_of_contract(&d.contract_id).await.expect("invoices"));
+    assert_eq!(Job::Billing.run(&app.state).await.expect("job"), 0);
+    assert_eq!(computed(app.db.invoices_of_contract(&d.contract_id).await.expect("invoices")), before);
     let oct = invoice_of(app, &w.buyer, &d.contract_id, "2026-10").await;
     assert_eq!(oct["lines"][0]["quantity"], "7");
     // a month later the job drafts November by itself
@@ -516,4 +521,133 @@ async fn an_incident_lowers_the_next_invoice_end_to_end() {
     assert_eq!(s, 200, "{spend}");
     // September's and October's fixed fees (55,000 won each with VAT) and November's
     assert_eq!(spend["spent_krw"].as_i64(), Some(2 * 55_000 + net + vat), "{spend}");
+}
+
+/// The principal of a session, to act with at a later clock (after a period ends).
+async fn at(state: &gureum_app::Context, token: &str) -> gureum_app::actor::Principal {
+    gureum_app::actor::authenticate(state, token, false).await.expect("auth").expect("a session")
+}
+
+fn quantity_of(inv: &Value, meter: &str) -> String {
+    inv["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|l| l["meter"] == meter)
+        .map(|l| l["quantity"].as_str().unwrap_or("").to_owned())
+        .unwrap_or_default()
+}
+
+/// Each member of a joint contract bills a late record of an issued month once, on its next
+/// draft, whichever member issued first; an outage of an issued month recorded late credits the
+/// next drafts once.
+#[tokio::test]
+async fn late_usage_and_late_credits_go_on_each_member_s_next_draft_once() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, true).await;
+    let cid = d.contract_id.clone();
+    let lead = d.rec.supplier.id.clone();
+    usage(&w, &d, &[("j-1", "vCPU-hour", "77.7", 202609), ("j-2", "GB", "1.5", 202609)]).await;
+    bill(app, "2026-10").await;
+    let mine = |list: &Value, supplier: &str, period: &str| -> Value {
+        list.as_array().expect("list").iter().find(|v| v["supplier_id"] == supplier && v["period"] == period).cloned().expect("invoice")
+    };
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    let partner = list.as_array().expect("list").iter().find(|v| v["supplier_id"] != json!(lead)).expect("partner")["supplier_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    // the partner issues September first; then a late September record arrives
+    let psep = mine(&list, &partner, "2026-09")["id"].as_str().expect("id").to_owned();
+    assert_eq!(act(app, &w.supplier2, &psep, "issue", None).await.0, 200);
+    usage(&w, &d, &[("j-late", "vCPU-hour", "10", 202609)]).await;
+    bill(app, "2026-10").await;
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    assert_eq!(quantity_of(&mine(&list, &lead, "2026-09"), "vCPU-hour"), "87.7", "the lead's September is still a draft: it takes it");
+    assert_eq!(quantity_of(&mine(&list, &partner, "2026-09"), "vCPU-hour"), "77.7", "the partner's issued September is left");
+    assert_eq!(quantity_of(&mine(&list, &partner, "2026-10"), "vCPU-hour"), "10", "the partner bills it on October");
+    assert_eq!(quantity_of(&mine(&list, &lead, "2026-10"), "vCPU-hour"), "0", "the lead does not bill it twice");
+    let lsep = mine(&list, &lead, "2026-09")["id"].as_str().expect("id").to_owned();
+    let (s, v) = act(app, &w.supplier, &lsep, "issue", None).await;
+    assert_eq!((s, quantity_of(&v, "vCPU-hour")), (200, "87.7".to_owned()), "{v}");
+    bill(app, "2026-10").await;
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    assert_eq!(quantity_of(&mine(&list, &lead, "2026-10"), "vCPU-hour"), "0", "issued with it, the lead's October stays without it");
+    assert_eq!(quantity_of(&mine(&list, &partner, "2026-10"), "vCPU-hour"), "10");
+    let ledger: i64 = {
+        let mut tx = app.db.begin_write().await.expect("tx");
+        let rows = tx.billed_usage(&cid, &lead, (202609, 202609)).await.expect("ledger");
+        tx.rollback().await.expect("rollback");
+        rows.iter().filter(|r| r.0 == "vCPU-hour").map(|r| r.2).sum()
+    };
+    assert_eq!(ledger, 87_700_000, "the lead's issued September billed 87.7 vCPU-hours, kept in millionths");
+
+    // a 600-minute outage of September recorded now: both Octobers credit September once
+    outage(&w, &d, 202609, 600).await;
+    bill(app, "2026-10").await;
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    let sla = d.rec.listing.sla.clone().expect("sla");
+    // September's whole fee for the service: 87.7 × 100 + 1.5 × 100 + 50,000 fixed
+    let whole = gureum_domain::usage::sla_credit(8_770 + 150 + 50_000, sla.credit_pct.expect("credit"));
+    assert!(whole > 0);
+    let credits: Vec<i64> = [&lead, &partner].iter().map(|s| mine(&list, s, "2026-10")["credit_krw"].as_i64().expect("credit")).collect();
+    assert_eq!(credits.iter().sum::<i64>(), whole, "the members' late credits sum to September's credit: {credits:?}");
+    let loct = mine(&list, &lead, "2026-10")["id"].as_str().expect("id").to_owned();
+    let (_, page) = app.call("GET", &format!("/invoices/{loct}"), Some(&w.buyer), None).await;
+    assert!(page.as_str().expect("html").contains("2026-09"), "the printable invoice names the credited month");
+    // issued, it is not credited again on November's draft
+    assert_eq!(act(app, &w.supplier, &loct, "issue", None).await.0, 200);
+    let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
+    gureum_app::usage::invoices::bill(&later, Period::parse("2026-11").expect("period")).await.expect("bill");
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    assert_eq!(mine(&list, &lead, "2026-11")["credit_krw"].as_i64(), Some(0), "given once");
+}
+
+/// Payment charges the budget line the contract committed for the invoice's fiscal year.
+#[tokio::test]
+async fn payment_charges_the_budget_line_of_the_invoice_s_fiscal_year() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, false).await;
+    let cid = d.contract_id.clone();
+    let (s, line) = app
+        .call(
+            "POST",
+            "/api/v1/budget-lines",
+            Some(&budget),
+            Some(json!({"fiscal_year": 2027, "name": "2027 이용료", "amount_krw": 1_000_000_000})),
+        )
+        .await;
+    assert_eq!(s, 201, "{line}");
+    let next_year = line["id"].as_str().expect("id").to_owned();
+    let agency = app.db.contract(&cid).await.expect("c").expect("the contract").agency_id;
+    let mut tx = app.db.begin_write().await.expect("tx");
+    assert!(tx.commit_budget(&cid, &next_year, &agency, 2027, 300_000).await.expect("commit"));
+    tx.commit().await.expect("commit");
+    usage(&w, &d, &[("y-1", "vCPU-hour", "10", 202701)]).await;
+
+    let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2027-02-02T09:00:00+09:00").expect("clock"));
+    let out = gureum_app::usage::invoices::bill(&later, Period::parse("2027-01").expect("period")).await.expect("bill");
+    assert_eq!(out.drafted, 5, "September to January: {out:?}");
+    let (supplier, buyer, officer) = (at(&app.state, &w.supplier).await, at(&app.state, &w.buyer).await, at(&app.state, &budget).await);
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    let mut ids: Vec<(String, String)> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|v| (v["period"].as_str().expect("p").to_owned(), v["id"].as_str().expect("id").to_owned()))
+        .collect();
+    ids.sort();
+    for (_, id) in &ids {
+        gureum_app::usage::invoices::issue(&later, &supplier, id, None).await.expect("issued in period order");
+    }
+    let (_, jan) = ids.last().expect("January").clone();
+    gureum_app::usage::invoices::accept(&later, &buyer, &jan, None).await.expect("accepted");
+    let (this_year, next_before) = (spent(app, &d.line_id).await, spent(app, &next_year).await);
+    let paid = gureum_app::usage::invoices::pay(&later, &officer, &jan, &json!({"paid_on": "2027-02-02"}), None).await.expect("paid");
+    assert_eq!(spent(app, &next_year).await - next_before, paid.total_krw, "January is paid from the 2027 line");
+    assert_eq!(spent(app, &d.line_id).await, this_year, "not from the 2026 line");
 }

@@ -1006,6 +1006,19 @@ fn cases() -> Vec<Case> {
             "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
         ),
         case(
+            "POST",
+            "/api/v1/incidents/{id}/confirm",
+            "/api/v1/incidents/{reported_incident}/confirm",
+            "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/incidents/{id}/contest",
+            "/api/v1/incidents/{reported_incident}/contest",
+            || json!({"reason": "정상 응답 확인"}),
+            "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case(
             "GET",
             "/api/v1/contracts/{id}/availability",
             "/api/v1/contracts/{signed_contract}/availability",
@@ -1043,6 +1056,18 @@ fn cases() -> Vec<Case> {
             "POST",
             "/incidents/{id}/resolve",
             "/incidents/{incident}/resolve",
+            "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case(
+            "POST",
+            "/incidents/{id}/confirm",
+            "/incidents/{reported_incident}/confirm",
+            "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+        ),
+        case(
+            "POST",
+            "/incidents/{id}/contest",
+            "/incidents/{reported_incident}/contest",
             "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
         ),
         case("POST", "/services/{id}/ratings", "/services/{buy_service}/ratings", "visitor:303 buyer:400 budget:400 signatory:400 *:403"),
@@ -1163,6 +1188,7 @@ const BUYING_KEYS: &[&str] = &[
     //
     // #24 incidents and ratings keys
     "{incident}",
+    "{reported_incident}",
     "{rating}",
     //
     //
@@ -1362,6 +1388,10 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     let (s, i) = send(app, "POST", "/api/v1/incidents", t("supplier"), Some(open_incident)).await;
     assert_eq!(s, 201, "{i}");
     f.insert("incident", i["id"].as_str().expect("id").to_owned());
+    let report = json!({"service_id": f["buy_service"], "started_at": "2026-11-21T08:00:00+09:00", "ended_at": "2026-11-21T08:30:00+09:00", "description": "기관 신고 장애"});
+    let (s, i) = send(app, "POST", "/api/v1/incidents", t("buyer"), Some(report)).await;
+    assert_eq!((s, i["confirmation"].as_str()), (201, Some("pending")), "{i}");
+    f.insert("reported_incident", i["id"].as_str().expect("id").to_owned());
     let (s, r) = send(app, "POST", &fill("/api/v1/services/{buy_service}/ratings", f), t("buyer"), Some(json!({"stars": 4}))).await;
     assert_eq!(s, 201, "{r}");
     f.insert("rating", r["id"].as_str().expect("id").to_owned());

@@ -51,6 +51,11 @@ pub struct Db {
 }
 
 impl Db {
+    /// The same database (pool, writer lock) whose writes are stamped by `clock`.
+    pub fn with_clock(&self, clock: Clock) -> Self {
+        Self { clock, ..self.clone() }
+    }
+
     /// Connects and brings the schema up to date. A SQLite file is created when missing.
     pub async fn connect(url: &str, clock: Clock) -> Result<Self> {
         install_default_drivers();

@@ -679,3 +679,35 @@ pub async fn sign(ctx: &Context, c: &mut Contract, now: i64) -> Result<()> {
 pub fn is_order_status(s: &str) -> bool {
     OrderStatus::parse(s).is_some()
 }
+
+#[cfg(test)]
+mod meter_tests {
+    use super::*;
+
+    fn item(code: &str, plan: &str, unit: &str, model: &str) -> ContractItem {
+        ContractItem {
+            service_id: code.into(),
+            service_code: code.into(),
+            service_name: code.into(),
+            plan: plan.into(),
+            meter: unit.into(),
+            unit_price_krw: 1,
+            quantity: 1,
+            months: 1,
+            model: model.into(),
+            vat_included: false,
+        }
+    }
+
+    #[test]
+    fn two_metered_lines_with_one_unit_get_meters_of_their_own() {
+        let mut items =
+            vec![item("S-1", "Basic", "GB", "metered"), item("S-1", "Premium", "GB", "metered"), item("S-1", "Support", "GB", "fixed")];
+        distinct_meters(&mut items);
+        let meters: Vec<&str> = items.iter().map(|i| i.meter.as_str()).collect();
+        assert_eq!(meters, ["S-1/Basic/GB", "S-1/Premium/GB", "GB"]);
+        let mut plain = vec![item("S-1", "Basic", "GB", "metered"), item("S-1", "CPU", "vCPU-hour", "metered")];
+        distinct_meters(&mut plain);
+        assert_eq!(plain.iter().map(|i| i.meter.as_str()).collect::<Vec<_>>(), ["GB", "vCPU-hour"]);
+    }
+}
