@@ -227,9 +227,12 @@ impl Db {
                 "SELECT u.month, u.meter, CAST(SUM(u.quantity_micros) AS BIGINT) AS q FROM usage_records u JOIN contracts c ON c.id = u.contract_id \
                  WHERE c.agency_id = $1 AND u.month >= $2 GROUP BY u.month, u.meter ORDER BY u.month, u.meter"
             }
+            // through the supplier's contracts, so the (contract, month) index reads only the
+            // months asked for, not every record the supplier ever sent
             Side::Supplier(_) => {
-                "SELECT u.month, u.meter, CAST(SUM(u.quantity_micros) AS BIGINT) AS q FROM usage_records u WHERE u.supplier_id = $1 \
-                 AND u.month >= $2 GROUP BY u.month, u.meter ORDER BY u.month, u.meter"
+                "SELECT u.month, u.meter, CAST(SUM(u.quantity_micros) AS BIGINT) AS q FROM usage_records u WHERE u.contract_id IN \
+                 (SELECT c.id FROM contracts c WHERE c.supplier_id = $1 UNION SELECT s.contract_id FROM contract_shares s WHERE \
+                 s.supplier_id = $1) AND u.supplier_id = $1 AND u.month >= $2 GROUP BY u.month, u.meter ORDER BY u.month, u.meter"
             }
         };
         let rows = sqlx::query(sql).bind(side.id()).bind(from_month).fetch_all(&self.pool).await?;
