@@ -13,24 +13,23 @@ use serde_json::{Value, json};
 use spend_fixtures::{contract, invoice, parties};
 use sqlx::Row;
 
-/// A usage record of the demo supplier (quantity in millionths) starting at `start` (µs).
+/// A usage record of the demo supplier (quantity in millionths) starting at `start` (µs), with
+/// its rollup, as a stored batch leaves them.
 async fn usage(app: &TestApp, contract_id: &str, meter: &str, micros: i64, month: i64, start: i64) {
     let (_, supplier) = parties(app).await;
-    sqlx::query(
-        "INSERT INTO usage_records (supplier_id, record_id, contract_id, meter, quantity_micros, period_start, period_end, month, received_at, invoice_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, NULL)",
+    let mut tx = app.db.begin_write().await.expect("tx");
+    tx.insert_usage_record_for_tests(
+        &supplier,
+        &uuid::Uuid::new_v4().to_string(),
+        contract_id,
+        meter,
+        micros,
+        (start, start + 3_600_000_000),
+        month,
     )
-    .bind(&supplier)
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(contract_id)
-    .bind(meter)
-    .bind(micros)
-    .bind(start)
-    .bind(start + 3_600_000_000)
-    .bind(month)
-    .execute(app.db.pool())
     .await
     .expect("usage");
+    tx.commit().await.expect("commit");
 }
 
 /// An incident of the contract's service; open when `ended_at` is `None`.

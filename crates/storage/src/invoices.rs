@@ -278,20 +278,6 @@ impl WriteTx {
         fetch_of_contract(&mut *self.tx, contract_id).await
     }
 
-    /// A contract's whole usage in months `lo..=hi`, per `(meter, month)`.
-    pub async fn contract_usage(&mut self, contract_id: &str, (lo, hi): (i64, i64)) -> Result<Vec<MeterMonth>> {
-        let rows = sqlx::query(
-            "SELECT meter, month, CAST(SUM(quantity_micros) AS BIGINT) AS q FROM usage_records WHERE contract_id = $1 AND month >= $2 \
-             AND month <= $3 GROUP BY meter, month ORDER BY meter, month",
-        )
-        .bind(contract_id)
-        .bind(lo)
-        .bind(hi)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        meter_months(&rows)
-    }
-
     /// What a supplier's issued invoices of a contract billed in months `lo..=hi`, per
     /// `(meter, month)`.
     pub async fn billed_usage(&mut self, contract_id: &str, supplier_id: &str, (lo, hi): (i64, i64)) -> Result<Vec<MeterMonth>> {
@@ -561,6 +547,7 @@ impl WriteTx {
         .bind(self.now)
         .execute(&mut *self.tx)
         .await?;
-        Ok(())
+        let row = crate::RollupRow { contract_id: contract_id.to_owned(), meter: meter.to_owned(), month, quantity_micros, records: 1 };
+        self.add_usage_rollup(std::slice::from_ref(&row)).await
     }
 }

@@ -25,6 +25,7 @@ mod outbox;
 mod profile;
 mod ratings;
 mod review;
+mod rollup;
 mod spend;
 mod tx;
 mod usage;
@@ -51,6 +52,7 @@ pub use profile::{IdPage, Notification};
 #[allow(unused_imports)]
 pub use ratings::*;
 pub use review::*;
+pub use rollup::*;
 #[allow(unused_imports)]
 pub use spend::*;
 pub use tx::{NewAuditEvent, WriteTx};

@@ -219,20 +219,19 @@ impl Db {
         rows.iter().map(contract_from).collect()
     }
 
-    /// A side's metered usage by month and meter from `from_month` (yyyymm) on. The agency sees
-    /// the usage on its contracts; a supplier what it reported.
+    /// A side's metered usage by month and meter from `from_month` (yyyymm) on: the usage on
+    /// the agency's contracts, or on the contracts the supplier is party to (lead or joint
+    /// member), read from the rollup.
     pub async fn usage_by_month(&self, side: Side<'_>, from_month: i64) -> Result<Vec<MonthUsage>> {
         let sql = match side {
             Side::Agency(_) => {
-                "SELECT u.month, u.meter, CAST(SUM(u.quantity_micros) AS BIGINT) AS q FROM usage_records u JOIN contracts c ON c.id = u.contract_id \
-                 WHERE c.agency_id = $1 AND u.month >= $2 GROUP BY u.month, u.meter ORDER BY u.month, u.meter"
+                "SELECT r.month, r.meter, CAST(SUM(r.quantity_micros) AS BIGINT) AS q FROM usage_rollup r JOIN contracts c ON \
+                 c.id = r.contract_id WHERE c.agency_id = $1 AND r.month >= $2 GROUP BY r.month, r.meter ORDER BY r.month, r.meter"
             }
-            // through the supplier's contracts, so the (contract, month) index reads only the
-            // months asked for, not every record the supplier ever sent
             Side::Supplier(_) => {
-                "SELECT u.month, u.meter, CAST(SUM(u.quantity_micros) AS BIGINT) AS q FROM usage_records u WHERE u.contract_id IN \
+                "SELECT r.month, r.meter, CAST(SUM(r.quantity_micros) AS BIGINT) AS q FROM usage_rollup r WHERE r.contract_id IN \
                  (SELECT c.id FROM contracts c WHERE c.supplier_id = $1 UNION SELECT s.contract_id FROM contract_shares s WHERE \
-                 s.supplier_id = $1) AND u.supplier_id = $1 AND u.month >= $2 GROUP BY u.month, u.meter ORDER BY u.month, u.meter"
+                 s.supplier_id = $1) AND r.month >= $2 GROUP BY r.month, r.meter ORDER BY r.month, r.meter"
             }
         };
         let rows = sqlx::query(sql).bind(side.id()).bind(from_month).fetch_all(&self.pool).await?;

@@ -19,7 +19,7 @@ use gureum_domain::account::OrgKind;
 use gureum_domain::buying::{ContractStatus, OrderStatus};
 use gureum_domain::clock::{format_date, parse_date, to_micros};
 use gureum_domain::usage::{Billing, Month, Quantity, period_of_record, seoul_date};
-use gureum_storage::{Contract, UsageContent, UsageRecord};
+use gureum_storage::{Contract, RollupRow, UsageContent, UsageRecord};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 use time::OffsetDateTime;
@@ -543,6 +543,7 @@ async fn ingest(
     if outcome.accepted > 0 {
         let contract_ids: BTreeSet<&str> = rows.iter().map(|r| r.contract_id.as_str()).collect();
         tx.mark_usage_received(&contract_ids.iter().copied().collect::<Vec<_>>()).await?;
+        tx.add_usage_rollup(&rollup(rows.iter().map(|r| (r.contract_id.as_str(), r.meter.as_str(), r.month, r.quantity_micros)))).await?;
         let batch_id = crate::ids::new_id();
         audit(
             &mut tx,
@@ -559,6 +560,25 @@ async fn ingest(
         tx.rollback().await?;
     }
     Ok(Ok(outcome))
+}
+
+/// A batch's new records summed per contract, meter and month (the rollup billing reads).
+fn rollup<'a>(rows: impl Iterator<Item = (&'a str, &'a str, i64, i64)>) -> Vec<RollupRow> {
+    let mut sums: std::collections::BTreeMap<(&str, &str, i64), (i64, i64)> = std::collections::BTreeMap::new();
+    for (contract, meter, month, q) in rows {
+        let e = sums.entry((contract, meter, month)).or_default();
+        e.0 = e.0.saturating_add(q);
+        e.1 += 1;
+    }
+    sums.into_iter()
+        .map(|((contract_id, meter, month), (quantity_micros, records))| RollupRow {
+            contract_id: contract_id.to_owned(),
+            meter: meter.to_owned(),
+            month,
+            quantity_micros,
+            records,
+        })
+        .collect()
 }
 
 /// A contract's usage by month and meter (its parties, the operator, the auditor; else 404).
@@ -584,7 +604,7 @@ pub async fn contract_usage(ctx: &Context, p: &Principal, contract_id: &str) -> 
         return Err(Error::not_found("contract"));
     }
     let mut out: Vec<MonthUsage> = Vec::new();
-    for t in ctx.db().usage_totals(&id).await? {
+    for t in ctx.db().contract_rollup(&id).await? {
         let key = Month(t.month).key();
         let m = MeterUsage { meter: t.meter, quantity: Quantity::from_micros(t.quantity_micros).to_decimal(), records: t.records };
         match out.last_mut() {

@@ -44,3 +44,18 @@ UPDATE incidents SET confirmation = 'pending'
 WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = incidents.reporter_org_id AND o.supplier_id = incidents.supplier_id);
 CREATE INDEX ix_incidents_updated ON incidents(service_id, updated_at);
 
+
+-- Usage rolled up per contract, meter and month, kept in the same transaction as the records a
+-- batch stores (only the new ones; a resend adds nothing): billing, the contract's usage and the
+-- dashboards read these few rows instead of summing millions of records.
+CREATE TABLE usage_rollup (
+    contract_id TEXT NOT NULL REFERENCES contracts(id),
+    meter TEXT NOT NULL,
+    month BIGINT NOT NULL,
+    quantity_micros BIGINT NOT NULL,
+    records BIGINT NOT NULL,
+    PRIMARY KEY (contract_id, meter, month),
+    CONSTRAINT ck_usage_rollup CHECK (quantity_micros >= 0 AND records >= 0)
+);
+INSERT INTO usage_rollup (contract_id, meter, month, quantity_micros, records)
+SELECT contract_id, meter, month, CAST(SUM(quantity_micros) AS BIGINT), COUNT(*) FROM usage_records GROUP BY contract_id, meter, month;
