@@ -935,7 +935,7 @@ fn cases() -> Vec<Case> {
             "POST",
             "/api/v1/invoices/{id}/pay",
             "/api/v1/invoices/{invoice_accepted}/pay",
-            || json!({"paid_on": "2026-11-20"}),
+            || json!({"paid_on": "2026-11-23"}),
             "visitor:401 budget:200 buyer:403 signatory:403 supplier:403 operator:403 auditor:403 *:404",
         ),
         case("GET", "/invoices", "/invoices", "visitor:303 reviewer:403 pps:403 sme:403 *:200"),
@@ -1062,7 +1062,7 @@ fn cases() -> Vec<Case> {
             "POST",
             "/incidents/{id}/confirm",
             "/incidents/{reported_incident}/confirm",
-            "visitor:303 supplier:400 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
+            "visitor:303 supplier:303 buyer:403 budget:403 signatory:403 operator:403 auditor:403 *:404",
         ),
         case(
             "POST",
