@@ -40,7 +40,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     let server = Server::start_demo().await;
     let base = server.base.clone();
 
-    // a signed metered contract from 2026-08-01, billed monthly
+    // a signed metered contract from 2026-10-01, billed monthly
     let budget = api_login(&base, "budget").await;
     let (s, line) = api(
         &base,
@@ -61,7 +61,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
         "/api/v1/quote-requests",
         Some(&buyer),
         Some(json!({"service_id": service["id"], "items": [{"plan": plan, "quantity": 1, "months": 12}],
-            "starts_on": "2026-08-01", "ends_on": "2027-07-31", "message": "종량제 이용"})),
+            "starts_on": "2026-10-01", "ends_on": "2027-09-30", "message": "종량제 이용"})),
     )
     .await;
     assert_eq!(s, 201, "{r}");
@@ -80,7 +80,7 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
         "/api/v1/contracts",
         Some(&buyer),
         Some(json!({"quote_id": q["id"], "type": "one_off", "fee_model": "metered", "billing": "monthly", "budget_line_id": line["id"],
-            "starts_on": "2026-08-01", "ends_on": "2027-07-31"})),
+            "starts_on": "2026-10-01", "ends_on": "2027-09-30"})),
     )
     .await;
     assert_eq!(s, 201, "{c}");
@@ -205,11 +205,11 @@ async fn a_supplier_issues_a_buyer_accepts_and_the_budget_officer_pays() {
     login(&b, &base, "budget").await;
     b.goto(&format!("{base}/invoices/{id}")).await;
     accessible(&b, "an invoice to pay").await;
-    b.set("#paid-on", "2026-11-20").await;
+    b.set("#paid-on", "2026-11-23").await;
     b.submit(&format!("form[action='/invoices/{id}/pay'] button[type='submit']")).await;
     let status = b.find("#invoice-status").await;
     assert_eq!(b.text(&status).await, "지급 완료");
-    assert!(b.body_text().await.contains("2026-11-20"));
+    assert!(b.body_text().await.contains("2026-11-23"));
     accessible(&b, "a paid invoice").await;
     let (_, lines) = api(&base, Method::GET, "/api/v1/budget-lines", Some(&budget), None).await;
     let l = lines.as_array().expect("lines").iter().find(|l| l["id"] == line["id"]).cloned().expect("the line");
