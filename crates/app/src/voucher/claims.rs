@@ -87,9 +87,6 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
         return Err(Refusal::EvidenceRequired.into());
     }
     let today = ctx.clock().today();
-    if paid_on > today {
-        return Err(bad("paid_on", "a payment already made (not after today)"));
-    }
     let v = ctx.db().voucher(&voucher_id).await?.filter(|v| v.org_id == p.org().id).ok_or_else(|| Error::not_found("voucher"))?;
     let prog = ctx.db().voucher_programme(&v.programme_id).await?.ok_or_else(|| Error::internal("the programme went away"))?;
     if !prog.cost_types.iter().any(|c| c == cost_type.as_str()) {
@@ -104,6 +101,9 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
     let use_until = crate::body::parse_date(&prog.use_until).ok_or_else(|| Error::internal("a stored date is not a date"))?;
     if paid_on > use_until {
         return Err(Error::from(Refusal::UsagePeriodOver).with("use_until", prog.use_until.clone().into()));
+    }
+    if paid_on > today {
+        return Err(bad("paid_on", "a payment already made (not after today)"));
     }
     for d in &evidence {
         if !ctx.db().voucher_document(d).await?.is_some_and(|doc| doc.org_id == p.org().id) {
