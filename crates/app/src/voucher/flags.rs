@@ -15,7 +15,6 @@
 //!
 //! Approving a claim that carries a flag, or whose application carries one, needs a reason.
 
-use super::is_sme;
 use crate::actor::{OPERATOR, Principal, Rule};
 use crate::context::Context;
 use crate::error::Result;
@@ -178,9 +177,4 @@ pub async fn all(ctx: &Context, programme_id: Option<&str>) -> Result<Vec<FlagVi
         }
     }
     Ok(out)
-}
-
-/// Whether the caller may see flags at all (the pages hide the menu otherwise).
-pub fn may_see(p: &Principal) -> bool {
-    p.require(Rule::AnyRole(OPERATOR)).is_ok() && !is_sme(p)
 }

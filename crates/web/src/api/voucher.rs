@@ -585,7 +585,9 @@ pub async fn upload_document(
 /// Download an evidence document (its company, the operator, the auditor).
 #[utoipa::path(get, path = "/api/v1/voucher-documents/{id}", tag = "vouchers", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = crate::api::schema::Binary),
+        (status = 200, description = "The file, as its content was recognised", content(
+            (crate::api::schema::Binary = "application/pdf"), (crate::api::schema::Binary = "image/png"), (crate::api::schema::Binary = "image/jpeg"),
+            (crate::api::schema::Binary = "image/gif"), (crate::api::schema::Binary = "image/webp"))),
         (status = 400, description = "invalid_id", body = ErrorBody),
         (status = 401, description = "unauthenticated", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
