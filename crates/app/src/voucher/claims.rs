@@ -106,7 +106,7 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
         return Err(bad("paid_on", "a payment already made (not after today)"));
     }
     for d in &evidence {
-        if !ctx.db().voucher_document(d).await?.is_some_and(|doc| doc.org_id == p.org().id) {
+        if ctx.db().voucher_document(d).await?.is_none_or(|doc| doc.org_id != p.org().id) {
             return Err(Error::from(Refusal::EvidenceRequired).with("unknown_document_id", d.clone().into()));
         }
     }
