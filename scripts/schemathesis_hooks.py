@@ -70,6 +70,19 @@ DOCUMENTED_RULES = [
     ("POST", "/api/v1/usage", "invalid_records", r"."),
     # A token's expiry is a date after today and at most two years away: relative to the clock.
     ("POST", "/api/v1/tokens", "invalid_expiry", r"^expires_on is after today and at most two years away"),
+    # ── vouchers (#25) ── a programme's dates in order; a grant against the stored cap; a claim
+    # against the stored programme (its cost types, pool, usage end), the clock and the company's
+    # uploaded documents; a flagged claim's approval; refunds against the stored payment; a file
+    # by its content.
+    ("POST", "/api/v1/voucher-programmes", "invalid_field", r"^(apply_to|use_until): on or after "),
+    ("POST", "/api/v1/voucher-applications/{id}/select", "above_company_cap", r"."),
+    ("POST", "/api/v1/voucher-claims", "evidence_required", r"."),
+    ("POST", "/api/v1/voucher-claims", "service_not_in_programme", r"."),
+    ("POST", "/api/v1/voucher-claims", "cost_type_not_eligible", r"."),
+    ("POST", "/api/v1/voucher-claims", "invalid_field", r"^paid_on: a payment already made"),
+    ("POST", "/api/v1/voucher-claims/{id}/approve", "flag_reason_required", r"."),
+    ("POST", "/api/v1/voucher-claims/{id}/refund-report", "refund_above_paid", r"."),
+    ("POST", "/api/v1/voucher-documents", "invalid_file_type", r"."),
 ]
 
 

@@ -109,6 +109,22 @@ pub enum Code {
     PeriodNotEnded,
     NoContract,
     AlreadyReplied,
+    // vouchers (#25)
+    ProgrammeClosed,
+    AlreadyApplied,
+    NotSme,
+    AboveCompanyCap,
+    ProgrammeBudgetExceeded,
+    ServiceNotInProgramme,
+    UsagePeriodOver,
+    DuplicateInvoice,
+    VoucherExhausted,
+    CostTypeNotEligible,
+    EvidenceRequired,
+    FlagReasonRequired,
+    CertificationRequired,
+    AlreadyInPool,
+    RefundAbovePaid,
 }
 
 impl Code {
@@ -214,6 +230,21 @@ impl Code {
         Code::PeriodNotEnded,
         Code::NoContract,
         Code::AlreadyReplied,
+        Code::ProgrammeClosed,
+        Code::AlreadyApplied,
+        Code::NotSme,
+        Code::AboveCompanyCap,
+        Code::ProgrammeBudgetExceeded,
+        Code::ServiceNotInProgramme,
+        Code::UsagePeriodOver,
+        Code::DuplicateInvoice,
+        Code::VoucherExhausted,
+        Code::CostTypeNotEligible,
+        Code::EvidenceRequired,
+        Code::FlagReasonRequired,
+        Code::CertificationRequired,
+        Code::AlreadyInPool,
+        Code::RefundAbovePaid,
     ];
 
     /// The code as sent: snake_case.
@@ -320,6 +351,21 @@ impl Code {
             Code::BatchTooLarge => "batch_too_large",
             Code::RecordConflict => "record_conflict",
             Code::InvalidRecords => "invalid_records",
+            Code::ProgrammeClosed => "programme_closed",
+            Code::AlreadyApplied => "already_applied",
+            Code::NotSme => "not_sme",
+            Code::AboveCompanyCap => "above_company_cap",
+            Code::ProgrammeBudgetExceeded => "programme_budget_exceeded",
+            Code::ServiceNotInProgramme => "service_not_in_programme",
+            Code::UsagePeriodOver => "usage_period_over",
+            Code::DuplicateInvoice => "duplicate_invoice",
+            Code::VoucherExhausted => "voucher_exhausted",
+            Code::CostTypeNotEligible => "cost_type_not_eligible",
+            Code::EvidenceRequired => "evidence_required",
+            Code::FlagReasonRequired => "flag_reason_required",
+            Code::CertificationRequired => "certification_required",
+            Code::AlreadyInPool => "already_in_pool",
+            Code::RefundAbovePaid => "refund_above_paid",
         }
     }
 
@@ -677,6 +723,71 @@ impl Code {
                 "사용량 기록 중 잘못된 것이 있어 아무것도 저장하지 않았습니다. errors의 각 항목을 고쳐 다시 보내세요.",
                 "Some usage records are invalid, so none was stored; fix each one listed in errors and send the batch again.",
             ),
+            Code::ProgrammeClosed => (
+                409,
+                "바우처 신청 기간이 아닙니다. 아무것도 바뀌지 않았습니다.",
+                "The programme is not taking applications today; nothing changed.",
+            ),
+            Code::AlreadyApplied => (
+                409,
+                "이 기업은 이미 이 사업에 신청했습니다. 신청은 사업마다 한 번입니다.",
+                "The company already applied to this programme; a company applies once.",
+            ),
+            Code::NotSme => (
+                403,
+                "승인된 중소기업(소기업·중기업)의 바우처 담당자만 신청할 수 있습니다.",
+                "Only an SME user of an approved small or medium company may apply.",
+            ),
+            Code::AboveCompanyCap => (
+                400,
+                "기업당 지원 한도를 넘는 금액입니다. 아무것도 바뀌지 않았습니다.",
+                "The amount is above the programme's per-company cap; nothing changed.",
+            ),
+            Code::ProgrammeBudgetExceeded => (
+                409,
+                "사업 예산의 남은 금액을 넘습니다. 아무것도 바뀌지 않았습니다.",
+                "This is beyond what the programme's budget has left; nothing changed.",
+            ),
+            Code::ServiceNotInProgramme => {
+                (400, "이 사업의 공급기업 풀에 승인된 서비스가 아닙니다.", "The service is not in the programme's approved pool.")
+            }
+            Code::UsagePeriodOver => (
+                409,
+                "사업의 이용 기간이 끝난 뒤에 결제한 금액은 청구할 수 없습니다.",
+                "A payment after the programme's usage end cannot be claimed.",
+            ),
+            Code::DuplicateInvoice => (
+                409,
+                "이 세금계산서 번호는 이 사업에서 이미 청구되었습니다.",
+                "This tax invoice number was already claimed in this programme.",
+            ),
+            Code::VoucherExhausted => (
+                409,
+                "바우처의 남은 금액을 넘는 지원금입니다. 아무것도 바뀌지 않았습니다.",
+                "The reimbursement is beyond what the voucher has left; nothing changed.",
+            ),
+            Code::CostTypeNotEligible => (400, "이 사업이 지원하지 않는 비용 항목입니다.", "The programme does not cover this cost type."),
+            Code::EvidenceRequired => {
+                (400, "세금계산서와 결제 증빙 파일을 올린 뒤 청구하세요.", "Upload the tax invoice and the payment proof, then claim.")
+            }
+            Code::FlagReasonRequired => (
+                400,
+                "부정수급 의심 신호가 있는 청구는 승인 사유를 적어야 승인할 수 있습니다.",
+                "The claim is flagged: give a written reason to approve it.",
+            ),
+            Code::CertificationRequired => (
+                409,
+                "오늘 유효한 보안인증이 없는 서비스는 바우처 풀에 넣을 수 없습니다.",
+                "A service without a certification valid today cannot join the voucher pool.",
+            ),
+            Code::AlreadyInPool => (
+                409,
+                "이 서비스는 이미 이 사업의 공급기업 풀에 신청되었습니다.",
+                "The service is already offered to this programme's pool.",
+            ),
+            Code::RefundAbovePaid => {
+                (400, "환급 금액의 합이 결제 금액을 넘을 수 없습니다.", "The refunds reported cannot exceed the claim's paid amount.")
+            }
         }
     }
 

@@ -32,6 +32,7 @@ pub mod revisions;
 pub mod secrets;
 pub mod throttle;
 pub mod usage;
+pub mod voucher;
 
 pub use actor::{Principal, Rule};
 pub use context::Context;

@@ -32,6 +32,7 @@ pub mod revision;
 pub mod spend;
 pub mod status;
 pub mod usage;
+pub mod voucher;
 
 pub use account_status::{OrgStatus, UserStatus};
 pub use bizno::BusinessNumber;

@@ -1096,6 +1096,135 @@ fn cases() -> Vec<Case> {
         case("GET", "/dashboard", "/dashboard", "visitor:303 supplier:200 supplier2:200 buyer:200 budget:200 signatory:200 *:403"),
         //
         //
+        // ── vouchers (#25) ──
+        case("GET", "/api/v1/voucher-programmes", "/api/v1/voucher-programmes", PUBLIC),
+        with_body(
+            "POST",
+            "/api/v1/voucher-programmes",
+            "/api/v1/voucher-programmes",
+            voucher_programme_body,
+            "visitor:401 operator:201 *:403",
+        ),
+        case("GET", "/api/v1/voucher-programmes/{id}", "/api/v1/voucher-programmes/{vp}", PUBLIC),
+        case("GET", "/api/v1/voucher-programmes/{id}/services", "/api/v1/voucher-programmes/{vp}/services", PUBLIC),
+        with_body(
+            "POST",
+            "/api/v1/voucher-programmes/{id}/services",
+            "/api/v1/voucher-programmes/{vp3}/services",
+            || json!({"service_id": "{vp_service}"}),
+            "visitor:401 supplier:201 supplier2:404 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/voucher-services",
+            "/api/v1/voucher-services",
+            "visitor:401 operator:200 auditor:200 supplier:200 supplier2:200 *:403",
+        ),
+        case(
+            "POST",
+            "/api/v1/voucher-services/{id}/approve",
+            "/api/v1/voucher-services/{vp_pending}/approve",
+            "visitor:401 operator:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-services/{id}/reject",
+            "/api/v1/voucher-services/{vp_pending}/reject",
+            reject_body,
+            "visitor:401 operator:200 *:403",
+        ),
+        case("GET", "/api/v1/voucher-applications", "/api/v1/voucher-applications", "visitor:401 operator:200 auditor:200 sme:200 *:403"),
+        with_body(
+            "POST",
+            "/api/v1/voucher-applications",
+            "/api/v1/voucher-applications",
+            || json!({"programme_id": "{vp3}", "plan": "권한 표 신청", "requested_krw": 1_000_000}),
+            "visitor:401 sme:201 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/voucher-applications/{id}",
+            "/api/v1/voucher-applications/{vapp}",
+            "visitor:401 operator:200 auditor:200 sme:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-applications/{id}/select",
+            "/api/v1/voucher-applications/{vapp_open}/select",
+            || json!({"granted_krw": 1_000}),
+            "visitor:401 operator:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-applications/{id}/reject",
+            "/api/v1/voucher-applications/{vapp_open}/reject",
+            reject_body,
+            "visitor:401 operator:200 *:403",
+        ),
+        case("GET", "/api/v1/vouchers", "/api/v1/vouchers", "visitor:401 operator:200 auditor:200 sme:200 *:403"),
+        case("GET", "/api/v1/vouchers/{id}", "/api/v1/vouchers/{voucher}", "visitor:401 operator:200 auditor:200 sme:200 *:403"),
+        // a JSON body instead of the multipart form: the SME meets 400, everyone else 403
+        with_body("POST", "/api/v1/voucher-documents", "/api/v1/voucher-documents", token_body, "visitor:401 sme:400 *:403"),
+        case(
+            "GET",
+            "/api/v1/voucher-documents/{id}",
+            "/api/v1/voucher-documents/{vdoc}",
+            "visitor:401 operator:200 auditor:200 sme:200 *:404",
+        ),
+        case(
+            "GET",
+            "/api/v1/voucher-claims",
+            "/api/v1/voucher-claims",
+            "visitor:401 operator:200 auditor:200 sme:200 supplier:200 supplier2:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-claims",
+            "/api/v1/voucher-claims",
+            || {
+                json!({"voucher_id": "{voucher}", "voucher_service_id": "{vp_entry}", "cost_type": "usage", "paid_krw": 100_000, "paid_on": "2026-11-20",
+                "tax_invoice_number": "MATRIX-NEW", "evidence_document_ids": ["{vdoc}"]})
+            },
+            "visitor:401 sme:201 *:403",
+        ),
+        case(
+            "GET",
+            "/api/v1/voucher-claims/{id}",
+            "/api/v1/voucher-claims/{vclaim}",
+            "visitor:401 operator:200 auditor:200 sme:200 supplier:200 supplier2:404 *:403",
+        ),
+        case("POST", "/api/v1/voucher-claims/{id}/approve", "/api/v1/voucher-claims/{vclaim}/approve", "visitor:401 operator:200 *:403"),
+        with_body(
+            "POST",
+            "/api/v1/voucher-claims/{id}/request-evidence",
+            "/api/v1/voucher-claims/{vclaim}/request-evidence",
+            message_body,
+            "visitor:401 operator:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-claims/{id}/reject",
+            "/api/v1/voucher-claims/{vclaim}/reject",
+            reject_body,
+            "visitor:401 operator:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-claims/{id}/settle",
+            "/api/v1/voucher-claims/{vclaim_approved}/settle",
+            || json!({"settled_on": "2026-11-23"}),
+            "visitor:401 operator:200 *:403",
+        ),
+        with_body(
+            "POST",
+            "/api/v1/voucher-claims/{id}/refund-report",
+            "/api/v1/voucher-claims/{vclaim_approved}/refund-report",
+            || json!({"amount_krw": 1_000, "note": "환급"}),
+            "visitor:401 supplier:200 sme:200 supplier2:404 *:403",
+        ),
+        case("GET", "/api/v1/voucher-flags", "/api/v1/voucher-flags", "visitor:401 operator:200 *:403"),
+        //
+        //
         // visitor pages
         case("GET", "/", "/", PUBLIC),
         case("GET", "/services", "/services", PUBLIC),
@@ -1400,6 +1529,124 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     // #24 spend and dashboard fixtures
 }
 
+// ── vouchers (#25) ──
+fn voucher_programme_body() -> Value {
+    json!({"year": 2026, "name": "권한 표 바우처", "total_budget_krw": 100_000_000, "company_cap_krw": 20_000_000, "government_share_pct": 80,
+        "cost_types": ["usage"], "apply_from": "2026-11-01", "apply_to": "2026-11-30", "use_until": "2027-06-30"})
+}
+
+/// The fixtures only voucher rows need.
+const VOUCHER_KEYS: &[&str] = &[
+    "{vp}",
+    "{vp3}",
+    "{vp_service}",
+    "{vp_pending}",
+    "{vp_entry}",
+    "{vapp}",
+    "{vapp_open}",
+    "{voucher}",
+    "{vdoc}",
+    "{vclaim}",
+    "{vclaim_approved}",
+];
+
+/// Three open programmes: in the first a service of the demo supplier approved into the pool and
+/// the demo SME's application selected (a voucher, an evidence document, a submitted and an
+/// approved claim); in the second the same service pending and the SME's application waiting;
+/// the third empty.
+async fn voucher_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, f: &mut HashMap<&'static str, String>) {
+    let t = |r: &str| tokens.get(r).map(String::as_str);
+    let mut programmes = Vec::new();
+    for _ in 0..3 {
+        let (s, p) = send(app, "POST", "/api/v1/voucher-programmes", t("operator"), Some(voucher_programme_body())).await;
+        assert_eq!(s, 201, "{p}");
+        programmes.push(p["id"].as_str().expect("id").to_owned());
+    }
+    let org = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let sid = app.db.organisation(&org).await.expect("db").and_then(|o| o.supplier_id).expect("supplier");
+    let today = common::clock().today();
+    let mut service = None;
+    for s in app.db.supplier_services(&sid, &[gureum_domain::ServiceStatus::Listed]).await.expect("db") {
+        let rec = app.db.service(gureum_storage::ServiceKey::Id(&s.id)).await.expect("db").expect("service");
+        if rec.listing.certification.as_ref().is_some_and(|c| c.valid_on(today)) {
+            service = Some(rec.id);
+            break;
+        }
+    }
+    let service = service.expect("a certified service of the demo supplier");
+    let offer = |p: String| {
+        let service = service.clone();
+        async move {
+            let (s, e) =
+                send(app, "POST", &format!("/api/v1/voucher-programmes/{p}/services"), t("supplier"), Some(json!({"service_id": service})))
+                    .await;
+            assert_eq!(s, 201, "{e}");
+            e["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let entry = offer(programmes[0].clone()).await;
+    let (s, v) = send(app, "POST", &format!("/api/v1/voucher-services/{entry}/approve"), t("operator"), None).await;
+    assert_eq!(s, 200, "{v}");
+    let pending = offer(programmes[1].clone()).await;
+    let mut apps = Vec::new();
+    for p in &programmes[..2] {
+        let (s, a) = send(
+            app,
+            "POST",
+            "/api/v1/voucher-applications",
+            t("sme"),
+            Some(json!({"programme_id": p, "plan": "전환 계획", "requested_krw": 10_000_000})),
+        )
+        .await;
+        assert_eq!(s, 201, "{a}");
+        apps.push(a["id"].as_str().expect("id").to_owned());
+    }
+    let (s, v) = send(
+        app,
+        "POST",
+        &format!("/api/v1/voucher-applications/{}/select", apps[0]),
+        t("operator"),
+        Some(json!({"granted_krw": 10_000_000})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let voucher = v["id"].as_str().expect("id").to_owned();
+    let doc = gureum_app::voucher::documents::upload(&app.state, &app_principal(app, "sme").await, "proof.pdf", common::PDF.to_vec(), None)
+        .await
+        .expect("evidence")
+        .id;
+    let mut claims = Vec::new();
+    for n in 0..2 {
+        let body = json!({"voucher_id": voucher, "voucher_service_id": entry, "cost_type": "usage", "paid_krw": 100_000, "paid_on": "2026-11-20",
+            "tax_invoice_number": format!("MATRIX-{n}"), "evidence_document_ids": [doc]});
+        let (s, c) = send(app, "POST", "/api/v1/voucher-claims", t("sme"), Some(body)).await;
+        assert_eq!(s, 201, "{c}");
+        claims.push(c["id"].as_str().expect("id").to_owned());
+    }
+    let (s, v) = send(app, "POST", &format!("/api/v1/voucher-claims/{}/approve", claims[1]), t("operator"), None).await;
+    assert_eq!(s, 200, "{v}");
+    f.insert("vp", programmes[0].clone());
+    f.insert("vp3", programmes[2].clone());
+    f.insert("vp_service", service.clone());
+    f.insert("vp_entry", entry);
+    f.insert("vp_pending", pending);
+    f.insert("vapp", apps[0].clone());
+    f.insert("vapp_open", apps[1].clone());
+    f.insert("voucher", voucher);
+    f.insert("vdoc", doc);
+    f.insert("vclaim", claims[0].clone());
+    f.insert("vclaim_approved", claims[1].clone());
+}
+
+/// A demo account's principal, for fixtures made through a use case (a multipart upload).
+async fn app_principal(app: &TestApp, who: &str) -> gureum_app::Principal {
+    let (s, v) =
+        send(app, "POST", "/api/v1/auth/login", None, Some(json!({"email": format!("{who}@demo.gureum.kr"), "password": "gureum-demo"})))
+            .await;
+    assert_eq!(s, 200, "{v}");
+    gureum_app::actor::authenticate(&app.state, v["token"].as_str().expect("token"), false).await.expect("auth").expect("principal")
+}
+
 async fn world(buying: bool) -> World {
     let app = spawn_app(40).await;
     gureum::demo::seed_demo_accounts(&app.db).await.expect("demo accounts");
@@ -1576,7 +1823,10 @@ async fn every_cell_of_the_matrix_holds() {
     let mut failures = Vec::new();
     for c in cases() {
         let body = c.body.map(|f| f().to_string()).unwrap_or_default();
-        let w = world(BUYING_KEYS.iter().any(|k| c.path.contains(k) || body.contains(k))).await;
+        let mut w = world(BUYING_KEYS.iter().any(|k| c.path.contains(k) || body.contains(k))).await;
+        if VOUCHER_KEYS.iter().any(|k| c.path.contains(k) || body.contains(k)) {
+            voucher_fixtures(&w.app, &w.tokens, &mut w.fixtures).await;
+        }
         let path = fill(c.path, &w.fixtures);
         // denied roles first, allowed ones (2xx) last, and after them those that meet the state
         // an allowed one left (409)

@@ -29,6 +29,7 @@ mod rollup;
 mod spend;
 mod tx;
 mod usage;
+mod vouchers;
 
 pub use accounts::{ApiToken, LoginFailure, NewApiToken, NewOrganisation, NewUser, OrgStatus, Organisation, SessionInfo, User, UserStatus};
 pub use audit::{AuditRow, VerifyReport};
@@ -58,6 +59,7 @@ pub use spend::*;
 pub use tx::{NewAuditEvent, WriteTx};
 #[allow(unused_imports)]
 pub use usage::*;
+pub use vouchers::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -91,12 +93,15 @@ pub enum UniqueKey {
     ReviewerConflict,
     ApplicationRevision,
     BudgetLineName,
+    VoucherService,
+    VoucherApplication,
+    VoucherInvoice,
 }
 
 impl UniqueKey {
     /// Each key with its constraint name (PostgreSQL reports it) and its columns as SQLite
     /// reports them (SQLite names no constraint, only `table.column, …`).
-    const ALL: [(UniqueKey, &'static str, &'static str); 10] = [
+    const ALL: [(UniqueKey, &'static str, &'static str); 13] = [
         (Self::SupplierBusinessNumber, "uq_supplier_bizno", "suppliers.business_number"),
         (Self::ServiceCode, "uq_service_code", "services.code"),
         (Self::OrgSupplier, "uq_org_supplier", "organisations.supplier_id"),
@@ -107,6 +112,9 @@ impl UniqueKey {
         (Self::ReviewerConflict, "uq_reviewer_conflict", "reviewer_conflicts.user_id, reviewer_conflicts.business_number"),
         (Self::ApplicationRevision, "uq_application_revision", "applications.service_id, applications.revision"),
         (Self::BudgetLineName, "uq_budget_line_name", "budget_lines.org_id, budget_lines.fiscal_year, budget_lines.name"),
+        (Self::VoucherService, "uq_voucher_service", "voucher_services.programme_id, voucher_services.service_id"),
+        (Self::VoucherApplication, "uq_voucher_application", "voucher_applications.programme_id, voucher_applications.org_id"),
+        (Self::VoucherInvoice, "uq_voucher_invoice", "voucher_claims.programme_id, voucher_claims.tax_invoice_number"),
     ];
 
     pub fn constraint(self) -> &'static str {

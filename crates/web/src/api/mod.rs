@@ -17,6 +17,7 @@ pub mod revisions;
 pub mod schema;
 pub mod services;
 pub mod usage;
+pub mod voucher;
 
 use crate::state::AppState;
 use axum::extract::State;
@@ -44,6 +45,7 @@ use utoipa_axum::routes;
         (name = "review", description = "The review committee (심사위원회): settings, rounds, applications, assignments, votes, supplements"),
         (name = "buying", description = "Buying (구매): budget lines, procurement projects and decision records, quotes, contracts and amendments, catalog contracts and delivery requests, time to contract"),
         (name = "usage", description = "Use after the contract (사후관리): usage batches, invoices, spend, incidents and SLA credits, ratings, dashboards"),
+        (name = "vouchers", description = "The SME cloud voucher (클라우드 바우처): programmes, the supplier pool, applications and selection, vouchers, evidence, claims and settlement, fraud flags"),
         (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
@@ -99,6 +101,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(budget::routes())
         .merge(buying::routes())
         .merge(usage::routes())
+        .merge(voucher::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.
