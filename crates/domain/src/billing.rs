@@ -177,14 +177,34 @@ pub fn periods_through(billing: crate::usage::Billing, starts_on: Date, ends_on:
 /// when even that repeats), so a usage record's meter names exactly one line and no line's
 /// usage bills at another's price. Lines given as `(metered, service_code, plan, unit)`.
 pub fn distinct_meters(lines: &[(bool, &str, &str, &str)]) -> Vec<String> {
-    let shared = |unit: &str| lines.iter().filter(|(m, _, _, u)| *m && *u == unit).count() > 1;
+    distinct_meters_keeping(lines, &[])
+}
+
+/// [`distinct_meters`] for an amendment: a line whose service and plan the contract already
+/// had keeps the meter it had (the usage stored under it keeps billing at its price); only the
+/// lines it adds are qualified when their unit is taken. `kept` lists the contract's lines as
+/// `(service_code, plan, meter)`.
+pub fn distinct_meters_keeping(lines: &[(bool, &str, &str, &str)], kept: &[(&str, &str, &str)]) -> Vec<String> {
+    let old = |code: &str, plan: &str| kept.iter().find(|(c, p, _)| *c == code && *p == plan).map(|k| k.2.to_owned());
+    let shared = |unit: &str| {
+        lines.iter().filter(|(m, c, p, u)| *m && *u == unit && old(c, p).is_none()).count() > 1
+            || lines.iter().any(|(m, c, p, _)| *m && old(c, p).is_some_and(|k| k == unit))
+    };
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     for (metered, code, plan, unit) in lines {
+        if let Some(meter) = old(code, plan) {
+            out.push(meter);
+            continue;
+        }
         let mut meter = if *metered && shared(unit) { format!("{code}/{plan}/{unit}") } else { (*unit).to_owned() };
         if *metered {
             let base = meter.clone();
             let mut n = 2;
-            while lines.iter().zip(&out).any(|((m, ..), o)| *m && *o == meter) {
+            let taken = |m: &str, out: &[String]| {
+                lines.iter().zip(out).any(|((mt, ..), o)| *mt && o == m)
+                    || lines.iter().any(|(mt, c, p, _)| *mt && old(c, p).is_some_and(|k| k == m))
+            };
+            while taken(&meter, &out) {
                 meter = format!("{base}#{n}");
                 n += 1;
             }
@@ -297,6 +317,19 @@ pub fn compute(input: Input<'_>) -> Amounts {
         });
     }
     let credit_krw = credits.iter().map(|c| c.credit_krw).sum::<i64>().min(gross);
+    // capped: the entries say what was given (the latest months give up the excess), so a later
+    // invoice gives the rest of a month's credit rather than losing it
+    let mut excess = credits.iter().map(|c| c.credit_krw).sum::<i64>() - credit_krw;
+    for c in credits.iter_mut().rev() {
+        if excess == 0 {
+            break;
+        }
+        let cut = excess.min(c.credit_krw);
+        c.credit_krw -= cut;
+        c.whole_credit_krw -= cut;
+        excess -= cut;
+    }
+    credits.retain(|c| c.credit_krw > 0);
     let net_krw = gross - credit_krw;
     let vat_krw = vat(net_krw);
     Amounts { lines, fixed, credits, fixed_krw, credit_krw, net_krw, vat_krw, total_krw: net_krw + vat_krw }
@@ -533,6 +566,39 @@ mod tests {
         );
         // one starting after the period has none yet
         assert!(periods_through(Billing::Monthly, date!(2027 - 01 - 01), date!(2027 - 12 - 31), dec).is_empty());
+    }
+
+    #[test]
+    fn an_amendment_keeps_the_meters_its_lines_had() {
+        // the contract metered its one GB line as "GB"; an amendment adds a second GB plan
+        let lines = [(true, "S-1", "Basic", "GB"), (true, "S-1", "Backup", "GB"), (true, "S-1", "CPU", "h")];
+        assert_eq!(distinct_meters_keeping(&lines, &[("S-1", "Basic", "GB")]), vec!["GB", "S-1/Backup/GB", "h"]);
+        // a kept qualified meter stays as it was
+        let kept = [("S-1", "Basic", "S-1/Basic/GB"), ("S-1", "Backup", "S-1/Backup/GB")];
+        assert_eq!(distinct_meters_keeping(&lines[..2], &kept), vec!["S-1/Basic/GB", "S-1/Backup/GB"]);
+    }
+
+    #[test]
+    fn a_capped_credit_records_only_what_it_gave() {
+        let lines = [metered("s1", "h", 1000, false)];
+        let usage = vec![("h".to_string(), Month(202612), q("1"))];
+        let dec = Period::parse("2026-12").expect("a period");
+        let nov_usage = vec![("h".to_string(), Month(202611), q("100"))];
+        // November's 100 % credit (100,000 won) lands on a December of 1,000 won
+        let sla =
+            [SlaMonth { service_id: "s1".into(), month: Month(202611), outage_minutes: 43_200, availability_pct: 99.9, credit_pct: 100.0 }];
+        let a = compute(Input {
+            lines: &lines,
+            period: dec,
+            starts_on: date!(2026 - 01 - 01),
+            ends_on: date!(2026 - 12 - 31),
+            usage: &usage,
+            sla: &sla,
+            earlier_usage: &nov_usage,
+            credited: &[],
+        });
+        assert_eq!((a.credit_krw, a.net_krw), (1_000, 0));
+        assert_eq!((a.credits[0].credit_krw, a.credits[0].whole_credit_krw), (1_000, 1_000), "only what it gave");
     }
 
     #[test]

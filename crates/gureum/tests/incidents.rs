@@ -214,6 +214,14 @@ async fn incidents_are_recorded_told_once_and_counted_against_the_sla() {
     assert!(kinds.iter().any(|k| k == "incident_confirmed") && kinds.iter().any(|k| k == "incident_contested"), "{kinds:?}");
     let acts: Vec<String> = app.db.audit_for_entity("incident", eid).await.expect("audit").into_iter().map(|r| r.event.action).collect();
     assert_eq!(acts.last().map(String::as_str), Some("incident.contest"));
+    // once the supplier confirmed an open report, its end is the supplier's to record
+    let f = record(app, &w.buyer, outage(sid, "2026-11-23T08:40:00+09:00", None, false)).await;
+    let fid = f["id"].as_str().expect("id");
+    assert_eq!(app.call("POST", &format!("/api/v1/incidents/{fid}/confirm"), Some(&w.supplier), None).await.0, 200);
+    let end = json!({"ended_at": "2026-11-23T08:55:00+09:00"});
+    let (s, v) = app.call("POST", &format!("/api/v1/incidents/{fid}/resolve"), Some(&w.buyer), Some(end.clone())).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "{v}");
+    assert_eq!(app.call("POST", &format!("/api/v1/incidents/{fid}/resolve"), Some(&w.supplier), Some(end)).await.0, 200);
 }
 
 /// An outage recorded while shorter than 10 minutes is told when it is resolved at 10 or more.

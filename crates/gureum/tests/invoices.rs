@@ -651,3 +651,45 @@ async fn payment_charges_the_budget_line_of_the_invoice_s_fiscal_year() {
     assert_eq!(spent(app, &next_year).await - next_before, paid.total_krw, "January is paid from the 2027 line");
     assert_eq!(spent(app, &d.line_id).await, this_year, "not from the 2026 line");
 }
+
+/// Usage that arrives after a contract's last invoice was issued goes on an adjustment invoice of
+/// the next period (no fixed fee), drafted by the billing job, never lost.
+#[tokio::test]
+async fn usage_after_the_last_invoice_goes_on_an_adjustment_invoice() {
+    let w = world().await;
+    let app = &w.app;
+    let budget = app.login("budget").await;
+    let d = signed(&w, &budget, false).await;
+    let cid = d.contract_id.clone();
+    usage(&w, &d, &[("a-1", "vCPU-hour", "5", 202610)]).await;
+    let (s, v) =
+        app.call("POST", &format!("/api/v1/contracts/{cid}/terminate"), Some(&w.buyer), Some(json!({"reason": "사업 종료"}))).await;
+    assert_eq!(s, 200, "{v}");
+    use gureum_app::jobs::Job;
+    let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
+    assert_eq!(Job::Billing.run(&later).await.expect("job"), 3, "September to November, the month it ended");
+    let supplier = at(&app.state, &w.supplier).await;
+    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    let mut ids: Vec<(String, String)> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|v| (v["period"].as_str().expect("p").to_owned(), v["id"].as_str().expect("id").to_owned()))
+        .collect();
+    ids.sort();
+    for (_, id) in &ids {
+        gureum_app::usage::invoices::issue(&later, &supplier, id, None).await.expect("issued");
+    }
+    assert_eq!(Job::Billing.run(&later).await.expect("job"), 0, "nothing due: no adjustment");
+    // a late October record after every invoice was issued (sent at that later time)
+    let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:05:00+09:00").expect("clock"));
+    let out = gureum_app::usage::records::submit(&later, &supplier, &records(&d, &[("a-late", "vCPU-hour", "2.5", 202610)]), None)
+        .await
+        .expect("stored");
+    assert_eq!(out.accepted, 1);
+    assert_eq!(Job::Billing.run(&later).await.expect("job"), 1, "an adjustment invoice");
+    let adj = invoice_of(app, &w.buyer, &cid, "2026-12").await;
+    assert_eq!((adj["status"].as_str(), adj["fixed_krw"].as_i64()), (Some("draft"), Some(0)), "{adj}");
+    assert_eq!(quantity_of(&adj, "vCPU-hour"), "2.5");
+    assert_eq!(Job::Billing.run(&later).await.expect("job"), 0, "and once");
+}

@@ -161,6 +161,8 @@ pub struct BillingCandidate {
     pub invoices: i64,
     /// The oldest `computed_at` of its drafts; `None` without drafts.
     pub oldest_draft_at: Option<i64>,
+    /// The newest `computed_at` of all its invoices (an issue recomputes).
+    pub newest_computed_at: Option<i64>,
     /// The last time usage arrived, an incident of its services changed, or the contract did.
     pub changed_at: i64,
 }
@@ -212,6 +214,7 @@ impl Db {
              (SELECT COUNT(*) FROM contract_shares s WHERE s.contract_id = c.id) AS shares, \
              (SELECT COUNT(*) FROM invoices i WHERE i.contract_id = c.id) AS invoices, \
              (SELECT MIN(i.computed_at) FROM invoices i WHERE i.contract_id = c.id AND i.status = 'draft') AS oldest_draft_at, \
+             (SELECT MAX(i.computed_at) FROM invoices i WHERE i.contract_id = c.id) AS newest_computed_at, \
              COALESCE(c.usage_received_at, 0) AS usage_at, c.updated_at, \
              COALESCE((SELECT MAX(n.updated_at) FROM incidents n WHERE n.service_id IN \
                  (SELECT ci.service_id FROM contract_items ci WHERE ci.contract_id = c.id)), 0) AS incident_at \
@@ -236,6 +239,7 @@ impl Db {
                     members: shares.max(1),
                     invoices: r.try_get("invoices")?,
                     oldest_draft_at: r.try_get("oldest_draft_at")?,
+                    newest_computed_at: r.try_get("newest_computed_at")?,
                     changed_at: usage_at.max(updated_at).max(incident_at),
                 })
             })

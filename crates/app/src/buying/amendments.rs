@@ -113,7 +113,7 @@ async fn changed(ctx: &Context, c: &Contract, changes: &Fields<'_>) -> Result<Co
         if items.is_empty() {
             return Err(rules::Refusal::ItemsRequired.into());
         }
-        super::contracts::distinct_meters(&mut items);
+        super::contracts::distinct_meters_keeping(&mut items, &c.items);
         let total = rules::total(&super::contracts::as_items(&items))?;
         rules::check_cap(total, c.invoiced_krw)?;
         next.items = items;

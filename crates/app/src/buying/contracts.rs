@@ -359,9 +359,15 @@ pub fn as_items(items: &[ContractItem]) -> Vec<gureum_domain::buying::Item> {
 /// metered lines with the same plan unit are metered as `{service_code}/{plan}/{unit}`, so a
 /// usage record names exactly one line and bills at its price.
 pub fn distinct_meters(items: &mut [ContractItem]) {
+    distinct_meters_keeping(items, &[]);
+}
+
+/// [`distinct_meters`] for an amendment: the lines the contract already had keep their meters.
+pub fn distinct_meters_keeping(items: &mut [ContractItem], had: &[ContractItem]) {
     let keys: Vec<(bool, &str, &str, &str)> =
         items.iter().map(|i| (i.model != "fixed", i.service_code.as_str(), i.plan.as_str(), i.meter.as_str())).collect();
-    let meters = gureum_domain::billing::distinct_meters(&keys);
+    let kept: Vec<(&str, &str, &str)> = had.iter().map(|i| (i.service_code.as_str(), i.plan.as_str(), i.meter.as_str())).collect();
+    let meters = gureum_domain::billing::distinct_meters_keeping(&keys, &kept);
     for (i, m) in items.iter_mut().zip(meters) {
         i.meter = m;
     }

@@ -297,7 +297,7 @@ pub async fn resolve(ctx: &Context, p: &Principal, id: &str, body: &Value, rid: 
     if !may_read(ctx, p, &i).await? {
         return Err(Error::not_found("incident"));
     }
-    if !(is_supplier_of(p, &i.supplier_id) || i.reported_by == p.actor()) {
+    if !(is_supplier_of(p, &i.supplier_id) || i.reported_by == p.actor() && i.confirmation != "confirmed") {
         return Err(Error::forbidden());
     }
     let f = Fields::of(body)?;
@@ -405,9 +405,10 @@ pub async fn get(ctx: &Context, p: &Principal, id: &str) -> Result<IncidentView>
     view(ctx, &i).await
 }
 
-/// Whether the caller may resolve the incident (its supplier or its reporter, while open).
+/// Whether the caller may resolve the incident: its supplier, or its reporter while the report
+/// awaits the supplier (once confirmed, its end counts for every agency: the supplier's word).
 pub fn may_resolve(p: &Principal, i: &IncidentView) -> bool {
-    i.open && (is_supplier_of(p, &i.supplier_id) || i.reported_by == p.actor())
+    i.open && (is_supplier_of(p, &i.supplier_id) || i.reported_by == p.actor() && i.confirmation != "confirmed")
 }
 
 /// The caller's incidents (`service_id`, `open=true`), newest first: a supplier's services', an

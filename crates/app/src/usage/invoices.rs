@@ -260,7 +260,10 @@ async fn usage_to_bill(tx: &mut WriteTx, c: &Contract, supplier: &str, months: &
     let total = tx.contract_usage(&c.id, (lo.0, hi.0)).await?;
     let billed: HashMap<(String, i64), i64> =
         tx.billed_usage(&c.id, supplier, (lo.0, hi.0)).await?.into_iter().map(|(m, mo, q)| ((m, mo), q)).collect();
-    let total: Vec<MeterMonth> = total.into_iter().filter(|r| months.contains(&Month(r.1))).collect();
+    // only the meters of the contract's metered lines bill (a record names one; anything else is
+    // left unbilled, never written to the ledger as billed)
+    let metered: Vec<&str> = c.items.iter().filter(|i| i.model != "fixed").map(|i| i.meter.as_str()).collect();
+    let total: Vec<MeterMonth> = total.into_iter().filter(|r| months.contains(&Month(r.1)) && metered.contains(&r.0.as_str())).collect();
     let due = total
         .iter()
         .filter_map(|(meter, month, q)| {
@@ -271,14 +274,31 @@ async fn usage_to_bill(tx: &mut WriteTx, c: &Contract, supplier: &str, months: &
     Ok((due, total))
 }
 
-/// The whole-contract credits a supplier's issued invoices gave, per `(service, month)`.
+/// The whole-contract credits a supplier's issued invoices gave, per `(service, month)`. An
+/// entry computed before the whole amount was kept counts as the sum of every member's entries
+/// for that service and month (a joint split sums exactly to the whole).
 fn credited(invoices: &[Invoice], supplier: &str) -> Vec<(String, Month, i64)> {
-    invoices
-        .iter()
-        .filter(|i| i.supplier_id == supplier && i.status != "draft")
-        .flat_map(|i| serde_json::from_str::<Details>(&i.details).unwrap_or_default().credits)
-        .filter_map(|k| Period::parse(&k.month).map(|p| (k.service_id, p.first, k.whole_credit_krw.unwrap_or(k.credit_krw))))
-        .collect()
+    let closed = |i: &&Invoice| i.status != "draft";
+    let entries = |i: &Invoice| serde_json::from_str::<Details>(&i.details).unwrap_or_default().credits;
+    let mut out = Vec::new();
+    for inv in invoices.iter().filter(closed).filter(|i| i.supplier_id == supplier) {
+        for k in entries(inv) {
+            let Some(month) = Period::parse(&k.month).map(|p| p.first) else { continue };
+            let whole = match k.whole_credit_krw {
+                Some(w) => w,
+                None => invoices
+                    .iter()
+                    .filter(closed)
+                    .filter(|i| i.period == inv.period)
+                    .flat_map(entries)
+                    .filter(|e| e.service_id == k.service_id && e.month == k.month && e.whole_credit_krw.is_none())
+                    .map(|e| e.credit_krw)
+                    .sum(),
+            };
+            out.push((k.service_id, month, whole));
+        }
+    }
+    out
 }
 
 /// Computes an invoice of `supplier` for `period` billing `months` (the period's own and late
@@ -433,6 +453,36 @@ async fn bill_contract(ctx: &Context, contract_id: &str, upto: Period, out: &mut
             }
             out.add(w);
         }
+        // after the contract's last period: usage or a credit that arrives once its invoice was
+        // issued goes on an adjustment invoice of the next period (months outside the contract:
+        // no fixed fee), drafted only when something is due
+        if let Some(&last) = periods.last()
+            && last.last >= Month::of_date(ends_on)
+        {
+            let mut p = last.next();
+            while invoices.iter().any(|i| i.supplier_id == supplier && i.period == p.key() && i.status != "draft") {
+                p = p.next();
+            }
+            let existing = invoices.iter().any(|i| i.supplier_id == supplier && i.period == p.key());
+            let months = months_of_draft(&invoices, &supplier, p, billing);
+            let (inv, due) = compute(ctx, &mut tx, &c, &invoices, &supplier, p, &months).await?;
+            if existing || !due.is_empty() || inv.credit_krw > 0 {
+                let (w, id) = tx.upsert_invoice_draft(&inv).await?;
+                changed = true;
+                if matches!(w, DraftWrite::Inserted | DraftWrite::Updated) {
+                    let action = if w == DraftWrite::Inserted { "invoice.draft" } else { "invoice.recompute" };
+                    let mut ev = gureum_storage::NewAuditEvent::new("system", action, "invoice", &id)
+                        .after(json!({"contract_id": c.id, "supplier_id": supplier, "period": inv.period, "adjustment": true,
+                               "net_krw": inv.net_krw, "vat_krw": inv.vat_krw, "total_krw": inv.total_krw, "credit_krw": inv.credit_krw}));
+                    ev.organisation = Some(c.agency_id.clone());
+                    tx.audit(ev).await?;
+                }
+                if w == DraftWrite::Inserted {
+                    invoices.push(Invoice { id, status: "draft".into(), ..inv });
+                }
+                out.add(w);
+            }
+        }
     }
     if changed {
         tx.commit().await?;
@@ -447,11 +497,11 @@ async fn bill_contract(ctx: &Context, contract_id: &str, upto: Period, out: &mut
 /// nothing.
 pub async fn bill(ctx: &Context, period: Period) -> Result<BillOutcome> {
     let last = period.last.next().first_day().previous_day().unwrap_or(period.last.first_day());
-    let contracts =
-        ctx.db().billable_contracts(period.billing().as_str(), &format_date(period.first.first_day()), &format_date(last)).await?;
     let mut out = BillOutcome::default();
-    for c in contracts {
-        bill_one(ctx, &c.id, period, &mut out).await;
+    for c in ctx.db().billing_candidates(&format_date(last)).await? {
+        if Billing::parse(&c.billing) == Some(period.billing()) {
+            bill_one(ctx, &c.id, period, &mut out).await;
+        }
     }
     Ok(out)
 }
@@ -473,8 +523,14 @@ pub async fn run_job(ctx: &Context) -> Result<usize> {
             to = to.min(seoul_date(at));
         }
         let expected = billing::periods_through(billing, from, to, upto).len() as i64 * cand.members;
-        let stale = cand.oldest_draft_at.is_some_and(|at| cand.changed_at >= at);
-        if expected > 0 && (cand.invoices != expected || stale) {
+        // with drafts: anything since the oldest was computed; without (every invoice issued):
+        // anything since the last issue, once the contract's periods are over (an adjustment)
+        let over = Month::of_date(to) <= upto.last;
+        let stale = match cand.oldest_draft_at {
+            Some(at) => cand.changed_at >= at,
+            None => over && cand.newest_computed_at.is_some_and(|at| cand.changed_at > at),
+        };
+        if expected > 0 && (cand.invoices < expected || stale) {
             bill_one(ctx, &cand.id, upto, &mut out).await;
         }
     }

@@ -17,14 +17,14 @@ CREATE TABLE invoice_usage (
 );
 CREATE INDEX ix_invoice_usage_member ON invoice_usage(contract_id, supplier_id, month);
 
--- What the records stamped so far billed: an issued invoice billed the records stamped with it
--- or with a joint member's invoice of the same period.
+-- What the records stamped so far billed: an issued invoice billed the records stamped with it,
+-- and (a joint contract) those stamped by a member's invoice of the same period issued no later.
 INSERT INTO invoice_usage (invoice_id, contract_id, supplier_id, meter, month, quantity_micros)
 SELECT i.id, i.contract_id, i.supplier_id, u.meter, u.month, CAST(SUM(u.quantity_micros) AS BIGINT)
-FROM invoices i
-JOIN usage_records u ON u.contract_id = i.contract_id
-    AND u.invoice_id IN (SELECT j.id FROM invoices j WHERE j.contract_id = i.contract_id AND j.period = i.period)
-WHERE i.status <> 'draft'
+FROM usage_records u
+JOIN invoices j ON j.id = u.invoice_id
+JOIN invoices i ON i.contract_id = j.contract_id AND i.period = j.period AND i.status <> 'draft'
+    AND (i.id = j.id OR j.issued_at <= i.issued_at)
 GROUP BY i.id, i.contract_id, i.supplier_id, u.meter, u.month;
 
 -- When usage for the contract last arrived: the billing job recomputes a contract's drafts only
