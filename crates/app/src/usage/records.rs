@@ -18,7 +18,7 @@ use crate::error::{Code, Error, Result};
 use gureum_domain::account::OrgKind;
 use gureum_domain::buying::{ContractStatus, OrderStatus};
 use gureum_domain::clock::{format_date, parse_date, to_micros};
-use gureum_domain::usage::{Billing, Month, Quantity, QuantityError, period_of_record, seoul_date};
+use gureum_domain::usage::{Billing, Month, Period, Quantity, QuantityError, seoul_date};
 use gureum_storage::{Contract, UsageContent, UsageRow};
 use serde_json::{Value, json};
 use std::borrow::Cow;
@@ -308,6 +308,8 @@ struct Checked<'a> {
     quantity_micros: i64,
     period_start: i64,
     period_end: i64,
+    /// Asia/Seoul `yyyymm` of `period_start`.
+    month: i64,
 }
 
 impl Checked<'_> {
@@ -331,7 +333,7 @@ impl Checked<'_> {
             quantity_micros: self.quantity_micros,
             period_start: self.period_start,
             period_end: self.period_end,
-            month: Month::of_instant(self.period_start).0,
+            month: self.month,
         }
     }
 }
@@ -386,6 +388,12 @@ fn contract_key(raw: &str) -> Option<Cow<'_, str>> {
             && raw.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() });
         ok.then_some(Cow::Borrowed(raw))
     }
+}
+
+/// [`period_of_record`] from the Asia/Seoul dates of the record's first and last instants
+/// (`seoul_date(start)`, `seoul_date((end - 1).max(start))`), which the caller has already.
+fn stays_in_one_period(billing: Billing, start: i64, end: i64, first_day: time::Date, last_day: time::Date) -> bool {
+    end >= start && Period::of(billing, Month::of_date(first_day)) == Period::of(billing, Month::of_date(last_day))
 }
 
 fn instant(s: &str) -> Option<i64> {
@@ -556,7 +564,10 @@ async fn check<'a>(
             errors.push(RecordError::new(i, "unknown_meter", Some("meter"), format!("meter: the contract has {}", meters.join(", "))));
             continue;
         }
-        if period_of_record(u.billing, f.start, f.end).is_none() {
+        // the Asia/Seoul days of its first and last instants, read once: the billing periods
+        // they fall in are `period_of_record`'s test, their dates the contract's
+        let (first_day, last_day) = (seoul_date(f.start), seoul_date((f.end - 1).max(f.start)));
+        if !stays_in_one_period(u.billing, f.start, f.end, first_day, last_day) {
             errors.push(RecordError::new(
                 i,
                 "crosses_billing_period",
@@ -565,7 +576,6 @@ async fn check<'a>(
             ));
             continue;
         }
-        let (first_day, last_day) = (seoul_date(f.start), seoul_date((f.end - 1).max(f.start)));
         if first_day < u.from || last_day > u.to {
             errors.push(RecordError::new(
                 i,
@@ -583,6 +593,7 @@ async fn check<'a>(
             quantity_micros: f.quantity.micros(),
             period_start: f.start,
             period_end: f.end,
+            month: Month::of_date(first_day).0,
         };
         match seen.entry(f.record_id) {
             Entry::Occupied(e) => {
@@ -1438,6 +1449,23 @@ mod tests {
                 });
             }
             assert_same(&format!("{{\"records\": [{}]}}", records.join(",\n")));
+        }
+    }
+
+    #[test]
+    fn one_period_is_period_of_record() {
+        use gureum_domain::usage::period_of_record;
+        let hour = 3_600_000_000_i64;
+        let base = Month(202612).start_micros();
+        for billing in [Billing::Monthly, Billing::Quarterly] {
+            for s in (-24 * 100..24 * 100).step_by(7) {
+                for len in [-1, 0, 1, hour, 24 * hour, 40 * 24 * hour, 100 * 24 * hour] {
+                    let (start, end) = (base + s * hour - 1 + (s % 3), base + s * hour + len);
+                    let (first, last) = (seoul_date(start), seoul_date((end - 1).max(start)));
+                    assert_eq!(stays_in_one_period(billing, start, end, first, last), period_of_record(billing, start, end).is_some());
+                    assert_eq!(Month::of_date(first), Month::of_instant(start));
+                }
+            }
         }
     }
 
