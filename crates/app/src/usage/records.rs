@@ -1238,14 +1238,12 @@ mod tests {
         (parsed, errors)
     }
 
+    /// A body's refusal (code and message), or its records' fields and faults.
+    type Reading = std::result::Result<(Vec<Option<Plain>>, Vec<RecordError>), (Code, String)>;
+
     /// What each reading makes of a body: its refusal (code and message), or its records' fields
     /// and faults. The typed reading is taken from the bytes and from the `Value`.
-    fn both(
-        body: &str,
-    ) -> (
-        std::result::Result<(Vec<Option<Plain>>, Vec<RecordError>), (Code, String)>,
-        [std::result::Result<(Vec<Option<Plain>>, Vec<RecordError>), (Code, String)>; 2],
-    ) {
+    fn both(body: &str) -> (Reading, [Reading; 2]) {
         let refusal = |e: Error| (e.code, e.message);
         let old = reference_batch(body.as_bytes()).map(|r| reference_fields(&r)).map_err(refusal);
         let from_bytes = read_body(body.as_bytes()).and_then(batch_of).map(|r| typed_fields(&r)).map_err(refusal);
