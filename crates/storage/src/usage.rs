@@ -30,6 +30,22 @@ pub struct UsageRecord {
     pub received_at: i64,
 }
 
+/// A record to write ([`WriteTx::insert_usage_records`]), borrowing its text from the batch it
+/// came in; the supplier and the time it was received are the batch's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageRow<'a> {
+    pub record_id: &'a str,
+    pub contract_id: &'a str,
+    pub meter: &'a str,
+    pub quantity_micros: i64,
+    /// µs, inclusive.
+    pub period_start: i64,
+    /// µs, exclusive.
+    pub period_end: i64,
+    /// Asia/Seoul `yyyymm` of `period_start`.
+    pub month: i64,
+}
+
 /// What a stored record holds besides its key: two records are the same when these are equal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageContent {
@@ -38,16 +54,6 @@ pub struct UsageContent {
     pub quantity_micros: i64,
     pub period_start: i64,
     pub period_end: i64,
-}
-
-/// A contract's usage of one meter in one month.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageTotal {
-    /// `yyyymm`.
-    pub month: i64,
-    pub meter: String,
-    pub quantity_micros: i64,
-    pub records: i64,
 }
 
 /// Rows in one insert statement (one JSON value): 2,000 rows are ~400 KiB of text.
@@ -74,17 +80,16 @@ fn insert_sql(backend: Backend) -> String {
 }
 
 /// The JSON array the insert expands: `[record_id, contract_id, meter, quantity, start, end, month]` a row.
-fn rows_json(rows: &[UsageRecord]) -> String {
+fn rows_json(rows: &[UsageRow<'_>]) -> String {
     let tuples: Vec<_> =
-        rows.iter().map(|r| (&r.record_id, &r.contract_id, &r.meter, r.quantity_micros, r.period_start, r.period_end, r.month)).collect();
+        rows.iter().map(|r| (r.record_id, r.contract_id, r.meter, r.quantity_micros, r.period_start, r.period_end, r.month)).collect();
     serde_json::to_string(&tuples).unwrap_or_else(|_| "[]".into())
 }
 
 impl WriteTx {
-    /// Writes the records of one supplier (`rows` all carry `supplier_id` and `received_at` as
-    /// given here), skipping any whose `record_id` that supplier already stored; answers how many
-    /// it wrote.
-    pub async fn insert_usage_records(&mut self, supplier_id: &str, received_at: i64, rows: &[UsageRecord]) -> Result<u64> {
+    /// Writes the records of one supplier, received at `received_at`, skipping any whose
+    /// `record_id` that supplier already stored; answers how many it wrote.
+    pub async fn insert_usage_records(&mut self, supplier_id: &str, received_at: i64, rows: &[UsageRow<'_>]) -> Result<u64> {
         let sql = insert_sql(self.backend);
         let mut written = 0;
         for chunk in rows.chunks(ROWS_PER_INSERT) {
@@ -155,27 +160,6 @@ impl Db {
             }
         }
         Ok(out)
-    }
-
-    /// A contract's usage per month and meter, in order.
-    pub async fn usage_totals(&self, contract_id: &str) -> Result<Vec<UsageTotal>> {
-        let rows = sqlx::query(
-            "SELECT month, meter, CAST(SUM(quantity_micros) AS BIGINT) AS q, COUNT(*) AS n FROM usage_records \
-             WHERE contract_id = $1 GROUP BY month, meter ORDER BY month, meter",
-        )
-        .bind(contract_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(UsageTotal {
-                    month: r.try_get("month")?,
-                    meter: r.try_get("meter")?,
-                    quantity_micros: r.try_get("q")?,
-                    records: r.try_get("n")?,
-                })
-            })
-            .collect()
     }
 
     /// How many usage records are stored (all, or of one supplier).

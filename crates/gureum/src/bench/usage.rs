@@ -5,8 +5,9 @@
 //! 1. **HTTP**: the real router on a loopback port in this process; C clients send N records as
 //!    `POST /api/v1/usage` batches of 10,000 (each batch built by its client as it goes, as a
 //!    supplier's machine would).
-//! 2. **Direct**: N other records through the same use case (`gureum_app::usage::records::submit`)
-//!    without HTTP; only the calls are timed, not the building of each batch's JSON value.
+//! 2. **Direct**: N other records through the same use case the HTTP door calls
+//!    (`gureum_app::usage::records::submit_json`, the batch's JSON bytes in) without HTTP; only
+//!    the calls are timed (the reading of the JSON included), not the building of each batch.
 //! 3. **Engine**: the direct records written again by the database alone, in the same batches
 //!    ([`gureum_storage::Db::rewrite_usage`]): the rate no ingestion of those rows can beat here.
 //! 4. **Billing**: `gureum_app::usage::invoices::bill` for the month the records fall in.
@@ -146,16 +147,18 @@ async fn run(scratch: &Path, url: &str, database: &str, records: u64, clients: u
     let mut direct_s = 0.0;
     for k in 0..batches {
         let (from, to) = (k * MAX_BATCH as u64, ((k + 1) * MAX_BATCH as u64).min(records));
-        let body = batch("d", from, to, &contracts, month);
+        let body = batch("d", from, to, &contracts, month).to_string().into_bytes();
         let t = Instant::now();
-        let o = gureum_app::usage::records::submit(&state, &supplier, &body, None).await.map_err(|e| Failure::env(e.message))?;
+        let o = gureum_app::usage::records::submit_json(&state, &supplier, &body, None).await.map_err(|e| Failure::env(e.message))?;
         direct_s += t.elapsed().as_secs_f64();
         if o.accepted != to - from {
             return Err(Failure::env(format!("direct batch {k}: {o:?}")));
         }
     }
     let direct_per_s = records as f64 / direct_s.max(1e-9);
-    println!("direct    {records} records in {direct_s:.2} s = {direct_per_s:.0} records/s (the use case's calls only)");
+    println!(
+        "direct    {records} records in {direct_s:.2} s = {direct_per_s:.0} records/s (the use case's calls only, reading the JSON bytes included)"
+    );
 
     // 3. The engine alone, the same rows
     let engine = db.rewrite_usage(&supplier_id, "d-", MAX_BATCH).await?;

@@ -2,7 +2,6 @@
 //! supplier's machines (an API token with `usage:write`) or people, and a contract's usage by
 //! month and meter. Extract, call `gureum_app::usage::records`, answer.
 
-use crate::api::review::body_value;
 use crate::api::schema::{Uuid, component};
 use crate::auth::{Auth, request_id};
 use crate::error::{AppError, ErrorBody};
@@ -106,8 +105,8 @@ pub async fn post_usage(State(state): State<AppState>, auth: Auth, headers: Head
     // Who asks first: a caller who may not report is told so before its body is read.
     records::reporting_supplier(&auth.0)?;
     let bytes = crate::limits::read_usage_body(&headers, body).await?;
-    let value = body_value(&bytes)?;
-    let o = records::submit(&state, &auth.0, &value, request_id(&headers)).await?;
+    // the records are read from the bytes by the use case, straight into typed fields
+    let o = records::submit_json(&state, &auth.0, &bytes, request_id(&headers)).await?;
     Ok(Json(BatchView { accepted: o.accepted, duplicates: o.duplicates }))
 }
 
