@@ -221,6 +221,9 @@ async fn invoices_are_drafted_issued_answered_and_paid_to_the_letter() {
         )
         .await;
     assert_eq!((s, v["code"].as_str(), v["errors"][0]["code"].as_str()), (400, Some("invalid_records"), Some("unknown_meter")), "{v}");
+    // a fixed line's unit is not a meter: it is billed by the month, never from usage
+    let (s, v) = app.call("POST", "/api/v1/usage", Some(&token), Some(records(&d, &[("o-3", "지원", "1", 202610)]))).await;
+    assert_eq!((s, v["errors"][0]["code"].as_str()), (400, Some("unknown_meter")), "{v}");
     outage(&w, &d, 202610, 600).await;
 
     assert_eq!(bill(app, "2026-09").await, gureum_app::usage::invoices::BillOutcome { drafted: 1, recomputed: 0, unchanged: 0, failed: 0 });
