@@ -531,6 +531,23 @@ async fn at(state: &gureum_app::Context, token: &str) -> gureum_app::actor::Prin
     gureum_app::actor::authenticate(state, token, false).await.expect("auth").expect("a session")
 }
 
+/// Issues every invoice of the contract in period order at `ctx`'s clock; answers their ids in
+/// that order.
+async fn issue_all(w: &World, ctx: &gureum_app::Context, supplier: &gureum_app::actor::Principal, cid: &str) -> Vec<String> {
+    let (_, list) = w.app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
+    let mut ids: Vec<(String, String)> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|v| (v["period"].as_str().expect("p").to_owned(), v["id"].as_str().expect("id").to_owned()))
+        .collect();
+    ids.sort();
+    for (_, id) in &ids {
+        gureum_app::usage::invoices::issue(ctx, supplier, id, None).await.expect("issued in period order");
+    }
+    ids.into_iter().map(|(_, id)| id).collect()
+}
+
 fn quantity_of(inv: &Value, meter: &str) -> String {
     inv["lines"]
         .as_array()
@@ -636,18 +653,8 @@ async fn payment_charges_the_budget_line_of_the_invoice_s_fiscal_year() {
     let out = gureum_app::usage::invoices::bill(&later, Period::parse("2027-01").expect("period")).await.expect("bill");
     assert_eq!(out.drafted, 5, "September to January: {out:?}");
     let (supplier, buyer, officer) = (at(&app.state, &w.supplier).await, at(&app.state, &w.buyer).await, at(&app.state, &budget).await);
-    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
-    let mut ids: Vec<(String, String)> = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|v| (v["period"].as_str().expect("p").to_owned(), v["id"].as_str().expect("id").to_owned()))
-        .collect();
-    ids.sort();
-    for (_, id) in &ids {
-        gureum_app::usage::invoices::issue(&later, &supplier, id, None).await.expect("issued in period order");
-    }
-    let (_, jan) = ids.last().expect("January").clone();
+    let ids = issue_all(&w, &later, &supplier, &cid).await;
+    let jan = ids.last().expect("January").clone();
     gureum_app::usage::invoices::accept(&later, &buyer, &jan, None).await.expect("accepted");
     let (this_year, next_before) = (spent(app, &d.line_id).await, spent(app, &next_year).await);
     let paid = gureum_app::usage::invoices::pay(&later, &officer, &jan, &json!({"paid_on": "2027-02-02"}), None).await.expect("paid");
@@ -672,17 +679,7 @@ async fn usage_after_the_last_invoice_goes_on_an_adjustment_invoice() {
     let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:00:00+09:00").expect("clock"));
     assert_eq!(Job::Billing.run(&later).await.expect("job"), 3, "September to November, the month it ended");
     let supplier = at(&app.state, &w.supplier).await;
-    let (_, list) = app.call("GET", &format!("/api/v1/invoices?contract_id={cid}"), Some(&w.buyer), None).await;
-    let mut ids: Vec<(String, String)> = list
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|v| (v["period"].as_str().expect("p").to_owned(), v["id"].as_str().expect("id").to_owned()))
-        .collect();
-    ids.sort();
-    for (_, id) in &ids {
-        gureum_app::usage::invoices::issue(&later, &supplier, id, None).await.expect("issued");
-    }
+    issue_all(&w, &later, &supplier, &cid).await;
     assert_eq!(Job::Billing.run(&later).await.expect("job"), 0, "nothing due: no adjustment");
     // a late October record after every invoice was issued (sent at that later time)
     let later = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-02T09:05:00+09:00").expect("clock"));
