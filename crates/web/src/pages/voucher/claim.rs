@@ -153,12 +153,12 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match require(&ctx, Rule::AnyRole(OPERATOR)) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let rid = request_id(&headers);
@@ -181,12 +181,12 @@ pub async fn act(
 
 /// The claim's SME or supplier reports money returned after the reimbursement.
 pub async fn refund(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match require(&ctx, Rule::Authenticated) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let body = json!({"amount_krw": won_value(form.get("amount_krw")), "note": form.get("note")});

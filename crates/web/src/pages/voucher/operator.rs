@@ -95,12 +95,12 @@ pub async fn desk(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// Creates a programme from the form.
 pub async fn create(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match operator(&ctx) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let body = json!({
@@ -132,12 +132,12 @@ pub async fn pool(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match operator(&ctx) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let action = match action.as_str() {
@@ -164,12 +164,12 @@ pub async fn application(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match operator(&ctx) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let rid = request_id(&headers);

@@ -118,12 +118,12 @@ pub async fn desk(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// Applies to a programme.
 pub async fn apply(State(state): State<AppState>, ctx: Ctx, client: Client, headers: HeaderMap, body: Bytes) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match sme(&ctx) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let body = json!({

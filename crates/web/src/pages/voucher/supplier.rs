@@ -81,12 +81,12 @@ pub async fn desk(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// Offers a service to a programme's pool.
 pub async fn offer(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
-    let form = match posted(&ctx, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let p = match require(&ctx, Rule::AnyRole(SUPPLIER)) {
         Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match posted(&ctx, &headers, &body) {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let programme = form.get("programme_id").to_owned();
