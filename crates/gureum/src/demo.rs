@@ -117,7 +117,7 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<Vec<String>, Failure> {
 }
 
 /// A one-page PDF standing for a demo document (the store recognises PDFs by their content).
-fn demo_pdf(title: &str) -> Vec<u8> {
+pub(crate) fn demo_pdf(title: &str) -> Vec<u8> {
     let text: String = title.chars().filter(char::is_ascii_alphanumeric).collect();
     format!(
         "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\

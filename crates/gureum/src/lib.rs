@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod demo_buying;
 pub mod demo_usage;
+pub mod demo_voucher;
 pub mod export;
 pub mod import;
 pub mod seed;

@@ -108,6 +108,7 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
         // the buying demo runs searches: the index is brought up to date first
         bring_current(&sync, &db).await?;
         crate::demo_buying::seed_demo_buying(&state).await?;
+        crate::demo_voucher::seed_demo_voucher(&state).await?; // #25 vouchers
         sync.catch_up().await.map_err(Failure::env)?;
     }
     let app = router(state.clone());

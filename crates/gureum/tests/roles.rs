@@ -1223,6 +1223,50 @@ fn cases() -> Vec<Case> {
             "visitor:401 supplier:200 sme:200 supplier2:404 *:403",
         ),
         case("GET", "/api/v1/voucher-flags", "/api/v1/voucher-flags", "visitor:401 operator:200 *:403"),
+        // ── voucher pages (#25) ──
+        case("GET", "/vouchers", "/vouchers", PUBLIC),
+        case("GET", "/vouchers/{id}", "/vouchers/{vp}", PUBLIC),
+        case(
+            "GET",
+            "/vouchers/claims/{id}",
+            "/vouchers/claims/{vclaim}",
+            "visitor:303 operator:200 auditor:200 sme:200 supplier:200 supplier2:404 *:403",
+        ),
+        // no amount: refused on the form to the claim's parties; another supplier does not see it
+        case(
+            "POST",
+            "/vouchers/claims/{id}/refund",
+            "/vouchers/claims/{vclaim_approved}/refund",
+            "visitor:303 sme:400 supplier:400 supplier2:404 *:403",
+        ),
+        case("GET", "/vouchers/documents/{id}", "/vouchers/documents/{vdoc}", "visitor:303 operator:200 auditor:200 sme:200 *:404"),
+        case("GET", "/operator/vouchers", "/operator/vouchers", "visitor:303 operator:200 *:403"),
+        case("POST", "/operator/vouchers", "/operator/vouchers", "visitor:303 operator:400 *:403"),
+        case("GET", "/operator/vouchers/flags", "/operator/vouchers/flags", "visitor:303 operator:200 *:403"),
+        case(
+            "POST",
+            "/operator/vouchers/pool/{id}/{action}",
+            "/operator/vouchers/pool/{vp_pending}/approve",
+            "visitor:303 operator:303 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/vouchers/applications/{id}/{action}",
+            "/operator/vouchers/applications/{vapp_open}/reject",
+            "visitor:303 operator:400 *:403",
+        ),
+        case(
+            "POST",
+            "/operator/vouchers/claims/{id}/{action}",
+            "/operator/vouchers/claims/{vclaim}/approve",
+            "visitor:303 operator:303 *:403",
+        ),
+        case("GET", "/supplier/vouchers", "/supplier/vouchers", "visitor:303 supplier:200 supplier2:200 *:403"),
+        case("POST", "/supplier/vouchers", "/supplier/vouchers", "visitor:303 supplier:400 supplier2:400 *:403"),
+        case("GET", "/sme/vouchers", "/sme/vouchers", "visitor:303 sme:200 *:403"),
+        case("POST", "/sme/vouchers/apply", "/sme/vouchers/apply", "visitor:303 sme:400 *:403"),
+        // not a multipart form
+        case("POST", "/sme/vouchers/claims", "/sme/vouchers/claims", "visitor:303 sme:400 *:403"),
         //
         //
         // visitor pages

@@ -194,6 +194,16 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     {
         push(("/incidents", "nav.incidents")); // #24 incidents
     }
+    // #25 vouchers
+    if roles.contains(&Role::Operator) {
+        push(("/operator/vouchers", "nav.vouchers"));
+    }
+    if roles.contains(&Role::Supplier) {
+        push(("/supplier/vouchers", "nav.vouchers"));
+    }
+    if roles.contains(&Role::Sme) {
+        push(("/sme/vouchers", "nav.vouchers"));
+    }
     out
 }
 
@@ -415,11 +425,16 @@ mod tests {
                 "/contracts",
                 "/usage/upload",
                 "/invoices",
-                "/incidents"
+                "/incidents",
+                "/supplier/vouchers"
             ]
         );
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
-        assert_eq!(hrefs(&[Role::Operator]), vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents"]);
+        assert_eq!(
+            hrefs(&[Role::Operator]),
+            vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents", "/operator/vouchers"]
+        );
+        assert_eq!(hrefs(&[Role::Sme]), vec!["/account", "/sme/vouchers"]);
         assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);
         assert_eq!(hrefs(&[Role::Auditor]), vec!["/account", "/audit", "/contracts", "/incidents"]);
         assert_eq!(hrefs(&[]), vec!["/account"]);

@@ -22,6 +22,7 @@ mod revisions;
 mod search;
 mod service;
 mod usage;
+mod voucher;
 mod xlsx;
 
 pub use layout::Ctx;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(review::routes())
         .merge(buying::routes())
         .merge(usage::routes())
+        .merge(voucher::routes()) // #25 vouchers
 }
 
 /// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.
