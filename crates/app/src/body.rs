@@ -15,6 +15,13 @@ pub fn bad(key: &str, what: &str) -> Error {
     Error::new(Code::InvalidField, format!("{key}: {what}"))
 }
 
+/// A JSON number that is a whole number, as JSON Schema's `integer` means it: `12` and `12.0`
+/// alike (within the range a double holds exactly); `12.5`, text or anything else is not.
+fn whole(v: &Value) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT).map(|f| f as i64))
+}
+
 impl<'a> Fields<'a> {
     pub fn of(body: &'a Value) -> Result<Self> {
         body.as_object().map(Fields).ok_or_else(|| Error::new(Code::InvalidBody, "the body must be a JSON object"))
@@ -26,7 +33,7 @@ impl<'a> Fields<'a> {
 
     /// A whole number; absent or null is `None`.
     pub fn int(&self, key: &str) -> Result<Option<i64>> {
-        self.get(key).map(|v| v.as_i64().ok_or_else(|| bad(key, "a whole number"))).transpose()
+        self.get(key).map(|v| whole(v).ok_or_else(|| bad(key, "a whole number"))).transpose()
     }
 
     pub fn string(&self, key: &str) -> Result<Option<&'a str>> {
@@ -85,5 +92,19 @@ mod tests {
         assert!(required(f.int("missing").ok().flatten(), "missing").is_err_and(|e| e.message == "missing: required"));
         assert!(Fields::of(&json!([1])).is_err_and(|e| e.code == Code::InvalidBody));
         assert!(objects(&[json!(1)], "items").is_err_and(|e| e.message.starts_with("items[0]:")));
+    }
+
+    #[test]
+    fn a_whole_number_may_be_written_with_a_zero_fraction() {
+        let body = serde_json::json!({"a": 12, "b": 12.0, "c": 12.5, "d": "12", "e": -3.0, "f": 1e300, "g": null});
+        let f = Fields::of(&body).expect("an object");
+        assert_eq!(f.int("a").expect("whole"), Some(12));
+        assert_eq!(f.int("b").expect("whole"), Some(12));
+        assert_eq!(f.int("e").expect("whole"), Some(-3));
+        for k in ["c", "d", "f"] {
+            assert!(f.int(k).is_err(), "{k}");
+        }
+        assert_eq!(f.int("g").expect("null is absent"), None);
+        assert_eq!(f.int("h").expect("absent"), None);
     }
 }
