@@ -62,7 +62,7 @@ fn method_label(lang: Lang, key: &str) -> String {
 /// `2026-11` as it reads under a bar: every third month as `26.11`, the others blank (the
 /// table names each).
 fn axis_label(month: &str, i: usize, n: usize) -> String {
-    if (n - 1 - i) % 3 == 0 { month.get(2..).unwrap_or(month).replace('-', ".") } else { String::new() }
+    if (n - 1 - i).is_multiple_of(3) { month.get(2..).unwrap_or(month).replace('-', ".") } else { String::new() }
 }
 
 /// Bars of counts by a key, with the table (counts and amounts) beside.
