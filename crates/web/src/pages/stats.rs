@@ -101,7 +101,11 @@ fn build(ctx: &Ctx, s: Stats) -> StatsTpl {
     let t = |ko: &'static str, en: &'static str| lang.pick(ko, en);
 
     // listed services by kind: shares, with the table
-    let kind_parts: Vec<(String, i64)> = s.services_by_kind.iter().map(|(k, n)| (kind_label(lang, k), *n as i64)).collect();
+    // in ServiceKind::ALL's order, like the lines below, so a kind keeps its colour on the page
+    let kind_parts: Vec<(String, i64)> = ServiceKind::ALL
+        .iter()
+        .map(|k| (lang.pick(k.label_ko(), k.label_en()).to_owned(), s.services_by_kind.get(k.as_str()).copied().unwrap_or(0) as i64))
+        .collect();
     let total_listed: i64 = kind_parts.iter().map(|(_, n)| n).sum();
     let kinds_title = t("유형별 등록 서비스", "Listed services by kind");
     let kinds_desc = format!("{} {}", t("등록 서비스 합계", "Listed services in all:"), lang.number(total_listed));
