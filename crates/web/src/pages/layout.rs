@@ -204,6 +204,13 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     if roles.contains(&Role::Sme) {
         push(("/sme/vouchers", "nav.vouchers"));
     }
+    // #26 demand forecast
+    if roles.contains(&Role::Operator) {
+        push(("/operator/forecast", "nav.forecast"));
+    }
+    if [Role::Buyer, Role::BudgetOfficer].iter().any(|r| roles.contains(r)) {
+        push(("/agency/forecast", "nav.forecast"));
+    }
     out
 }
 
