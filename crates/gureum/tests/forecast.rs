@@ -93,9 +93,10 @@ async fn an_agency_answers_system_by_system_and_the_report_counts_it() {
     assert_eq!(s, 200, "{r}");
     assert_eq!((r["status"].as_str(), r["systems"].as_array().map(Vec::len), r["open"].as_bool()), (Some("draft"), Some(0), Some(true)));
 
+    let buyer = w.buyer.as_str();
     let put = |key: &str, body: Value| {
         let uri = format!("/api/v1/forecast-surveys/{sid}/response/systems/{key}");
-        async move { app.call("PUT", &uri, Some(&w.buyer), Some(body)).await }
+        async move { app.call("PUT", &uri, Some(buyer), Some(body)).await }
     };
     let (s, v) = put("EAP-01", planned("전자결재", 2027, "saas", &["전자결재", " 전자결재 ", "영상회의"])).await;
     assert_eq!(s, 200, "{v}");
