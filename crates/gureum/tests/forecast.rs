@@ -384,3 +384,87 @@ async fn common_principal(app: &TestApp, who: &str) -> gureum_app::Principal {
     let token = app.login(who).await;
     gureum_app::actor::authenticate(&app.state, &token, false).await.expect("auth").expect("principal")
 }
+
+/// Posts to a page as `token`'s person (a bearer call needs no CSRF field): the status, the
+/// `Location` and the page.
+async fn post_page(app: &TestApp, token: &str, uri: &str, content_type: &str, body: Vec<u8>) -> (u16, String, String) {
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("response");
+    let status = resp.status().as_u16();
+    let location = resp.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24).await.expect("body");
+    (status, location, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_answer_page_takes_forms_and_csv_files_and_names_the_bad_line() {
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    let (s, page) = app.call("GET", &format!("/agency/forecast/{sid}"), Some(&w.buyer), None).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.as_str().is_some_and(|p| p.contains("id=\"system-form\"") && p.contains("/agency/forecast/template.csv")));
+    let (s, template) = app.call("GET", "/agency/forecast/template.csv", Some(&w.buyer), None).await;
+    assert_eq!(s, 200);
+    assert!(template.as_str().is_some_and(|t| t.contains("\"key\",\"name\",\"current_hosting\"")), "{template}");
+
+    // a form without a reason stays on the page, marked
+    let form = "key=F-1&name=%ED%8F%AC%ED%84%B8&current_hosting=own&planned_year=&no_plan_reason=";
+    let (s, _, page) =
+        post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/systems"), "application/x-www-form-urlencoded", form.into()).await;
+    assert_eq!(s, 400, "{page}");
+    assert!(page.contains("reason_required") && page.contains("id=\"sys-reason\" name=\"no_plan_reason\" aria-invalid=\"true\""), "{page}");
+    let form = "key=F-1&name=%ED%8F%AC%ED%84%B8&current_hosting=own&planned_year=2027&target_type=saas&functions=%EC%A0%84%EC%9E%90%EA%B2%B0%EC%9E%AC%2C+%EB%A9%94%EC%9D%BC&budget_krw=1%2C000%2C000";
+    let (s, to, _) =
+        post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/systems"), "application/x-www-form-urlencoded", form.into()).await;
+    assert_eq!((s, to.contains("done=1")), (303, true));
+
+    // a CSV with a bad third line: nothing put, the line named
+    let boundary = "forecast-boundary";
+    let multipart = |csv: &str| {
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"systems.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(csv.as_bytes());
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        body
+    };
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let header = "key,name,current_hosting,planned_year,target_type,change,functions,budget_krw,no_plan_reason\r\n";
+    let bad = format!("{header}C-1,전자결재,own,2027,saas,,,,\r\nC-2,포털,own,2027,xaas,,,,\r\n");
+    let (s, _, page) = post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/upload"), &ct, multipart(&bad)).await;
+    assert_eq!(s, 400, "{page}");
+    assert!(page.contains("line 3: target_type"), "{page}");
+    let good = format!("{header}C-1,전자결재,own,2027,saas,,,,\r\nC-2,포털,nirs,,,,,,policy\r\n");
+    let (s, to, page) = post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/upload"), &ct, multipart(&good)).await;
+    assert_eq!((s, to.contains("done=1")), (303, true), "{page}");
+    let (_, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(&w.buyer), None).await;
+    let keys: Vec<&str> = r["systems"].as_array().expect("systems").iter().filter_map(|s| s["key"].as_str()).collect();
+    assert_eq!(keys, ["C-1", "C-2", "F-1"]);
+
+    // delete and submit through the page
+    let (s, _, _) =
+        post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/systems/C-2/delete"), "application/x-www-form-urlencoded", Vec::new())
+            .await;
+    assert_eq!(s, 303);
+    let (s, _, _) =
+        post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/submit"), "application/x-www-form-urlencoded", Vec::new()).await;
+    assert_eq!(s, 303);
+    let (_, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
+    assert_eq!((rep["systems"].as_i64(), rep["by_function"]["메일"].as_i64()), (Some(2), Some(1)), "{rep}");
+    // the public page draws it; the operator's page names who is missing (nobody)
+    let (s, page) = app.get(&format!("/forecast/{sid}")).await;
+    assert_eq!(s, 200);
+    assert!(page.as_str().is_some_and(|p| p.contains("fc-function-t") && p.contains("메일")));
+    let (s, page) = app.call("GET", &format!("/operator/forecast/{sid}"), Some(&w.operator), None).await;
+    assert_eq!(s, 200);
+    assert!(page.as_str().is_some_and(|p| p.contains("id=\"missing-none\"")), "{page}");
+}

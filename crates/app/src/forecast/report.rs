@@ -8,7 +8,7 @@ use super::{OVERSIGHT, SurveyView, agency_kind, answer_of, survey_view};
 use crate::actor::{Principal, Rule};
 use crate::context::Context;
 use crate::error::Result;
-use gureum_domain::forecast::{self, AgencyKind, Answered, NoPlanReason, SystemAnswer};
+use gureum_domain::forecast::{self, AgencyKind, Answered, SystemAnswer};
 use gureum_search::SearchQuery;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -221,12 +221,4 @@ pub async fn demand_meets_supply(ctx: &Context, r: &ReportView) -> Result<Vec<De
         out.push(DemandMatch { function: f.clone(), systems: *n, matches: total, services: seen });
     }
     Ok(out)
-}
-
-/// The reasons without a plan, most frequent first (for the page's words).
-pub fn reasons_by_count(r: &ReportView) -> Vec<(NoPlanReason, i64)> {
-    let mut v: Vec<(NoPlanReason, i64)> =
-        NoPlanReason::ALL.iter().map(|k| (*k, r.no_plan_reasons.get(k.as_str()).copied().unwrap_or(0))).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
-    v
 }
