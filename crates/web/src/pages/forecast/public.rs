@@ -30,7 +30,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Response {
         Ok(s) => s,
         Err(e) => return ctx.error(&AppError::from(e)),
     };
-    let tpl = ListTpl { layout: ctx.layout(w.t("title"), Section::None), w, surveys };
+    let tpl = ListTpl { layout: ctx.layout(w.t("title"), Section::Stats), w, surveys };
     ctx.render(StatusCode::OK, &tpl)
 }
 
@@ -129,6 +129,6 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     };
     let figures = figures(&r, ctx.lang);
     let title = format!("{} — {}", r.survey.year, w.t("report.title"));
-    let tpl = ReportTpl { layout: ctx.layout(title, Section::None), w, r, figures, matches };
+    let tpl = ReportTpl { layout: ctx.layout(title, Section::Stats), w, r, figures, matches };
     ctx.render(StatusCode::OK, &tpl)
 }
