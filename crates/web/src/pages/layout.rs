@@ -418,10 +418,12 @@ mod tests {
     #[test]
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/invoices", "/incidents"];
+        let signatory = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/invoices", "/incidents"];
+        // the buyer and the budget officer answer the demand forecast (#26)
+        let agency = [signatory.clone(), vec!["/agency/forecast"]].concat();
         assert_eq!(hrefs(&[Role::Buyer]), agency);
         assert_eq!(hrefs(&[Role::BudgetOfficer]), agency);
-        assert_eq!(hrefs(&[Role::Signatory]), agency);
+        assert_eq!(hrefs(&[Role::Signatory]), signatory);
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
@@ -442,7 +444,7 @@ mod tests {
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(
             hrefs(&[Role::Operator]),
-            vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents", "/operator/vouchers"]
+            vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents", "/operator/vouchers", "/operator/forecast"]
         );
         assert_eq!(hrefs(&[Role::Sme]), vec!["/account", "/sme/vouchers"]);
         assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);
