@@ -125,6 +125,8 @@ pub enum Code {
     CertificationRequired,
     AlreadyInPool,
     RefundAbovePaid,
+    // demand forecast (#26)
+    SurveyClosed,
 }
 
 impl Code {
@@ -245,6 +247,7 @@ impl Code {
         Code::CertificationRequired,
         Code::AlreadyInPool,
         Code::RefundAbovePaid,
+        Code::SurveyClosed,
     ];
 
     /// The code as sent: snake_case.
@@ -366,6 +369,7 @@ impl Code {
             Code::CertificationRequired => "certification_required",
             Code::AlreadyInPool => "already_in_pool",
             Code::RefundAbovePaid => "refund_above_paid",
+            Code::SurveyClosed => "survey_closed",
         }
     }
 
@@ -788,6 +792,11 @@ impl Code {
             Code::RefundAbovePaid => {
                 (400, "환급 금액의 합이 결제 금액을 넘을 수 없습니다.", "The refunds reported cannot exceed the claim's paid amount.")
             }
+            Code::SurveyClosed => (
+                409,
+                "수요예보 응답 기간이 아닙니다. 아무것도 바뀌지 않았습니다.",
+                "The demand forecast survey is not open for answers today; nothing changed.",
+            ),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod csv;
 pub mod debarments;
 pub mod documents;
 pub mod error;
+pub mod forecast;
 pub mod ids;
 pub mod index;
 pub mod jobs;

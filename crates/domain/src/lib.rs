@@ -19,6 +19,7 @@ pub mod clock;
 pub mod code;
 pub mod debarment;
 pub mod fair;
+pub mod forecast;
 pub mod json;
 pub mod kind;
 pub mod lifecycle;

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod demo_buying;
+pub mod demo_forecast;
 pub mod demo_usage;
 pub mod demo_voucher;
 pub mod export;

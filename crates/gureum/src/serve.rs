@@ -109,6 +109,7 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
         bring_current(&sync, &db).await?;
         crate::demo_buying::seed_demo_buying(&state).await?;
         crate::demo_voucher::seed_demo_voucher(&state).await?; // #25 vouchers
+        crate::demo_forecast::seed_demo_forecast(&state).await?; // #26 demand forecast
         sync.catch_up().await.map_err(Failure::env)?;
     }
     let app = router(state.clone());

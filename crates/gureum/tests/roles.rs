@@ -1278,6 +1278,65 @@ fn cases() -> Vec<Case> {
         case("POST", "/sme/vouchers/apply", "/sme/vouchers/apply", "visitor:303 sme:400 *:403"),
         // not a multipart form
         case("POST", "/sme/vouchers/claims", "/sme/vouchers/claims", "visitor:303 sme:400 *:403"),
+        // ── demand forecast (#26) ──
+        case("GET", "/api/v1/forecast-surveys", "/api/v1/forecast-surveys", PUBLIC),
+        with_body("POST", "/api/v1/forecast-surveys", "/api/v1/forecast-surveys", forecast_survey_body, "visitor:401 operator:201 *:403"),
+        case("GET", "/api/v1/forecast-surveys/{id}", "/api/v1/forecast-surveys/{fs}", PUBLIC),
+        case(
+            "GET",
+            "/api/v1/forecast-surveys/{id}/response",
+            "/api/v1/forecast-surveys/{fs}/response",
+            "visitor:401 buyer:200 budget:200 *:403",
+        ),
+        with_body(
+            "PUT",
+            "/api/v1/forecast-surveys/{id}/response/systems/{key}",
+            "/api/v1/forecast-surveys/{fs}/response/systems/MATRIX-2",
+            forecast_system_body,
+            "visitor:401 buyer:200 budget:200 *:403",
+        ),
+        // a key the response does not hold: the answerers meet 404, everyone else is refused first
+        case(
+            "DELETE",
+            "/api/v1/forecast-surveys/{id}/response/systems/{key}",
+            "/api/v1/forecast-surveys/{fs}/response/systems/NOT-THERE",
+            "visitor:401 buyer:404 budget:404 *:403",
+        ),
+        case(
+            "POST",
+            "/api/v1/forecast-surveys/{id}/response/submit",
+            "/api/v1/forecast-surveys/{fs}/response/submit",
+            "visitor:401 buyer:200 budget:200 *:403",
+        ),
+        case("GET", "/api/v1/forecast-surveys/{id}/report", "/api/v1/forecast-surveys/{fs}/report", PUBLIC),
+        case("GET", "/api/v1/forecast-surveys/{id}/report.csv", "/api/v1/forecast-surveys/{fs}/report.csv", PUBLIC),
+        case(
+            "GET",
+            "/api/v1/forecast-surveys/{id}/progress",
+            "/api/v1/forecast-surveys/{fs}/progress",
+            "visitor:401 operator:200 auditor:200 *:403",
+        ),
+        // ── demand forecast pages (#26) ──
+        case("GET", "/forecast", "/forecast", PUBLIC),
+        case("GET", "/forecast/{id}", "/forecast/{fs}", PUBLIC),
+        case("GET", "/operator/forecast", "/operator/forecast", "visitor:303 operator:200 *:403"),
+        // no fields: refused on the form
+        case("POST", "/operator/forecast", "/operator/forecast", "visitor:303 operator:400 *:403"),
+        case("GET", "/operator/forecast/{id}", "/operator/forecast/{fs}", "visitor:303 operator:200 auditor:200 *:403"),
+        case("GET", "/agency/forecast", "/agency/forecast", "visitor:303 buyer:200 budget:200 *:403"),
+        case("GET", "/agency/forecast/template.csv", "/agency/forecast/template.csv", "visitor:303 buyer:200 budget:200 *:403"),
+        case("GET", "/agency/forecast/{id}", "/agency/forecast/{fs}", "visitor:303 buyer:200 budget:200 *:403"),
+        // no key: refused on the form
+        case("POST", "/agency/forecast/{id}/systems", "/agency/forecast/{fs}/systems", "visitor:303 buyer:400 budget:400 *:403"),
+        case(
+            "POST",
+            "/agency/forecast/{id}/systems/{key}/delete",
+            "/agency/forecast/{fs}/systems/NOT-THERE/delete",
+            "visitor:303 buyer:404 budget:404 *:403",
+        ),
+        // not a multipart form
+        case("POST", "/agency/forecast/{id}/upload", "/agency/forecast/{fs}/upload", "visitor:303 buyer:400 budget:400 *:403"),
+        case("POST", "/agency/forecast/{id}/submit", "/agency/forecast/{fs}/submit", "visitor:303 buyer:303 budget:303 *:403"),
         //
         //
         // visitor pages
@@ -1583,6 +1642,30 @@ async fn buying_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, 
     //
     //
     // #24 spend and dashboard fixtures
+}
+
+// ── demand forecast (#26) ──
+fn forecast_survey_body() -> Value {
+    json!({"year": 2027, "opens_on": "2026-11-01", "closes_on": "2026-12-15"})
+}
+
+fn forecast_system_body() -> Value {
+    json!({"name": "권한 표 시스템", "current_hosting": "own", "planned_year": 2027, "target_type": "saas", "functions": ["전자결재"]})
+}
+
+const FORECAST_KEYS: &[&str] = &["{fs}"];
+
+/// The fixtures only forecast rows need: an open survey, and the demo agency's answer holding one system.
+async fn forecast_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>, f: &mut HashMap<&'static str, String>) {
+    let t = |r: &str| tokens.get(r).map(String::as_str);
+    let (s, v) = send(app, "POST", "/api/v1/forecast-surveys", t("operator"), Some(forecast_survey_body())).await;
+    assert_eq!(s, 201, "{v}");
+    let survey = v["id"].as_str().expect("id").to_owned();
+    let (s, v) =
+        send(app, "PUT", &format!("/api/v1/forecast-surveys/{survey}/response/systems/MATRIX-1"), t("buyer"), Some(forecast_system_body()))
+            .await;
+    assert_eq!(s, 200, "{v}");
+    f.insert("fs", survey);
 }
 
 // ── vouchers (#25) ──
@@ -1893,6 +1976,9 @@ async fn every_cell_of_the_matrix_holds() {
         let mut w = world(BUYING_KEYS.iter().any(|k| c.path.contains(k) || body.contains(k))).await;
         if VOUCHER_KEYS.iter().any(|k| c.path.contains(k) || body.contains(k)) {
             voucher_fixtures(&w.app, &w.tokens, &mut w.fixtures).await;
+        }
+        if FORECAST_KEYS.iter().any(|k| c.path.contains(k) || body.contains(k)) {
+            forecast_fixtures(&w.app, &w.tokens, &mut w.fixtures).await;
         }
         let path = fill(c.path, &w.fixtures);
         // denied roles first, allowed ones (2xx) last, and after them those that meet the state

@@ -17,6 +17,7 @@ mod catalog;
 mod catalog_import;
 mod db;
 mod documents;
+mod forecast;
 mod incidents;
 mod invoices;
 mod jobs;
@@ -43,6 +44,7 @@ pub use catalog::{ExportRow, ImportOutcome, IndexSource, ServiceKey, ServiceReco
 pub use catalog_import::{BatchResult, CreatedSupplier, LineResult, StagedLine};
 pub use db::{Backend, Db, OutboxGauges, SqliteFileSummary, inspect_sqlite_file, sqlite_file_of};
 pub use documents::{DocumentStore, MediaKind};
+pub use forecast::*;
 #[allow(unused_imports)]
 pub use incidents::*;
 #[allow(unused_imports)]

@@ -28,10 +28,13 @@ pub enum Job {
     Billing,
     /// Spend warnings at 70/90/100 % of contracts' caps and budget lines (issue #24).
     SpendWarnings,
+    /// Demand forecast reminders 14, 7 and 1 days before a survey's close (issue #26).
+    ForecastReminders,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [Self::CertificateNotices, Self::Selections, Self::Debarments, Self::Billing, Self::SpendWarnings];
+    pub const ALL: [Job; 6] =
+        [Self::CertificateNotices, Self::Selections, Self::Debarments, Self::Billing, Self::SpendWarnings, Self::ForecastReminders];
 
     /// Its lease's name.
     pub fn name(self) -> &'static str {
@@ -41,6 +44,7 @@ impl Job {
             Self::Debarments => "debarments",
             Self::Billing => "billing",
             Self::SpendWarnings => "spend_warnings",
+            Self::ForecastReminders => "forecast_reminders",
         }
     }
 
@@ -65,6 +69,7 @@ impl Job {
             }
             Self::Billing => crate::usage::invoices::run_job(ctx).await?,
             Self::SpendWarnings => crate::usage::spend::run_job(ctx).await?,
+            Self::ForecastReminders => crate::forecast::reminders::run_job(ctx).await?,
         })
     }
 }

@@ -24,6 +24,7 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.breadcrumb" => ("현재 위치", "You are here"),
         "footer.privacy" => ("개인정보 처리방침", "Privacy policy"),
         "footer.api" => ("API 안내", "API documentation"),
+        "footer.forecast" => ("수요예보", "Demand forecast"),
         "footer.openapi" => ("OpenAPI 문서(JSON)", "OpenAPI document (JSON)"),
         "footer.about" => (
             "구름은 디지털서비스 전문계약제도에 따라 선정된 클라우드 서비스를 공공기관이 검색하고 바로 이용하도록 돕는 오픈소스 마켓플레이스입니다.",

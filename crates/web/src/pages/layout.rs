@@ -204,6 +204,13 @@ pub fn desk_links(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     if roles.contains(&Role::Sme) {
         push(("/sme/vouchers", "nav.vouchers"));
     }
+    // #26 demand forecast
+    if roles.contains(&Role::Operator) {
+        push(("/operator/forecast", "nav.forecast"));
+    }
+    if [Role::Buyer, Role::BudgetOfficer].iter().any(|r| roles.contains(r)) {
+        push(("/agency/forecast", "nav.forecast"));
+    }
     out
 }
 
@@ -411,10 +418,12 @@ mod tests {
     #[test]
     fn desks_follow_roles() {
         let hrefs = |roles: &[Role]| desk_links(roles).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        let agency = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/invoices", "/incidents"];
+        let signatory = vec!["/account", "/dashboard", "/buying", "/buyer/projects", "/contracts", "/invoices", "/incidents"];
+        // the buyer and the budget officer answer the demand forecast (#26)
+        let agency = [signatory.clone(), vec!["/agency/forecast"]].concat();
         assert_eq!(hrefs(&[Role::Buyer]), agency);
         assert_eq!(hrefs(&[Role::BudgetOfficer]), agency);
-        assert_eq!(hrefs(&[Role::Signatory]), agency);
+        assert_eq!(hrefs(&[Role::Signatory]), signatory);
         assert_eq!(hrefs(&[Role::Buyer, Role::Signatory]), agency, "each desk once");
         assert_eq!(
             hrefs(&[Role::Supplier]),
@@ -435,7 +444,7 @@ mod tests {
         assert_eq!(hrefs(&[Role::Pps]), vec!["/account", "/catalog-contracts"]);
         assert_eq!(
             hrefs(&[Role::Operator]),
-            vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents", "/operator/vouchers"]
+            vec!["/account", "/operator", "/operator/applications", "/contracts", "/incidents", "/operator/vouchers", "/operator/forecast"]
         );
         assert_eq!(hrefs(&[Role::Sme]), vec!["/account", "/sme/vouchers"]);
         assert_eq!(hrefs(&[Role::Reviewer]), vec!["/account", "/reviewer/applications"]);

@@ -12,6 +12,7 @@ mod chart;
 mod compare;
 pub mod desk;
 mod docs;
+mod forecast;
 mod form;
 mod home;
 mod layout;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(buying::routes())
         .merge(usage::routes())
         .merge(voucher::routes()) // #25 vouchers
+        .merge(forecast::routes()) // #26 demand forecast
 }
 
 /// Unknown routes: a 404 page in the layout, or the JSON error under `/api/`.

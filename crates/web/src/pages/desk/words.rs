@@ -227,6 +227,7 @@ pub fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.invoices" => ("청구서", "Invoices"),                // #24 invoices
         "nav.usage_upload" => ("사용량 올리기", "Upload usage"), // #24 records
         "nav.vouchers" => ("클라우드 바우처", "Cloud vouchers"), // #25 vouchers
+        "nav.forecast" => ("수요예보", "Demand forecast"),       // #26 demand forecast
         // shared labels
         "lc.field.code" => ("서비스 코드", "Service code"),
         "lc.field.name" => ("서비스 이름", "Name"),
