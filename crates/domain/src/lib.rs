@@ -25,6 +25,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod money;
 pub mod notice;
+pub mod ocds;
 pub mod orderable;
 pub mod patch;
 pub mod review;
