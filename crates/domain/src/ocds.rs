@@ -201,6 +201,20 @@ impl Fact {
         }
     }
 
+    /// Where the fact stands in a process, to order facts of the same instant (planning first,
+    /// the end last); the feed orders by the same.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Self::Planning { .. } => 0,
+            Self::Tender { .. } | Self::Order { .. } => 1,
+            Self::Award { .. } => 2,
+            Self::Contract { .. } | Self::OrderRefused { .. } => 3,
+            Self::Amendment { .. } => 4,
+            Self::Payment { .. } => 5,
+            Self::Termination { .. } => 6,
+        }
+    }
+
     /// The release's tags.
     pub fn tags(&self) -> Vec<&'static str> {
         match self {
@@ -239,10 +253,10 @@ pub fn ocid_id<'a>(prefix: &str, ocid: &'a str) -> Option<&'a str> {
 }
 
 impl Process {
-    /// Every release of the process in date order (ties by release id).
+    /// Every release of the process in date order (ties by [`Fact::rank`], then release id).
     pub fn releases(&self) -> Vec<Value> {
         let mut facts: Vec<&Fact> = self.facts.iter().collect();
-        facts.sort_by(|a, b| (a.at(), a.release_id()).cmp(&(b.at(), b.release_id())));
+        facts.sort_by(|a, b| (a.at(), a.rank(), a.release_id()).cmp(&(b.at(), b.rank(), b.release_id())));
         facts.into_iter().map(|f| self.release(f)).collect()
     }
 
@@ -352,7 +366,7 @@ impl Process {
                 r.insert(
                     "contracts".into(),
                     json!([{"id": contract.id, "awardID": contract.award_id, "implementation": {"transactions": [{
-                        "id": invoice_id, "source": "대금 지급 (paid invoice)", "date": day_start(paid_on),
+                        "id": invoice_id, "date": day_start(paid_on),
                         "value": money(*amount_krw), "payer": buyer.reference(), "payee": payee.reference()}]}}]),
                 );
             }

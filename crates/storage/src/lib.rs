@@ -21,6 +21,7 @@ mod incidents;
 mod invoices;
 mod jobs;
 mod lifecycle;
+mod ocds;
 mod outbox;
 mod profile;
 mod ratings;
@@ -48,6 +49,7 @@ pub use incidents::*;
 pub use invoices::*;
 pub use jobs::{Debarment, Lease, SentNotice};
 pub use lifecycle::*;
+pub use ocds::*;
 pub use outbox::*;
 pub use profile::{IdPage, Notification};
 #[allow(unused_imports)]

@@ -177,3 +177,24 @@ fn packages_carry_their_metadata_and_next_link() {
     let p = record_package(&meta, vec![]);
     assert!(p.get("links").is_none() && p["records"] == json!([]));
 }
+
+#[test]
+fn facts_of_one_instant_follow_the_process_s_stages() {
+    let mut p = process();
+    for f in &mut p.facts {
+        match f {
+            Fact::Planning { at, .. }
+            | Fact::Tender { at, .. }
+            | Fact::Award { at, .. }
+            | Fact::Contract { at, .. }
+            | Fact::Order { at, .. }
+            | Fact::OrderRefused { at, .. }
+            | Fact::Amendment { at, .. }
+            | Fact::Termination { at, .. }
+            | Fact::Payment { at, .. } => *at = DAY,
+        }
+    }
+    let ids: Vec<String> = p.releases().iter().map(|r| r["id"].as_str().unwrap_or_default().to_owned()).collect();
+    assert_eq!(ids, ["planning-p1", "tender-q1", "award-d1", "contract-c1", "amendment-m1", "payment-i1", "termination-c1"]);
+    assert_eq!(compile(&p.releases())["contracts"][0]["status"], "terminated");
+}
