@@ -92,10 +92,10 @@ async fn suppliers(ctx: &Context, ids: &[String]) -> Result<Vec<Org>> {
     let found = ctx.db().ocds_suppliers(ids).await?;
     let mut out: Vec<Org> = Vec::new();
     for id in ids {
-        if let Some(s) = found.get(id) {
-            if !out.iter().any(|o| o.key == s.id) {
-                out.push(Org { key: s.id.clone(), name: s.name.clone(), business_number: Some(s.business_number.clone()) });
-            }
+        if let Some(s) = found.get(id)
+            && !out.iter().any(|o| o.key == s.id)
+        {
+            out.push(Org { key: s.id.clone(), name: s.name.clone(), business_number: Some(s.business_number.clone()) });
         }
     }
     Ok(out)
@@ -139,10 +139,11 @@ async fn contract_facts(ctx: &Context, c: &Contract, out: &mut Vec<Fact>) -> Res
             at: a.answered_at.unwrap_or(signed_at),
         });
     }
-    if method == Method::Negotiated && c.end_reason.is_some() {
-        if let Some(at) = c.ended_at {
-            out.push(Fact::Termination { contract: facts.clone(), at });
-        }
+    if method == Method::Negotiated
+        && c.end_reason.is_some()
+        && let Some(at) = c.ended_at
+    {
+        out.push(Fact::Termination { contract: facts.clone(), at });
     }
     for inv in ctx.db().invoices_of_contract(&c.id).await? {
         let (Some(at), Some(paid_on)) = (inv.paid_at, inv.paid_on.clone()) else { continue };

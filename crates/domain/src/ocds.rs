@@ -256,7 +256,7 @@ impl Process {
     /// Every release of the process in date order (ties by [`Fact::rank`], then release id).
     pub fn releases(&self) -> Vec<Value> {
         let mut facts: Vec<&Fact> = self.facts.iter().collect();
-        facts.sort_by(|a, b| (a.at(), a.rank(), a.release_id()).cmp(&(b.at(), b.rank(), b.release_id())));
+        facts.sort_by_key(|f| (f.at(), f.rank(), f.release_id()));
         facts.into_iter().map(|f| self.release(f)).collect()
     }
 
