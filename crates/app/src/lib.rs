@@ -31,6 +31,7 @@ pub mod query;
 pub mod review;
 pub mod revisions;
 pub mod secrets;
+pub mod stats;
 pub mod throttle;
 pub mod usage;
 pub mod voucher;

@@ -31,6 +31,7 @@ pub mod patch;
 pub mod review;
 pub mod revision;
 pub mod spend;
+pub mod stats;
 pub mod status;
 pub mod usage;
 pub mod voucher;

@@ -346,10 +346,14 @@ pub enum ClaimAction {
     Settle,
     /// Money returned after a reimbursement (supplier or SME).
     ReportRefund,
+    /// The SME answers a request for evidence with more documents: the claim is back with the
+    /// operator as submitted.
+    SupplyEvidence,
 }
 
 impl ClaimAction {
-    pub const ALL: [ClaimAction; 5] = [Self::Approve, Self::RequestEvidence, Self::Reject, Self::Settle, Self::ReportRefund];
+    pub const ALL: [ClaimAction; 6] =
+        [Self::Approve, Self::RequestEvidence, Self::Reject, Self::Settle, Self::ReportRefund, Self::SupplyEvidence];
 
     fn past(self) -> &'static str {
         match self {
@@ -358,6 +362,7 @@ impl ClaimAction {
             Self::Reject => "rejected",
             Self::Settle => "settled",
             Self::ReportRefund => "refunded",
+            Self::SupplyEvidence => "given more evidence",
         }
     }
 }
@@ -394,6 +399,7 @@ impl ClaimStatus {
             A::Reject if open => Ok(Self::Rejected),
             A::Settle if self == Self::Approved => Ok(Self::Settled),
             A::ReportRefund if self.counts_against_voucher() => Ok(self),
+            A::SupplyEvidence if self == Self::EvidenceRequested => Ok(Self::Submitted),
             _ => Err(Refusal::InvalidStatus { status: self.as_str(), action: action.past() }),
         }
     }
@@ -600,6 +606,7 @@ mod tests {
                 (S::Approved, A::Settle) => Some(S::Settled),
                 (S::Approved, A::ReportRefund) => Some(S::Approved),
                 (S::Settled, A::ReportRefund) => Some(S::Settled),
+                (S::EvidenceRequested, A::SupplyEvidence) => Some(S::Submitted),
                 _ => None,
             }
         };

@@ -19,7 +19,7 @@ use gureum_app::index::IndexSync;
 use gureum_domain::Clock;
 use gureum_search::TextEngine;
 use gureum_storage::Db;
-use server::{Server, http_search, peak_rss_of, rss_of, start_server};
+use server::{Server, http_get, http_search, peak_rss_of, rss_of, start_server};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -70,6 +70,8 @@ pub struct SearchOpts {
 const CONCURRENT_MAX: Duration = Duration::from_secs(900);
 /// The longest one HTTP request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Timed requests of the statistics and of the search over everything it is compared with.
+const STATS_ROUNDS: usize = 11;
 
 pub async fn search(opts: SearchOpts, clock: Clock) -> CmdResult {
     if let Some(b) = opts.baseline.as_deref()
@@ -233,6 +235,25 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
     let (p50, p95, p99) = pcts(times);
     let base_p = (!base_times.is_empty()).then(|| pcts(base_times));
 
+    // The public statistics (`/api/v1/stats`: the catalog by kind and month from the index's
+    // columns, contracts and vouchers summed in SQL) against a search over every listed service
+    // with its facets (the same pass over the catalog), alternating, medians.
+    let everything = format!("{base}/api/v1/services?per_page=1");
+    let stats_url = format!("{base}/api/v1/stats");
+    http_get(&http, &stats_url).await?;
+    http_get(&http, &everything).await?;
+    let (mut stats_times, mut all_times) = (Vec::new(), Vec::new());
+    for _ in 0..STATS_ROUNDS {
+        stats_times.push(http_get(&http, &stats_url).await?.0);
+        all_times.push(http_get(&http, &everything).await?.0);
+    }
+    let (stats_p50, _, _) = pcts(stats_times);
+    let (all_p50, _, _) = pcts(all_times);
+    println!(
+        "statistics        p50 {stats_p50:.3} ms; a search over every service p50 {all_p50:.3} ms (×{:.2})",
+        stats_p50 / all_p50.max(1e-9)
+    );
+
     // Concurrency: C clients share a bounded number of requests, stopped after CONCURRENT_MAX;
     // the server's resident memory is read before and after.
     let rss_before = rss_of(pid);
@@ -314,6 +335,7 @@ async fn run(scratch: &Path, opts: &SearchOpts, clock: Clock, cleanup: &mut Clea
         "inproc_p50_ms": inproc.0, "inproc_p99_ms": inproc.2,
         "inproc_tantivy_p50_ms": inproc_tantivy.0, "inproc_tantivy_p99_ms": inproc_tantivy.2,
         "dense_terms": dense.0, "dense_bytes": dense.1,
+        "stats_p50_ms": stats_p50, "all_search_p50_ms": all_p50, "stats_over_all_search": stats_p50 / all_p50.max(1e-9),
     });
     if let (Some(b), Some((b50, b95, b99))) = (&baseline, base_p) {
         out["baseline"] = b.name().into();

@@ -132,10 +132,37 @@ async fn an_sme_applies_claims_and_is_reimbursed_and_a_payback_is_flagged() {
     accessible(&b, "a claim sent").await;
     logout(&b).await;
 
-    // 4. The operator approves it (800,000원 reimbursed) and settles it.
+    // 4. The operator asks for the usage statement; the SME answers with a second file on the
+    //    claim's page, and the claim is back with the operator, citing both files by name.
     login(&b, &base, "operator").await;
     b.goto(&format!("{base}/vouchers/claims/{claim}")).await;
     accessible(&b, "a claim to decide").await;
+    b.fill("#request-message", "공급기업의 사용 내역서를 올려 주세요").await;
+    b.submit("#claim-request button[type='submit']").await;
+    b.wait_url("done=1").await;
+    let status = b.find("#claim-status").await;
+    assert_eq!(b.text(&status).await, "증빙 보완 요청");
+    logout(&b).await;
+    login(&b, &base, "sme").await;
+    b.goto(&format!("{base}/vouchers/claims/{claim}")).await;
+    assert!(b.body_text().await.contains("공급기업의 사용 내역서를 올려 주세요"), "the SME reads what is asked");
+    accessible(&b, "evidence asked for").await;
+    let statement = files.path().join("usage-statement.pdf");
+    std::fs::write(&statement, b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n% usage\n%%EOF\n").expect("pdf");
+    let file = b.find("#supply-file").await;
+    b.send_file(&file, &statement).await;
+    b.submit("#claim-supply button[type='submit']").await;
+    b.wait_url("done=1").await;
+    let status = b.find("#claim-status").await;
+    assert_eq!(b.text(&status).await, "접수");
+    let listed = b.text(&b.find("#claim-evidence").await).await;
+    assert!(listed.contains("tax-invoice.pdf") && listed.contains("usage-statement.pdf"), "both files, by name: {listed}");
+    accessible(&b, "evidence supplied").await;
+    logout(&b).await;
+
+    // 5. The operator approves it (800,000원 reimbursed) and settles it.
+    login(&b, &base, "operator").await;
+    b.goto(&format!("{base}/vouchers/claims/{claim}")).await;
     let money = b.find("#claim-reimbursement").await;
     assert_eq!(b.text(&money).await, "800,000원");
     b.submit("#claim-approve button[type='submit']").await;
@@ -155,7 +182,7 @@ async fn an_sme_applies_claims_and_is_reimbursed_and_a_payback_is_flagged() {
     );
     logout(&b).await;
 
-    // 5. The SME reports 200,000원 returned by the supplier after the reimbursement.
+    // 6. The SME reports 200,000원 returned by the supplier after the reimbursement.
     login(&b, &base, "sme").await;
     b.goto(&format!("{base}/vouchers/claims/{claim}")).await;
     b.fill("#refund-amount", "200000").await;
@@ -166,7 +193,7 @@ async fn an_sme_applies_claims_and_is_reimbursed_and_a_payback_is_flagged() {
     accessible(&b, "a refund reported").await;
     logout(&b).await;
 
-    // 6. The operator sees the payback flag on the claim and among the fraud flags.
+    // 7. The operator sees the payback flag on the claim and among the fraud flags.
     login(&b, &base, "operator").await;
     b.goto(&format!("{base}/vouchers/claims/{claim}")).await;
     b.find("#claim-flags tr.flag-payback").await;

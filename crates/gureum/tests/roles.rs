@@ -626,6 +626,8 @@ fn cases() -> Vec<Case> {
             "visitor:401 supplier:200 buyer:403 budget:403 signatory:403 *:404",
         ),
         case("GET", "/api/v1/stats/time-to-contract", "/api/v1/stats/time-to-contract", "*:200"),
+        case("GET", "/api/v1/stats", "/api/v1/stats", "*:200"),
+        case("GET", "/api/v1/stats.csv", "/api/v1/stats.csv", "*:200"),
         // open contracting data (#26): public to everyone, the visitor included
         case("GET", "/api/v1/ocds/releases", "/api/v1/ocds/releases", PUBLIC),
         case("GET", "/api/v1/ocds/records/{ocid}", "/api/v1/ocds/records/ocds-gureum-{project}", PUBLIC),
@@ -1208,6 +1210,13 @@ fn cases() -> Vec<Case> {
         ),
         with_body(
             "POST",
+            "/api/v1/voucher-claims/{id}/evidence",
+            "/api/v1/voucher-claims/{vclaim_asked}/evidence",
+            || json!({"evidence_document_ids": ["{vdoc}"]}),
+            "visitor:401 sme:200 *:403",
+        ),
+        with_body(
+            "POST",
             "/api/v1/voucher-claims/{id}/reject",
             "/api/v1/voucher-claims/{vclaim}/reject",
             reject_body,
@@ -1244,6 +1253,8 @@ fn cases() -> Vec<Case> {
             "/vouchers/claims/{vclaim_approved}/refund",
             "visitor:303 sme:400 supplier:400 supplier2:404 *:403",
         ),
+        // not a multipart form: the SME meets 400, everyone else 403 before the body is read
+        case("POST", "/vouchers/claims/{id}/evidence", "/vouchers/claims/{vclaim_asked}/evidence", "visitor:303 sme:400 *:403"),
         case("GET", "/vouchers/documents/{id}", "/vouchers/documents/{vdoc}", "visitor:303 operator:200 auditor:200 sme:200 *:404"),
         case("GET", "/operator/vouchers", "/operator/vouchers", "visitor:303 operator:200 *:403"),
         case("POST", "/operator/vouchers", "/operator/vouchers", "visitor:303 operator:400 *:403"),
@@ -1283,6 +1294,7 @@ fn cases() -> Vec<Case> {
         case("GET", "/categories", "/categories", PUBLIC),
         case("GET", "/suppliers/{id}", "/suppliers/{own_supplier}", PUBLIC),
         case("GET", "/privacy", "/privacy", PUBLIC),
+        case("GET", "/stats", "/stats", PUBLIC),
         case("GET", "/api/docs", "/api/docs", PUBLIC),
         case("GET", "/static/gureum.css", "/static/gureum.css", PUBLIC),
     ]
@@ -1597,6 +1609,7 @@ const VOUCHER_KEYS: &[&str] = &[
     "{vdoc}",
     "{vclaim}",
     "{vclaim_approved}",
+    "{vclaim_asked}",
 ];
 
 /// Three open programmes: in the first a service of the demo supplier approved into the pool and
@@ -1665,7 +1678,7 @@ async fn voucher_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>,
         .expect("evidence")
         .id;
     let mut claims = Vec::new();
-    for n in 0..2 {
+    for n in 0..3 {
         let body = json!({"voucher_id": voucher, "voucher_service_id": entry, "cost_type": "usage", "paid_krw": 100_000, "paid_on": "2026-11-20",
             "tax_invoice_number": format!("MATRIX-{n}"), "evidence_document_ids": [doc]});
         let (s, c) = send(app, "POST", "/api/v1/voucher-claims", t("sme"), Some(body)).await;
@@ -1673,6 +1686,15 @@ async fn voucher_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>,
         claims.push(c["id"].as_str().expect("id").to_owned());
     }
     let (s, v) = send(app, "POST", &format!("/api/v1/voucher-claims/{}/approve", claims[1]), t("operator"), None).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = send(
+        app,
+        "POST",
+        &format!("/api/v1/voucher-claims/{}/request-evidence", claims[2]),
+        t("operator"),
+        Some(json!({"message": "원본을 올려 주세요"})),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
     f.insert("vp", programmes[0].clone());
     f.insert("vp3", programmes[2].clone());
@@ -1685,6 +1707,7 @@ async fn voucher_fixtures(app: &TestApp, tokens: &HashMap<&'static str, String>,
     f.insert("vdoc", doc);
     f.insert("vclaim", claims[0].clone());
     f.insert("vclaim_approved", claims[1].clone());
+    f.insert("vclaim_asked", claims[2].clone());
 }
 
 /// A demo account's principal, for fixtures made through a use case (a multipart upload).

@@ -257,6 +257,31 @@ async fn a_voucher_from_programme_to_settlement() {
         (s, v["status"].as_str(), v["evidence_message"].as_str()),
         (200, Some("evidence_requested"), Some("사용 내역서를 올려 주세요"))
     );
+    // the SME answers with another file: the claim is back with the operator, citing both
+    let evidence_path = format!("/api/v1/voucher-claims/{c2}/evidence");
+    let (_, more) = upload(app, sme, PDF).await;
+    let more = id(&more);
+    let (s, v) = app.call("POST", &evidence_path, Some(op), Some(json!({"evidence_document_ids": [more]}))).await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "only the SME answers: {v}");
+    let (s, v) = app.call("POST", &evidence_path, Some(sme), Some(json!({"evidence_document_ids": []}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("evidence_required")), "{v}");
+    let (s, v) =
+        app.call("POST", &evidence_path, Some(sme), Some(json!({"evidence_document_ids": ["00000000-0000-4000-8000-000000000000"]}))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("evidence_required")), "an unknown document: {v}");
+    let (_, still) = app.call("GET", &format!("/api/v1/voucher-claims/{c2}"), Some(sme), None).await;
+    assert_eq!(still["status"], "evidence_requested", "a refused answer changes nothing");
+    let (s, v) =
+        app.call("POST", &format!("/api/v1/voucher-claims/{c1}/evidence"), Some(sme), Some(json!({"evidence_document_ids": [more]}))).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "no evidence was asked for on an approved claim: {v}");
+    let (s, v) = app.call("POST", &evidence_path, Some(sme), Some(json!({"evidence_document_ids": [more, more]}))).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("submitted")), "{v}");
+    let cited = v["evidence_document_ids"].as_array().expect("evidence");
+    assert_eq!(cited.len(), 2, "the first file and the new one: {v}");
+    assert!(cited.iter().any(|d| d == more.as_str()));
+    let (s, v) = app.call("POST", &evidence_path, Some(sme), Some(json!({"evidence_document_ids": [more]}))).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "answered once: {v}");
+    let (_, notes) = app.call("GET", "/api/v1/notifications", Some(op), None).await;
+    assert!(notes.to_string().contains("voucher.claim_evidence_supplied"), "the operator is told: {notes}");
     let (s, v) = app.call("POST", &format!("/api/v1/voucher-claims/{c2}/reject"), Some(op), Some(json!({}))).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("reason_required")));
     let (s, v) = app.call("POST", &format!("/api/v1/voucher-claims/{c2}/reject"), Some(op), Some(json!({"reason": "잔액 초과"}))).await;
@@ -321,6 +346,7 @@ async fn a_voucher_from_programme_to_settlement() {
         "voucher_claim.submit",
         "voucher_claim.approve",
         "voucher_claim.request_evidence",
+        "voucher_claim.supply_evidence",
         "voucher_claim.reject",
         "voucher_claim.settle",
         "voucher_claim.refund_report",
@@ -362,6 +388,35 @@ async fn an_sme_never_sees_another_companys_records() {
     let (s, v) =
         app.call("POST", &format!("/api/v1/voucher-claims/{}/refund-report", id(&c)), Some(&other), Some(json!({"amount_krw": 1}))).await;
     assert_eq!(s, 404, "{v}");
+    let (_, theirs) = upload(app, &other, PDF).await;
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/voucher-claims/{}/evidence", id(&c)),
+            Some(&other),
+            Some(json!({"evidence_document_ids": [id(&theirs)]})),
+        )
+        .await;
+    assert_eq!(s, 404, "another company's claim is not there for it: {v}");
+    // nor may the owner cite another company's file
+    let (_, r) = app
+        .call(
+            "POST",
+            &format!("/api/v1/voucher-claims/{}/request-evidence", id(&c)),
+            Some(&st.w.operator),
+            Some(json!({"message": "원본"})),
+        )
+        .await;
+    assert_eq!(r["status"], "evidence_requested", "{r}");
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/voucher-claims/{}/evidence", id(&c)),
+            Some(&st.sme),
+            Some(json!({"evidence_document_ids": [id(&theirs)]})),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("evidence_required")), "{v}");
     // the owner sees its own
     let (s, v) = app.call("GET", "/api/v1/voucher-claims", Some(&st.sme), None).await;
     assert_eq!((s, v.as_array().map(Vec::len)), (200, Some(1)));

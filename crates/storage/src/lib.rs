@@ -28,6 +28,7 @@ mod ratings;
 mod review;
 mod rollup;
 mod spend;
+mod stats;
 mod tx;
 mod usage;
 mod vouchers;
@@ -58,6 +59,7 @@ pub use review::*;
 pub use rollup::*;
 #[allow(unused_imports)]
 pub use spend::*;
+pub use stats::*;
 pub use tx::{NewAuditEvent, WriteTx};
 #[allow(unused_imports)]
 pub use usage::*;

@@ -626,9 +626,14 @@ impl WriteTx {
         .bind(self.now)
         .execute(&mut *self.tx)
         .await?;
-        for d in &c.evidence_document_ids {
-            sqlx::query("INSERT INTO voucher_claim_documents (claim_id, document_id) VALUES ($1, $2)")
-                .bind(&c.id)
+        self.add_voucher_claim_documents(&c.id, &c.evidence_document_ids).await
+    }
+
+    /// Adds evidence documents to a claim; one it already cites is not added twice.
+    pub async fn add_voucher_claim_documents(&mut self, claim_id: &str, document_ids: &[String]) -> Result<()> {
+        for d in document_ids {
+            sqlx::query("INSERT INTO voucher_claim_documents (claim_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(claim_id)
                 .bind(d)
                 .execute(&mut *self.tx)
                 .await?;

@@ -127,6 +127,11 @@ impl Lang {
         self.pick(s.label_ko(), s.label_en())
     }
 
+    /// `1,234`, grouped by thousands in either language.
+    pub fn number(self, n: i64) -> String {
+        gureum_domain::Krw::new(n).grouped()
+    }
+
     /// `1,234원` / `KRW 1,234`.
     pub fn won(self, won: i64) -> String {
         let g = gureum_domain::Krw::new(won).grouped();

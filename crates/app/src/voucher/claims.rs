@@ -75,17 +75,7 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
     if number.is_empty() {
         return Err(bad("tax_invoice_number", "letters and digits"));
     }
-    let mut evidence = Vec::new();
-    for (n, v) in f.array("evidence_document_ids")?.map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
-        let key = format!("evidence_document_ids[{n}]");
-        let doc = body_id(v.as_str(), &key)?;
-        if !evidence.contains(&doc) {
-            evidence.push(doc);
-        }
-    }
-    if evidence.is_empty() {
-        return Err(Refusal::EvidenceRequired.into());
-    }
+    let evidence = evidence_ids(&f)?;
     let today = ctx.clock().today();
     let v = ctx.db().voucher(&voucher_id).await?.filter(|v| v.org_id == p.org().id).ok_or_else(|| Error::not_found("voucher"))?;
     let prog = ctx.db().voucher_programme(&v.programme_id).await?.ok_or_else(|| Error::internal("the programme went away"))?;
@@ -105,11 +95,7 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
     if paid_on > today {
         return Err(bad("paid_on", "a payment already made (not after today)"));
     }
-    for d in &evidence {
-        if ctx.db().voucher_document(d).await?.is_none_or(|doc| doc.org_id != p.org().id) {
-            return Err(Error::from(Refusal::EvidenceRequired).with("unknown_document_id", d.clone().into()));
-        }
-    }
+    own_documents(ctx, p, &evidence).await?;
     let claim = VoucherClaim {
         id: crate::ids::new_id(),
         voucher_id: v.id.clone(),
@@ -166,6 +152,103 @@ pub async fn submit(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
     .await?;
     tx.commit().await?;
     get(ctx, p, &claim.id).await
+}
+
+/// The body's `evidence_document_ids`: at least one, each an id, each once.
+fn evidence_ids(f: &Fields<'_>) -> Result<Vec<String>> {
+    let mut evidence = Vec::new();
+    for (n, v) in f.array("evidence_document_ids")?.map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+        let key = format!("evidence_document_ids[{n}]");
+        let doc = body_id(v.as_str(), &key)?;
+        if !evidence.contains(&doc) {
+            evidence.push(doc);
+        }
+    }
+    if evidence.is_empty() {
+        return Err(Refusal::EvidenceRequired.into());
+    }
+    Ok(evidence)
+}
+
+/// Every document is one the caller's company uploaded (400 `evidence_required` naming the
+/// first that is not).
+async fn own_documents(ctx: &Context, p: &Principal, evidence: &[String]) -> Result<()> {
+    for d in evidence {
+        if ctx.db().voucher_document(d).await?.is_none_or(|doc| doc.org_id != p.org().id) {
+            return Err(Error::from(Refusal::EvidenceRequired).with("unknown_document_id", d.clone().into()));
+        }
+    }
+    Ok(())
+}
+
+/// The SME answers the operator's request for evidence with more documents
+/// (`{"evidence_document_ids"}`, uploaded first like a claim's): they join the claim's evidence
+/// and the claim goes back to the operator as submitted. Only the claim's own company; another's
+/// claim is 404.
+pub async fn supply_evidence(
+    ctx: &Context,
+    p: &Principal,
+    raw_id: &str,
+    body: &serde_json::Value,
+    rid: Option<String>,
+) -> Result<ClaimView> {
+    if !is_sme(p) {
+        return Err(Error::forbidden());
+    }
+    let id = super::id(raw_id, "claim")?;
+    let f = Fields::of(body)?;
+    let evidence = evidence_ids(&f)?;
+    let c = ctx.db().voucher_claim(&id).await?.filter(|c| c.org_id == p.org().id).ok_or_else(|| Error::not_found("voucher claim"))?;
+    let from = status_of(&c)?;
+    let to = from.decide(ClaimAction::SupplyEvidence)?;
+    own_documents(ctx, p, &evidence).await?;
+    let mut tx = ctx.db().begin_write().await?;
+    if !tx.move_voucher_claim(&c.id, from.as_str(), to.as_str(), None, &p.actor()).await? {
+        return Err(Error::invalid_status("the claim was decided meanwhile"));
+    }
+    tx.add_voucher_claim_documents(&c.id, &evidence).await?;
+    audit(
+        &mut tx,
+        p,
+        rid,
+        "voucher_claim.supply_evidence",
+        ("voucher_claim", &c.id),
+        Some(json!({"status": from.as_str(), "evidence_document_ids": c.evidence_document_ids})),
+        json!({"status": to.as_str(), "added_document_ids": evidence}),
+    )
+    .await?;
+    let v = ctx.db().voucher(&c.voucher_id).await?.ok_or_else(|| Error::internal("the voucher went away"))?;
+    crate::notify::notify_operators(
+        ctx,
+        &mut tx,
+        "voucher.claim_evidence_supplied",
+        &format!("바우처 정산 신청에 증빙이 보완되었습니다: {}", v.company_name),
+        &format!("More evidence was supplied on a voucher claim: {}", v.company_name),
+        &format!("/vouchers/claims/{}", c.id),
+    )
+    .await?;
+    tx.commit().await?;
+    get(ctx, p, &c.id).await
+}
+
+/// The same answer from a form with one file: the claim is checked before the file is stored, so
+/// a refused answer leaves no stray document behind.
+pub async fn supply_evidence_file(
+    ctx: &Context,
+    p: &Principal,
+    raw_id: &str,
+    file: Option<(String, Vec<u8>)>,
+    rid: Option<String>,
+) -> Result<ClaimView> {
+    if !is_sme(p) {
+        return Err(Error::forbidden());
+    }
+    let id = super::id(raw_id, "claim")?;
+    let c = ctx.db().voucher_claim(&id).await?.filter(|c| c.org_id == p.org().id).ok_or_else(|| Error::not_found("voucher claim"))?;
+    status_of(&c)?.decide(ClaimAction::SupplyEvidence)?;
+    let (name, bytes) = file.ok_or_else(|| Error::from(Refusal::EvidenceRequired))?;
+    let doc = super::documents::upload(ctx, p, &name, bytes, rid.clone()).await?;
+    supply_evidence(ctx, p, &c.id, &json!({"evidence_document_ids": [doc.id]}), rid).await
 }
 
 /// A claim for the operator's action, or 404.

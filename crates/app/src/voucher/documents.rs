@@ -72,6 +72,18 @@ pub async fn upload(ctx: &Context, p: &Principal, filename: &str, bytes: Vec<u8>
     Ok(document_view(&stored))
 }
 
+/// The evidence documents of these ids the caller may read (its company's; the oversight
+/// roles' all), described without their bytes, in the order asked.
+pub async fn describe(ctx: &Context, p: &Principal, ids: &[String]) -> Result<Vec<DocumentView>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(d) = ctx.db().voucher_document(id).await?.filter(|d| is_oversight(p) || (is_sme(p) && d.org_id == p.org().id)) {
+            out.push(document_view(&d));
+        }
+    }
+    Ok(out)
+}
+
 /// An evidence document's bytes for its company, the operator or the auditor; else 404.
 pub async fn download(ctx: &Context, p: &Principal, raw_id: &str) -> Result<(DocumentView, Vec<u8>)> {
     let id = super::id(raw_id, "document")?;

@@ -67,17 +67,23 @@ pub async fn start_server(scratch: &Path, db_url: &str, http: &reqwest::Client) 
 
 /// One search over HTTP; its time in ms.
 pub async fn http_search(http: &reqwest::Client, base: &str, q: &str) -> Result<(f64, u64), Failure> {
-    let url = format!("{base}/api/v1/services?{q}");
+    let (ms, body) = http_get(http, &format!("{base}/api/v1/services?{q}")).await?;
+    let total = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v.get("total").and_then(|t| t.as_u64())).unwrap_or(0);
+    Ok((ms, total))
+}
+
+/// One GET, timed to its last byte: milliseconds and the body; a status other than success is
+/// a failure.
+pub async fn http_get(http: &reqwest::Client, url: &str) -> Result<(f64, Vec<u8>), Failure> {
     let t = Instant::now();
-    let resp = http.get(&url).send().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
+    let resp = http.get(url).send().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
     let status = resp.status();
     let body = resp.bytes().await.map_err(|e| Failure::env(format!("GET {url}: {e}")))?;
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     if !status.is_success() {
         return Err(Failure::env(format!("GET {url}: {status}: {}", String::from_utf8_lossy(&body))));
     }
-    let total = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v.get("total").and_then(|t| t.as_u64())).unwrap_or(0);
-    Ok((ms, total))
+    Ok((ms, body.to_vec()))
 }
 
 fn vm_hwm(path: &str) -> u64 {

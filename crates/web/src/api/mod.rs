@@ -17,6 +17,7 @@ pub mod review;
 pub mod revisions;
 pub mod schema;
 pub mod services;
+pub mod stats;
 pub mod usage;
 pub mod voucher;
 
@@ -47,6 +48,7 @@ use utoipa_axum::routes;
         (name = "buying", description = "Buying (구매): budget lines, procurement projects and decision records, quotes, contracts and amendments, catalog contracts and delivery requests, time to contract"),
         (name = "usage", description = "Use after the contract (사후관리): usage batches, invoices, spend, incidents and SLA credits, ratings, dashboards"),
         (name = "vouchers", description = "The SME cloud voucher (클라우드 바우처): programmes, the supplier pool, applications and selection, vouchers, evidence, claims and settlement, fraud flags"),
+        (name = "statistics", description = "The marketplace in figures (public, aggregates only): services by kind over time, contracts by kind and method, time to contract, the SaaS share, vouchers"),
         (name = "open data", description = "Open contracting data (OCDS 1.1): the release feed, record packages with compiled releases, monthly bulk files"),
         (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
@@ -104,6 +106,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(buying::routes())
         .merge(usage::routes())
         .merge(voucher::routes())
+        .merge(stats::routes())
         .merge(ocds::routes())
 }
 

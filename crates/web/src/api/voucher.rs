@@ -40,6 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_claim))
         .routes(routes!(approve_claim))
         .routes(routes!(request_evidence))
+        .routes(routes!(supply_evidence))
         .routes(routes!(reject_claim))
         .routes(routes!(settle_claim))
         .routes(routes!(report_refund))
@@ -276,6 +277,16 @@ component!(
     EvidenceRequestDoc,
     "VoucherEvidenceRequest",
     json!({"type": "object", "required": ["message"], "properties": {"message": text(voucher::MAX_TEXT_CHARS)}})
+);
+
+component!(
+    /// More evidence for a claim the operator asked about.
+    EvidenceSupplyDoc,
+    "VoucherEvidenceSupply",
+    json!({"type": "object", "required": ["evidence_document_ids"], "properties": {
+        "evidence_document_ids": {"type": "array", "minItems": 1, "items": reference("Uuid"), "description": "Documents the company uploaded (POST /api/v1/voucher-documents); added to the claim's evidence"}
+    }}),
+    uses [Uuid]
 );
 
 component!(
@@ -695,6 +706,28 @@ pub async fn request_evidence(
 ) -> Result<Json<Value>, AppError> {
     let p = auth.require(Rule::AnyRole(crate::auth::OPERATOR))?;
     ok(claims::request_evidence(&state, p, &id, &body_value(&body)?, request_id(&headers)).await?)
+}
+
+/// Answer a request for evidence (the claim's SME): the documents join the claim's evidence and
+/// the claim is submitted again.
+#[utoipa::path(post, path = "/api/v1/voucher-claims/{id}/evidence", tag = "vouchers", request_body = EvidenceSupplyDoc, params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Supplied; the claim is submitted again", body = ClaimDoc),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field, evidence_required (none, or a document that is not the company's)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "invalid_status (no evidence was asked for)", body = ErrorBody),
+    ))]
+pub async fn supply_evidence(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let p = auth.require(Rule::Authenticated)?;
+    ok(claims::supply_evidence(&state, p, &id, &body_value(&body)?, request_id(&headers)).await?)
 }
 
 /// Reject a claim with a reason (the operator).

@@ -19,6 +19,7 @@ pub(super) fn entry(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.services" => ("서비스 찾기", "Find services"),
         "nav.categories" => ("분류", "Categories"),
         "nav.api" => ("API", "API"),
+        "nav.stats" => ("통계", "Statistics"),
         "nav.home" => ("홈", "Home"),
         "nav.breadcrumb" => ("현재 위치", "You are here"),
         "footer.privacy" => ("개인정보 처리방침", "Privacy policy"),

@@ -22,6 +22,11 @@ pub const COLOURS: i64 = 6;
 /// The height of a shares bar and of a gauge.
 pub const BAR_H: i64 = 32;
 
+/// A chart with its legend and its data table, as one figure.
+pub fn figure(svg: String, legend: String, table: String) -> String {
+    format!("<figure class=\"chart-figure\">{svg}{legend}{table}</figure>")
+}
+
 /// Escapes text for HTML and SVG (element content and quoted attributes).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

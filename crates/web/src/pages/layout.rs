@@ -225,6 +225,8 @@ pub enum Section {
     Services,
     Categories,
     Docs,
+    /// The public statistics and the demand forecast's report.
+    Stats,
     /// The signed-in desks (내 계정, 내 서비스, 운영, 감사): marked in the person's menu.
     Desk,
 }
@@ -259,6 +261,7 @@ impl Layout {
             "services" => (Section::Services, "/services"),
             "categories" => (Section::Categories, "/categories"),
             "docs" => (Section::Docs, "/api/docs"),
+            "stats" => (Section::Stats, "/stats"),
             _ => return "",
         };
         if self.section != section {

@@ -21,6 +21,7 @@ pub mod review;
 mod revisions;
 mod search;
 mod service;
+mod stats;
 mod usage;
 mod voucher;
 mod xlsx;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/suppliers/{id}", get(catalog::supplier))
         .route("/privacy", get(privacy::privacy))
         .route("/api/docs", get(docs::docs))
+        .route("/stats", get(stats::page))
         .route("/static/gureum.css", get(assets::css))
         .merge(account::routes())
         .merge(desk::routes())

@@ -98,11 +98,6 @@ fn short_month(lang: Lang, m: Month) -> String {
     }
 }
 
-/// A chart with its title, legend and table, ready to include.
-fn figure(svg: String, legend: String, table: String) -> String {
-    format!("<figure class=\"chart-figure\">{svg}{legend}{table}</figure>")
-}
-
 pub struct StateRow {
     pub label: String,
     pub count: i64,
@@ -225,7 +220,7 @@ fn build(ctx: &Ctx, d: Dashboard, o: SpendOverview) -> DashboardTpl {
         w.t("month"),
         false,
     );
-    let won_chart = figure(svg, String::new(), table);
+    let won_chart = chart::figure(svg, String::new(), table);
 
     // usage per meter
     let mut meters: Vec<String> = d.usage.iter().map(|u| u.meter.clone()).collect();
@@ -258,7 +253,7 @@ fn build(ctx: &Ctx, d: Dashboard, o: SpendOverview) -> DashboardTpl {
             w.t("month"),
             false,
         );
-        figure(svg, chart::legend(&names), table)
+        chart::figure(svg, chart::legend(&names), table)
     });
 
     // invoices by state

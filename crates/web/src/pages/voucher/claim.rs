@@ -5,15 +5,17 @@
 //! `/vouchers/documents/{id}` answers an evidence file to its company and the oversight roles.
 
 use super::{Problem, Refused, W, at, stays_on_form, won_value};
+use crate::api::lifecycle::{not_multipart, read_upload};
 use crate::auth::{OPERATOR, Principal, Rule, request_id};
 use crate::error::AppError;
 use crate::pages::desk::{posted, see_other};
-use crate::pages::form::require;
+use crate::pages::form::{FormData, check_csrf, require};
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,6 +39,10 @@ struct ClaimTpl {
     operator: bool,
     /// The refund report is offered (the claim's SME or supplier, after approval).
     refund: bool,
+    /// The claim's SME may answer the operator's request for evidence.
+    supply: bool,
+    /// The evidence files the caller may open, named.
+    evidence: Vec<documents::DocumentView>,
     /// Where "back" goes: the caller's desk.
     back: &'static str,
     today: String,
@@ -111,14 +117,16 @@ async fn render(state: &AppState, ctx: &Ctx, p: &Principal, id: &str, status: St
         } else {
             (String::new(), Vec::new())
         };
-        Ok::<_, gureum_app::Error>((prog.name, service, company, flags, operator))
+        let evidence = documents::describe(state, p, &c.evidence_document_ids).await?;
+        Ok::<_, gureum_app::Error>((prog.name, service, company, flags, operator, evidence))
     };
-    let (programme, service, company, flags, operator) = match loaded.await {
+    let (programme, service, company, flags, operator, evidence) = match loaded.await {
         Ok(l) => l,
         Err(e) => return ctx.error(&AppError::from(e)),
     };
     let party = (is_sme(p) && c.company_id == p.org().id) || is_supplier(p, &c.supplier_id);
     let refund = party && matches!(c.status.as_str(), "approved" | "settled");
+    let supply = is_sme(p) && c.company_id == p.org().id && c.status == "evidence_requested";
     let done = r.problem.is_none() && ctx.pairs().iter().any(|(k, _)| k == "done");
     let tpl = ClaimTpl {
         layout: ctx.layout(format!("{} — {}", w.t("claim.title"), c.tax_invoice_number), Section::Desk),
@@ -129,6 +137,8 @@ async fn render(state: &AppState, ctx: &Ctx, p: &Principal, id: &str, status: St
         flags,
         operator,
         refund,
+        supply,
+        evidence,
         back: back_for(p),
         today: format_date(state.clock().today()),
         done,
@@ -196,6 +206,40 @@ pub async fn refund(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap,
         Err(e) => {
             let problem = Problem::new(ctx.lang, "refund", &e);
             render(&state, &ctx, p, &id, e.status, Refused { problem: Some(problem), draft: form }).await
+        }
+    }
+}
+
+/// The claim's SME answers a request for evidence with a file (`multipart/form-data`, the CSRF
+/// token inside the body like the claim form's).
+pub async fn supply_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let p = match super::sme::sme(&ctx) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let up = match mp.map_err(not_multipart) {
+        Ok(mp) => read_upload(mp).await,
+        Err(e) => Err(e),
+    };
+    let up = match up {
+        Ok(up) => up,
+        Err(e) => return ctx.error(&e),
+    };
+    if let Err(r) = check_csrf(&ctx, &headers, up.fields.get(crate::auth::CSRF_FIELD).map(String::as_str)) {
+        return r;
+    }
+    match claims::supply_evidence_file(&state, p, &id, up.file, request_id(&headers)).await.map_err(AppError::from) {
+        Ok(_) => see_other(&format!("/vouchers/claims/{id}?done=1")),
+        Err(e) if !stays_on_form(&e) => ctx.error(&e),
+        Err(e) => {
+            let problem = Problem::new(ctx.lang, "evidence", &e);
+            render(&state, &ctx, p, &id, e.status, Refused { problem: Some(problem), draft: FormData::parse(b"") }).await
         }
     }
 }

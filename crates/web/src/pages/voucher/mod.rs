@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/vouchers/{id}", get(public::programme))
         .route("/vouchers/claims/{id}", get(claim::detail))
         .route("/vouchers/claims/{id}/refund", post(claim::refund))
+        .route("/vouchers/claims/{id}/evidence", post(claim::supply_evidence))
         .route("/vouchers/documents/{id}", get(claim::document))
         .route("/operator/vouchers", get(operator::desk).post(operator::create))
         .route("/operator/vouchers/flags", get(operator::flags))
@@ -163,6 +164,12 @@ impl W {
             "claim.approve.reason" => ("승인 사유", "Reason for approving"),
             "claim.request" => ("증빙 보완 요청", "Request evidence"),
             "claim.message" => ("요청 내용", "What is missing"),
+            "claim.supply" => ("증빙 보완 제출", "Supply the evidence asked for"),
+            "claim.supply.intro" => (
+                "운영기관이 요청한 증빙을 PDF 또는 이미지로 올리면 정산 신청이 다시 심사 대기 상태가 됩니다.",
+                "Upload what the operator asked for as a PDF or an image; the claim then goes back to the operator.",
+            ),
+            "claim.supply.submit" => ("보완 증빙 제출", "Submit the evidence"),
             "claim.reject" => ("반려", "Reject"),
             "claim.settle" => ("지급 처리", "Settle"),
             "claim.settled_on" => ("지급일", "Paid out on"),

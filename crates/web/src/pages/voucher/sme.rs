@@ -57,7 +57,7 @@ impl DeskTpl {
 }
 
 #[allow(clippy::result_large_err)] // the Err is the answer itself, returned at once
-fn sme(ctx: &Ctx) -> Result<&Principal, Response> {
+pub(super) fn sme(ctx: &Ctx) -> Result<&Principal, Response> {
     let p = require(ctx, Rule::Authenticated)?;
     if !is_sme(p) {
         return Err(ctx.error(&AppError::from(gureum_app::Error::forbidden())));
