@@ -18,6 +18,8 @@ pub struct Context {
     // written at that time is stamped with it.
     clock: Clock,
     db: Db,
+    // The prefix of open contracting ids (SPEC §4 "Open data"), a setting of `serve`.
+    ocid_prefix: Arc<str>,
 }
 
 struct Inner {
@@ -34,13 +36,24 @@ impl Context {
         let public_url = public_url.trim_end_matches('/').to_owned();
         let inner = Inner { sync, documents, public_url, throttle: Throttle::default(), hashing: HashGate::default() };
         let db = db.with_clock(clock);
-        Self { inner: Arc::new(inner), clock, db }
+        Self { inner: Arc::new(inner), clock, db, ocid_prefix: Arc::from(gureum_domain::ocds::DEFAULT_PREFIX) }
+    }
+
+    /// The same instance publishing open contracting data under this ocid prefix.
+    pub fn with_ocid_prefix(mut self, prefix: &str) -> Self {
+        self.ocid_prefix = Arc::from(prefix);
+        self
+    }
+
+    /// The prefix of every ocid this instance publishes (default `ocds-gureum`).
+    pub fn ocid_prefix(&self) -> &str {
+        &self.ocid_prefix
     }
 
     /// The same instance (database, index, throttle counts …) seen with another clock: tests
     /// move time with it instead of sleeping.
     pub fn with_clock(&self, clock: Clock) -> Self {
-        Self { inner: self.inner.clone(), clock, db: self.db.with_clock(clock) }
+        Self { inner: self.inner.clone(), clock, db: self.db.with_clock(clock), ocid_prefix: self.ocid_prefix.clone() }
     }
 
     pub fn db(&self) -> &Db {

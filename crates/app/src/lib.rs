@@ -25,6 +25,7 @@ pub mod masking;
 pub mod metrics;
 pub mod notifications;
 pub mod notify;
+pub mod ocds;
 pub mod orderable;
 pub mod profile;
 pub mod query;

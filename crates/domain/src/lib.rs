@@ -26,6 +26,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod money;
 pub mod notice;
+pub mod ocds;
 pub mod orderable;
 pub mod patch;
 pub mod review;

@@ -50,6 +50,10 @@ pub enum Command {
         /// `--bind` is not a loopback address. Default: http://BIND:PORT.
         #[arg(long, env = "GUREUM_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The prefix of every open contracting id (OCDS `ocid`) this server publishes: the one
+        /// registered with the Open Contracting Partnership (letters, digits and `-`).
+        #[arg(long, env = "GUREUM_OCID_PREFIX", default_value = gureum_domain::ocds::DEFAULT_PREFIX, value_parser = crate::serve::ocid_prefix)]
+        ocid_prefix: String,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -287,7 +291,7 @@ async fn run(cli: Cli) -> CmdResult {
         _ => {
             let db = open_db(&cli, clock).await?;
             let code = match &cli.command {
-                Command::Serve { port, bind, demo, smtp_url, metrics_token, public_url } => {
+                Command::Serve { port, bind, demo, smtp_url, metrics_token, public_url, ocid_prefix } => {
                     if let Some(token) = metrics_token.as_deref().filter(|t| !t.trim().is_empty()) {
                         gureum_web::metrics::allow_token(token.trim());
                     }
@@ -297,6 +301,7 @@ async fn run(cli: Cli) -> CmdResult {
                         demo: *demo,
                         smtp_url: smtp_url.as_deref(),
                         public_url: public_url.as_deref(),
+                        ocid_prefix,
                     };
                     crate::serve::serve(&cli, db.clone(), clock, opts).await
                 }

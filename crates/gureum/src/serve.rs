@@ -60,6 +60,18 @@ pub struct ServeOpts<'a> {
     pub smtp_url: Option<&'a str>,
     /// Where people reach the server (`--public-url` / `GUREUM_PUBLIC_URL`).
     pub public_url: Option<&'a str>,
+    /// The OCDS ocid prefix (`--ocid-prefix` / `GUREUM_OCID_PREFIX`).
+    pub ocid_prefix: &'a str,
+}
+
+/// Checks an ocid prefix: letters, digits and `-`, not starting or ending with `-`.
+pub fn ocid_prefix(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if ok { Ok(s.to_owned()) } else { Err("letters, digits and '-' (e.g. ocds-213czf)".into()) }
 }
 
 /// An address only this machine can reach.
@@ -81,7 +93,7 @@ pub fn public_url_for(bind: &str, port: u16, public_url: Option<&str>) -> Result
 }
 
 pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdResult {
-    let ServeOpts { port, bind, demo, smtp_url, public_url } = opts;
+    let ServeOpts { port, bind, demo, smtp_url, public_url, ocid_prefix } = opts;
     let bind = if demo && bind != "127.0.0.1" {
         eprintln!("demo mode binds to 127.0.0.1 only");
         "127.0.0.1"
@@ -102,7 +114,8 @@ pub async fn serve(cli: &Cli, db: Db, clock: Clock, opts: ServeOpts<'_>) -> CmdR
         return Err(Failure::env(format!("the search index in {} is held by another process", index_dir(&cli.data_dir).display())));
     }
     let documents = gureum_storage::DocumentStore::new(cli.documents_dir.clone().unwrap_or_else(|| cli.data_dir.join("documents")));
-    let state = AppState::new(gureum_app::Context::new(db.clone(), sync.clone(), clock, documents, &public_url));
+    let state =
+        AppState::new(gureum_app::Context::new(db.clone(), sync.clone(), clock, documents, &public_url).with_ocid_prefix(ocid_prefix));
     if demo {
         crate::demo::seed_demo_review(&state).await?;
         // the buying demo runs searches: the index is brought up to date first

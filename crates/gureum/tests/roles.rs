@@ -628,6 +628,11 @@ fn cases() -> Vec<Case> {
         case("GET", "/api/v1/stats/time-to-contract", "/api/v1/stats/time-to-contract", "*:200"),
         case("GET", "/api/v1/stats", "/api/v1/stats", "*:200"),
         case("GET", "/api/v1/stats.csv", "/api/v1/stats.csv", "*:200"),
+        // open contracting data (#26): public to everyone, the visitor included
+        case("GET", "/api/v1/ocds/releases", "/api/v1/ocds/releases", PUBLIC),
+        case("GET", "/api/v1/ocds/records/{ocid}", "/api/v1/ocds/records/ocds-gureum-{project}", PUBLIC),
+        // (the ignored parameter makes the buying fixtures, whose releases fill this month)
+        case("GET", "/api/v1/ocds/bulk/{file}", "/api/v1/ocds/bulk/2026-11.json?of={project}", PUBLIC),
         case("GET", "/api/v1/worklist", "/api/v1/worklist", "visitor:401 *:200"),
         // buying pages: projects, decision records, quote requests, worklist
         case("GET", "/buyer/projects", "/buyer/projects", "visitor:303 buyer:200 budget:200 signatory:200 *:403"),

@@ -300,12 +300,12 @@ pub struct QuoteRequest {
     pub quote: Option<Quote>,
 }
 
-const QUOTE_REQUEST_SELECT: &str = "SELECT r.id, r.org_id, r.project_id, r.service_id, r.supplier_id, r.items, r.starts_on, r.ends_on, \
+pub(crate) const QUOTE_REQUEST_SELECT: &str = "SELECT r.id, r.org_id, r.project_id, r.service_id, r.supplier_id, r.items, r.starts_on, r.ends_on, \
      r.message, r.status, r.requested_by, r.created_at, r.updated_at, q.id AS q_id, q.items AS q_items, q.total_krw AS q_total, \
      q.valid_until AS q_valid_until, q.note AS q_note, q.offered_by AS q_offered_by, q.created_at AS q_created_at \
      FROM quote_requests r LEFT JOIN quotes q ON q.request_id = r.id";
 
-fn quote_request_from(row: &AnyRow) -> Result<QuoteRequest> {
+pub(crate) fn quote_request_from(row: &AnyRow) -> Result<QuoteRequest> {
     let id: String = row.try_get("id")?;
     let quote = match opt_text(row, "q_id")? {
         Some(qid) => Some(Quote {

@@ -22,6 +22,7 @@ mod incidents;
 mod invoices;
 mod jobs;
 mod lifecycle;
+mod ocds;
 mod outbox;
 mod profile;
 mod ratings;
@@ -51,6 +52,7 @@ pub use incidents::*;
 pub use invoices::*;
 pub use jobs::{Debarment, Lease, SentNotice};
 pub use lifecycle::*;
+pub use ocds::*;
 pub use outbox::*;
 pub use profile::{IdPage, Notification};
 #[allow(unused_imports)]

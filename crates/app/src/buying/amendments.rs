@@ -267,6 +267,8 @@ async fn apply(tx: &mut WriteTx, c: &Contract, mut next: Contract, a: &Amendment
             }
         }
     }
+    // what the contract was before, for its open contracting releases
+    tx.set_amendment_before(&a.id, &crate::ocds::terms_json(c)).await?;
     next.text = a.text.clone();
     next.text_hash = a.text_hash.clone();
     next.supplier_accepted_hash = Some(a.text_hash.clone());

@@ -13,6 +13,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod listing_doc;
 pub mod notifications;
+pub mod ocds;
 pub mod review;
 pub mod revisions;
 pub mod schema;
@@ -50,6 +51,7 @@ use utoipa_axum::routes;
         (name = "vouchers", description = "The SME cloud voucher (클라우드 바우처): programmes, the supplier pool, applications and selection, vouchers, evidence, claims and settlement, fraud flags"),
         (name = "forecast", description = "The demand forecast (수요예보): yearly surveys, an agency's answer system by system, the public report and the response rate"),
         (name = "statistics", description = "The marketplace in figures (public, aggregates only): services by kind over time, contracts by kind and method, time to contract, the SaaS share, vouchers"),
+        (name = "open data", description = "Open contracting data (OCDS 1.1): the release feed, record packages with compiled releases, monthly bulk files"),
         (name = "notifications", description = "A person's own in-app notifications (알림)"),
         (name = "audit", description = "The hash-chained audit log: read, verify, download (auditors and operators)")
     ),
@@ -108,6 +110,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(voucher::routes())
         .merge(forecast::routes())
         .merge(stats::routes())
+        .merge(ocds::routes())
 }
 
 /// Routes outside the API version: the OpenAPI document and health.
