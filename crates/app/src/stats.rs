@@ -44,6 +44,8 @@ pub struct ContractStats {
     pub amount_krw: i64,
     /// By the kind of the service on the contract's first line.
     pub by_kind: BTreeMap<String, CountAmount>,
+    /// By the kind of the agency that signed (`central`, `local`, `public_institution`, `other`).
+    pub by_agency_kind: BTreeMap<String, CountAmount>,
     pub by_method: BTreeMap<String, CountAmount>,
 }
 
@@ -82,6 +84,9 @@ pub struct Stats {
     pub time_to_contract: TimeToContract,
     pub saas_share: SaasShare,
     pub vouchers: VoucherStats,
+    /// The latest demand forecast that has opened (submitted answers only); `None` before the
+    /// first.
+    pub forecast: Option<crate::forecast::report::StatsForecast>,
     /// When the figures were taken (RFC 3339, UTC).
     pub generated_at: String,
 }
@@ -127,11 +132,13 @@ pub async fn get(ctx: &Context) -> Result<Stats> {
     };
     let index = ctx.index();
     let kinds_of = tokio::task::spawn_blocking(move || index.kinds_of(&ids)).await.map_err(Error::internal)?.map_err(Error::internal)?;
-    let mut contracts = ContractStats { count: 0, amount_krw: 0, by_kind: BTreeMap::new(), by_method: BTreeMap::new() };
+    let mut contracts =
+        ContractStats { count: 0, amount_krw: 0, by_kind: BTreeMap::new(), by_agency_kind: BTreeMap::new(), by_method: BTreeMap::new() };
     for g in &groups {
         contracts.count += g.count;
         contracts.amount_krw += g.amount_krw;
         contracts.by_method.entry(g.method.clone()).or_default().add(g.count, g.amount_krw);
+        contracts.by_agency_kind.entry(g.agency_kind.clone()).or_default().add(g.count, g.amount_krw);
         let kind = g.service_id.as_ref().and_then(|id| kinds_of.get(id)).map_or("unknown", |k| k.as_str());
         contracts.by_kind.entry(kind.to_owned()).or_default().add(g.count, g.amount_krw);
     }
@@ -158,6 +165,7 @@ pub async fn get(ctx: &Context) -> Result<Stats> {
             target_days: TARGET_DAYS,
         },
         vouchers: VoucherStats { programmes: v.programmes, granted_krw: v.granted_krw, reimbursed_krw: v.reimbursed_krw },
+        forecast: crate::forecast::summary_for_stats(ctx).await?,
         generated_at: gureum_domain::clock::rfc3339_utc(ctx.clock().now_micros()),
     })
 }
@@ -181,7 +189,11 @@ pub fn csv(s: &Stats) -> String {
     }
     row("contracts", "count", s.contracts.count.to_string());
     row("contracts", "amount_krw", s.contracts.amount_krw.to_string());
-    for (section, map) in [("contracts.by_kind", &s.contracts.by_kind), ("contracts.by_method", &s.contracts.by_method)] {
+    for (section, map) in [
+        ("contracts.by_kind", &s.contracts.by_kind),
+        ("contracts.by_agency_kind", &s.contracts.by_agency_kind),
+        ("contracts.by_method", &s.contracts.by_method),
+    ] {
         for (k, v) in map {
             row(section, &format!("{k} count"), v.count.to_string());
             row(section, &format!("{k} amount_krw"), v.amount_krw.to_string());
@@ -200,6 +212,13 @@ pub fn csv(s: &Stats) -> String {
     row("vouchers", "programmes", s.vouchers.programmes.to_string());
     row("vouchers", "granted_krw", s.vouchers.granted_krw.to_string());
     row("vouchers", "reimbursed_krw", s.vouchers.reimbursed_krw.to_string());
+    if let Some(f) = &s.forecast {
+        row("forecast", "year", f.year.to_string());
+        row("forecast", "systems", f.systems.to_string());
+        for (k, n) in &f.by_target_type {
+            row("forecast.by_target_type", k, n.to_string());
+        }
+    }
     row("generated_at", "", s.generated_at.clone());
     out
 }

@@ -23,9 +23,11 @@ async fn the_statistics_add_up_and_name_no_one() {
     assert_eq!(s, 200, "{empty}");
     assert_eq!(int(&empty["contracts"]["count"]), 0, "no contract before the demo: {empty}");
     assert_eq!(empty["time_to_contract"]["median_days"], Value::Null);
+    assert_eq!(empty["forecast"], Value::Null, "no survey yet");
 
     gureum::demo_buying::seed_demo_buying(&app.state).await.expect("demo buying");
     gureum::demo_voucher::seed_demo_voucher(&app.state).await.expect("demo voucher");
+    gureum::demo_forecast::seed_demo_forecast(&app.state).await.expect("demo forecast");
     app.state.sync().catch_up().await.expect("index");
     let (s, st) = app.get("/api/v1/stats").await;
     assert_eq!(s, 200, "{st}");
@@ -48,7 +50,7 @@ async fn the_statistics_add_up_and_name_no_one() {
     let c = &st["contracts"];
     assert!(int(&c["count"]) >= 1, "the demo signed contracts: {c}");
     assert!(int(&c["amount_krw"]) > 0);
-    for group in ["by_kind", "by_method"] {
+    for group in ["by_kind", "by_agency_kind", "by_method"] {
         assert_eq!(sum_of(&c[group], Some("count")), int(&c["count"]), "{group}: {c}");
         assert_eq!(sum_of(&c[group], Some("amount_krw")), int(&c["amount_krw"]), "{group}: {c}");
     }
@@ -70,6 +72,18 @@ async fn the_statistics_add_up_and_name_no_one() {
     assert_eq!(int(&st["vouchers"]["granted_krw"]), programmes.iter().map(|p| int(&p["granted_krw"])).sum::<i64>());
     assert_eq!(int(&st["vouchers"]["reimbursed_krw"]), programmes.iter().map(|p| int(&p["reimbursed_krw"])).sum::<i64>());
 
+    // the forecast: the latest survey that has opened, as its own public report counts it
+    let f = &st["forecast"];
+    let (_, surveys) = app.get("/api/v1/forecast-surveys").await;
+    let latest = surveys.as_array().expect("surveys").iter().find(|s| s["year"] == f["year"]).cloned().expect("the survey counted");
+    let (_, report) = app.get(&format!("/api/v1/forecast-surveys/{}/report", latest["id"].as_str().expect("id"))).await;
+    assert_eq!(
+        (f["systems"].clone(), f["by_target_type"].clone()),
+        (report["systems"].clone(), report["by_target_type"].clone()),
+        "{f} / {report}"
+    );
+    assert!(int(&f["systems"]) > 0, "the demo's answers: {f}");
+
     // the CSV says the same
     let (s, headers, csv) = app.get_raw("/api/v1/stats.csv").await;
     assert_eq!(s, 200);
@@ -82,7 +96,15 @@ async fn the_statistics_add_up_and_name_no_one() {
     let (s, page) = app.get("/stats").await;
     assert_eq!(s, 200);
     let page = page.as_str().expect("html").to_owned();
-    for needle in ["role=\"img\"", "<title id=\"growth-t\">", "<desc id=\"kinds-d\">", "<table", "/api/v1/stats.csv", "구름 통계"] {
+    for needle in [
+        "role=\"img\"",
+        "<title id=\"growth-t\">",
+        "<desc id=\"kinds-d\">",
+        "<title id=\"forecast-t\">",
+        "<table",
+        "/api/v1/stats.csv",
+        "구름 통계",
+    ] {
         assert!(page.contains(needle), "{needle} on /stats");
     }
     assert!(!page.contains("<script"), "no script on the statistics page");

@@ -9,6 +9,8 @@ use sqlx::Row;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractGroup {
     pub method: String,
+    /// The agency's kind (`central`, `local`, `public_institution`, `other`; not said = `other`).
+    pub agency_kind: String,
     /// The service of the contract's first line (`None` for a contract without lines).
     pub service_id: Option<String>,
     pub count: i64,
@@ -25,12 +27,13 @@ pub struct VoucherTotals {
 
 impl Db {
     /// Every signed contract and confirmed order, counted and summed (`total_krw`, as amended) by
-    /// method and by the service of its first line.
+    /// method, by its agency's kind and by the service of its first line.
     pub async fn contract_groups(&self) -> Result<Vec<ContractGroup>> {
         let rows = sqlx::query(
-            "SELECT c.method, i.service_id, COUNT(*) AS n, CAST(SUM(c.total_krw) AS BIGINT) AS amount FROM contracts c \
+            "SELECT c.method, COALESCE(o.agency_kind, 'other') AS agency_kind, i.service_id, COUNT(*) AS n, \
+             CAST(SUM(c.total_krw) AS BIGINT) AS amount FROM contracts c JOIN organisations o ON o.id = c.agency_id \
              LEFT JOIN contract_items i ON i.contract_id = c.id AND i.position = 0 WHERE c.signed_at IS NOT NULL \
-             GROUP BY c.method, i.service_id ORDER BY c.method, i.service_id",
+             GROUP BY c.method, COALESCE(o.agency_kind, 'other'), i.service_id ORDER BY c.method, agency_kind, i.service_id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -38,6 +41,7 @@ impl Db {
             .map(|r| {
                 Ok(ContractGroup {
                     method: r.try_get("method")?,
+                    agency_kind: r.try_get("agency_kind")?,
                     service_id: r.try_get("service_id")?,
                     count: r.try_get("n")?,
                     amount_krw: r.try_get("amount")?,

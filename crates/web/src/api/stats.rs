@@ -37,17 +37,17 @@ component!(
     StatsDoc,
     "Stats",
     json!({"type": "object",
-        "required": ["services_by_kind", "services_listed_by_month", "contracts", "time_to_contract", "saas_share", "vouchers", "generated_at"],
+        "required": ["services_by_kind", "services_listed_by_month", "contracts", "time_to_contract", "saas_share", "vouchers", "forecast", "generated_at"],
         "properties": {
             "services_by_kind": kinds(),
             "services_listed_by_month": {"type": "array", "description": "The last 24 months (Asia/Seoul), oldest first; of the services listed now",
                 "items": {"type": "object", "required": ["month", "new_by_kind", "total_by_kind"], "properties": {
                     "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
                     "new_by_kind": kinds(), "total_by_kind": kinds()}}},
-            "contracts": {"type": "object", "required": ["count", "amount_krw", "by_kind", "by_method"], "properties": {
+            "contracts": {"type": "object", "required": ["count", "amount_krw", "by_kind", "by_agency_kind", "by_method"], "properties": {
                 "count": {"type": "integer", "minimum": 0}, "amount_krw": {"type": "integer", "minimum": 0},
-                "by_kind": count_amount(), "by_method": count_amount()},
-                "description": "Signed contracts and confirmed orders; by_kind is the kind of the service on the first line"},
+                "by_kind": count_amount(), "by_agency_kind": count_amount(), "by_method": count_amount()},
+                "description": "Signed contracts and confirmed orders; by_kind is the kind of the service on the first line, by_agency_kind the signing agency's kind (central, local, public_institution, other)"},
             "time_to_contract": {"type": "object", "required": ["count", "median_days", "p90_days", "within_target", "target_days"], "properties": {
                 "count": {"type": "integer", "minimum": 0}, "median_days": {"type": ["integer", "null"]}, "p90_days": {"type": ["integer", "null"]},
                 "within_target": {"type": "integer", "minimum": 0}, "target_days": {"type": "integer", "const": gureum_domain::buying::TARGET_DAYS}}},
@@ -55,6 +55,10 @@ component!(
                 "services": ratio(), "contracts": ratio(), "amount": ratio()}},
             "vouchers": {"type": "object", "required": ["programmes", "granted_krw", "reimbursed_krw"], "properties": {
                 "programmes": {"type": "integer", "minimum": 0}, "granted_krw": {"type": "integer", "minimum": 0}, "reimbursed_krw": {"type": "integer", "minimum": 0}}},
+            "forecast": {"type": ["object", "null"], "description": "The latest demand forecast that has opened, over submitted answers; null before the first",
+                "required": ["year", "systems", "by_target_type"], "properties": {
+                "year": {"type": "integer"}, "systems": {"type": "integer", "minimum": 0},
+                "by_target_type": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}}},
             "generated_at": {"type": "string", "format": "date-time"}
         }})
 );

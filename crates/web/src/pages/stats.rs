@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gureum_app::stats::{self, CountAmount, Stats};
 use gureum_domain::ServiceKind;
+use gureum_domain::forecast::{AgencyKind, TargetType};
 use std::collections::BTreeMap;
 
 #[derive(Template)]
@@ -26,6 +27,9 @@ struct StatsTpl {
     growth_chart: String,
     contracts_kind_chart: String,
     contracts_method_chart: String,
+    contracts_agency_chart: String,
+    /// The latest forecast's target types, when a survey has opened.
+    forecast_chart: Option<String>,
     saas_chart: String,
     vouchers_chart: String,
     ttc_chart: String,
@@ -168,6 +172,39 @@ fn build(ctx: &Ctx, s: Stats) -> StatsTpl {
         |k| method_label(lang, k),
     );
 
+    let contracts_agency_chart = count_amount_chart(
+        lang,
+        "contracts-agency",
+        t("기관 구분별 계약", "Contracts by kind of agency"),
+        t("계약한 수요기관의 구분별 건수", "Count by the kind of the agency that signed"),
+        &s.contracts.by_agency_kind,
+        |k| AgencyKind::parse(k).map_or_else(|| k.to_owned(), |a| lang.pick(a.label_ko(), a.label_en()).to_owned()),
+    );
+    let forecast_chart = s.forecast.as_ref().map(|f| {
+        let labels: Vec<String> = f
+            .by_target_type
+            .keys()
+            .map(|k| {
+                TargetType::parse(k)
+                    .map_or_else(|| t("유형 미정", "Type not chosen").to_owned(), |x| lang.pick(x.label_ko(), x.label_en()).to_owned())
+            })
+            .collect();
+        let series =
+            [Series { name: t("정보시스템 수", "Systems").to_owned(), values: f.by_target_type.values().copied().collect() }];
+        let title =
+            format!("{} {} — {}", f.year, t("수요예보", "demand forecast"), t("전환 목표 유형별 정보시스템", "systems by target type"));
+        let desc = format!("{} {}", t("제출된 정보시스템", "Systems submitted:"), lang.number(f.systems));
+        chart::figure(
+            chart::bars(&Data { id: "forecast", title: &title, desc: &desc, labels: &labels, series: &series, fmt: &plain }),
+            String::new(),
+            chart::table(
+                &Data { id: "forecast", title: &title, desc: &desc, labels: &labels, series: &series, fmt: &plain },
+                t("유형", "Type"),
+                false,
+            ),
+        )
+    });
+
     let ttc = &s.time_to_contract;
     let ttc_title = t("계약 소요 기간 중앙값과 14일 목표", "Median time to contract against the 14-day target");
     let ttc_desc = format!(
@@ -238,6 +275,8 @@ fn build(ctx: &Ctx, s: Stats) -> StatsTpl {
         growth_chart,
         contracts_kind_chart,
         contracts_method_chart,
+        contracts_agency_chart,
+        forecast_chart,
         saas_chart,
         vouchers_chart,
         ttc_chart,
