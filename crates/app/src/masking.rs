@@ -53,6 +53,7 @@ mod tests {
             contact_email: None,
             status_reason: None,
             released_business_number: None,
+            agency_kind: None,
             created_at: 0,
         }
     }

@@ -202,6 +202,13 @@ fn cases() -> Vec<Case> {
         case("DELETE", "/api/v1/organisations/{id}", "/api/v1/organisations/{pending_org}", "visitor:401 operator:204 *:403"),
         case("POST", "/api/v1/organisations/{id}/approve", "/api/v1/organisations/{pending_org}/approve", "visitor:401 operator:200 *:403"),
         with_body(
+            "PUT",
+            "/api/v1/organisations/{id}/agency-kind",
+            "/api/v1/organisations/{agency_org}/agency-kind",
+            || json!({"agency_kind": "central"}),
+            "visitor:401 operator:200 *:403",
+        ),
+        with_body(
             "POST",
             "/api/v1/organisations/{id}/reject",
             "/api/v1/organisations/{pending_org}/reject",
@@ -375,6 +382,13 @@ fn cases() -> Vec<Case> {
             "/operator/organisations/{id}/approve",
             "/operator/organisations/{pending_org}/approve",
             "visitor:403 operator:303 *:403",
+        ),
+        // no kind chosen: refused on the operator's form
+        case(
+            "POST",
+            "/operator/organisations/{id}/agency-kind",
+            "/operator/organisations/{agency_org}/agency-kind",
+            "visitor:403 operator:400 *:403",
         ),
         case(
             "POST",
@@ -1883,6 +1897,8 @@ async fn world(buying: bool) -> World {
     let own_head = app.db.service_head(gureum_storage::ServiceKey::Id(&fixtures["own_service"])).await.expect("db").expect("head");
     fixtures.insert("own_revision", own_head.public_revision.expect("listed").to_string());
     fixtures.insert("pending_org", org.id);
+    let buyer_org = app.db.user_by_email("buyer@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    fixtures.insert("agency_org", buyer_org);
     if buying {
         buying_fixtures(&app, &tokens, &mut fixtures).await;
     }

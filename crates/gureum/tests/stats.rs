@@ -124,3 +124,78 @@ async fn the_statistics_add_up_and_name_no_one() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_operator_says_what_kind_an_agency_is_and_the_contracts_are_counted_by_it() {
+    let w = world().await;
+    let app = &w.app;
+    let op = w.operator.as_str();
+    // made with its kind, or told later; only an agency has one, and only one of the codes
+    let (s, made) = app
+        .call(
+            "POST",
+            "/api/v1/organisations",
+            Some(op),
+            Some(serde_json::json!({"kind": "agency", "name": "구름시청", "agency_kind": "local"})),
+        )
+        .await;
+    assert_eq!((s, made["agency_kind"].as_str()), (201, Some("local")), "{made}");
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/organisations",
+            Some(op),
+            Some(serde_json::json!({"kind": "operator", "name": "운영 둘", "agency_kind": "local"})),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "{v}");
+    let buyer_org = app.db.user_by_email("buyer@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let path = format!("/api/v1/organisations/{buyer_org}/agency-kind");
+    for (token, body, status, code) in [
+        (Some(w.buyer.as_str()), serde_json::json!({"agency_kind": "central"}), 403, "forbidden"),
+        (Some(op), serde_json::json!({"agency_kind": "ministry"}), 400, "invalid_field"),
+        (Some(op), serde_json::json!({}), 400, "invalid_field"),
+    ] {
+        let (s, v) = app.call("PUT", &path, token, Some(body)).await;
+        assert_eq!((s, v["code"].as_str()), (status, Some(code)), "{v}");
+    }
+    let supplier_org = app.db.user_by_email("supplier@demo.gureum.kr").await.expect("db").expect("user").org_id;
+    let (s, v) = app
+        .call(
+            "PUT",
+            &format!("/api/v1/organisations/{supplier_org}/agency-kind"),
+            Some(op),
+            Some(serde_json::json!({"agency_kind": "local"})),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "a supplier is no agency: {v}");
+    let (s, v) = app
+        .call(
+            "PUT",
+            "/api/v1/organisations/00000000-0000-4000-8000-000000000000/agency-kind",
+            Some(op),
+            Some(serde_json::json!({"agency_kind": "local"})),
+        )
+        .await;
+    assert_eq!(s, 404, "{v}");
+    let (s, v) = app.call("PUT", &path, Some(op), Some(serde_json::json!({"agency_kind": "central"}))).await;
+    assert_eq!((s, v["agency_kind"].as_str()), (200, Some("central")), "{v}");
+    let events = app
+        .db
+        .audit_events(&gureum_storage::AuditFilter { action: Some("org.agency_kind".into()), ..Default::default() }, 0, 10)
+        .await
+        .expect("audit");
+    assert_eq!(events.len(), 1, "one change, audited");
+
+    // the demo buyer's contracts now count as a central government's
+    gureum::demo_buying::seed_demo_buying(&app.state).await.expect("demo buying");
+    app.state.sync().catch_up().await.expect("index");
+    let (_, st) = app.get("/api/v1/stats").await;
+    let by = &st["contracts"]["by_agency_kind"];
+    assert_eq!(by["central"]["count"], st["contracts"]["count"], "{by}");
+    assert!(by.get("other").is_none(), "{by}");
+    // and the operator's page shows and changes it
+    let (s, page) = app.call("GET", &format!("/operator/organisations/{buyer_org}"), Some(op), None).await;
+    assert_eq!(s, 200);
+    assert!(page.as_str().expect("html").contains("중앙행정기관"), "the kind on the organisation's page");
+}

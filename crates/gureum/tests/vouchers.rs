@@ -275,6 +275,8 @@ async fn a_voucher_from_programme_to_settlement() {
     assert_eq!((s, v["code"].as_str()), (409, Some("invalid_status")), "no evidence was asked for on an approved claim: {v}");
     let (s, v) = app.call("POST", &evidence_path, Some(sme), Some(json!({"evidence_document_ids": [more, more]}))).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("submitted")), "{v}");
+    let decider = app.db.voucher_claim(&c2).await.expect("db").expect("claim").decided_by;
+    assert_eq!(decider, Some(app.user_id("operator").await), "the operator who asked stays the last decider");
     let cited = v["evidence_document_ids"].as_array().expect("evidence");
     assert_eq!(cited.len(), 2, "the first file and the new one: {v}");
     assert!(cited.iter().any(|d| d == more.as_str()));

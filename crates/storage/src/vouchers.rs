@@ -661,6 +661,19 @@ impl WriteTx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Puts a claim from `from` back to `to` without recording a decision (the SME's answer to
+    /// a request for evidence: who decided last stays the operator); `false` when it was no
+    /// longer `from`.
+    pub async fn reopen_voucher_claim(&mut self, id: &str, from: &str, to: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE voucher_claims SET status = $3 WHERE id = $1 AND status = $2")
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Commits a reimbursement against the voucher, only if it fits: `false` (nothing changed)
     /// when `reimbursed + amount` would pass the grant. The programme's total reimbursed grows
     /// with it.

@@ -4,6 +4,7 @@
 use super::*;
 use crate::actor::Rule;
 use crate::notify::tell_org_admins;
+use gureum_domain::forecast::AgencyKind;
 /// The operator approves or rejects a signed-up company. A rejection releases the company's
 /// business number and catalog supplier, so that a sign-up cannot squat them.
 pub async fn decide_organisation(
@@ -159,12 +160,14 @@ pub async fn create_organisation(
     kind: &str,
     name: &str,
     business_number: Option<&str>,
+    agency_kind: Option<&str>,
     request_id: Option<String>,
 ) -> Result<Organisation, Error> {
     let kind = OrgKind::parse(kind).ok_or_else(|| Error::new(Code::InvalidKind, "unknown organisation kind"))?;
     if kind.self_service() {
         return Err(Error::new(Code::InvalidKind, "suppliers and SMEs sign up themselves"));
     }
+    let agency_kind = agency_kind.filter(|k| !k.trim().is_empty()).map(|k| agency_kind_of(kind, k)).transpose()?;
     let name = required(name, Code::InvalidName, "the name")?;
     let bn = match business_number.filter(|b| !b.trim().is_empty()) {
         Some(b) => Some(BusinessNumber::parse(b).map_err(|e| Error::new(Code::InvalidBusinessNumber, e.to_string()))?.digits().to_owned()),
@@ -186,8 +189,50 @@ pub async fn create_organisation(
     };
     let mut tx = ctx.db().begin_write().await?;
     tx.insert_organisation(&org).await.map_err(map_unique)?;
+    if let Some(k) = agency_kind {
+        tx.set_agency_kind(&org.id, k.as_str()).await?;
+    }
     let mut ev = NewAuditEvent::new(&p.actor(), "org.create", "organisation", &org.id)
-        .after(json!({"kind": kind.as_str(), "name": org.name, "business_number": org.business_number}))
+        .after(json!({"kind": kind.as_str(), "name": org.name, "business_number": org.business_number, "agency_kind": agency_kind.map(|k| k.as_str())}))
+        .request_id(request_id);
+    ev.organisation = Some(org.id.clone());
+    tx.audit(ev).await?;
+    tx.commit().await?;
+    ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::internal("organisation vanished"))
+}
+
+/// An agency's kind, checked: only an agency has one, and it is one of the codes.
+fn agency_kind_of(kind: OrgKind, code: &str) -> Result<AgencyKind, Error> {
+    if kind != OrgKind::Agency {
+        return Err(Error::new(Code::InvalidField, "agency_kind: only a public agency has one").with("field", "agency_kind".into()));
+    }
+    AgencyKind::parse(code.trim()).ok_or_else(|| {
+        Error::new(Code::InvalidField, format!("agency_kind: one of {}", AgencyKind::codes().join(", ")))
+            .with("field", "agency_kind".into())
+    })
+}
+
+/// The operator says what kind of public body an agency is (`central`, `local`,
+/// `public_institution`, `other`): the forecast's response rates and the statistics count by it.
+pub async fn set_agency_kind(
+    ctx: &Context,
+    p: &Principal,
+    org_id: &str,
+    code: &str,
+    request_id: Option<String>,
+) -> Result<Organisation, Error> {
+    if !p.has_role(Role::Operator) {
+        return Err(Error::forbidden());
+    }
+    let org = ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))?;
+    let new = agency_kind_of(org.kind, code)?;
+    let mut tx = ctx.db().begin_write().await?;
+    if !tx.set_agency_kind(&org.id, new.as_str()).await? {
+        return Err(Error::not_found("organisation"));
+    }
+    let mut ev = NewAuditEvent::new(&p.actor(), "org.agency_kind", "organisation", &org.id)
+        .before(json!({"agency_kind": org.agency_kind}))
+        .after(json!({"agency_kind": new.as_str()}))
         .request_id(request_id);
     ev.organisation = Some(org.id.clone());
     tx.audit(ev).await?;

@@ -203,7 +203,7 @@ pub async fn supply_evidence(
     let to = from.decide(ClaimAction::SupplyEvidence)?;
     own_documents(ctx, p, &evidence).await?;
     let mut tx = ctx.db().begin_write().await?;
-    if !tx.move_voucher_claim(&c.id, from.as_str(), to.as_str(), None, &p.actor()).await? {
+    if !tx.reopen_voucher_claim(&c.id, from.as_str(), to.as_str()).await? {
         return Err(Error::invalid_status("the claim was decided meanwhile"));
     }
     tx.add_voucher_claim_documents(&c.id, &evidence).await?;
@@ -232,7 +232,8 @@ pub async fn supply_evidence(
 }
 
 /// The same answer from a form with one file: the claim is checked before the file is stored, so
-/// a refused answer leaves no stray document behind.
+/// a refused answer stores nothing (only a claim decided between the check and the answer leaves
+/// the uploaded file with the company, cited by no claim).
 pub async fn supply_evidence_file(
     ctx: &Context,
     p: &Principal,

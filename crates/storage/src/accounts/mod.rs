@@ -37,6 +37,9 @@ pub struct Organisation {
     /// The business number a rejected sign-up claimed, kept for the record once the claim was
     /// released (so that the company can sign up again).
     pub released_business_number: Option<String>,
+    /// An agency's kind (`central`, `local`, `public_institution`, `other`; migration
+    /// `0014_forecast`), `None` until the operator says.
+    pub agency_kind: Option<String>,
     pub created_at: i64,
 }
 
@@ -86,7 +89,7 @@ pub struct ApiToken {
 
 const ORG_COLS: &str = "o.id AS org_id_, o.kind AS org_kind, o.name AS org_name, o.business_number AS org_bn, o.supplier_id AS org_supplier, \
     o.status AS org_status, o.registration_doc AS org_doc, o.representative AS org_rep, o.address AS org_address, o.phone AS org_phone, \
-    o.contact_email AS org_email, o.status_reason AS org_reason, o.released_business_number AS org_released, o.created_at AS org_created";
+    o.contact_email AS org_email, o.status_reason AS org_reason, o.released_business_number AS org_released, o.agency_kind AS org_agency_kind, o.created_at AS org_created";
 
 const USER_COLS: &str = "u.id AS user_id_, u.org_id AS user_org, u.email AS user_email, u.name AS user_name, u.phone AS user_phone, \
     u.password_hash AS user_hash, u.roles AS user_roles, u.is_admin AS user_admin, u.status AS user_status, \
@@ -109,6 +112,7 @@ fn org_from(row: &AnyRow) -> Result<Organisation> {
         contact_email: row.try_get("org_email")?,
         status_reason: row.try_get("org_reason")?,
         released_business_number: row.try_get("org_released")?,
+        agency_kind: row.try_get("org_agency_kind")?,
         created_at: row.try_get("org_created")?,
     })
 }

@@ -37,9 +37,18 @@ pub struct OrganisationView {
     pub status_reason: Option<String>,
     pub representative: Option<String>,
     pub address: Option<String>,
+    /// An agency's kind (수요기관 구분), null until the operator says.
+    #[schema(value_type = Option<AgencyKindName>)]
+    pub agency_kind: Option<String>,
     #[schema(format = DateTime)]
     pub created_at: String,
 }
+
+component!(
+    AgencyKindName,
+    "AgencyKind",
+    json!({"type": "string", "enum": gureum_domain::forecast::AgencyKind::codes(), "description": "central 중앙행정기관, local 지방자치단체, public_institution 공공기관, other 기타"})
+);
 
 impl From<&Organisation> for OrganisationView {
     fn from(o: &Organisation) -> Self {
@@ -53,6 +62,7 @@ impl From<&Organisation> for OrganisationView {
             status_reason: o.status_reason.clone(),
             representative: o.representative.clone(),
             address: o.address.clone(),
+            agency_kind: o.agency_kind.clone(),
             created_at: rfc3339_utc(o.created_at),
         }
     }
@@ -223,6 +233,9 @@ pub struct NewOrgRequest {
     /// 사업자등록번호: 10 digits, dashes and spaces allowed, with its check digit; blank counts as absent.
     #[schema(value_type = Option<OptionalBusinessNumberText>)]
     pub business_number: Option<String>,
+    /// An agency's kind (only for `agency`; otherwise 400 invalid_field).
+    #[schema(value_type = Option<AgencyKindName>)]
+    pub agency_kind: Option<String>,
 }
 
 component!(
@@ -270,9 +283,48 @@ pub async fn create_organisation(
     ApiJson(body): ApiJson<NewOrgRequest>,
 ) -> Result<(StatusCode, Json<OrganisationView>), AppError> {
     let p = auth.require(Rule::AnyRole(OPERATOR))?;
-    let org =
-        accounts::create_organisation(&state, p, &body.kind, &body.name, body.business_number.as_deref(), request_id(&headers)).await?;
+    let org = accounts::create_organisation(
+        &state,
+        p,
+        &body.kind,
+        &body.name,
+        body.business_number.as_deref(),
+        body.agency_kind.as_deref(),
+        request_id(&headers),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json((&org).into())))
+}
+
+/// An agency's kind.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AgencyKindRequest {
+    #[schema(value_type = AgencyKindName)]
+    pub agency_kind: String,
+}
+
+/// Say what kind of public body an agency is (operator): the demand forecast's response rates
+/// and the statistics count by it.
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/agency-kind", tag = "accounts", params(("id" = Uuid, Path)), request_body = AgencyKindRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Set", body = OrganisationView),
+        (status = 400, description = "invalid_id, invalid_body, invalid_field (not an agency, or not one of the kinds)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: not the operator", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 413, description = "body_too_large: an account request takes at most 16 KiB", body = ErrorBody),
+    ))]
+pub async fn set_agency_kind(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AgencyKindRequest>,
+) -> Result<Json<OrganisationView>, AppError> {
+    let p = auth.require(Rule::AnyRole(OPERATOR))?;
+    let id = uuid_path(&id, "an organisation")?;
+    let org = accounts::set_agency_kind(&state, p, &id, &body.agency_kind, request_id(&headers)).await?;
+    Ok(Json((&org).into()))
 }
 
 /// A rejection's reason, told to the company.

@@ -93,6 +93,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::signup))
         .routes(routes!(accounts::list_organisations, accounts::create_organisation))
         .routes(routes!(accounts::approve_organisation))
+        .routes(routes!(accounts::set_agency_kind))
         .routes(routes!(accounts::reject_organisation))
         .routes(routes!(accounts::remove_organisation))
         .routes(routes!(accounts::invite))

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/organisations", get(operator::organisations).post(operator::create_organisation))
         .route("/operator/organisations/{id}", get(operator::organisation))
         .route("/operator/organisations/{id}/approve", post(operator::approve))
+        .route("/operator/organisations/{id}/agency-kind", post(operator::set_agency_kind))
         .route("/operator/organisations/{id}/reject", post(operator::reject))
         .route("/operator/organisations/{id}/invite", post(operator::invite))
         .route("/operator/organisations/{id}/remove", post(operator::remove))

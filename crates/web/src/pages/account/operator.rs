@@ -20,7 +20,7 @@ use gureum_app::masking::contact_for;
 use gureum_domain::account::Role;
 use gureum_storage::{OrgStatus, UserStatus};
 
-pub use super::operator_orgs::{approve, create_organisation, invite, organisation, organisations, reject, remove};
+pub use super::operator_orgs::{approve, create_organisation, invite, organisation, organisations, reject, remove, set_agency_kind};
 
 /// Rows per page of the operator's lists.
 pub const PER_PAGE: u32 = 50;

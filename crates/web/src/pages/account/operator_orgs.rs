@@ -9,6 +9,7 @@ use super::org::{InviteValues, RoleOption, role_options, roles_of, user_status_l
 use super::{FormErrors, age_days, checked_form, notice, redirect, request_id, require};
 use crate::auth::{AUDIT_READERS, Client, OPERATOR, Principal, Rule};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::pages::layout::{Ctx, Layout, Section};
 use crate::pages::links::{self, Pager};
 use crate::state::AppState;
@@ -22,6 +23,7 @@ use gureum_app::masking::contact_for;
 use gureum_domain::BusinessNumber;
 use gureum_domain::account::{OrgKind, Role};
 use gureum_domain::clock::seoul_minute;
+use gureum_domain::forecast::AgencyKind;
 use gureum_storage::{OrgStatus, Organisation};
 
 const LIST: &str = "/operator/organisations";
@@ -86,6 +88,15 @@ pub struct NewOrgValues {
     pub kind: String,
     pub name: String,
     pub business_number: String,
+    pub agency_kind: String,
+}
+
+/// The agency kinds as options, `current` selected.
+fn agency_kind_options(lang: Lang, current: &str) -> Vec<KindOption> {
+    AgencyKind::ALL
+        .iter()
+        .map(|k| KindOption { value: k.as_str(), label: lang.pick(k.label_ko(), k.label_en()), selected: current == k.as_str() })
+        .collect()
 }
 
 #[derive(Template)]
@@ -99,6 +110,7 @@ struct OrgsTpl {
     back: String,
     operator: bool,
     kinds: Vec<KindOption>,
+    agency_kinds: Vec<KindOption>,
     v: NewOrgValues,
     pager: Option<Pager>,
     errs: FormErrors,
@@ -162,8 +174,10 @@ async fn list_page(state: &AppState, ctx: &Ctx, p: &Principal, v: NewOrgValues, 
         .filter(|k| !k.self_service())
         .map(|k| KindOption { value: k.as_str(), label: ctx.lang.pick(k.label_ko(), k.label_en()), selected: v.kind == k.as_str() })
         .collect();
+    let agency_kinds = agency_kind_options(ctx.lang, &v.agency_kind);
     let pairs: Vec<(String, String)> = ctx.pairs().into_iter().filter(|(k, _)| k != "done").collect();
     let tpl = OrgsTpl {
+        agency_kinds,
         layout: ctx.layout(ctx.t("orgs.title"), Section::Desk),
         pending,
         rows,
@@ -197,8 +211,10 @@ pub async fn create_organisation(State(state): State<AppState>, ctx: Ctx, header
         kind: form.get("kind").to_owned(),
         name: form.get("name").trim().to_owned(),
         business_number: form.get("business_number").trim().to_owned(),
+        agency_kind: form.get("agency_kind").trim().to_owned(),
     };
-    match accounts::create_organisation(&state, p, &v.kind, &v.name, Some(v.business_number.as_str()), request_id(&headers))
+    let agency_kind = Some(v.agency_kind.as_str()).filter(|_| v.kind == OrgKind::Agency.as_str());
+    match accounts::create_organisation(&state, p, &v.kind, &v.name, Some(v.business_number.as_str()), agency_kind, request_id(&headers))
         .await
         .map_err(AppError::from)
     {
@@ -208,6 +224,7 @@ pub async fn create_organisation(State(state): State<AppState>, ctx: Ctx, header
                 "invalid_kind" => "new_kind",
                 "invalid_name" => "new_name",
                 "invalid_business_number" | "company_exists" => "new_business_number",
+                "invalid_field" => "new_agency_kind",
                 _ => "",
             };
             list_page(&state, &ctx, p, v, FormErrors::one(ctx.lang, field, &e), e.status).await
@@ -249,6 +266,10 @@ struct OrgTpl {
     age_days: i64,
     doc: Option<String>,
     supplier_id: Option<String>,
+    /// An agency: its kind (label, or empty when not said) and the options to change it.
+    agency: bool,
+    agency_kind: String,
+    agency_kinds: Vec<KindOption>,
     members: Vec<MemberRow>,
     operator: bool,
     role_opts: Vec<RoleOption>,
@@ -315,6 +336,14 @@ async fn org_page(
         age_days: age_days(org.created_at, now),
         doc: org.registration_doc.clone(),
         supplier_id: org.supplier_id.clone(),
+        agency: org.kind == OrgKind::Agency,
+        agency_kind: org
+            .agency_kind
+            .as_deref()
+            .and_then(AgencyKind::parse)
+            .map(|k| ctx.lang.pick(k.label_ko(), k.label_en()).to_owned())
+            .unwrap_or_default(),
+        agency_kinds: agency_kind_options(ctx.lang, org.agency_kind.as_deref().unwrap_or_default()),
         members,
         operator: is_operator(p),
         role_opts: role_options(ctx.lang, allowed, &checked),
@@ -349,6 +378,21 @@ async fn decide(state: AppState, ctx: Ctx, headers: HeaderMap, id: String, body:
             } else {
                 list_page(&state, &ctx, p, NewOrgValues::default(), errs, e.status).await
             }
+        }
+        Err(e) => ctx.error(&e),
+    }
+}
+
+/// The operator says what kind of public body an agency is.
+pub async fn set_agency_kind(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let (form, p) = match checked_form(&ctx, &headers, &body, Rule::AnyRole(OPERATOR)) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match accounts::set_agency_kind(&state, p, &id, form.get("agency_kind"), request_id(&headers)).await.map_err(AppError::from) {
+        Ok(org) => redirect(&format!("{LIST}/{}?done=saved", org.id)),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            org_page(&state, &ctx, p, &id, InviteValues::default(), &[], FormErrors::one(ctx.lang, "agency_kind", &e), e.status).await
         }
         Err(e) => ctx.error(&e),
     }
