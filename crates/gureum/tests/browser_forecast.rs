@@ -115,7 +115,19 @@ async fn an_agency_answers_two_systems_and_the_public_report_draws_them() {
     assert!(!b.body_text().await.contains("행정안전부"), "no agency is named");
     accessible(&b, "the report with the new answer").await;
 
-    // 7. The operator sees the response rate by agency kind.
+    // 7. The statistics page draws the same survey's submitted systems by target type.
+    let (_, stats) = api(&base, Method::GET, "/api/v1/stats", None, None).await;
+    assert_eq!(stats["forecast"]["systems"], after["systems"], "the statistics count the open survey: {}", stats["forecast"]);
+    b.goto(&format!("{base}/stats")).await;
+    let n = b.find("#stats-forecast-systems").await;
+    assert_eq!(b.text(&n).await, after["systems"].to_string());
+    b.find("#stats-forecast svg[role='img']").await;
+    let table = b.find("#stats-forecast table").await;
+    assert!(b.text(&table).await.contains("PaaS"), "the edited system's target type among the rows");
+    assert!(!b.body_text().await.contains("행정안전부"), "no agency is named");
+    accessible(&b, "the statistics").await;
+
+    // 8. The operator sees the response rate by agency kind.
     login(&b, &base, "operator").await;
     b.goto(&format!("{base}/operator/forecast")).await;
     accessible(&b, "the operator's forecast desk").await;
