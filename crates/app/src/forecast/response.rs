@@ -96,8 +96,9 @@ fn code_of<T: Copy>(v: Option<&str>, key: &str, parse: fn(&str) -> Option<T>, co
     }
 }
 
-/// Reads a system from a body (the key comes from the path).
-pub fn answer_from(key: &str, body: &Value) -> Result<SystemAnswer> {
+/// Reads a system from a body (the key comes from the path); its planned year is not before
+/// the survey's `year`.
+pub fn answer_from(key: &str, year: i64, body: &Value) -> Result<SystemAnswer> {
     let f = Fields::of(body)?;
     let name = f.string("name")?.unwrap_or("").to_owned();
     let hosting = code_of(f.string("current_hosting")?, "current_hosting", Hosting::parse, &Hosting::codes())?
@@ -123,7 +124,7 @@ pub fn answer_from(key: &str, body: &Value) -> Result<SystemAnswer> {
         budget_krw: f.int("budget_krw")?,
         no_plan_reason: code_of(f.string("no_plan_reason")?, "no_plan_reason", NoPlanReason::parse, &NoPlanReason::codes())?,
     }
-    .check()
+    .check_for(year)
     .map_err(|e| answer_error(e, ""))
 }
 
@@ -155,7 +156,7 @@ fn key_of(raw: &str) -> Result<String> {
 pub async fn put_system(ctx: &Context, p: &Principal, survey_id: &str, key: &str, body: &Value, rid: Option<String>) -> Result<SystemView> {
     let key = key_of(key)?;
     let (s, r) = own(ctx, p, survey_id).await?;
-    let answer = answer_from(&key, body)?;
+    let answer = answer_from(&key, s.year, body)?;
     require_open(&s, ctx.clock().today())?;
     let row = stored(&answer);
     let mut tx = ctx.db().begin_write().await?;
@@ -202,17 +203,35 @@ pub async fn delete_system(ctx: &Context, p: &Principal, survey_id: &str, key: &
 }
 
 /// Submits the response (while the survey is open; again after a change). A response without
-/// any system is refused (400 `invalid_field` naming `systems`).
+/// any system is refused (400 `invalid_field` naming `systems`), also when its last system is
+/// deleted meanwhile; so is one holding a system (prefilled from an earlier survey) planned for
+/// a year before the survey's (400 `invalid_field` naming the system's key).
 pub async fn submit(ctx: &Context, p: &Principal, survey_id: &str, rid: Option<String>) -> Result<ResponseView> {
     let (s, r) = own(ctx, p, survey_id).await?;
     require_open(&s, ctx.clock().today())?;
+    let no_systems = || bad("systems", "enter at least one information system before submitting");
     let mut tx = ctx.db().begin_write().await?;
     let n = tx.forecast_system_count(&r.id).await?;
     if n == 0 {
         tx.rollback().await?;
-        return Err(bad("systems", "enter at least one information system before submitting"));
+        return Err(no_systems());
     }
-    tx.submit_forecast_response(&r.id, &p.actor()).await?;
+    if let Some(old) = tx.forecast_systems(&r.id).await?.into_iter().find(|x| x.planned_year.is_some_and(|y| y < s.year)) {
+        tx.rollback().await?;
+        return Err(Error::new(
+            Code::InvalidField,
+            format!(
+                "systems.{}.planned_year: planned for {}, before the survey's year {}; change it before submitting",
+                old.key,
+                old.planned_year.unwrap_or_default(),
+                s.year
+            ),
+        ));
+    }
+    if !tx.submit_forecast_response(&r.id, &p.actor()).await? {
+        tx.rollback().await?;
+        return Err(no_systems());
+    }
     audit(
         &mut tx,
         (&p.actor(), Some(&p.org().id)),
@@ -292,7 +311,7 @@ pub async fn upload_csv(ctx: &Context, p: &Principal, survey_id: &str, bytes: &[
         let functions: Vec<&str> = cols[6].split([';', '|']).collect();
         let body = json!({"name": cell(1), "current_hosting": cell(2), "planned_year": year, "target_type": cell(4), "change": cell(5),
             "functions": functions, "budget_krw": budget, "no_plan_reason": cell(8)});
-        let a = answer_from(key, &body).map_err(|e| Error::new(e.code, format!("{prefix}{}", e.message)))?;
+        let a = answer_from(key, s.year, &body).map_err(|e| Error::new(e.code, format!("{prefix}{}", e.message)))?;
         if answers.iter().any(|b| b.key == a.key) {
             return Err(Error::new(Code::InvalidField, format!("{prefix}key: {} appears on an earlier line", a.key)));
         }
