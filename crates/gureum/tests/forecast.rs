@@ -621,3 +621,36 @@ async fn an_agency_created_after_the_survey_opened_is_asked_and_a_rejected_one_i
     let on = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-01T09:00:00+09:00").expect("clock"));
     assert_eq!(reminders::run_job(&on).await.expect("job"), 1, "only the demo agency");
 }
+
+#[tokio::test]
+async fn an_agency_approved_after_the_survey_opened_is_asked() {
+    use gureum_storage::{NewOrganisation, OrgStatus};
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    let org_id = uuid::Uuid::new_v4().to_string();
+    let mut tx = app.db.begin_write().await.expect("tx");
+    tx.insert_organisation(&NewOrganisation {
+        id: org_id.clone(),
+        kind: gureum_domain::account::OrgKind::Agency,
+        name: "승인 대기 기관".into(),
+        business_number: None,
+        supplier_id: None,
+        status: OrgStatus::Pending,
+        registration_doc: None,
+        representative: None,
+        address: None,
+        phone: None,
+        contact_email: None,
+        privacy_consent: true,
+    })
+    .await
+    .expect("org");
+    tx.set_agency_kind(&org_id, "central").await.expect("kind");
+    tx.commit().await.expect("commit");
+    assert!(app.db.forecast_response(&sid, &org_id).await.expect("db").is_none());
+    let op = common_principal(app, "operator").await;
+    gureum_app::accounts::decide_organisation(&app.state, &op, &org_id, true, None, None).await.expect("approve");
+    let r = app.db.forecast_response(&sid, &org_id).await.expect("db").expect("asked on approval");
+    assert_eq!((r.status.as_str(), r.agency_kind.as_str()), ("draft", "central"));
+}
