@@ -654,3 +654,29 @@ async fn an_agency_approved_after_the_survey_opened_is_asked() {
     let r = app.db.forecast_response(&sid, &org_id).await.expect("db").expect("asked on approval");
     assert_eq!((r.status.as_str(), r.agency_kind.as_str()), ("draft", "central"));
 }
+
+#[tokio::test]
+async fn reading_the_response_writes_nothing_and_the_first_write_makes_it() {
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    // made after the survey opened, directly (no approval path asked it)
+    let (other, other_org) = other_agency(app, &w.operator, 31).await;
+    let (s, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(&other), None).await;
+    assert_eq!((s, r["status"].as_str(), r["open"].as_bool()), (200, Some("draft"), Some(true)), "{r}");
+    let (s, _) = app.call("DELETE", &format!("/api/v1/forecast-surveys/{sid}/response/systems/X"), Some(&other), None).await;
+    assert_eq!(s, 404);
+    assert!(app.db.forecast_response(&sid, &other_org).await.expect("db").is_none(), "a GET writes nothing");
+    let (_, notes) = app.call("GET", "/api/v1/notifications", Some(&other), None).await;
+    assert!(!notes.to_string().contains("수요예보"), "{notes}");
+    let (s, v) = app
+        .call("PUT", &format!("/api/v1/forecast-surveys/{sid}/response/systems/OWN-1"), Some(&other), Some(planned("x", 2027, "saas", &[])))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let made = app.db.forecast_response(&sid, &other_org).await.expect("db").expect("made on the first write");
+    assert_eq!(Some(made.id.as_str()), r["id"].as_str(), "the id read before");
+    let filter = gureum_storage::AuditFilter { action: Some("forecast_response.create".into()), ..Default::default() };
+    assert_eq!(app.db.audit_events(&filter, 0, 10).await.expect("audit").len(), 1);
+    let (_, notes) = app.call("GET", "/api/v1/notifications", Some(&other), None).await;
+    assert!(notes.to_string().contains("수요예보"), "{notes}");
+}

@@ -60,6 +60,10 @@ pub struct ForecastProgress {
     pub systems: i64,
 }
 
+const PREFILL_SOURCE: &str = "SELECT r.id FROM forecast_responses r JOIN forecast_surveys s ON s.id = r.survey_id \
+     WHERE r.org_id = $1 AND r.survey_id <> $2 AND r.status = 'submitted' \
+     ORDER BY s.year DESC, s.closes_on DESC, r.submitted_at DESC, r.id LIMIT 1";
+
 const SURVEY_SELECT: &str = "SELECT id, year, opens_on, closes_on, created_by, created_at FROM forecast_surveys";
 
 fn survey_from(r: &AnyRow) -> Result<ForecastSurvey> {
@@ -129,6 +133,13 @@ impl Db {
         let sql = format!("{RESPONSE_SELECT} WHERE survey_id = $1 AND org_id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(survey_id).bind(org_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(response_from).transpose()
+    }
+
+    /// The response an agency's new response to a survey is prefilled from: its last submitted
+    /// response to another survey.
+    pub async fn forecast_prefill_source(&self, survey_id: &str, org_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query(PREFILL_SOURCE).bind(org_id).bind(survey_id).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok(r.try_get("id")?)).transpose()
     }
 
     /// A response's systems, by key.
@@ -256,15 +267,7 @@ impl WriteTx {
         if done.rows_affected() != 1 {
             return Ok(None);
         }
-        let source = sqlx::query(
-            "SELECT r.id FROM forecast_responses r JOIN forecast_surveys s ON s.id = r.survey_id \
-             WHERE r.org_id = $1 AND r.survey_id <> $2 AND r.status = 'submitted' \
-             ORDER BY s.year DESC, s.closes_on DESC, r.submitted_at DESC, r.id LIMIT 1",
-        )
-        .bind(org_id)
-        .bind(survey_id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        let source = sqlx::query(PREFILL_SOURCE).bind(org_id).bind(survey_id).fetch_optional(&mut *self.tx).await?;
         let Some(source) = source else { return Ok(Some(None)) };
         let source: String = source.try_get("id")?;
         sqlx::query(

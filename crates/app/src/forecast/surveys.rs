@@ -101,7 +101,9 @@ pub async fn ask_new_agency(
 /// asked already.
 pub async fn ask(ctx: &Context, tx: &mut WriteTx, s: &ForecastSurvey, org_id: &str, kind: Option<&str>) -> Result<bool> {
     let kind = super::agency_kind(kind);
-    let Some(_prefilled) = tx.ask_agency(&crate::ids::new_id(), &s.id, org_id, kind.as_str()).await? else { return Ok(false) };
+    let Some(_prefilled) = tx.ask_agency(&super::response::response_id(&s.id, org_id), &s.id, org_id, kind.as_str()).await? else {
+        return Ok(false);
+    };
     let (ko, en) = if super::phase(s, ctx.clock().today()) == Phase::NotYetOpen {
         (
             format!(
