@@ -15,6 +15,11 @@ pub const MAX_KRW: i64 = 1_000_000_000_000;
 /// Planned years and survey years lie in this range.
 pub const MIN_YEAR: i32 = 2000;
 pub const MAX_YEAR: i32 = 2100;
+/// The fewest agencies whose answers a public report breaks down (k-anonymity: no single
+/// agency's answer is ever public); a function named by fewer is reported as [`OTHER_FUNCTION`].
+pub const MIN_AGENCIES: usize = 3;
+/// What a function named by fewer than [`MIN_AGENCIES`] agencies is reported as.
+pub const OTHER_FUNCTION: &str = "other";
 /// The most functions one system may list, and the longest function, in characters.
 pub const MAX_FUNCTIONS: usize = 20;
 pub const MAX_FUNCTION_CHARS: usize = 50;
@@ -197,9 +202,26 @@ impl SystemAnswer {
         Ok(self)
     }
 
+    /// [`check`](Self::check), and a planned year not before the survey's year.
+    pub fn check_for(self, survey_year: i64) -> Result<Self, AnswerError> {
+        let a = self.check()?;
+        year_fits(a.planned_year, survey_year)?;
+        Ok(a)
+    }
+
     /// Whether the system has a plan (a planned year).
     pub fn planned(&self) -> bool {
         self.planned_year.is_some()
+    }
+}
+
+/// A planned year is not before the survey's year (400 `invalid_field` on `planned_year`).
+pub fn year_fits(planned_year: Option<i32>, survey_year: i64) -> Result<(), AnswerError> {
+    match planned_year {
+        Some(y) if i64::from(y) < survey_year => {
+            Err(AnswerError::Field("planned_year", format!("the survey's year {survey_year} or later (to {MAX_YEAR})")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -264,9 +286,11 @@ pub fn reminder_due(today: Date, opens_on: Date, closes_on: Date) -> Option<i64>
 
 // ── the report ──────────────────────────────────────────────────────────────────────────────
 
-/// One submitted system with the kind of the agency that answered it (and nothing else of it).
+/// One submitted system with the kind of the agency that answered it and an opaque index of
+/// that agency (to count distinct agencies; never reported).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answered<'a> {
+    pub agency: usize,
     pub agency_kind: AgencyKind,
     pub system: &'a SystemAnswer,
 }
@@ -274,6 +298,9 @@ pub struct Answered<'a> {
 /// The aggregated report (public): counts only.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
+    /// Fewer than [`MIN_AGENCIES`] agencies submitted: every breakdown is empty, the systems
+    /// and the budget are 0; only the agencies asked and answered are told.
+    pub withheld: bool,
     pub agencies_asked: i64,
     pub agencies_answered: i64,
     /// Percent with one decimal (34.5), 0 when nobody was asked.
@@ -309,8 +336,31 @@ fn zeros(codes: Vec<&'static str>) -> BTreeMap<String, i64> {
     codes.into_iter().map(|c| (c.to_owned(), 0)).collect()
 }
 
-/// The report of a survey from its submitted systems.
+/// The report of a survey from its submitted systems: withheld below [`MIN_AGENCIES`] distinct
+/// agencies; a function named by fewer agencies counts as [`OTHER_FUNCTION`].
 pub fn aggregate(asked: i64, answered: i64, systems: &[Answered<'_>]) -> Report {
+    let distinct = |list: &mut Vec<usize>| {
+        list.sort_unstable();
+        list.dedup();
+        list.len()
+    };
+    let mut agencies: Vec<usize> = systems.iter().map(|a| a.agency).collect();
+    if distinct(&mut agencies) < MIN_AGENCIES {
+        return Report {
+            withheld: true,
+            agencies_asked: asked,
+            agencies_answered: answered,
+            response_rate: percent(answered, asked),
+            ..Report::default()
+        };
+    }
+    let mut naming: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for a in systems.iter().filter(|a| a.system.planned()) {
+        for f in &a.system.functions {
+            naming.entry(f.as_str()).or_default().push(a.agency);
+        }
+    }
+    let public: Vec<&str> = naming.into_iter().filter_map(|(f, mut by)| (distinct(&mut by) >= MIN_AGENCIES).then_some(f)).collect();
     let mut r = Report {
         agencies_asked: asked,
         agencies_answered: answered,
@@ -331,8 +381,12 @@ pub fn aggregate(asked: i64, answered: i64, systems: &[Answered<'_>]) -> Report 
                 let t = s.target_type.map_or("unspecified", TargetType::as_str);
                 *r.by_target_type.entry(t.into()).or_default() += 1;
                 *r.by_planned_year.entry(y.to_string()).or_default() += 1;
-                for f in &s.functions {
-                    *r.by_function.entry(f.clone()).or_default() += 1;
+                let mut named: Vec<&str> =
+                    s.functions.iter().map(|f| if public.contains(&f.as_str()) { f.as_str() } else { OTHER_FUNCTION }).collect();
+                named.sort_unstable();
+                named.dedup();
+                for f in named {
+                    *r.by_function.entry(f.to_owned()).or_default() += 1;
                 }
                 r.budget_krw = r.budget_krw.saturating_add(s.budget_krw.unwrap_or(0));
             }
@@ -500,29 +554,63 @@ mod tests {
         let mut c = answer("C");
         c.planned_year = None;
         c.no_plan_reason = Some(NoPlanReason::NoBudget);
+        let mut d = answer("D");
+        d.functions = vec!["전자결재".into()];
         let answered = [
-            Answered { agency_kind: AgencyKind::Central, system: &a },
-            Answered { agency_kind: AgencyKind::Local, system: &b },
-            Answered { agency_kind: AgencyKind::Local, system: &c },
+            Answered { agency: 0, agency_kind: AgencyKind::Central, system: &a },
+            Answered { agency: 1, agency_kind: AgencyKind::Local, system: &b },
+            Answered { agency: 2, agency_kind: AgencyKind::Local, system: &c },
+            Answered { agency: 2, agency_kind: AgencyKind::Local, system: &d },
         ];
-        let r = aggregate(4, 2, &answered);
-        assert_eq!((r.agencies_asked, r.agencies_answered, r.systems), (4, 2, 3));
-        assert_eq!(r.response_rate, 50.0);
-        assert_eq!(r.by_target_type["saas"], 1);
+        let r = aggregate(4, 3, &answered);
+        assert!(!r.withheld);
+        assert_eq!((r.agencies_asked, r.agencies_answered, r.systems), (4, 3, 4));
+        assert_eq!(r.response_rate, 75.0);
+        assert_eq!(r.by_target_type["saas"], 2);
         assert_eq!(r.by_target_type["iaas"], 1);
         assert_eq!(r.by_target_type["paas"], 0);
-        assert_eq!(r.by_planned_year["2027"], 1);
         assert_eq!(r.by_planned_year["2028"], 1);
-        assert_eq!(r.by_agency_kind["local"], 2);
+        assert_eq!(r.by_planned_year["2027"], 2);
+        assert_eq!(r.by_agency_kind["local"], 3);
         assert_eq!(r.by_agency_kind["public_institution"], 0);
-        assert_eq!(r.by_hosting["own"], 2);
+        assert_eq!(r.by_hosting["own"], 3);
         assert_eq!(r.by_hosting["nirs"], 1);
-        assert_eq!(r.by_function["전자결재"], 2);
-        assert_eq!(r.by_function["영상회의"], 1);
+        // 전자결재 is named by three agencies; 영상회의 by one only, so it is `other`.
+        assert_eq!(r.by_function["전자결재"], 3);
+        assert_eq!(r.by_function.get("영상회의"), None);
+        assert_eq!(r.by_function[OTHER_FUNCTION], 1);
         assert_eq!(r.no_plan_reasons["no_budget"], 1);
         assert_eq!(r.no_plan_reasons["security"], 0);
-        assert_eq!(r.budget_krw, 100_000_000);
+        assert_eq!(r.budget_krw, 150_000_000);
         let empty = aggregate(0, 0, &[]);
-        assert_eq!((empty.systems, empty.response_rate), (0, 0.0));
+        assert_eq!((empty.systems, empty.response_rate, empty.withheld), (0, 0.0, true));
+    }
+
+    #[test]
+    fn fewer_than_three_agencies_are_never_broken_down() {
+        let a = answer("A");
+        let b = answer("B");
+        let two = [
+            Answered { agency: 0, agency_kind: AgencyKind::Central, system: &a },
+            Answered { agency: 1, agency_kind: AgencyKind::Local, system: &b },
+            Answered { agency: 1, agency_kind: AgencyKind::Local, system: &a },
+        ];
+        let r = aggregate(5, 2, &two);
+        assert!(r.withheld);
+        assert_eq!((r.agencies_asked, r.agencies_answered, r.response_rate), (5, 2, 40.0));
+        assert_eq!((r.systems, r.budget_krw), (0, 0));
+        assert!(r.by_target_type.is_empty() && r.by_function.is_empty() && r.by_agency_kind.is_empty());
+        assert!(r.by_hosting.is_empty() && r.by_planned_year.is_empty() && r.no_plan_reasons.is_empty());
+    }
+
+    #[test]
+    fn a_planned_year_is_not_before_the_surveys() {
+        let mut a = answer("A");
+        a.planned_year = Some(2026);
+        assert!(a.clone().check_for(2026).is_ok());
+        assert!(matches!(a.clone().check_for(2027), Err(AnswerError::Field("planned_year", _))));
+        a.planned_year = None;
+        a.no_plan_reason = Some(NoPlanReason::Security);
+        assert!(a.check_for(2027).is_ok());
     }
 }

@@ -79,6 +79,8 @@ async fn other_agency(app: &TestApp, _operator: &str, n: u8) -> (String, String)
 async fn an_agency_answers_system_by_system_and_the_report_counts_it() {
     let w = world().await;
     let app = &w.app;
+    let (o1, _) = other_agency(app, &w.operator, 11).await;
+    let (o2, _) = other_agency(app, &w.operator, 12).await;
     let sid = open_survey(&w, survey_body()).await;
     let (s, list) = app.get("/api/v1/forecast-surveys").await;
     assert_eq!(s, 200);
@@ -126,20 +128,45 @@ async fn an_agency_answers_system_by_system_and_the_report_counts_it() {
     assert_eq!(s, 200, "{r}");
     assert_eq!((r["status"].as_str(), r["systems"].as_array().map(Vec::len)), (Some("submitted"), Some(3)));
 
+    // one agency alone is never broken down (k-anonymity): only the counts of agencies
     let (s, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
     assert_eq!(s, 200, "{rep}");
-    assert_eq!(rep["agencies_asked"], 1);
-    assert_eq!(rep["agencies_answered"], 1);
+    assert_eq!(
+        (rep["withheld"].as_bool(), rep["agencies_asked"].as_i64(), rep["agencies_answered"].as_i64()),
+        (Some(true), Some(3), Some(1))
+    );
+    assert_eq!((rep["systems"].as_i64(), rep["budget_krw"].as_i64()), (Some(0), Some(0)), "{rep}");
+    for k in ["by_target_type", "by_planned_year", "by_agency_kind", "by_hosting", "by_function", "no_plan_reasons"] {
+        assert_eq!(rep[k], json!({}), "{k}: {rep}");
+    }
+    let stats = summary_for_stats(&app.state).await.expect("stats").expect("a survey");
+    assert_eq!((stats.systems, stats.by_target_type.len()), (0, 0));
+
+    // two more agencies submit: now it is
+    for (token, key, target) in [(&o1, "O-1", "saas"), (&o2, "O-2", "iaas")] {
+        let uri = format!("/api/v1/forecast-surveys/{sid}/response/systems/{key}");
+        let (s, v) = app.call("PUT", &uri, Some(token), Some(planned("전자결재", 2027, target, &["전자결재"]))).await;
+        assert_eq!(s, 200, "{v}");
+        let (s, v) = app.call("POST", &format!("/api/v1/forecast-surveys/{sid}/response/submit"), Some(token), None).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let (s, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
+    assert_eq!(s, 200, "{rep}");
+    assert_eq!(rep["withheld"], false);
+    assert_eq!(rep["agencies_asked"], 3);
+    assert_eq!(rep["agencies_answered"], 3);
     assert_eq!(rep["response_rate"], 100.0);
-    assert_eq!(rep["systems"], 3);
-    assert_eq!(rep["by_target_type"], json!({"iaas": 0, "paas": 1, "saas": 1}));
-    assert_eq!(rep["by_planned_year"], json!({"2027": 1, "2028": 1}));
-    assert_eq!(rep["by_hosting"]["own"], 2);
+    assert_eq!(rep["systems"], 5);
+    assert_eq!(rep["by_target_type"], json!({"iaas": 1, "paas": 1, "saas": 2}));
+    assert_eq!(rep["by_planned_year"], json!({"2027": 3, "2028": 1}));
+    assert_eq!(rep["by_hosting"]["own"], 4);
     assert_eq!(rep["by_hosting"]["nirs"], 1);
-    assert_eq!(rep["by_function"], json!({"영상회의": 1, "인사": 1, "전자결재": 1}));
+    // 영상회의 and 인사 are named by one agency only: reported as `other`
+    assert_eq!(rep["by_function"], json!({"other": 2, "전자결재": 3}));
     assert_eq!(rep["no_plan_reasons"]["security"], 1);
     assert_eq!(rep["by_agency_kind"]["other"], 3);
-    assert_eq!(rep["budget_krw"], 20_000_000);
+    assert_eq!(rep["by_agency_kind"]["local"], 2);
+    assert_eq!(rep["budget_krw"], 40_000_000);
     // never the agency's name
     let agency = app
         .db
@@ -153,13 +180,27 @@ async fn an_agency_answers_system_by_system_and_the_report_counts_it() {
     assert_eq!(s, 200);
     assert!(headers["content-type"].to_str().expect("type").starts_with("text/csv"));
     let csv = String::from_utf8(csv).expect("utf-8");
-    assert!(csv.contains("\"function\",\"전자결재\",\"1\""), "{csv}");
+    assert!(csv.contains("\"function\",\"전자결재\",\"3\""), "{csv}");
+    assert!(!csv.contains("영상회의"), "{csv}");
     assert!(!csv.contains(&agency.name));
 
     // the statistics' part
     let stats = summary_for_stats(&app.state).await.expect("stats").expect("a survey");
-    assert_eq!((stats.year, stats.systems), (2027, 3));
-    assert_eq!(stats.by_target_type["saas"], 1);
+    assert_eq!((stats.year, stats.systems), (2027, 5));
+    assert_eq!(stats.by_target_type["saas"], 2);
+
+    // an edit after submitting puts the answer back to draft: it counts again only once submitted anew
+    let (s, v) = put("HR-01", planned("인사·급여", 2029, "paas", &["인사"])).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(&w.buyer), None).await;
+    assert_eq!((r["status"].as_str(), r["submitted_at"].as_str()), (Some("draft"), None), "{r}");
+    let (_, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
+    assert_eq!((rep["agencies_answered"].as_i64(), rep["withheld"].as_bool(), rep["systems"].as_i64()), (Some(2), Some(true), Some(0)));
+    let (s, _) = app.call("POST", &format!("/api/v1/forecast-surveys/{sid}/response/submit"), Some(&budget), None).await;
+    assert_eq!(s, 200);
+    let (_, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
+    assert_eq!((rep["agencies_answered"].as_i64(), rep["systems"].as_i64()), (Some(3), Some(5)));
+    assert_eq!(rep["by_planned_year"], json!({"2027": 3, "2029": 1}));
 
     // the operator sees the rate by kind and who is missing (nobody)
     let (s, p) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/progress"), Some(&w.operator), None).await;
@@ -459,12 +500,183 @@ async fn the_answer_page_takes_forms_and_csv_files_and_names_the_bad_line() {
         post_page(app, &w.buyer, &format!("/agency/forecast/{sid}/submit"), "application/x-www-form-urlencoded", Vec::new()).await;
     assert_eq!(s, 303);
     let (_, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
-    assert_eq!((rep["systems"].as_i64(), rep["by_function"]["메일"].as_i64()), (Some(2), Some(1)), "{rep}");
-    // the public page draws it; the operator's page names who is missing (nobody)
+    assert_eq!((rep["agencies_answered"].as_i64(), rep["withheld"].as_bool()), (Some(1), Some(true)), "{rep}");
+    // the public page says it is withheld (one agency only) and names no function; the
+    // operator's page names who is missing (nobody)
     let (s, page) = app.get(&format!("/forecast/{sid}")).await;
     assert_eq!(s, 200);
-    assert!(page.as_str().is_some_and(|p| p.contains("fc-function-t") && p.contains("메일")));
+    assert!(page.as_str().is_some_and(|p| p.contains("id=\"report-withheld\"") && !p.contains("메일")), "{page}");
     let (s, page) = app.call("GET", &format!("/operator/forecast/{sid}"), Some(&w.operator), None).await;
     assert_eq!(s, 200);
     assert!(page.as_str().is_some_and(|p| p.contains("id=\"missing-none\"")), "{page}");
+}
+
+async fn submit_ok(app: &TestApp, token: &str, sid: &str) {
+    let (s, v) = app.call("POST", &format!("/api/v1/forecast-surveys/{sid}/response/submit"), Some(token), None).await;
+    assert_eq!(s, 200, "{v}");
+}
+
+async fn status_of(app: &TestApp, token: &str, sid: &str) -> (String, Option<String>) {
+    let (s, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(token), None).await;
+    assert_eq!(s, 200, "{r}");
+    (r["status"].as_str().expect("status").to_owned(), r["submitted_at"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn a_delete_or_a_csv_upload_after_submitting_puts_the_answer_back_to_draft() {
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    let uri = |k: &str| format!("/api/v1/forecast-surveys/{sid}/response/systems/{k}");
+    for k in ["A", "B"] {
+        let (s, _) = app.call("PUT", &uri(k), Some(&w.buyer), Some(planned("x", 2027, "saas", &[]))).await;
+        assert_eq!(s, 200);
+    }
+    submit_ok(app, &w.buyer, &sid).await;
+    assert_eq!(status_of(app, &w.buyer, &sid).await.0, "submitted");
+    let (s, _) = app.call("DELETE", &uri("B"), Some(&w.buyer), None).await;
+    assert_eq!(s, 204);
+    assert_eq!(status_of(app, &w.buyer, &sid).await, ("draft".to_owned(), None));
+    let (_, p) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/progress"), Some(&w.operator), None).await;
+    assert_eq!(p["agencies_answered"], 0, "{p}");
+    submit_ok(app, &w.buyer, &sid).await;
+    let p = common_principal(app, "buyer").await;
+    let csv = "key,name,current_hosting,planned_year,target_type,change,functions,budget_krw,no_plan_reason\nC,포털,nirs,,,,,,security\n";
+    response::upload_csv(&app.state, &p, &sid, csv.as_bytes(), None).await.expect("upload");
+    assert_eq!(status_of(app, &w.buyer, &sid).await, ("draft".to_owned(), None));
+    submit_ok(app, &w.buyer, &sid).await;
+    assert_eq!(status_of(app, &w.buyer, &sid).await.0, "submitted");
+    // the page says so
+    let (s, page) = app.call("GET", &format!("/agency/forecast/{sid}"), Some(&w.buyer), None).await;
+    assert_eq!(s, 200);
+    assert!(page.as_str().is_some_and(|p| p.contains("id=\"edit-resets-note\"")), "{page}");
+}
+
+#[tokio::test]
+async fn the_submit_is_refused_when_the_last_system_went_away_meanwhile() {
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    let (_, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(&w.buyer), None).await;
+    let rid = r["id"].as_str().expect("id").to_owned();
+    // the conditional update itself: no system, no submission
+    let mut tx = app.db.begin_write().await.expect("tx");
+    assert!(!tx.submit_forecast_response(&rid, "someone").await.expect("submit"));
+    tx.commit().await.expect("commit");
+    assert_eq!(status_of(app, &w.buyer, &sid).await.0, "draft");
+}
+
+#[tokio::test]
+async fn a_planned_year_before_the_surveys_is_refused_and_a_prefilled_one_must_be_fixed() {
+    let w = world().await;
+    let app = &w.app;
+    let first = open_survey(&w, json!({"year": 2026, "opens_on": "2026-11-01", "closes_on": "2026-11-30"})).await;
+    let uri = |sid: &str, k: &str| format!("/api/v1/forecast-surveys/{sid}/response/systems/{k}");
+    let (s, v) = app.call("PUT", &uri(&first, "OLD-1"), Some(&w.buyer), Some(planned("x", 2025, "saas", &[]))).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "{v}");
+    assert!(v["message"].as_str().unwrap_or("").contains("planned_year"), "{v}");
+    let (s, _) = app.call("PUT", &uri(&first, "OLD-1"), Some(&w.buyer), Some(planned("x", 2026, "saas", &[]))).await;
+    assert_eq!(s, 200);
+    submit_ok(app, &w.buyer, &first).await;
+    let next = open_survey(&w, survey_body()).await;
+    let (_, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{next}/response"), Some(&w.buyer), None).await;
+    assert_eq!(r["systems"][0]["planned_year"], 2026, "{r}");
+    let (s, v) = app.call("POST", &format!("/api/v1/forecast-surveys/{next}/response/submit"), Some(&w.buyer), None).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_field")), "{v}");
+    assert!(v["message"].as_str().unwrap_or("").contains("OLD-1"), "{v}");
+    assert_eq!(status_of(app, &w.buyer, &next).await.0, "draft");
+    let (s, _) = app.call("PUT", &uri(&next, "OLD-1"), Some(&w.buyer), Some(planned("x", 2027, "saas", &[]))).await;
+    assert_eq!(s, 200);
+    submit_ok(app, &w.buyer, &next).await;
+}
+
+#[tokio::test]
+async fn an_agency_created_after_the_survey_opened_is_asked_and_a_rejected_one_is_not_counted() {
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    let closed = open_survey(&w, json!({"year": 2026, "opens_on": "2026-10-01", "closes_on": "2026-11-22"})).await;
+    let (s, org) = app.call("POST", "/api/v1/organisations", Some(&w.operator), Some(json!({"kind": "agency", "name": "새 기관"}))).await;
+    assert_eq!(s, 201, "{org}");
+    let org_id = id(&org);
+    let r = app.db.forecast_response(&sid, &org_id).await.expect("db").expect("asked at creation");
+    assert_eq!(r.status, "draft");
+    assert!(app.db.forecast_response(&closed, &org_id).await.expect("db").is_none(), "a closed survey does not ask");
+    let (_, p) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/progress"), Some(&w.operator), None).await;
+    assert_eq!(p["agencies_asked"], 2, "{p}");
+
+    // an agency no longer approved is neither counted nor reminded
+    let (_other, other_org) = other_agency(app, &w.operator, 21).await;
+    let (s, _) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(&_other), None).await;
+    assert_eq!(s, 200);
+    let mut tx = app.db.begin_write().await.expect("tx");
+    tx.set_organisation_status(&org_id, gureum_storage::OrgStatus::Rejected, Some("test")).await.expect("status");
+    tx.set_organisation_status(&other_org, gureum_storage::OrgStatus::Pending, None).await.expect("status");
+    tx.commit().await.expect("commit");
+    let (_, p) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/progress"), Some(&w.operator), None).await;
+    assert_eq!(p["agencies_asked"], 1, "{p}");
+    assert_eq!(p["missing"].as_array().map(Vec::len), Some(1), "{p}");
+    let (_, rep) = app.get(&format!("/api/v1/forecast-surveys/{sid}/report")).await;
+    assert_eq!(rep["agencies_asked"], 1, "{rep}");
+    let on = app.state.with_clock(gureum_domain::Clock::parse_fixed("2026-12-01T09:00:00+09:00").expect("clock"));
+    assert_eq!(reminders::run_job(&on).await.expect("job"), 1, "only the demo agency");
+}
+
+#[tokio::test]
+async fn an_agency_approved_after_the_survey_opened_is_asked() {
+    use gureum_storage::{NewOrganisation, OrgStatus};
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    let org_id = uuid::Uuid::new_v4().to_string();
+    let mut tx = app.db.begin_write().await.expect("tx");
+    tx.insert_organisation(&NewOrganisation {
+        id: org_id.clone(),
+        kind: gureum_domain::account::OrgKind::Agency,
+        name: "승인 대기 기관".into(),
+        business_number: None,
+        supplier_id: None,
+        status: OrgStatus::Pending,
+        registration_doc: None,
+        representative: None,
+        address: None,
+        phone: None,
+        contact_email: None,
+        privacy_consent: true,
+    })
+    .await
+    .expect("org");
+    tx.set_agency_kind(&org_id, "central").await.expect("kind");
+    tx.commit().await.expect("commit");
+    assert!(app.db.forecast_response(&sid, &org_id).await.expect("db").is_none());
+    let op = common_principal(app, "operator").await;
+    gureum_app::accounts::decide_organisation(&app.state, &op, &org_id, true, None, None).await.expect("approve");
+    let r = app.db.forecast_response(&sid, &org_id).await.expect("db").expect("asked on approval");
+    assert_eq!((r.status.as_str(), r.agency_kind.as_str()), ("draft", "central"));
+}
+
+#[tokio::test]
+async fn reading_the_response_writes_nothing_and_the_first_write_makes_it() {
+    let w = world().await;
+    let app = &w.app;
+    let sid = open_survey(&w, survey_body()).await;
+    // made after the survey opened, directly (no approval path asked it)
+    let (other, other_org) = other_agency(app, &w.operator, 31).await;
+    let (s, r) = app.call("GET", &format!("/api/v1/forecast-surveys/{sid}/response"), Some(&other), None).await;
+    assert_eq!((s, r["status"].as_str(), r["open"].as_bool()), (200, Some("draft"), Some(true)), "{r}");
+    let (s, _) = app.call("DELETE", &format!("/api/v1/forecast-surveys/{sid}/response/systems/X"), Some(&other), None).await;
+    assert_eq!(s, 404);
+    assert!(app.db.forecast_response(&sid, &other_org).await.expect("db").is_none(), "a GET writes nothing");
+    let (_, notes) = app.call("GET", "/api/v1/notifications", Some(&other), None).await;
+    assert!(!notes.to_string().contains("수요예보"), "{notes}");
+    let (s, v) = app
+        .call("PUT", &format!("/api/v1/forecast-surveys/{sid}/response/systems/OWN-1"), Some(&other), Some(planned("x", 2027, "saas", &[])))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let made = app.db.forecast_response(&sid, &other_org).await.expect("db").expect("made on the first write");
+    assert_eq!(Some(made.id.as_str()), r["id"].as_str(), "the id read before");
+    let filter = gureum_storage::AuditFilter { action: Some("forecast_response.create".into()), ..Default::default() };
+    assert_eq!(app.db.audit_events(&filter, 0, 10).await.expect("audit").len(), 1);
+    let (_, notes) = app.call("GET", "/api/v1/notifications", Some(&other), None).await;
+    assert!(notes.to_string().contains("수요예보"), "{notes}");
 }

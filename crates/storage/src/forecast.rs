@@ -60,6 +60,10 @@ pub struct ForecastProgress {
     pub systems: i64,
 }
 
+const PREFILL_SOURCE: &str = "SELECT r.id FROM forecast_responses r JOIN forecast_surveys s ON s.id = r.survey_id \
+     WHERE r.org_id = $1 AND r.survey_id <> $2 AND r.status = 'submitted' \
+     ORDER BY s.year DESC, s.closes_on DESC, r.submitted_at DESC, r.id LIMIT 1";
+
 const SURVEY_SELECT: &str = "SELECT id, year, opens_on, closes_on, created_by, created_at FROM forecast_surveys";
 
 fn survey_from(r: &AnyRow) -> Result<ForecastSurvey> {
@@ -131,6 +135,13 @@ impl Db {
         row.as_ref().map(response_from).transpose()
     }
 
+    /// The response an agency's new response to a survey is prefilled from: its last submitted
+    /// response to another survey.
+    pub async fn forecast_prefill_source(&self, survey_id: &str, org_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query(PREFILL_SOURCE).bind(org_id).bind(survey_id).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok(r.try_get("id")?)).transpose()
+    }
+
     /// A response's systems, by key.
     pub async fn forecast_systems(&self, response_id: &str) -> Result<Vec<ForecastSystem>> {
         let sql = format!("SELECT {SYSTEM_COLS} FROM forecast_systems s WHERE s.response_id = $1 ORDER BY s.system_key");
@@ -138,21 +149,24 @@ impl Db {
         rows.iter().map(system_from).collect()
     }
 
-    /// The systems of a survey's submitted responses, each with its agency's kind only.
-    pub async fn forecast_submitted_systems(&self, survey_id: &str) -> Result<Vec<(String, ForecastSystem)>> {
+    /// The systems of a survey's submitted responses of approved agencies, each with its
+    /// agency's kind and an opaque index of its response (for k-anonymity; nothing else of it).
+    pub async fn forecast_submitted_systems(&self, survey_id: &str) -> Result<Vec<(String, String, ForecastSystem)>> {
         let sql = format!(
-            "SELECT r.agency_kind, {SYSTEM_COLS} FROM forecast_systems s JOIN forecast_responses r ON r.id = s.response_id \
-             WHERE r.survey_id = $1 AND r.status = 'submitted' ORDER BY r.agency_kind, s.system_key"
+            "SELECT r.agency_kind, r.id AS response_id, {SYSTEM_COLS} FROM forecast_systems s JOIN forecast_responses r ON r.id = s.response_id \
+             JOIN organisations o ON o.id = r.org_id \
+             WHERE r.survey_id = $1 AND r.status = 'submitted' AND o.status = 'approved' ORDER BY r.agency_kind, s.system_key"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(survey_id).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((r.try_get("agency_kind")?, system_from(r)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("agency_kind")?, r.try_get("response_id")?, system_from(r)?))).collect()
     }
 
-    /// How many agencies a survey asked and how many submitted.
+    /// How many approved agencies a survey asked and how many of them submitted (a suspended
+    /// agency counts in neither).
     pub async fn forecast_counts(&self, survey_id: &str) -> Result<(i64, i64)> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS asked, COALESCE(SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END), 0) AS answered \
-             FROM forecast_responses WHERE survey_id = $1",
+            "SELECT COUNT(*) AS asked, COALESCE(SUM(CASE WHEN r.status = 'submitted' THEN 1 ELSE 0 END), 0) AS answered \
+             FROM forecast_responses r JOIN organisations o ON o.id = r.org_id WHERE r.survey_id = $1 AND o.status = 'approved'",
         )
         .bind(survey_id)
         .fetch_one(&self.pool)
@@ -165,7 +179,8 @@ impl Db {
         let rows = sqlx::query(
             "SELECT r.org_id, o.name AS org_name, r.agency_kind, r.status, r.submitted_at, \
              (SELECT COUNT(*) FROM forecast_systems s WHERE s.response_id = r.id) AS systems \
-             FROM forecast_responses r JOIN organisations o ON o.id = r.org_id WHERE r.survey_id = $1 ORDER BY o.name, r.org_id",
+             FROM forecast_responses r JOIN organisations o ON o.id = r.org_id WHERE r.survey_id = $1 AND o.status = 'approved' \
+             ORDER BY o.name, r.org_id",
         )
         .bind(survey_id)
         .fetch_all(&self.pool)
@@ -201,12 +216,15 @@ impl Db {
         })
     }
 
-    /// The agencies that have not submitted a survey's response.
+    /// The approved agencies that have not submitted a survey's response.
     pub async fn forecast_unsubmitted(&self, survey_id: &str) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT org_id FROM forecast_responses WHERE survey_id = $1 AND status <> 'submitted' ORDER BY org_id")
-            .bind(survey_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT r.org_id FROM forecast_responses r JOIN organisations o ON o.id = r.org_id \
+             WHERE r.survey_id = $1 AND r.status <> 'submitted' AND o.status = 'approved' ORDER BY r.org_id",
+        )
+        .bind(survey_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
     }
 }
@@ -249,15 +267,7 @@ impl WriteTx {
         if done.rows_affected() != 1 {
             return Ok(None);
         }
-        let source = sqlx::query(
-            "SELECT r.id FROM forecast_responses r JOIN forecast_surveys s ON s.id = r.survey_id \
-             WHERE r.org_id = $1 AND r.survey_id <> $2 AND r.status = 'submitted' \
-             ORDER BY s.year DESC, s.closes_on DESC, r.submitted_at DESC, r.id LIMIT 1",
-        )
-        .bind(org_id)
-        .bind(survey_id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        let source = sqlx::query(PREFILL_SOURCE).bind(org_id).bind(survey_id).fetch_optional(&mut *self.tx).await?;
         let Some(source) = source else { return Ok(Some(None)) };
         let source: String = source.try_get("id")?;
         sqlx::query(
@@ -326,6 +336,13 @@ impl WriteTx {
         Ok(true)
     }
 
+    /// A response's systems as the transaction sees them, by key.
+    pub async fn forecast_systems(&mut self, response_id: &str) -> Result<Vec<ForecastSystem>> {
+        let sql = format!("SELECT {SYSTEM_COLS} FROM forecast_systems s WHERE s.response_id = $1 ORDER BY s.system_key");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(response_id).fetch_all(&mut *self.tx).await?;
+        rows.iter().map(system_from).collect()
+    }
+
     /// How many systems a response holds.
     pub async fn forecast_system_count(&mut self, response_id: &str) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM forecast_systems WHERE response_id = $1")
@@ -335,22 +352,32 @@ impl WriteTx {
         Ok(row.try_get("n")?)
     }
 
+    /// A change to a response puts it back to `draft` (its submission cleared): an edit after
+    /// submitting counts in the reports again only once the response is submitted anew.
     async fn touch_forecast_response(&mut self, id: &str) -> Result<()> {
-        sqlx::query("UPDATE forecast_responses SET updated_at = $2 WHERE id = $1").bind(id).bind(self.now).execute(&mut *self.tx).await?;
+        sqlx::query(
+            "UPDATE forecast_responses SET updated_at = $2, status = 'draft', submitted_at = NULL, submitted_by = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
-    /// Submits a response (again: a later submission moves `submitted_at`).
-    pub async fn submit_forecast_response(&mut self, id: &str, by: &str) -> Result<()> {
-        sqlx::query(
-            "UPDATE forecast_responses SET status = 'submitted', submitted_at = $2, submitted_by = $3, updated_at = $2 WHERE id = $1",
+    /// Submits a response (again: a later submission moves `submitted_at`) — only while it holds
+    /// a system (a concurrent delete of its last one wins); `false` when it holds none.
+    pub async fn submit_forecast_response(&mut self, id: &str, by: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE forecast_responses SET status = 'submitted', submitted_at = $2, submitted_by = $3, updated_at = $2 WHERE id = $1 \
+             AND EXISTS (SELECT 1 FROM forecast_systems s WHERE s.response_id = forecast_responses.id)",
         )
         .bind(id)
         .bind(self.now)
         .bind(by)
         .execute(&mut *self.tx)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Records a reminder; `false` when this one was sent already.

@@ -49,6 +49,9 @@ pub async fn decide_organisation(
         )
     };
     tell_org_admins(ctx, &mut tx, org_id, "org.decision", &ko, &en, "/account").await?;
+    if approve {
+        crate::forecast::surveys::ask_new_agency(ctx, &mut tx, org_id, org.kind, None).await?;
+    }
     tx.commit().await?;
     ctx.db().organisation(org_id).await?.ok_or_else(|| Error::not_found("organisation"))
 }
@@ -236,6 +239,7 @@ pub async fn set_agency_kind(
         .request_id(request_id);
     ev.organisation = Some(org.id.clone());
     tx.audit(ev).await?;
+    crate::forecast::surveys::ask_new_agency(ctx, &mut tx, &org.id, kind, None).await?;
     tx.commit().await?;
     ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::internal("organisation vanished"))
 }

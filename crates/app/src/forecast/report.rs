@@ -17,6 +17,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportView {
     pub survey: SurveyView,
+    /// Fewer than `MIN_AGENCIES` (3) agencies submitted: the breakdowns are empty and the
+    /// systems and budget 0, so that no single agency's answer is public.
+    pub withheld: bool,
     pub agencies_asked: i64,
     pub agencies_answered: i64,
     /// Percent with one decimal.
@@ -37,11 +40,16 @@ pub async fn report(ctx: &Context, id: &str) -> Result<ReportView> {
     let s = super::survey(ctx, id).await?;
     let (asked, answered) = ctx.db().forecast_counts(&s.id).await?;
     let rows = ctx.db().forecast_submitted_systems(&s.id).await?;
-    let answers: Vec<(AgencyKind, SystemAnswer)> = rows.iter().map(|(k, sys)| (agency_kind(Some(k)), answer_of(sys))).collect();
-    let list: Vec<Answered<'_>> = answers.iter().map(|(k, a)| Answered { agency_kind: *k, system: a }).collect();
+    let mut responses: Vec<&str> = rows.iter().map(|(_, r, _)| r.as_str()).collect();
+    responses.sort_unstable();
+    responses.dedup();
+    let answers: Vec<(usize, AgencyKind, SystemAnswer)> =
+        rows.iter().map(|(k, r, sys)| (responses.binary_search(&r.as_str()).unwrap_or(0), agency_kind(Some(k)), answer_of(sys))).collect();
+    let list: Vec<Answered<'_>> = answers.iter().map(|(i, k, a)| Answered { agency: *i, agency_kind: *k, system: a }).collect();
     let r = forecast::aggregate(asked, answered, &list);
     Ok(ReportView {
         survey: survey_view(&s, ctx.clock().today()),
+        withheld: r.withheld,
         agencies_asked: r.agencies_asked,
         agencies_answered: r.agencies_answered,
         response_rate: r.response_rate,
@@ -63,6 +71,7 @@ pub fn report_csv(r: &ReportView) -> String {
     csv_line(&mut out, &["dimension", "value", "count"]);
     let line = |out: &mut String, d: &str, v: &str, n: String| csv_line(out, &[d, v, &n]);
     line(&mut out, "survey", &r.survey.year.to_string(), r.survey.id.clone());
+    line(&mut out, "withheld", "", r.withheld.to_string());
     line(&mut out, "agencies_asked", "", r.agencies_asked.to_string());
     line(&mut out, "agencies_answered", "", r.agencies_answered.to_string());
     line(&mut out, "response_rate", "", format!("{:.1}", r.response_rate));
@@ -158,7 +167,8 @@ pub struct StatsForecast {
 }
 
 /// The latest survey's year, its submitted systems and their target types — the survey with
-/// the latest year (then the latest window) that has opened; `None` when there is none.
+/// the latest year (then the latest window) that has opened; `None` when there is none. A
+/// withheld report (fewer than 3 agencies submitted) gives 0 systems and no target type.
 pub async fn summary_for_stats(ctx: &Context) -> Result<Option<StatsForecast>> {
     let today = ctx.clock().today();
     let surveys = ctx.db().forecast_surveys().await?;
@@ -199,7 +209,7 @@ pub async fn demand_meets_supply(ctx: &Context, r: &ReportView) -> Result<Vec<De
     let mut functions: Vec<(&String, &i64)> = r.by_function.iter().collect();
     functions.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     let mut out = Vec::new();
-    for (f, n) in functions.into_iter().take(FUNCTIONS_MATCHED) {
+    for (f, n) in functions.into_iter().filter(|(f, _)| f.as_str() != forecast::OTHER_FUNCTION).take(FUNCTIONS_MATCHED) {
         let mut seen: Vec<Offer> = Vec::new();
         let mut total = 0;
         for by_tag in [true, false] {

@@ -35,24 +35,63 @@ pub struct ResponseView {
     pub systems: Vec<SystemView>,
 }
 
-/// The caller's agency's response, made now when the agency was approved after the survey
-/// opened (while the survey is not closed). 403 for anyone but an agency's buyer or budget
-/// officer; 404 when the agency was never asked of a closed survey.
-async fn own(ctx: &Context, p: &Principal, survey_id: &str) -> Result<(ForecastSurvey, ForecastResponse)> {
+/// The id an agency's response to a survey has, or will have once it is made: derived from
+/// both ids (FNV-1a, two seeds, as a UUID v8), so the view read before the row exists names the
+/// row that the agency's first write makes.
+pub fn response_id(survey_id: &str, org_id: &str) -> String {
+    fn fnv(seed: u64, bytes: &[u8]) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+    let key = format!("{survey_id}/{org_id}");
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&fnv(0x9e37_79b9_7f4a_7c15, key.as_bytes()).to_be_bytes());
+    bytes[8..].copy_from_slice(&fnv(0xc2b2_ae3d_27d4_eb4f, key.as_bytes()).to_be_bytes());
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
+/// The caller's agency's survey and response, if it has one yet. 403 for anyone but an
+/// agency's buyer or budget officer.
+async fn own_read(ctx: &Context, p: &Principal, survey_id: &str) -> Result<(ForecastSurvey, Option<ForecastResponse>)> {
     if !is_answerer(p) {
         return Err(Error::forbidden());
     }
     let s = super::survey(ctx, survey_id).await?;
-    let org = p.org().id.clone();
-    if let Some(r) = ctx.db().forecast_response(&s.id, &org).await? {
+    let r = ctx.db().forecast_response(&s.id, &p.org().id).await?;
+    Ok((s, r))
+}
+
+/// The caller's agency's response for a write, made now (asked as at opening, with an audit
+/// event) when the agency had none yet — one approved by a path that did not ask it — while the
+/// survey is not closed. 404 when the agency was never asked of a closed survey.
+async fn own(ctx: &Context, p: &Principal, survey_id: &str) -> Result<(ForecastSurvey, ForecastResponse)> {
+    let (s, r) = own_read(ctx, p, survey_id).await?;
+    if let Some(r) = r {
         return Ok((s, r));
     }
     if super::phase(&s, ctx.clock().today()) == forecast::Phase::Closed {
         return Err(Error::not_found("response"));
     }
+    let org = p.org().id.clone();
     let kind = ctx.db().agency_kind(&org).await?;
     let mut tx = ctx.db().begin_write().await?;
-    super::surveys::ask(ctx, &mut tx, &s, &org, kind.as_deref()).await?;
+    if super::surveys::ask(ctx, &mut tx, &s, &org, kind.as_deref()).await? {
+        let id = response_id(&s.id, &org);
+        audit(
+            &mut tx,
+            (&p.actor(), Some(&org)),
+            None,
+            "forecast_response.create",
+            ("forecast_response", &id),
+            None,
+            json!({"survey_id": s.id, "status": "draft"}),
+        )
+        .await?;
+    }
     tx.commit().await?;
     let r = ctx.db().forecast_response(&s.id, &org).await?.ok_or_else(|| Error::internal("the response went away"))?;
     Ok((s, r))
@@ -72,10 +111,34 @@ async fn view(ctx: &Context, s: &ForecastSurvey, r: &ForecastResponse) -> Result
     })
 }
 
-/// The caller's agency's response.
+/// The caller's agency's response. It writes nothing: an agency not asked yet (while the survey
+/// is not closed) reads the draft it would have — prefilled from its last submitted answer —
+/// and its first write makes it. 404 when it was never asked of a closed survey.
 pub async fn get(ctx: &Context, p: &Principal, survey_id: &str) -> Result<ResponseView> {
-    let (s, r) = own(ctx, p, survey_id).await?;
-    view(ctx, &s, &r).await
+    let (s, r) = own_read(ctx, p, survey_id).await?;
+    if let Some(r) = r {
+        return view(ctx, &s, &r).await;
+    }
+    let phase = super::phase(&s, ctx.clock().today());
+    if phase == forecast::Phase::Closed {
+        return Err(Error::not_found("response"));
+    }
+    let org = p.org().id.clone();
+    let source = ctx.db().forecast_prefill_source(&s.id, &org).await?;
+    let systems = match &source {
+        Some(src) => ctx.db().forecast_systems(src).await?,
+        None => Vec::new(),
+    };
+    Ok(ResponseView {
+        id: response_id(&s.id, &org),
+        survey_id: s.id.clone(),
+        organisation_id: org,
+        status: "draft".into(),
+        submitted_at: None,
+        prefilled: source.is_some(),
+        open: phase == forecast::Phase::Open,
+        systems: systems.iter().map(system_view).collect(),
+    })
 }
 
 /// A refused answer as an API error; `prefix` names the CSV line.
@@ -96,8 +159,9 @@ fn code_of<T: Copy>(v: Option<&str>, key: &str, parse: fn(&str) -> Option<T>, co
     }
 }
 
-/// Reads a system from a body (the key comes from the path).
-pub fn answer_from(key: &str, body: &Value) -> Result<SystemAnswer> {
+/// Reads a system from a body (the key comes from the path); its planned year is not before
+/// the survey's `year`.
+pub fn answer_from(key: &str, year: i64, body: &Value) -> Result<SystemAnswer> {
     let f = Fields::of(body)?;
     let name = f.string("name")?.unwrap_or("").to_owned();
     let hosting = code_of(f.string("current_hosting")?, "current_hosting", Hosting::parse, &Hosting::codes())?
@@ -123,7 +187,7 @@ pub fn answer_from(key: &str, body: &Value) -> Result<SystemAnswer> {
         budget_krw: f.int("budget_krw")?,
         no_plan_reason: code_of(f.string("no_plan_reason")?, "no_plan_reason", NoPlanReason::parse, &NoPlanReason::codes())?,
     }
-    .check()
+    .check_for(year)
     .map_err(|e| answer_error(e, ""))
 }
 
@@ -155,7 +219,7 @@ fn key_of(raw: &str) -> Result<String> {
 pub async fn put_system(ctx: &Context, p: &Principal, survey_id: &str, key: &str, body: &Value, rid: Option<String>) -> Result<SystemView> {
     let key = key_of(key)?;
     let (s, r) = own(ctx, p, survey_id).await?;
-    let answer = answer_from(&key, body)?;
+    let answer = answer_from(&key, s.year, body)?;
     require_open(&s, ctx.clock().today())?;
     let row = stored(&answer);
     let mut tx = ctx.db().begin_write().await?;
@@ -179,8 +243,9 @@ pub async fn put_system(ctx: &Context, p: &Principal, survey_id: &str, key: &str
 /// Deletes one system (while the survey is open); 404 when the response has none by that key.
 pub async fn delete_system(ctx: &Context, p: &Principal, survey_id: &str, key: &str, rid: Option<String>) -> Result<()> {
     let key = key_of(key)?;
-    let (s, r) = own(ctx, p, survey_id).await?;
+    let (s, r) = own_read(ctx, p, survey_id).await?;
     require_open(&s, ctx.clock().today())?;
+    let Some(r) = r else { return Err(Error::not_found("system")) };
     let mut tx = ctx.db().begin_write().await?;
     let Some(before) = tx.forecast_system(&r.id, &key).await? else {
         tx.rollback().await?;
@@ -202,17 +267,35 @@ pub async fn delete_system(ctx: &Context, p: &Principal, survey_id: &str, key: &
 }
 
 /// Submits the response (while the survey is open; again after a change). A response without
-/// any system is refused (400 `invalid_field` naming `systems`).
+/// any system is refused (400 `invalid_field` naming `systems`), also when its last system is
+/// deleted meanwhile; so is one holding a system (prefilled from an earlier survey) planned for
+/// a year before the survey's (400 `invalid_field` naming the system's key).
 pub async fn submit(ctx: &Context, p: &Principal, survey_id: &str, rid: Option<String>) -> Result<ResponseView> {
     let (s, r) = own(ctx, p, survey_id).await?;
     require_open(&s, ctx.clock().today())?;
+    let no_systems = || bad("systems", "enter at least one information system before submitting");
     let mut tx = ctx.db().begin_write().await?;
     let n = tx.forecast_system_count(&r.id).await?;
     if n == 0 {
         tx.rollback().await?;
-        return Err(bad("systems", "enter at least one information system before submitting"));
+        return Err(no_systems());
     }
-    tx.submit_forecast_response(&r.id, &p.actor()).await?;
+    if let Some(old) = tx.forecast_systems(&r.id).await?.into_iter().find(|x| x.planned_year.is_some_and(|y| y < s.year)) {
+        tx.rollback().await?;
+        return Err(Error::new(
+            Code::InvalidField,
+            format!(
+                "systems.{}.planned_year: planned for {}, before the survey's year {}; change it before submitting",
+                old.key,
+                old.planned_year.unwrap_or_default(),
+                s.year
+            ),
+        ));
+    }
+    if !tx.submit_forecast_response(&r.id, &p.actor()).await? {
+        tx.rollback().await?;
+        return Err(no_systems());
+    }
     audit(
         &mut tx,
         (&p.actor(), Some(&p.org().id)),
@@ -292,7 +375,7 @@ pub async fn upload_csv(ctx: &Context, p: &Principal, survey_id: &str, bytes: &[
         let functions: Vec<&str> = cols[6].split([';', '|']).collect();
         let body = json!({"name": cell(1), "current_hosting": cell(2), "planned_year": year, "target_type": cell(4), "change": cell(5),
             "functions": functions, "budget_krw": budget, "no_plan_reason": cell(8)});
-        let a = answer_from(key, &body).map_err(|e| Error::new(e.code, format!("{prefix}{}", e.message)))?;
+        let a = answer_from(key, s.year, &body).map_err(|e| Error::new(e.code, format!("{prefix}{}", e.message)))?;
         if answers.iter().any(|b| b.key == a.key) {
             return Err(Error::new(Code::InvalidField, format!("{prefix}key: {} appears on an earlier line", a.key)));
         }

@@ -69,11 +69,41 @@ pub async fn create(ctx: &Context, p: &Principal, body: &serde_json::Value, rid:
     Ok(survey_view(&stored, ctx.clock().today()))
 }
 
+/// Asks an agency approved (or created approved) after surveys opened: in the transaction that
+/// approves or creates it, every survey that has not closed asks it as at opening. Nothing for
+/// an organisation that is not an agency. `agency_kind` is its kind when the caller knows it
+/// (else read from the stored organisation). Answers how many surveys asked it.
+pub async fn ask_new_agency(
+    ctx: &Context,
+    tx: &mut WriteTx,
+    org_id: &str,
+    org_kind: gureum_domain::account::OrgKind,
+    agency_kind: Option<&str>,
+) -> Result<usize> {
+    if org_kind != gureum_domain::account::OrgKind::Agency {
+        return Ok(0);
+    }
+    let stored = match agency_kind {
+        Some(k) => Some(k.to_owned()),
+        None => ctx.db().agency_kind(org_id).await?,
+    };
+    let today = ctx.clock().today();
+    let mut asked = 0;
+    for s in ctx.db().forecast_surveys().await? {
+        if super::phase(&s, today) != Phase::Closed && ask(ctx, tx, &s, org_id, stored.as_deref()).await? {
+            asked += 1;
+        }
+    }
+    Ok(asked)
+}
+
 /// Asks one agency (its draft response, prefilled; its answerers told). `false` when it was
 /// asked already.
 pub async fn ask(ctx: &Context, tx: &mut WriteTx, s: &ForecastSurvey, org_id: &str, kind: Option<&str>) -> Result<bool> {
     let kind = super::agency_kind(kind);
-    let Some(_prefilled) = tx.ask_agency(&crate::ids::new_id(), &s.id, org_id, kind.as_str()).await? else { return Ok(false) };
+    let Some(_prefilled) = tx.ask_agency(&super::response::response_id(&s.id, org_id), &s.id, org_id, kind.as_str()).await? else {
+        return Ok(false);
+    };
     let (ko, en) = if super::phase(s, ctx.clock().today()) == Phase::NotYetOpen {
         (
             format!(

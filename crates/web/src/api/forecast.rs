@@ -46,8 +46,9 @@ fn datetime() -> Value {
 
 fn counts(keys: Option<Vec<&'static str>>, what: &str) -> Value {
     let mut v = json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}, "description": what});
+    // Every listed value is there, zeros too — except in a withheld report, whose breakdowns are empty.
     if let Some(k) = keys {
-        v["required"] = json!(k);
+        v["description"] = json!(format!("{what}: every one of {} (0 too) unless the report is withheld, then empty", k.join(", ")));
     }
     v
 }
@@ -141,9 +142,10 @@ component!(
     /// The public report of a survey: counts over submitted answers, no agency named.
     ReportDoc,
     "ForecastReport",
-    json!({"type": "object", "required": ["survey", "agencies_asked", "agencies_answered", "response_rate", "systems", "by_target_type", "by_planned_year", "by_agency_kind", "by_hosting", "by_function", "no_plan_reasons", "budget_krw"],
+    json!({"type": "object", "required": ["survey", "withheld", "agencies_asked", "agencies_answered", "response_rate", "systems", "by_target_type", "by_planned_year", "by_agency_kind", "by_hosting", "by_function", "no_plan_reasons", "budget_krw"],
         "properties": {
             "survey": reference("ForecastSurvey"),
+            "withheld": {"type": "boolean", "description": "Fewer than 3 agencies submitted: every breakdown is empty and systems and budget_krw are 0, so that no single agency's answer is public (k-anonymity). A function named by fewer than 3 agencies is counted as \"other\"."},
             "agencies_asked": {"type": "integer", "minimum": 0},
             "agencies_answered": {"type": "integer", "minimum": 0},
             "response_rate": {"type": "number", "minimum": 0, "maximum": 100, "description": "Percent, one decimal"},

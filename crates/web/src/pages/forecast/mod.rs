@@ -62,6 +62,10 @@ impl W {
                 "조사가 진행 중입니다. 제출된 응답으로 집계한 현재 값입니다.",
                 "The survey is open: these are the figures of the answers submitted so far.",
             ),
+            "report.withheld" => (
+                "응답 기관이 3곳 미만이어서 세부 집계를 공개하지 않습니다. 한 기관의 응답이 드러나지 않도록 3곳 이상이 제출하면 공개됩니다.",
+                "Fewer than 3 agencies have submitted, so no breakdown is published: it appears once 3 or more have, so that no single agency's answer is public.",
+            ),
             "report.asked" => ("조사 대상 기관", "Agencies asked"),
             "report.answered" => ("응답 기관", "Agencies answered"),
             "report.rate" => ("응답률", "Response rate"),
@@ -137,6 +141,10 @@ impl W {
             "ag.prefilled" => (
                 "지난 조사에서 제출한 시스템 목록을 미리 채웠습니다. 올해 계획에 맞게 고쳐 주세요.",
                 "Your systems were prefilled from your last answer; update them for this year.",
+            ),
+            "ag.edit_resets" => (
+                "제출한 뒤 시스템을 고치거나 삭제하거나 CSV를 올리면 응답은 다시 작성 중이 되며, 다시 제출해야 결과에 반영됩니다.",
+                "Changing, deleting or uploading systems after submitting puts the answer back to draft: it counts in the report again only once submitted anew.",
             ),
             "ag.closed" => ("응답 기간이 아니어서 바꿀 수 없습니다.", "The survey is not open: nothing can be changed."),
             "ag.systems" => ("정보시스템", "Information systems"),
