@@ -130,6 +130,16 @@ async fn the_operator_says_what_kind_an_agency_is_and_the_contracts_are_counted_
     let w = world().await;
     let app = &w.app;
     let op = w.operator.as_str();
+    let (s, survey) = app
+        .call(
+            "POST",
+            "/api/v1/forecast-surveys",
+            Some(op),
+            Some(serde_json::json!({"year": 2027, "opens_on": "2026-11-01", "closes_on": "2026-12-31"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{survey}");
+    let progress = format!("/api/v1/forecast-surveys/{}/progress", survey["id"].as_str().expect("id"));
     // made with its kind, or told later; only an agency has one, and only one of the codes
     let (s, made) = app
         .call(
@@ -186,6 +196,13 @@ async fn the_operator_says_what_kind_an_agency_is_and_the_contracts_are_counted_
         .await
         .expect("audit");
     assert_eq!(events.len(), 1, "one change, audited");
+    // the open survey asks the new agency under its kind, and counts the buyer's under the new one
+    let (s, p) = app.call("GET", &progress, Some(op), None).await;
+    assert_eq!(s, 200, "{p}");
+    let asked = |kind: &str| {
+        p["by_agency_kind"].as_array().expect("by kind").iter().find(|r| r["agency_kind"] == kind).map_or(0, |r| int(&r["asked"]))
+    };
+    assert_eq!((asked("local"), asked("central")), (1, 1), "{p}");
 
     // the demo buyer's contracts now count as a central government's
     gureum::demo_buying::seed_demo_buying(&app.state).await.expect("demo buying");

@@ -230,6 +230,21 @@ impl Db {
 }
 
 impl WriteTx {
+    /// An agency's kind, said anew, on its responses to the surveys still open on `today`
+    /// (`YYYY-MM-DD`; a closed survey keeps the kind it was answered under).
+    pub async fn renew_forecast_agency_kind(&mut self, org_id: &str, kind: &str, today: &str) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE forecast_responses SET agency_kind = $2 WHERE org_id = $1 AND survey_id IN \
+             (SELECT id FROM forecast_surveys WHERE closes_on >= $3)",
+        )
+        .bind(org_id)
+        .bind(kind)
+        .bind(today)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     pub async fn insert_forecast_survey(&mut self, s: &ForecastSurvey) -> Result<()> {
         sqlx::query("INSERT INTO forecast_surveys (id, year, opens_on, closes_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&s.id)

@@ -200,6 +200,7 @@ pub async fn create_organisation(
         .request_id(request_id);
     ev.organisation = Some(org.id.clone());
     tx.audit(ev).await?;
+    crate::forecast::surveys::ask_new_agency(ctx, &mut tx, &org.id, kind, agency_kind.map(|k| k.as_str())).await?;
     tx.commit().await?;
     ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::internal("organisation vanished"))
 }
@@ -233,13 +234,14 @@ pub async fn set_agency_kind(
     if !tx.set_agency_kind(&org.id, new.as_str()).await? {
         return Err(Error::not_found("organisation"));
     }
+    // the open surveys' response rates count it under its kind from now on
+    tx.renew_forecast_agency_kind(&org.id, new.as_str(), &gureum_domain::clock::format_date(ctx.clock().today())).await?;
     let mut ev = NewAuditEvent::new(&p.actor(), "org.agency_kind", "organisation", &org.id)
         .before(json!({"agency_kind": org.agency_kind}))
         .after(json!({"agency_kind": new.as_str()}))
         .request_id(request_id);
     ev.organisation = Some(org.id.clone());
     tx.audit(ev).await?;
-    crate::forecast::surveys::ask_new_agency(ctx, &mut tx, &org.id, kind, None).await?;
     tx.commit().await?;
     ctx.db().organisation(&org.id).await?.ok_or_else(|| Error::internal("organisation vanished"))
 }
