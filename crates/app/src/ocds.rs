@@ -305,6 +305,8 @@ fn encode(s: &str) -> String {
 /// The release feed (`GET /api/v1/ocds/releases[?since=&page=]`): the releases dated at or
 /// after `since`, oldest first, [`PAGE_SIZE`] a page, with `links.next` while more follow.
 pub async fn releases(ctx: &Context, since: Option<&str>, page: Option<&str>) -> Result<Value> {
+    // an empty parameter (`?page=`) is the parameter left out, as everywhere in the API
+    let (since, page) = (since.filter(|s| !s.is_empty()), page.filter(|p| !p.is_empty()));
     let from = since.map(parse_since).transpose()?.unwrap_or(i64::MIN);
     let page = parse_page(page)?;
     let mut refs = ctx.db().ocds_facts(from, i64::MAX, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1).await?;

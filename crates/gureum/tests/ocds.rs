@@ -444,6 +444,9 @@ async fn since_and_pages_and_bad_input() {
     assert_eq!(v["releases"][0]["tender"]["title"], "사업 30");
     let (_, v) = get(app, "/api/v1/ocds/releases?since=2030-01-01T00:00:00Z").await;
     assert_eq!(v["releases"], json!([]));
+    // an empty parameter is the parameter left out
+    let (s, v) = get(app, "/api/v1/ocds/releases?since=2026-09-30T15:30:00Z&page=").await;
+    assert_eq!((s, v["releases"].as_array().map(Vec::len)), (200, Some(71)), "{v}");
 
     for bad in ["since=yesterday", "since=2026-10-01", "page=0", "page=100001", "page=abc", "page=-1"] {
         let (s, v) = get(app, &format!("/api/v1/ocds/releases?{bad}")).await;
